@@ -1,0 +1,224 @@
+"""The ``newsgold`` command. Thin: parse arguments, call the core, print, set the exit code.
+
+Exit codes: 0 success, 1 the input has problems (or a check failed), 2 usage error.
+Heavy libraries are imported inside the commands that need them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .diagnostics import InputError
+
+COMMANDS = {
+    "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
+    "score": "score an extractor's predictions against the gold, with confidence intervals and a signature",
+    "compare": "test whether two systems differ: paired bootstrap and approximate randomization",
+    "agree": "measure agreement between two annotation sets and list every disagreement",
+    "stats": "count documents, mentions, labels, zones, quotes and stance items",
+    "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
+    "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
+}
+
+
+def _out(text: str, out_path: str | None) -> None:
+    if out_path:
+        from .jsonio import write_atomic
+        write_atomic(out_path, text if text.endswith("\n") else text + "\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _print_problems(problems, fmt: str = "text", stream=None) -> None:
+    stream = stream or sys.stderr
+    if fmt == "json":
+        stream.write(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for p in problems:
+            stream.write(str(p) + "\n")
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_validate(args) -> int:
+    from .validate import summary, validate
+    problems = validate(args.paths)
+    errors, warnings = summary(problems)
+    if args.format == "json":
+        _print_problems(problems, "json", sys.stdout)
+    else:
+        _print_problems(problems, "text", sys.stdout)
+        targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
+        print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
+    return 1 if errors else 0
+
+
+def _add_score_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", help="gold: an annotation folder or a documents JSONL file (default: the shipped dataset)")
+    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
+    p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
+    p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
+    p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
+    p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold, character Jaccard (default 0.5)")
+    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000; 0 turns CIs off)")
+    p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
+
+
+def _score_kwargs(args) -> dict:
+    return dict(gold=args.gold, task=args.task, label_map=args.label_map,
+                labels=args.labels.split(",") if args.labels else None,
+                zones=args.zones.split(",") if args.zones else None,
+                overlap=args.overlap, resamples=args.resamples, seed=args.seed)
+
+
+def cmd_score(args) -> int:
+    from .api import score
+    from .report import render_errors, render_score
+    result = score(args.predictions, **_score_kwargs(args))
+    for w in result.warnings:
+        sys.stderr.write(str(w) + "\n")
+    text = render_score(result, args.format)
+    if args.errors:
+        text += ("\n" if args.format != "json" else "") + render_errors(result, "json" if args.format == "json" else "table")
+    _out(text, args.out)
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .api import compare
+    from .report import render_compare
+    res = compare(args.a, args.b, **_score_kwargs(args))
+    for w in res.warnings:
+        sys.stderr.write(str(w) + "\n")
+    _out(render_compare(res, args.format), args.out)
+    return 0
+
+
+def cmd_agree(args) -> int:
+    from .agree import agree
+    from .report import render_agreement
+    res = agree(args.a, args.b, overlap=args.overlap)
+    _out(render_agreement(res, args.format), args.out)
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .corpus import load_gold
+    from .stats import corpus_stats, render_stats
+    gold = load_gold(args.gold)
+    _out(render_stats(corpus_stats(gold), args.format), args.out)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    changed = build(check=args.check)
+    if args.check:
+        if changed:
+            print("stale: " + ", ".join(changed) + " (run: newsgold build)")
+            return 1
+        print("data files are current")
+        return 0
+    print("wrote " + (", ".join(changed) if changed else "nothing (already current)"))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from . import export
+    if not (args.parquet or args.hub or args.croissant):
+        raise InputError("nothing to export: give --parquet DIR, --hub DIR and/or --croissant FILE")
+    if args.parquet:
+        print("wrote " + ", ".join(export.export_parquet(args.parquet)))
+    if args.hub:
+        print("wrote " + export.export_hub(args.hub))
+    if args.croissant:
+        print("wrote " + export.export_croissant(args.croissant))
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    fmt4 = ["table", "json", "csv", "markdown"]
+    parser = argparse.ArgumentParser(
+        prog="newsgold",
+        description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
+        epilog="commands:\n" + "\n".join(f"  {k:<10} {v}" for k, v in COMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
+    p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
+    p.add_argument("predictions", help="predictions JSONL, one document per line")
+    _add_score_options(p)
+    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
+    p.add_argument("--out", help="write to this file (atomically) instead of standard output")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
+    p.add_argument("a", help="predictions of system A")
+    p.add_argument("b", help="predictions of system B")
+    _add_score_options(p)
+    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("agree", help=COMMANDS["agree"], description=COMMANDS["agree"])
+    p.add_argument("a", help="annotation folder A (e.g. annotations/passes/NAME)")
+    p.add_argument("b", help="annotation folder B")
+    p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold (character Jaccard)")
+    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_agree)
+
+    p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
+    p.add_argument("--gold", help="annotation folder or documents JSONL (default: the shipped dataset)")
+    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("build", help=COMMANDS["build"], description=COMMANDS["build"])
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a data file is out of date")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("export", help=COMMANDS["export"], description=COMMANDS["export"])
+    p.add_argument("--parquet", metavar="DIR")
+    p.add_argument("--hub", metavar="DIR")
+    p.add_argument("--croissant", metavar="FILE")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except InputError as exc:
+        _print_problems(exc.problems)
+        sys.stderr.write(f"newsgold {args.command}: stopped: {len(exc.problems)} problem(s) in the input\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for the user; NEWSGOLD_DEBUG=1 shows it
+        if os.environ.get("NEWSGOLD_DEBUG"):
+            raise
+        sys.stderr.write(f"newsgold {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+                         "  (this is a bug in newsgold; rerun with NEWSGOLD_DEBUG=1 for the traceback and report it)\n")
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

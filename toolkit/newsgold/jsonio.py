@@ -1,0 +1,220 @@
+"""Reading JSON and JSON Lines safely, and writing outputs atomically.
+
+Every failure becomes a :class:`Problem` naming file and line; nothing here raises a
+raw ``UnicodeDecodeError`` or ``JSONDecodeError`` to the user. JSONL is streamed line
+by line, so memory stays flat whatever the file size.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from .diagnostics import InputError, Problem
+
+MAX_RECORD_BYTES = 64 * 1024 * 1024   # one JSONL line / one JSON file
+BOM = b"\xef\xbb\xbf"
+
+
+def _decode(raw: bytes, name: str, line: int) -> tuple[str | None, Problem | None]:
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(name, line, "", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start} of the line "
+                             "(save the file as UTF-8)", "encoding")
+
+
+def _json_error(exc: json.JSONDecodeError, name: str, line: int) -> Problem:
+    return Problem(name, line + exc.lineno - 1, "", f"malformed JSON: {exc.msg} (column {exc.colno})", "json")
+
+
+def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+    """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
+
+    A record is None when the line could not be read; its problems say why. Blank
+    lines are skipped. File-level problems (missing, empty, BOM) come with line 0.
+    """
+    name = str(path)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        yield 0, None, [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
+        return
+    with fh:
+        seen_any = False
+        crlf_reported = False
+        for lineno, raw in enumerate(iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""), 1):
+            problems: list[Problem] = []
+            if lineno == 1 and raw.startswith(BOM):
+                problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", "encoding"))
+                raw = raw[len(BOM):]
+            if len(raw) > MAX_RECORD_BYTES:
+                yield lineno, None, [Problem(name, lineno, "", f"line longer than {MAX_RECORD_BYTES} bytes; one document per line is expected", "size")]
+                # skip the rest of this over-long line
+                while raw and not raw.endswith(b"\n"):
+                    raw = fh.readline(MAX_RECORD_BYTES + 1)
+                continue
+            if raw.endswith(b"\r\n"):
+                if not crlf_reported:
+                    sev = "warning" if allow_crlf else "error"
+                    problems.append(Problem(name, lineno, "", "CRLF line ends (Windows); LF is expected", "line-ends", sev))
+                    crlf_reported = True
+            if not raw.strip():
+                if problems:
+                    yield lineno, None, problems
+                continue
+            seen_any = True
+            text, err = _decode(raw, name, lineno)
+            if err:
+                yield lineno, None, problems + [err]
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                truncated = not raw.endswith(b"\n") and exc.pos >= len(text.rstrip()) - 1
+                msg = "truncated JSON (the last line ends mid-record)" if truncated else None
+                p = _json_error(exc, name, lineno)
+                if msg:
+                    p = Problem(name, lineno, "", f"{msg}: {exc.msg}", "json")
+                yield lineno, None, problems + [p]
+                continue
+            if not isinstance(obj, dict):
+                yield lineno, None, problems + [Problem(name, lineno, "", f"expected a JSON object per line, got {type(obj).__name__}", "json")]
+                continue
+            yield lineno, obj, problems
+        if not seen_any:
+            yield 0, None, [Problem(name, 0, "", "file is empty: no records", "empty")]
+
+
+def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | None, str, list[Problem]]:
+    """Read one JSON document; returns ``(value_or_None, text, problems)``."""
+    name = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_RECORD_BYTES:
+            return None, "", [Problem(name, 0, "", f"file is {size} bytes; a single JSON file may be at most {MAX_RECORD_BYTES}", "size")]
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, "", [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
+    problems: list[Problem] = []
+    if raw.startswith(BOM):
+        problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", "encoding"))
+        raw = raw[len(BOM):]
+    if not raw.strip():
+        return None, "", problems + [Problem(name, 0, "", "file is empty", "empty")]
+    if b"\r\n" in raw:
+        line = raw[: raw.index(b"\r\n")].count(b"\n") + 1
+        problems.append(Problem(name, line, "", "CRLF line ends (Windows); LF is expected", "line-ends",
+                                "warning" if allow_crlf else "error"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, "", problems + [Problem(name, line, "", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)", "encoding")]
+    try:
+        return json.loads(text), text, problems
+    except json.JSONDecodeError as exc:
+        at_end = exc.pos >= len(text.rstrip()) - 1
+        msg = f"truncated JSON (file ends mid-value): {exc.msg}" if at_end else f"malformed JSON: {exc.msg} (column {exc.colno})"
+        return None, text, problems + [Problem(name, exc.lineno, "", msg, "json")]
+
+
+def locate_lines(text: str) -> dict[tuple, int]:
+    """Map each JSON path (tuple of keys/indices) in a valid JSON text to its 1-based line.
+
+    Lets problems in pretty-printed files point at the exact line of the field.
+    """
+    decoder = json.JSONDecoder()
+    lines: dict[tuple, int] = {}
+    n = len(text)
+
+    def ws(i: int) -> int:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def line_of(i: int) -> int:
+        return text.count("\n", 0, i) + 1
+
+    def value(i: int, path: tuple) -> int:
+        i = ws(i)
+        lines[path] = line_of(i)
+        c = text[i]
+        if c == "{":
+            i = ws(i + 1)
+            if text[i] == "}":
+                return i + 1
+            while True:
+                key, i = decoder.raw_decode(text, ws(i))
+                i = ws(i)
+                i = value(i + 1, path + (key,))  # skip ':'
+                i = ws(i)
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if c == "[":
+            i = ws(i + 1)
+            if text[i] == "]":
+                return i + 1
+            k = 0
+            while True:
+                i = ws(value(i, path + (k,)))
+                k += 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        _, end = decoder.raw_decode(text, i)
+        return end
+
+    try:
+        value(0, ())
+    except (ValueError, IndexError):
+        pass
+    return lines
+
+
+def line_for(lines: dict[tuple, int], path: tuple) -> int:
+    """The line of the deepest known prefix of ``path``."""
+    path = tuple(path)
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def dump_json(obj) -> str:
+    """Canonical pretty JSON (stable key order as given, UTF-8, trailing newline)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+
+
+def dump_jsonl(records) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+
+
+def require(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)

@@ -1,0 +1,125 @@
+"""Rendering results as table, JSON, CSV or Markdown. No heavy imports: plain strings."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else f"{v:.4f}"
+
+
+def _table(headers: list[str], rows: list[list], markdown: bool = False) -> str:
+    cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    if markdown:
+        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cells[0], widths)) + " |",
+                 "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in cells[1:]]
+    else:
+        lines = ["  ".join(c.ljust(w) for c, w in zip(cells[0], widths)).rstrip(),
+                 "  ".join("-" * w for w in widths)]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells[1:]]
+    return "\n".join(lines)
+
+
+def _csv(headers, rows) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def headline_figures(task: str, entry: dict) -> list[str]:
+    """The figures a table shows; JSON and CSV carry every figure."""
+    figs = entry["figures"]
+    if task == "entities":
+        names = [f"overall/{s}/{m}" for s in ("strict", "exact", "partial", "type") for m in ("precision", "recall", "f1")]
+        names += ["macro/strict/f1"] + [f"label/{lab}/strict/f1" for lab in entry.get("labels", [])]
+        return names
+    if task == "quotes":
+        return [k for k in figs if not k.startswith("by_type/")] + [k for k in figs if k.startswith("by_type/") and k.endswith("recall")]
+    return ["classification/accuracy", "classification/macro_f1", "classification/f_avg"] + \
+        [f"classification/{lab}/f1" for lab in ("FAVOR", "AGAINST", "NEUTRAL")] + \
+        [f"end_to_end/{m}" for m in ("precision", "recall", "f1")]
+
+
+def score_rows(result, full: bool) -> list[list]:
+    rows = []
+    for task, entry in result.tasks.items():
+        names = list(entry["figures"]) if full else headline_figures(task, entry)
+        for name in names:
+            f = entry["figures"][name]
+            lo, hi = f.get("ci") or (None, None)
+            rows.append([task, name, _fmt(f["value"]), "" if "ci" not in f else _fmt(lo), "" if "ci" not in f else _fmt(hi)])
+    return rows
+
+
+def render_score(result, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=False)
+    headers = ["task", "figure", "value", "ci95_low", "ci95_high"]
+    if fmt == "csv":
+        return _csv(["signature"] + headers, [[result.signature] + r for r in score_rows(result, True)])
+    md = fmt == "markdown"
+    parts = [f"{'**Signature**: `' + result.signature + '`' if md else 'signature: ' + result.signature}",
+             f"documents: {result.n_documents}", ""]
+    parts.append(_table(headers, score_rows(result, False), md))
+    for task, entry in result.tasks.items():
+        if task == "entities":
+            c = entry["counts"]["overall"]
+            rows = [[s] + [c[s][o] for o in ("correct", "incorrect", "partial", "missed", "spurious")] for s in c]
+            parts += ["", "entity counts (overall)", _table(["scheme", "correct", "incorrect", "partial", "missed", "spurious"], rows, md)]
+        if task == "stance":
+            cm = entry["confusion"]
+            rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
+            parts += ["", "stance confusion (rows gold, columns predicted)", _table([""] + cm["columns"], rows, md)]
+    return "\n".join(parts)
+
+
+def render_errors(result, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2)
+    rows = []
+    for e in result.errors:
+        g, p = e.get("gold") or {}, e.get("pred") or {}
+        where = g if "start" in g else p
+        rows.append([e["task"], e["doc_id"], e["kind"], f"{where.get('start', '')}:{where.get('end', '')}",
+                     g.get("label") or g.get("speaker_cluster") or g.get("item") or "", p.get("label") or p.get("speaker_cluster") or p.get("speaker_name") or "",
+                     (where.get("context") or "").replace("|", "/")[:120]])
+    return f"errors: {len(rows)}\n" + _table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
+
+
+def render_compare(res, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
+    headers = ["task", "figure", "A", "B", "B-A", "p_bootstrap", "p_randomization"]
+    rows = []
+    for task, figs in res.tasks.items():
+        for name, f in figs.items():
+            if task == "entities" and name.startswith("label/"):
+                continue
+            rows.append([task, name, _fmt(f["a"]), _fmt(f["b"]), "n/a" if f["delta"] is None else f"{f['delta']:+.4f}", _fmt(f["p_paired_bootstrap"]),
+                         _fmt(f["p_approximate_randomization"])])
+    if fmt == "csv":
+        return _csv(["signature"] + headers, [[res.signature] + r for r in rows])
+    md = fmt == "markdown"
+    return "\n".join([f"signature: {res.signature}", f"A: {res.a}", f"B: {res.b}", "", _table(headers, rows, md)])
+
+
+def render_agreement(res: dict, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(res, ensure_ascii=False, indent=2)
+    headers = ["layer", "figure", "value", "n"]
+    rows = [[r["layer"], r["figure"], _fmt(r["value"]), r.get("n", "")] for r in res["figures"]]
+    if fmt == "csv":
+        return _csv(headers, rows)
+    md = fmt == "markdown"
+    out = [f"A: {res['a']}", f"B: {res['b']}", "", _table(headers, rows, md), "",
+           f"disagreements: {len(res['disagreements'])}"]
+    if res["disagreements"]:
+        out.append(_table(["doc", "layer", "kind", "A", "B"],
+                          [[d["doc_id"], d["layer"], d["kind"], d.get("a", ""), d.get("b", "")] for d in res["disagreements"]], md))
+    return "\n".join(out)

@@ -1,0 +1,196 @@
+"""The checks no JSON Schema can express: offsets against the text, references, duplicates.
+
+Pure functions: a record, its document text and a ``line_of(path)`` function in, a
+list of :class:`Problem` out. Used by ``newsgold validate``, by the loaders of gold
+and predictions, and by the scorer, so a file is judged the same way everywhere.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from .diagnostics import Problem
+from .schema import ENTITY_LABELS
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_span(span, text: str, path: tuple, file: str, line_of, *, text_required: bool) -> list[Problem]:
+    """Offsets inside the text, start < end, and ``text`` equal to the slice."""
+    if not isinstance(span, dict):
+        return []
+    start, end = span.get("start"), span.get("end")
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        return []  # the schema reports the type
+    p = "/".join(map(str, path))
+    if start < 0 or end > len(text):
+        return [Problem(file, line_of(path + ("end" if end > len(text) else "start",)), p,
+                        f"offsets {start}:{end} outside the document text (length {len(text)})", "offset-range")]
+    if start >= end:
+        return [Problem(file, line_of(path + ("start",)), p, f"empty or reversed span {start}:{end} (end is exclusive)", "offset-order")]
+    if "text" in span:
+        if span["text"] != text[start:end]:
+            return [Problem(file, line_of(path + ("text",)), p + "/text",
+                            f"span text {span['text']!r} does not match the document at {start}:{end}, which reads {text[start:end]!r}",
+                            "span-text")]
+    elif text_required:
+        return [Problem(file, line_of(path), p, "span has no 'text'; gold spans must carry their text", "span-text")]
+    return []
+
+
+def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) -> list[Problem]:
+    out = []
+    pos = 0
+    for i, z in enumerate(zones or []):
+        if not isinstance(z, dict) or not isinstance(z.get("start"), int) or not isinstance(z.get("end"), int):
+            return out
+        if z["start"] != pos:
+            out.append(Problem(file, line_of(base + (i, "start")), "/".join(map(str, base + (i, "start"))),
+                               f"zones must tile the text: zone starts at {z['start']}, previous zone ended at {pos}", "zones-tile"))
+        if z["end"] <= z["start"]:
+            out.append(Problem(file, line_of(base + (i,)), "/".join(map(str, base + (i,))), "empty or reversed zone", "zones-tile"))
+        pos = max(pos, z["end"])
+    if zones and pos != len(text):
+        out.append(Problem(file, line_of(base), "/".join(base), f"zones end at {pos} but the text has {len(text)} characters", "zones-tile"))
+    return out
+
+
+def _dupes(items, key) -> list[tuple[int, object]]:
+    seen = {}
+    out = []
+    for i, it in enumerate(items):
+        if not isinstance(it, dict):
+            continue
+        k = key(it)
+        if k is None:
+            continue
+        if k in seen:
+            out.append((i, k))
+        else:
+            seen[k] = i
+    return out
+
+
+def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]:
+    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants."""
+    out: list[Problem] = []
+
+    def prob(path, msg, rule, severity="error"):
+        out.append(Problem(file, line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
+
+    ents = rec.get("entities") if isinstance(rec.get("entities"), dict) else {}
+    clusters = [c for c in ents.get("clusters", []) if isinstance(c, dict)]
+    mentions = ents.get("mentions", []) if isinstance(ents.get("mentions"), list) else []
+    cluster_type = {}
+    for i, c in enumerate(clusters):
+        if c.get("id") in cluster_type:
+            prob(("entities", "clusters", i, "id"), f"duplicate cluster id {c.get('id')!r}", "unique-id")
+        cluster_type[c.get("id")] = c.get("type")
+    mention_counts: Counter = Counter()
+    for i, m in enumerate(mentions):
+        if not isinstance(m, dict):
+            continue
+        out += check_span(m, text, ("entities", "mentions", i), file, line_of, text_required=True)
+        cid = m.get("cluster")
+        if cid not in cluster_type:
+            prob(("entities", "mentions", i, "cluster"), f"unknown cluster id {cid!r}", "ref-cluster")
+        elif cluster_type[cid] != m.get("label"):
+            prob(("entities", "mentions", i, "label"),
+                 f"mention label {m.get('label')} differs from its cluster {cid!r} type {cluster_type[cid]}", "cluster-type")
+        mention_counts[cid] += 1
+    for i, (k) in _dupes(mentions, lambda m: (m.get("start"), m.get("end"))):
+        prob(("entities", "mentions", i), f"duplicate mention span {k[0]}:{k[1]}", "duplicate-span")
+    for i, k in _dupes(mentions, lambda m: m.get("id")):
+        prob(("entities", "mentions", i, "id"), f"duplicate mention id {k!r}", "unique-id")
+    for i, c in enumerate(clusters):
+        if mention_counts[c.get("id")] == 0:
+            prob(("entities", "clusters", i), f"cluster {c.get('id')!r} has no mention", "cluster-unused", "warning")
+
+    quotes = rec.get("quotes") if isinstance(rec.get("quotes"), list) else []
+    quote_speaker = {}
+    for i, q in enumerate(quotes):
+        if not isinstance(q, dict):
+            continue
+        if q.get("id") in quote_speaker:
+            prob(("quotes", i, "id"), f"duplicate quote id {q.get('id')!r}", "unique-id")
+        quote_speaker[q.get("id")] = q.get("speaker_cluster")
+        for j, span in enumerate(q.get("content") or []):
+            out += check_span(span, text, ("quotes", i, "content", j), file, line_of, text_required=True)
+        for part in ("cue", "speaker"):
+            if isinstance(q.get(part), dict):
+                out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=True)
+        sc = q.get("speaker_cluster")
+        if sc is not None and sc not in cluster_type:
+            prob(("quotes", i, "speaker_cluster"), f"unknown cluster id {sc!r}", "ref-cluster")
+    for i, k in _dupes(quotes, lambda q: tuple((s.get("start"), s.get("end")) for s in q.get("content") or [] if isinstance(s, dict))):
+        prob(("quotes", i, "content"), f"duplicate quote content {list(k)}", "duplicate-span")
+
+    stance = rec.get("stance") if isinstance(rec.get("stance"), dict) else {}
+    targets = {}
+    for i, t in enumerate(stance.get("targets") or []):
+        if not isinstance(t, dict):
+            continue
+        if t.get("id") in targets:
+            prob(("stance", "targets", i, "id"), f"duplicate target id {t.get('id')!r}", "unique-id")
+        targets[t.get("id")] = t
+        if t.get("kind") == "entity" and t.get("cluster") not in cluster_type:
+            prob(("stance", "targets", i, "cluster"), f"unknown cluster id {t.get('cluster')!r}", "ref-cluster")
+    items = stance.get("items") or []
+    ids = set()
+    for i, s in enumerate(items):
+        if not isinstance(s, dict):
+            continue
+        if s.get("id") in ids:
+            prob(("stance", "items", i, "id"), f"duplicate stance item id {s.get('id')!r}", "unique-id")
+        ids.add(s.get("id"))
+        if s.get("holder") not in cluster_type:
+            prob(("stance", "items", i, "holder"), f"unknown holder cluster {s.get('holder')!r}", "ref-cluster")
+        if s.get("target") not in targets:
+            prob(("stance", "items", i, "target"), f"unknown target id {s.get('target')!r}", "ref-target")
+        for j, qid in enumerate(s.get("evidence") or []):
+            if qid not in quote_speaker:
+                prob(("stance", "items", i, "evidence", j), f"unknown quote id {qid!r}", "ref-quote")
+            elif quote_speaker[qid] != s.get("holder"):
+                prob(("stance", "items", i, "evidence", j),
+                     f"evidence quote {qid!r} is spoken by {quote_speaker[qid]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
+    for i, k in _dupes(items, lambda s: (s.get("holder"), s.get("target"))):
+        prob(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
+    return out
+
+
+def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_LABELS) -> list[Problem]:
+    """Offsets against the gold text, labels, duplicates and overlaps (warnings) of one predictions line."""
+    out: list[Problem] = []
+    allowed = set(labels)
+    ents = rec.get("entities") if isinstance(rec.get("entities"), list) else []
+    for i, e in enumerate(ents):
+        if not isinstance(e, dict):
+            continue
+        out += check_span(e, text, ("entities", i), file, line_of, text_required=False)
+        if isinstance(e.get("label"), str) and e["label"] not in allowed:
+            out.append(Problem(file, line_of(("entities", i, "label")), f"entities/{i}/label",
+                               f"label {e['label']!r} is not in the inventory ({', '.join(sorted(allowed))}); pass --label-map to map it",
+                               "label-inventory"))
+    for i, k in _dupes(ents, lambda e: (e.get("start"), e.get("end"), e.get("label"))):
+        out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
+                           f"duplicate prediction {k}; the copy can match nothing and counts as spurious", "duplicate-prediction", "warning"))
+    spans = sorted((e.get("start"), e.get("end"), i) for i, e in enumerate(ents)
+                   if isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
+    last_end, last_i = -1, None
+    for s, e, i in spans:
+        if s < last_end and not any(p.rule == "duplicate-prediction" and p.path == f"entities/{i}" for p in out):
+            out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
+                               f"span {s}:{e} overlaps prediction entities/{last_i}; both are kept and matched one-to-one", "overlapping-prediction", "warning"))
+        if e > last_end:
+            last_end, last_i = e, i
+    for i, q in enumerate(rec.get("quotes") or []):
+        if not isinstance(q, dict):
+            continue
+        for j, span in enumerate(q.get("content") or []):
+            out += check_span(span, text, ("quotes", i, "content", j), file, line_of, text_required=False)
+        for part in ("cue", "speaker"):
+            if isinstance(q.get(part), dict):
+                out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=False)
+    return out

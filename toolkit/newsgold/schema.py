@@ -1,0 +1,63 @@
+"""The JSON Schemas in ``schema/``: loaded once, compiled once, used by every reader."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from .diagnostics import Problem
+from .paths import SCHEMA_DIR
+
+SCHEMA_FILES = {
+    "annotation": "annotation.schema.json",
+    "gold": "gold-document.schema.json",
+    "predictions": "predictions.schema.json",
+    "manifest": "manifest.schema.json",
+}
+
+ENTITY_LABELS = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+STANCE_LABELS = ("FAVOR", "AGAINST", "NEUTRAL")
+ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestamp", "dateline", "body", "boilerplate")
+
+
+def _load(name: str) -> dict:
+    with open(SCHEMA_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=None)
+def validator(kind: str):
+    """A compiled Draft 2020-12 validator for one record kind; cross-file refs resolve locally only."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    resources = []
+    for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}:
+        doc = _load(fname)
+        resources.append((doc["$id"], Resource.from_contents(doc)))
+    registry = Registry().with_resources(resources)
+    schema = _load(SCHEMA_FILES[kind])
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)
+
+
+def schema_version(kind: str) -> str:
+    return _load(SCHEMA_FILES[kind])["version"]
+
+
+def schema_problems(kind: str, record: dict, file: str, line_of) -> list[Problem]:
+    """All schema violations of one record; ``line_of(path_tuple)`` gives the line."""
+    out = []
+    for err in validator(kind).iter_errors(record):
+        path = tuple(err.absolute_path)
+        msg = err.message
+        if err.validator in ("oneOf", "anyOf") and err.context:
+            best = min(err.context, key=lambda e: len(list(e.absolute_path)))
+            msg = best.message
+        if len(msg) > 300:
+            msg = msg[:300] + "…"
+        out.append(Problem(file, line_of(path), "/".join(map(str, path)), msg, f"schema:{err.validator}"))
+    return out

@@ -1,0 +1,140 @@
+"""Entity scoring under the four SemEval-2013 9.1 schemes, as per-document sufficient statistics.
+
+Each document becomes a table of counts (label x scheme x outcome) that adds up across
+documents; every corpus figure, confidence interval and significance test is computed
+from sums of these tables.
+
+How outcomes are booked (one-to-one optimal matching, see :mod:`newsgold.spans`):
+
+========  ====================  ==================  ===================  ===================
+scheme    exact span, same type exact span, other    overlap, same type   overlap, other type
+========  ====================  ==================  ===================  ===================
+strict    correct               incorrect           incorrect            incorrect
+exact     correct               correct             incorrect            incorrect
+partial   correct               correct             partial              partial
+type      correct               incorrect           correct              incorrect
+========  ====================  ==================  ===================  ===================
+
+An unmatched gold span is *missed* and an unmatched prediction *spurious* in every
+scheme. Per label, a matched pair is booked under the **gold** label (so a type
+confusion PERSON→ORG counts as an *incorrect* PERSON), a spurious prediction under its
+predicted label: per-label counts add up exactly to the overall counts.
+Precision = (correct + 0.5 partial) / (correct + incorrect + partial + spurious),
+recall = (correct + 0.5 partial) / (correct + incorrect + partial + missed).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .spans import match
+
+SCHEMES = ("strict", "exact", "partial", "type")
+OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
+
+
+BASE = ("exact_same_type", "exact_other_type", "overlap_same_type", "overlap_other_type", "missed", "spurious")
+ES, ED, OS, OD, BM, BS = range(6)
+
+
+def doc_table(gold: list[tuple], pred: list[tuple], label_index: dict[str, int], errors: list | None = None) -> np.ndarray:
+    """Sufficient statistics of one document: array (labels, 6) of base counts (``BASE``).
+
+    ``gold`` and ``pred`` are lists of ``(start, end, label)``; the scheme counts are
+    derived from the base counts by :func:`expand`. When ``errors`` is a list, every
+    non-correct item is appended as ``(kind, gold_item, pred_item)``.
+    """
+    table = np.zeros((len(label_index), len(BASE)), dtype=np.int64)
+    gold = sorted(gold)
+    pred = sorted(pred)
+    matched_g = set()
+    matched_p = set()
+    for gi, pi in match(gold, pred):
+        g, p = gold[gi], pred[pi]
+        matched_g.add(gi)
+        matched_p.add(pi)
+        exact = g[0] == p[0] and g[1] == p[1]
+        same = g[2] == p[2]
+        table[label_index[g[2]], (ES if same else ED) if exact else (OS if same else OD)] += 1
+        if errors is not None and not (exact and same):
+            errors.append(("wrong_type" if exact else ("partial" if same else "partial_wrong_type"), g, p))
+    for gi, g in enumerate(gold):
+        if gi not in matched_g:
+            table[label_index[g[2]], BM] += 1
+            if errors is not None:
+                errors.append(("missed", g, None))
+    for pi, p in enumerate(pred):
+        if pi not in matched_p:
+            table[label_index[p[2]], BS] += 1
+            if errors is not None:
+                errors.append(("spurious", None, p))
+    return table
+
+
+def expand(base: np.ndarray) -> np.ndarray:
+    """Base counts (..., 6) to scheme outcomes (..., 4 schemes, 5 outcomes), as in the table above."""
+    es, ed, os_, od, mis, spu = (base[..., k] for k in range(6))
+    zero = np.zeros_like(es)
+    rows = [
+        (es, ed + os_ + od, zero, mis, spu),          # strict
+        (es + ed, os_ + od, zero, mis, spu),          # exact
+        (es + ed, zero, os_ + od, mis, spu),          # partial
+        (es + os_, ed + od, zero, mis, spu),          # type
+    ]
+    return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+
+
+def prf(table: np.ndarray, partial_credit: np.ndarray | float = 0.5) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 from counts in the last axis (any leading shape).
+
+    0 when only one side is empty (nothing predicted, or nothing to find); NaN ("not
+    applicable") when both are, so an absent label is neither perfect nor a failure.
+    """
+    cor, inc, par, mis, spu = (table[..., k].astype(float) for k in range(5))
+    hit = cor + partial_credit * par
+    actual = cor + inc + par + spu
+    possible = cor + inc + par + mis
+    return prf_from(hit, actual, possible)
+
+
+def prf_from(hit, n_pred, n_gold) -> dict[str, np.ndarray]:
+    hit, n_pred, n_gold = (np.asarray(x, dtype=float) for x in (hit, n_pred, n_gold))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n_pred > 0, hit / np.maximum(n_pred, 1e-300), 0.0)
+        r = np.where(n_gold > 0, hit / np.maximum(n_gold, 1e-300), 0.0)
+        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1.0), 0.0)
+    empty = (n_pred == 0) & (n_gold == 0)
+    return {"precision": np.where(empty, np.nan, p), "recall": np.where(empty, np.nan, r), "f1": np.where(empty, np.nan, f)}
+
+
+def figures(sums: np.ndarray, labels: list[str]) -> dict[str, np.ndarray]:
+    """Every entity figure from summed base counts: shape (..., labels, 6) in,
+    a flat dict of name -> array (...) out (vectorised over resamples)."""
+    sums = expand(sums)
+    out: dict[str, np.ndarray] = {}
+    overall = sums.sum(axis=-3)                       # (..., schemes, outcomes)
+    present = (sums[..., 0, :].sum(axis=-1) > 0)      # label seen in gold or predictions (strict scheme row)
+    for s, scheme in enumerate(SCHEMES):
+        m = prf(overall[..., s, :])
+        for k in ("precision", "recall", "f1"):
+            out[f"overall/{scheme}/{k}"] = m[k]
+        per = prf(sums[..., :, s, :])                 # (..., labels); NaN where a label is absent
+        n_present = present.sum(axis=-1)
+        for k in ("precision", "recall", "f1"):
+            total = np.where(present, np.nan_to_num(per[k]), 0.0).sum(axis=-1)
+            out[f"macro/{scheme}/{k}"] = np.where(n_present > 0, total / np.maximum(n_present, 1), np.nan)
+        for li, lab in enumerate(labels):
+            for k in ("precision", "recall", "f1"):
+                out[f"label/{lab}/{scheme}/{k}"] = per[k][..., li]
+    return out
+
+
+def counts_dict(total: np.ndarray, labels: list[str]) -> dict:
+    """Plain counts: overall and per label, per scheme (``total``: summed base counts)."""
+    total = expand(total)
+    overall = total.sum(axis=0)
+    out = {"overall": {s: {o: int(overall[i, j]) for j, o in enumerate(OUTCOMES)} for i, s in enumerate(SCHEMES)}, "labels": {}}
+    for li, lab in enumerate(labels):
+        if total[li, 0].sum() == 0:
+            continue
+        out["labels"][lab] = {s: {o: int(total[li, i, j]) for j, o in enumerate(OUTCOMES)} for i, s in enumerate(SCHEMES)}
+    return out

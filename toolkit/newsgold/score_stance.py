@@ -1,0 +1,92 @@
+"""Stance scoring as per-document sufficient statistics.
+
+(a) *Classification*: the system labels the gold stance items (``{"item": id,
+"label": …}``). Per document, a confusion table gold label x predicted label, with a
+fourth column for gold items the system left unlabelled (they count as wrong).
+Accuracy, per-class P/R/F1, macro-F1 and SemEval-2016's F_avg = (F_FAVOR + F_AGAINST) / 2
+come from the summed table.
+
+(b) *End to end*: predicted ``(holder, target, label)`` triples, the holder resolved to
+a gold cluster by id, name or alias and the target by its declared id, count as true
+positives when they equal a gold triple.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .schema import STANCE_LABELS
+from .score_entities import prf_from
+from .score_quotes import name_index, normalise_name
+
+K = len(STANCE_LABELS)
+CONF = K * (K + 1)                       # gold x (pred labels + 'none')
+FIELDS = [f"conf/{g}/{p}" for g in STANCE_LABELS for p in (*STANCE_LABELS, "none")] + ["e2e_gold", "e2e_pred", "e2e_tp"]
+LI = {lab: i for i, lab in enumerate(STANCE_LABELS)}
+
+
+def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None) -> np.ndarray:
+    row = np.zeros(len(FIELDS), dtype=np.int64)
+    gold_items = (gold_doc.get("stance") or {}).get("items", [])
+    by_id = {s["id"]: s for s in gold_items}
+    given = {}
+    for p in pred_items:
+        if p.get("item") in by_id and p["item"] not in given:
+            given[p["item"]] = p["label"]
+    for s in gold_items:
+        pl = given.get(s["id"])
+        col = LI[pl] if pl else K
+        row[LI[s["label"]] * (K + 1) + col] += 1
+        if errors is not None and pl != s["label"]:
+            errors.append(("stance_wrong" if pl else "stance_unlabelled", s, pl))
+    # end to end
+    names = name_index(gold_doc)
+    clusters = {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
+    gold_triples = {(s["holder"], s["target"], s["label"]) for s in gold_items}
+    pred_triples = set()
+    for p in pred_items:
+        if "holder" not in p or "target" not in p:
+            continue
+        h = p["holder"] if p["holder"] in clusters else names.get(normalise_name(p["holder"]), "?" + p["holder"])
+        pred_triples.add((h, p["target"], p["label"]))
+    row[CONF] = len(gold_triples)
+    row[CONF + 1] = len(pred_triples)
+    row[CONF + 2] = len(gold_triples & pred_triples)
+    return row
+
+
+def figures(sums: np.ndarray) -> dict[str, np.ndarray]:
+    """Classification figures from the summed confusion table, end-to-end P/R/F1 from triple counts.
+
+    A class absent from both gold and predictions has NaN P/R/F1 and is left out of
+    macro-F1 and F_avg (as scikit-learn's default label set does).
+    """
+    conf = sums[..., :CONF].astype(float).reshape(sums.shape[:-1] + (K, K + 1))
+    total = conf.sum(axis=(-1, -2))
+    diag = sum(conf[..., i, i] for i in range(K))
+    out = {"classification/accuracy": np.where(total > 0, diag / np.maximum(total, 1), np.nan)}
+    f1s = {}
+    for i, lab in enumerate(STANCE_LABELS):
+        m = prf_from(conf[..., i, i], conf[..., :, i].sum(axis=-1), conf[..., i, :].sum(axis=-1))
+        for k in ("precision", "recall", "f1"):
+            out[f"classification/{lab}/{k}"] = m[k]
+        f1s[lab] = m["f1"]
+    with np.errstate(invalid="ignore"):
+        stacked = np.stack(list(f1s.values()), axis=-1)
+        out["classification/macro_f1"] = _nanmean(stacked)
+        out["classification/f_avg"] = _nanmean(np.stack([f1s["FAVOR"], f1s["AGAINST"]], axis=-1))
+    ng, npd, tp = (sums[..., CONF + k].astype(float) for k in range(3))
+    m = prf_from(tp, npd, ng)
+    for k in ("precision", "recall", "f1"):
+        out[f"end_to_end/{k}"] = m[k]
+    return out
+
+
+def _nanmean(a: np.ndarray) -> np.ndarray:
+    n = (~np.isnan(a)).sum(axis=-1)
+    return np.where(n > 0, np.nansum(a, axis=-1) / np.maximum(n, 1), np.nan)
+
+
+def confusion(total: np.ndarray) -> dict:
+    conf = total[:CONF].reshape(K, K + 1)
+    return {"labels": list(STANCE_LABELS), "columns": [*STANCE_LABELS, "none"],
+            "matrix": [[int(v) for v in row] for row in conf]}

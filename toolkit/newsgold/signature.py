@@ -1,0 +1,43 @@
+"""The reproducibility signature: how a number was computed, compact and parseable.
+
+Two scores are comparable only when their signatures are equal. Format, as in
+sacreBLEU: ``key:value`` fields joined by ``|``, in a fixed order, e.g.::
+
+    newsgold:0.1.0|data:1.0.0+443f5e29a1b2|task:entities|match:optimal-1to1|scheme:strict,exact,partial,type|
+    overlap:char-jaccard>=0.5|labelmap:none|labels:all|zones:all|ci:bootstrap-docs-1000-95|seed:12345
+"""
+from __future__ import annotations
+
+FIELDS = ("newsgold", "data", "task", "match", "scheme", "overlap", "labelmap", "labels", "zones", "ci", "seed")
+
+
+def make(*, version: str, data_version: str, data_hash: str, task: str, overlap: float, label_map: str | None,
+         labels: list[str] | None, zones: list[str] | None, resamples: int, seed: int) -> str:
+    values = {
+        "newsgold": version,
+        "data": f"{data_version}+{data_hash[:12]}",
+        "task": task,
+        "match": "optimal-1to1",
+        "scheme": "strict,exact,partial,type",
+        "overlap": f"char-jaccard>={overlap:g}",
+        "labelmap": label_map or "none",
+        "labels": ",".join(sorted(labels)) if labels else "all",
+        "zones": ",".join(sorted(zones)) if zones else "all",
+        "ci": f"bootstrap-docs-{resamples}-95" if resamples > 0 else "none",
+        "seed": str(seed),
+    }
+    return "|".join(f"{k}:{values[k]}" for k in FIELDS)
+
+
+def parse(signature: str) -> dict[str, str]:
+    """The fields of a signature; raises ValueError on a malformed one."""
+    out = {}
+    for part in signature.strip().split("|"):
+        key, sep, value = part.partition(":")
+        if not sep or key not in FIELDS:
+            raise ValueError(f"not a newsgold signature field: {part!r}")
+        out[key] = value
+    missing = [k for k in FIELDS if k not in out]
+    if missing:
+        raise ValueError(f"signature lacks {', '.join(missing)}")
+    return out

@@ -1,0 +1,80 @@
+"""``newsgold validate``: every problem in gold, annotation, manifest and predictions files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import paths
+from .corpus import (Gold, check_annotation, check_gold_jsonl, read_manifest, read_predictions,
+                     content_hash, dataset_version, merge_record)
+from .diagnostics import Problem
+from .jsonio import iter_jsonl
+
+
+def _kind_of_jsonl(path: Path) -> str:
+    """'gold' when the first record carries a text, else 'predictions'."""
+    for _, rec, _ in iter_jsonl(path):
+        if rec is not None:
+            return "gold" if "text" in rec else "predictions"
+        break
+    return "predictions"
+
+
+def default_targets() -> list[Path]:
+    """The shipped dataset: manifest, gold, every pass, and the built documents file if any."""
+    out = [paths.MANIFEST, paths.GOLD_DIR]
+    if paths.PASSES_DIR.is_dir():
+        out += sorted(p for p in paths.PASSES_DIR.iterdir() if p.is_dir())
+    built = paths.DATA_DIR / "documents" / "test.jsonl"
+    if built.exists():
+        out.append(built)
+    return out
+
+
+def validate(targets: list[str | Path] | None = None) -> list[Problem]:
+    """Check every file under the targets; the returned list is every problem found."""
+    targets = [Path(t) for t in targets] if targets else default_targets()
+    _, docs, problems = read_manifest()
+    gold: Gold | None = None
+
+    def get_gold() -> Gold:
+        nonlocal gold
+        if gold is None:
+            from .corpus import read_annotation_set
+            anns, _ = read_annotation_set(paths.GOLD_DIR, docs)
+            recs = [merge_record(docs[i], anns[i]) for i in sorted(anns) if i in docs]
+            # predictions are checked against document texts, which the manifest alone gives
+            for i in sorted(docs):
+                if i not in anns:
+                    recs.append(merge_record(docs[i], {"entities": {}, "quotes": [], "stance": {}}))
+            gold = Gold({r["id"]: r for r in recs}, dataset_version(), content_hash(recs) if recs else "", "shipped")
+        return gold
+
+    for t in targets:
+        files: list[Path]
+        if t.is_dir():
+            files = sorted(p for p in t.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file() and not p.name.startswith("."))
+            if not files:
+                problems.append(Problem(str(t), 0, "", "no .json or .jsonl files in this folder", "empty", "warning"))
+        elif not t.exists():
+            problems.append(Problem(str(t), 0, "", "no such file or folder", "file"))
+            continue
+        else:
+            files = [t]
+        for f in files:
+            if f.resolve() == paths.MANIFEST.resolve():
+                continue  # checked above, always
+            if f.suffix == ".jsonl":
+                if _kind_of_jsonl(f) == "gold":
+                    _, probs = check_gold_jsonl(f, docs)
+                else:
+                    _, probs = read_predictions(f, get_gold())
+                problems += probs
+            else:
+                _, probs = check_annotation(f, docs)
+                problems += probs
+    return problems
+
+
+def summary(problems: list[Problem]) -> tuple[int, int]:
+    errors = sum(p.severity == "error" for p in problems)
+    return errors, len(problems) - errors
