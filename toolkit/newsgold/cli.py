@@ -21,6 +21,7 @@ COMMANDS = {
     "stats": "count documents, mentions, labels, zones, quotes and stance items",
     "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
     "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
+    "baseline": "run a baseline extractor (text only, no gold) on the shipped documents and write its predictions",
 }
 
 
@@ -45,7 +46,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 
 def cmd_validate(args) -> int:
     from .validate import summary, validate
-    problems = validate(args.paths)
+    problems = validate(args.paths, args.gold)
     errors, warnings = summary(problems)
     if args.format == "json":
         _print_problems(problems, "json", sys.stdout)
@@ -139,6 +140,18 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_baseline(args) -> int:
+    from .baselines import predict
+    from .corpus import load_documents
+    from .jsonio import dump_jsonl
+    docs = load_documents()
+    records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
+    _out(dump_jsonl(records), args.out)
+    if args.out:
+        print(f"wrote {args.out}: {len(records)} documents", file=sys.stderr)
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,14 +159,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
-        epilog="commands:\n" + "\n".join(f"  {k:<10} {v}" for k, v in COMMANDS.items()),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.")
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--gold", help="check predictions against this gold (annotation folder or documents JSONL)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
@@ -195,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hub", metavar="DIR")
     p.add_argument("--croissant", metavar="FILE")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("baseline", help=COMMANDS["baseline"], description=COMMANDS["baseline"])
+    p.add_argument("--name", choices=["rules"], default="rules", help="which baseline (default: rules)")
+    p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+    p.set_defaults(func=cmd_baseline)
     return parser
 
 

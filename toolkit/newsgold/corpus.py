@@ -83,7 +83,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         if sha256_text(text) != d["text_sha256"]:
             problems.append(Problem(name, lf(base + ("text_sha256",)), f"documents/{i}/text_sha256",
                                     "document text hash does not match the seed slice", "text-hash"))
-        problems += check_zones(d["zones"], text, name, lambda p, b=base: lf(b + tuple(p)), base=("zones",))
+        problems += check_zones(d["zones"], text, name, lf, base=base + ("zones",))
         docs[d["id"]] = {"id": d["id"], "text": text, "text_sha256": d["text_sha256"], "metadata": d["metadata"],
                          "zones": d["zones"], "source": {"file": d["source"], "start": d["start"], "end": d["end"]}}
     return man, docs, problems

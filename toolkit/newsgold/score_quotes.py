@@ -14,7 +14,8 @@ scored where the gold has a speaker span) and at *entity* level (the predicted s
 resolves to the gold speaker's cluster through ``speaker_cluster``, through a gold
 entity mention its span overlaps, or through a normalised name or alias; scored where
 the gold speaker's cluster is known). End to end, a predicted quote is right only when
-its content matches and its speaker is right at entity level.
+its content matches and its speaker is right at entity level (when the gold speaker's
+cluster is unknown there is no speaker to judge and the content alone decides).
 Cues: predicted cue spans against gold cue spans, exact boundaries, one-to-one.
 """
 from __future__ import annotations
@@ -129,16 +130,18 @@ def doc_stats(gold_doc: dict, pred_quotes: list[dict], threshold: float, errors:
             ok = isinstance(ps, dict) and ps["start"] < g["speaker"]["end"] and g["speaker"]["start"] < ps["end"]
             row[IDX["spk_mention_ok"]] += ok
         entity_ok = False
+        e2e_ok = not g.get("speaker_cluster")  # speaker unknown in the gold: nothing to judge, the content decides
         if g.get("speaker_cluster"):
             row[IDX["spk_entity_n"]] += 1
             row[IDX[f"{g['type']}/spk_entity_n"]] += 1
             entity_ok = resolve_speaker(p, gold_doc, names) == g["speaker_cluster"]
             row[IDX["spk_entity_ok"]] += entity_ok
             row[IDX[f"{g['type']}/spk_entity_ok"]] += entity_ok
-        if entity_ok:
+            e2e_ok = entity_ok
+        if e2e_ok:
             row[IDX["e2e_tp"]] += 1
             row[IDX[f"{g['type']}/e2e_tp"]] += 1
-        if errors is not None and (gsets[gi] != psets[pi] or not entity_ok):
+        if errors is not None and (gsets[gi] != psets[pi] or not e2e_ok):
             errors.append(("quote_partial" if gsets[gi] != psets[pi] else "quote_wrong_speaker", g, p))
     if errors is not None:
         errors += [("quote_missed", q, None) for i, q in enumerate(gold_q) if i not in matched_g]

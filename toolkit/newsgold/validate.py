@@ -30,14 +30,21 @@ def default_targets() -> list[Path]:
     return out
 
 
-def validate(targets: list[str | Path] | None = None) -> list[Problem]:
-    """Check every file under the targets; the returned list is every problem found."""
+def validate(targets: list[str | Path] | None = None, gold_path: str | Path | None = None) -> list[Problem]:
+    """Check every file under the targets; the returned list is every problem found.
+
+    Predictions are checked against ``gold_path`` when given (an annotation folder or a
+    documents JSONL), otherwise against the shipped documents.
+    """
     targets = [Path(t) for t in targets] if targets else default_targets()
     _, docs, problems = read_manifest()
     gold: Gold | None = None
 
     def get_gold() -> Gold:
         nonlocal gold
+        if gold is None and gold_path is not None:
+            from .corpus import load_gold
+            gold = load_gold(gold_path)
         if gold is None:
             from .corpus import read_annotation_set
             anns, _ = read_annotation_set(paths.GOLD_DIR, docs)

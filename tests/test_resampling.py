@@ -1,0 +1,195 @@
+"""Bootstrap confidence intervals and paired significance tests over per-document statistics."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from newsgold import score_entities as E
+from newsgold.resampling import bootstrap, paired_tests, resample_weights
+
+LABELS = ["PERSON", "ORG", "GPE", "MISC"]
+LIDX = {lab: i for i, lab in enumerate(LABELS)}
+
+
+def acc_figures(sums):
+    """A minimal figure: stats per document are (hits, items); accuracy = hits / items."""
+    return {"acc": sums[..., 0] / sums[..., 1]}
+
+
+def entity_fig(sums):
+    return E.figures(sums, LABELS)
+
+
+def entity_stats(seed, n_docs=200, p_right=0.7):
+    """Per-document entity tables of a system that gets each gold span right with probability p_right
+    (otherwise wrong type, shifted, or missed). MISC is rare, so some resamples lack it."""
+    rnd = random.Random(seed)
+    rows = []
+    for d in range(n_docs):
+        gold, pred = [], []
+        for k in range(rnd.randint(1, 6)):
+            s = 10 * k
+            lab = "MISC" if rnd.random() < 0.02 else rnd.choice(LABELS[:3])
+            gold.append((s, s + 3, lab))
+            u = rnd.random()
+            if u < p_right:
+                pred.append((s, s + 3, lab))
+            elif u < p_right + (1 - p_right) / 3:
+                pred.append((s, s + 3, rnd.choice([x for x in LABELS[:3] if x != lab])))
+            elif u < p_right + 2 * (1 - p_right) / 3:
+                pred.append((s, s + 2, lab))
+        rows.append(E.doc_table(gold, pred, LIDX))
+    return np.stack(rows)
+
+
+def paired_entity_stats(seed, n_docs=200):
+    """Two systems on the same gold: B right more often (0.85) than A (0.6)."""
+    return entity_stats(seed, n_docs, 0.6), entity_stats(seed, n_docs, 0.85)
+
+
+# ---------------------------------------------------------------- resample weights
+
+def test_resample_weights_match_a_naive_count():
+    n, B, seed = 7, 300, 99                                  # 300 = chunks of 250 and 50
+    got = np.concatenate(list(resample_weights(n, B, np.random.default_rng(seed))))
+    rng = np.random.default_rng(seed)
+    naive = []
+    for b in (250, 50):
+        idx = rng.integers(0, n, size=(b, n))
+        for r in range(b):
+            counts = [0] * n
+            for j in idx[r]:
+                counts[j] += 1
+            naive.append(counts)
+    assert got.shape == (B, n)
+    assert got.tolist() == naive
+    assert (got.sum(axis=1) == n).all()                      # each resample draws n documents
+
+
+# ---------------------------------------------------------------- bootstrap
+
+def test_bootstrap_seeded_and_contains_point():
+    stats = entity_stats(1)
+    a = bootstrap(stats, entity_fig, 300, seed=5)
+    b = bootstrap(stats, entity_fig, 300, seed=5)
+    c = bootstrap(stats, entity_fig, 300, seed=6)
+    assert a == b
+    assert a != c
+    point = entity_fig(stats.sum(0))
+    for k in ("overall/strict/f1", "overall/partial/precision", "overall/type/recall", "macro/strict/f1",
+              "label/PERSON/strict/f1"):
+        lo, hi = a[k]
+        assert lo < float(point[k]) < hi, k
+        assert hi - lo < 0.2, k                                # 200 documents: a narrow interval
+
+
+def test_bootstrap_collapses_on_identical_documents():
+    one = entity_stats(3, n_docs=1)[0]
+    stats = np.stack([one] * 50)
+    ci = bootstrap(stats, entity_fig, 200, seed=1)
+    point = entity_fig(stats.sum(0))
+    for k, (lo, hi) in ci.items():
+        v = float(point[k])
+        if np.isnan(v):
+            assert lo is None and hi is None, k
+        else:
+            assert lo == pytest.approx(v, abs=1e-12) and hi == pytest.approx(v, abs=1e-12), k
+
+
+def test_bootstrap_equals_naive_percentiles():
+    rnd = random.Random(4)
+    stats = np.array([[rnd.randint(0, 5), 5] for _ in range(30)], dtype=np.int64)
+    B, seed = 400, 21
+    ci = bootstrap(stats, acc_figures, B, seed=seed, confidence=0.9)
+    rng = np.random.default_rng(seed)
+    vals = []
+    for b in (250, 150):
+        idx = rng.integers(0, len(stats), size=(b, len(stats)))
+        for r in range(b):
+            hits = sum(stats[j, 0] for j in idx[r])
+            items = sum(stats[j, 1] for j in idx[r])
+            vals.append(hits / items)
+    lo, hi = np.quantile(vals, [0.05, 0.95])
+    assert ci["acc"] == (pytest.approx(lo, abs=1e-12), pytest.approx(hi, abs=1e-12))
+
+
+def test_bootstrap_edge_cases():
+    assert bootstrap(np.zeros((0, 2)), acc_figures, 100) == {}
+    assert bootstrap(np.ones((3, 2)), acc_figures, 0) == {}
+
+
+# ---------------------------------------------------------------- paired tests
+
+def test_system_against_itself():
+    stats = entity_stats(2)
+    out = paired_tests(stats, stats.copy(), entity_fig, 300, seed=3)
+    assert out
+    for k, r in out.items():
+        if r["delta"] is None:                                 # not applicable (label absent)
+            assert r["a"] is None
+            continue
+        assert r["delta"] == 0.0, k
+        assert r["p_paired_bootstrap"] == 1.0, k
+        assert r["p_approximate_randomization"] == 1.0, k
+
+
+def test_clearly_better_system_is_significant():
+    a, b = paired_entity_stats(8)
+    out = paired_tests(a, b, entity_fig, 500, seed=1)
+    for k in ("overall/strict/f1", "overall/exact/f1", "macro/strict/f1"):
+        r = out[k]
+        assert r["delta"] > 0.1, k
+        assert r["b"] - r["a"] == pytest.approx(r["delta"])
+        assert r["p_paired_bootstrap"] < 0.05, k
+        assert r["p_approximate_randomization"] < 0.05, k
+    # the direction is B minus A: swapping the systems flips the sign, not the p-values
+    rev = paired_tests(b, a, entity_fig, 500, seed=1)["overall/strict/f1"]
+    assert rev["delta"] == pytest.approx(-out["overall/strict/f1"]["delta"])
+    assert rev["p_paired_bootstrap"] == out["overall/strict/f1"]["p_paired_bootstrap"]
+
+
+def test_paired_tests_equal_a_naive_loop():
+    """Both tests reimplemented with plain loops over the same random draws."""
+    rnd = random.Random(12)
+    n = 25
+    sa = np.array([[rnd.randint(0, 6), 6] for _ in range(n)], dtype=np.int64)
+    sb = np.array([[min(6, h + rnd.randint(-1, 2)), 6] for h, _ in sa], dtype=np.int64)
+    B, seed = 300, 77
+    out = paired_tests(sa, sb, acc_figures, B, seed=seed)["acc"]
+
+    def acc(rows):
+        return sum(r[0] for r in rows) / sum(r[1] for r in rows)
+
+    delta = acc(sb) - acc(sa)
+    assert out["delta"] == pytest.approx(delta, abs=1e-12)
+    # paired bootstrap: same documents drawn for both systems, centred deltas vs the observed one
+    rng = np.random.default_rng(seed)
+    boot = []
+    for b in (250, 50):
+        idx = rng.integers(0, n, size=(b, n))
+        for r in range(b):
+            boot.append(acc([sb[j] for j in idx[r]]) - acc([sa[j] for j in idx[r]]))
+    mean = sum(boot) / len(boot)
+    hits = sum(1 for d in boot if abs(d - mean) >= abs(delta) - 1e-9)
+    assert out["p_paired_bootstrap"] == pytest.approx((1 + hits) / (B + 1), abs=1e-12)
+    # approximate randomization: swap each document's two rows with probability 1/2
+    rng = np.random.default_rng(seed + 1)
+    ar = []
+    for b in (250, 50):
+        swap = rng.integers(0, 2, size=(b, n))
+        for r in range(b):
+            ra = [sb[j] if swap[r, j] else sa[j] for j in range(n)]
+            rb = [sa[j] if swap[r, j] else sb[j] for j in range(n)]
+            ar.append(acc(rb) - acc(ra))
+    hits = sum(1 for d in ar if abs(d) >= abs(delta) - 1e-9)
+    assert out["p_approximate_randomization"] == pytest.approx((1 + hits) / (B + 1), abs=1e-12)
+    assert 0 < out["p_paired_bootstrap"] <= 1 and 0 < out["p_approximate_randomization"] <= 1
+
+
+def test_paired_tests_are_seeded():
+    a, b = paired_entity_stats(9, 60)
+    x = paired_tests(a, b, entity_fig, 200, seed=4)
+    y = paired_tests(a, b, entity_fig, 200, seed=4)
+    assert x == y

@@ -1,0 +1,178 @@
+"""newsgold.spans: overlap helpers and the one-to-one optimal matching.
+
+Expected values come from hand-worked cases (reasoning in comments), from brute force
+(every admissible matching enumerated) and from properties (order independence).
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgold.spans import default_tiers, iou, match, overlap_len, overlapping_pairs
+
+LABELS = ("PERSON", "ORG", "GPE")
+
+
+# ---------------------------------------------------------------- helpers (independent of the module)
+
+def brute_pairs(gold, pred):
+    """All (gi, pi) whose [start, end) share at least one position: the definition itself."""
+    return sorted((gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(pred)
+                  if set(range(g[0], g[1])) & set(range(p[0], p[1])))
+
+
+def all_matchings(pairs):
+    """Every set of pairs in which no gold and no prediction occurs twice (including the empty one)."""
+    by_gold = {}
+    for g, p in pairs:
+        by_gold.setdefault(g, []).append(p)
+    golds = sorted(by_gold)
+    out = []
+
+    def rec(k, used, chosen):
+        if k == len(golds):
+            out.append(tuple(chosen))
+            return
+        rec(k + 1, used, chosen)                      # this gold left unmatched
+        for p in by_gold[golds[k]]:
+            if p not in used:
+                rec(k + 1, used | {p}, chosen + [(golds[k], p)])
+
+    rec(0, frozenset(), [])
+    return out
+
+
+def objective(gold, pred, matching):
+    """Lexicographic objective of the docstring: #pairs, #exact, #same label, sum IoU (IoU by hand)."""
+    n_exact = n_same = 0
+    s_iou = 0.0
+    for g, p in matching:
+        G, P = gold[g], pred[p]
+        n_exact += (G[0], G[1]) == (P[0], P[1])
+        n_same += G[2] == P[2]
+        inter = len(set(range(G[0], G[1])) & set(range(P[0], P[1])))
+        union = len(set(range(G[0], G[1])) | set(range(P[0], P[1])))
+        s_iou += inter / union
+    return (len(matching), n_exact, n_same, s_iou)
+
+
+span = st.tuples(st.integers(0, 14), st.integers(1, 5), st.sampled_from(LABELS)).map(lambda t: (t[0], t[0] + t[1], t[2]))
+
+
+# ---------------------------------------------------------------- small functions
+
+def test_overlap_len_and_iou_by_hand():
+    # [0,10) and [5,15) share 5..9: 5 positions; union 0..14: 15 positions
+    assert overlap_len(0, 10, 5, 15) == 5
+    assert iou((0, 10), (5, 15)) == pytest.approx(5 / 15)
+    # touching spans (end exclusive) share nothing
+    assert overlap_len(0, 5, 5, 9) == 0
+    assert iou((0, 5), (5, 9)) == 0.0
+    # nested: [2,4) inside [0,10): 2 / 10
+    assert iou((0, 10), (2, 4)) == pytest.approx(0.2)
+    assert iou((3, 7), (3, 7)) == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(span, max_size=8), st.lists(span, max_size=8))
+def test_overlapping_pairs_equals_definition(gold, pred):
+    assert sorted(overlapping_pairs(gold, pred)) == brute_pairs(gold, pred)
+
+
+# ---------------------------------------------------------------- matching
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(span, max_size=4), st.lists(span, max_size=4))
+def test_match_is_one_to_one_admissible_and_optimal(gold, pred):
+    pairs = brute_pairs(gold, pred)
+    got = match(gold, pred)
+    # one-to-one and only overlapping pairs
+    assert len({g for g, _ in got}) == len(got) == len({p for _, p in got})
+    assert set(got) <= set(pairs)
+    # lexicographically optimal, checked against every admissible matching
+    best = max(objective(gold, pred, m) for m in all_matchings(pairs))
+    mine = objective(gold, pred, got)
+    assert mine[:3] == best[:3]
+    assert mine[3] == pytest.approx(best[3], abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(span, max_size=7), st.lists(span, max_size=7), st.randoms(use_true_random=False))
+def test_match_is_order_independent(gold, pred, rnd):
+    """Shuffling gold and predictions never changes which (gold item, predicted item) pairs are matched."""
+    def content(g, p, m):
+        return sorted((g[a], p[b]) for a, b in m)
+
+    ref = content(gold, pred, match(gold, pred))
+    for _ in range(3):
+        g2, p2 = gold[:], pred[:]
+        rnd.shuffle(g2)
+        rnd.shuffle(p2)
+        assert content(g2, p2, match(g2, p2)) == ref
+
+
+def test_type_tier_prefers_same_label_where_greedy_would_not():
+    # gold PERSON [0,10); predictions ORG [0,4) (listed first) and PERSON [5,10).
+    # Neither is exact; both give one pair, so the tie is broken by the label tier:
+    # the PERSON prediction (index 1) is matched, whatever the order of the predictions.
+    gold = [(0, 10, "PERSON")]
+    assert match(gold, [(0, 4, "ORG"), (5, 10, "PERSON")]) == [(0, 1)]
+    assert match(gold, [(5, 10, "PERSON"), (0, 4, "ORG")]) == [(0, 0)]
+
+
+def test_exact_tier_beats_label_and_iou():
+    # gold ORG [0,6); predictions PERSON [0,6) (exact, other label) and ORG [0,5) (same label, IoU 5/6).
+    # Exact boundaries rank above the label: the PERSON prediction is matched.
+    gold = [(0, 6, "ORG")]
+    assert match(gold, [(0, 5, "ORG"), (0, 6, "PERSON")]) == [(0, 1)]
+
+
+def test_iou_tier_breaks_remaining_ties():
+    # gold [0,10) X; predictions [0,3) X (IoU 0.3) and [0,8) X (IoU 0.8): the larger overlap wins.
+    assert match([(0, 10, "X")], [(0, 3, "X"), (0, 8, "X")]) == [(0, 1)]
+
+
+def test_cardinality_first_over_a_chain():
+    # gold A [0,4), B [4,8); predictions P [2,6) overlaps both, Q [6,8) only B.
+    # Greedy in prediction order would give P-A (or P-B) and then Q-B (or nothing);
+    # the optimum pairs P-A and Q-B: two pairs.
+    gold = [(0, 4, "X"), (4, 8, "X")]
+    pred = [(2, 6, "X"), (6, 8, "X")]
+    assert match(gold, pred) == [(0, 0), (1, 1)]
+    # and with B exact to P, the cardinality still comes first: gold A [0,4), B [2,6), P [2,6), Q [0,1)
+    # P-B exact + Q-A gives 2 pairs with one exact; P-A + Q-? gives fewer pairs.
+    gold = [(0, 4, "X"), (2, 6, "X")]
+    pred = [(2, 6, "X"), (0, 1, "X")]
+    assert match(gold, pred) == [(0, 1), (1, 0)]
+
+
+def test_default_tiers_values():
+    assert default_tiers((0, 5, "A"), (0, 5, "A")) == (1.0, 1.0, 1.0)
+    e, s, o = default_tiers((0, 10, "A"), (5, 10, "B"))
+    assert (e, s) == (0.0, 0.0) and o == pytest.approx(0.5)
+    # items without a label field: the label tier is 0
+    assert default_tiers((0, 5), (0, 5))[:2] == (1.0, 0.0)
+
+
+def test_explicit_pairs_restrict_matching():
+    gold = [(0, 5, "A"), (10, 15, "A")]
+    pred = [(0, 5, "A"), (10, 15, "A")]
+    assert match(gold, pred, pairs=[(1, 1)]) == [(1, 1)]
+    assert match(gold, pred, pairs=[]) == []
+    assert match([], pred) == [] and match(gold, []) == []
+
+
+def test_large_component_is_still_optimal():
+    """A long chain of mutually overlapping spans (one component) against brute-force maximum matching."""
+    rnd = random.Random(7)
+    for _ in range(30):
+        gold = [(i * 3, i * 3 + 4, rnd.choice(LABELS)) for i in range(5)]
+        pred = [(s, s + rnd.randint(1, 5), rnd.choice(LABELS)) for s in (rnd.randint(0, 15) for _ in range(5))]
+        pairs = brute_pairs(gold, pred)
+        best = max(objective(gold, pred, m) for m in all_matchings(pairs))
+        mine = objective(gold, pred, match(gold, pred))
+        assert mine[:3] == best[:3]
+        assert mine[3] == pytest.approx(best[3], abs=1e-9)
