@@ -193,6 +193,49 @@ def test_order_dependence_of_nervaluate_vs_ours():
     assert nerv[0] != nerv[1]
 
 
+def test_exact_match_is_never_broken_up_with_nested_gold():
+    """Documented order of the matching tiers: exact span and label first, pairs later.
+
+    gold A [0,10) PERSON and nested B [0,3) PERSON; predictions P [0,10) PERSON (exact on A)
+    and Q [5,8) PERSON (overlaps A only). Taking P-A (exact) leaves Q with no free gold
+    (it overlaps only A) and B with no free prediction (only P overlaps it): strict
+    correct 1, spurious 1, missed 1. Two looser pairs (Q-A, P-B) would give strict
+    2 incorrect; the exact match wins. nervaluate (greedy, P first) gives the same here.
+    """
+    from nervaluate import Evaluator
+    gold = [(0, 10, "PERSON"), (0, 3, "PERSON")]
+    pred = [(0, 10, "PERSON"), (5, 8, "PERSON")]
+    c = E.counts_dict(E.doc_table(gold, pred, LIDX), LABELS)["overall"]
+    assert c["strict"] == dict(correct=1, incorrect=0, partial=0, missed=1, spurious=1)
+    assert c["type"] == dict(correct=1, incorrect=0, partial=0, missed=1, spurious=1)
+    r = Evaluator([[{"label": lab, "start": s, "end": e - 1} for s, e, lab in gold]],
+                  [[{"label": lab, "start": s, "end": e - 1} for s, e, lab in pred]],
+                  tags=LABELS, loader="dict").evaluate()["overall"]["strict"]
+    assert (r.correct, r.incorrect, r.missed, r.spurious) == (1, 0, 1, 1)
+
+
+def test_per_label_booking_differs_from_nervaluate_by_design():
+    """gold PERSON [0,2); prediction ORG [0,2).
+
+    Ours: the pair is booked under the gold label, PERSON strict: incorrect 1 (in PERSON's
+    possible and actual); ORG has nothing. Per-label counts add up to the overall ones
+    (overall strict: incorrect 1).
+    nervaluate re-evaluates each tag on its own entities: PERSON strict missed 1, ORG strict
+    spurious 1 - which add up to more than its own overall (incorrect 1).
+    """
+    from nervaluate import Evaluator
+    gold, pred = [(0, 2, "PERSON")], [(0, 2, "ORG")]
+    c = E.counts_dict(E.doc_table(gold, pred, LIDX), LABELS)
+    assert c["labels"] == {"PERSON": {s: dict(correct=int(s in ("exact", "partial")), incorrect=int(s in ("strict", "type")),
+                                              partial=0, missed=0, spurious=0) for s in E.SCHEMES}}
+    assert c["overall"]["strict"] == dict(correct=0, incorrect=1, partial=0, missed=0, spurious=0)
+    r = Evaluator([[{"label": "PERSON", "start": 0, "end": 1}]], [[{"label": "ORG", "start": 0, "end": 1}]],
+                  tags=LABELS, loader="dict").evaluate()
+    assert (r["overall"]["strict"].incorrect, r["overall"]["strict"].missed, r["overall"]["strict"].spurious) == (1, 0, 0)
+    assert (r["entities"]["PERSON"]["strict"].missed, r["entities"]["PERSON"]["strict"].incorrect) == (1, 0)
+    assert (r["entities"]["ORG"]["strict"].spurious, r["entities"]["ORG"]["strict"].incorrect) == (1, 0)
+
+
 # ---------------------------------------------------------------- peer implementations
 
 SEEDS = [1, 2, 3, 4, 5]

@@ -46,17 +46,20 @@ def all_matchings(pairs):
 
 
 def objective(gold, pred, matching):
-    """Lexicographic objective of the docstring: #pairs, #exact, #same label, sum IoU (IoU by hand)."""
-    n_exact = n_same = 0
+    """Lexicographic objective of the docstring: #exact span and label, #exact span, #pairs,
+    #same label, sum IoU (IoU by hand)."""
+    n_strict = n_exact = n_same = 0
     s_iou = 0.0
     for g, p in matching:
         G, P = gold[g], pred[p]
-        n_exact += (G[0], G[1]) == (P[0], P[1])
+        exact = (G[0], G[1]) == (P[0], P[1])
+        n_strict += exact and G[2] == P[2]
+        n_exact += exact
         n_same += G[2] == P[2]
         inter = len(set(range(G[0], G[1])) & set(range(P[0], P[1])))
         union = len(set(range(G[0], G[1])) | set(range(P[0], P[1])))
         s_iou += inter / union
-    return (len(matching), n_exact, n_same, s_iou)
+    return (n_strict, n_exact, len(matching), n_same, s_iou)
 
 
 span = st.tuples(st.integers(0, 14), st.integers(1, 5), st.sampled_from(LABELS)).map(lambda t: (t[0], t[0] + t[1], t[2]))
@@ -95,8 +98,8 @@ def test_match_is_one_to_one_admissible_and_optimal(gold, pred):
     # lexicographically optimal, checked against every admissible matching
     best = max(objective(gold, pred, m) for m in all_matchings(pairs))
     mine = objective(gold, pred, got)
-    assert mine[:3] == best[:3]
-    assert mine[3] == pytest.approx(best[3], abs=1e-9)
+    assert mine[:4] == best[:4]
+    assert mine[4] == pytest.approx(best[4], abs=1e-9)
 
 
 @settings(max_examples=200, deadline=None)
@@ -135,26 +138,35 @@ def test_iou_tier_breaks_remaining_ties():
     assert match([(0, 10, "X")], [(0, 3, "X"), (0, 8, "X")]) == [(0, 1)]
 
 
-def test_cardinality_first_over_a_chain():
+def test_cardinality_over_a_chain_when_nothing_is_exact():
     # gold A [0,4), B [4,8); predictions P [2,6) overlaps both, Q [6,8) only B.
-    # Greedy in prediction order would give P-A (or P-B) and then Q-B (or nothing);
-    # the optimum pairs P-A and Q-B: two pairs.
+    # Greedy in prediction order would give P-B (closest? or P-A) and then maybe nothing for Q;
+    # with no exact pair, the number of pairs decides: P-A and Q-B.
     gold = [(0, 4, "X"), (4, 8, "X")]
     pred = [(2, 6, "X"), (6, 8, "X")]
     assert match(gold, pred) == [(0, 0), (1, 1)]
-    # and with B exact to P, the cardinality still comes first: gold A [0,4), B [2,6), P [2,6), Q [0,1)
-    # P-B exact + Q-A gives 2 pairs with one exact; P-A + Q-? gives fewer pairs.
+    # with B exact to P: gold A [0,4), B [2,6), P [2,6), Q [0,1): P-B exact and Q-A, both kept.
     gold = [(0, 4, "X"), (2, 6, "X")]
     pred = [(2, 6, "X"), (0, 1, "X")]
     assert match(gold, pred) == [(0, 1), (1, 0)]
 
 
+def test_exact_pair_beats_two_loose_pairs():
+    # gold A [0,10), B [0,3); predictions P [0,10) exact on A, Q [5,8) overlaps A only.
+    # Two pairs are possible only as P-B and Q-A (no exact pair); the exact pair P-A wins.
+    gold = [(0, 10, "X"), (0, 3, "X")]
+    pred = [(0, 10, "X"), (5, 8, "X")]
+    assert match(gold, pred) == [(0, 0)]
+
+
 def test_default_tiers_values():
-    assert default_tiers((0, 5, "A"), (0, 5, "A")) == (1.0, 1.0, 1.0)
-    e, s, o = default_tiers((0, 10, "A"), (5, 10, "B"))
-    assert (e, s) == (0.0, 0.0) and o == pytest.approx(0.5)
-    # items without a label field: the label tier is 0
-    assert default_tiers((0, 5), (0, 5))[:2] == (1.0, 0.0)
+    # (exact span and label, exact span, pair, same label, IoU)
+    assert default_tiers((0, 5, "A"), (0, 5, "A")) == (1.0, 1.0, 1.0, 1.0, 1.0)
+    assert default_tiers((0, 5, "A"), (0, 5, "B")) == (0.0, 1.0, 1.0, 0.0, 1.0)
+    st_, e, pair, s, o = default_tiers((0, 10, "A"), (5, 10, "B"))
+    assert (st_, e, pair, s) == (0.0, 0.0, 1.0, 0.0) and o == pytest.approx(0.5)
+    # items without a label field: the label tiers are 0
+    assert default_tiers((0, 5), (0, 5))[:4] == (0.0, 1.0, 1.0, 0.0)
 
 
 def test_explicit_pairs_restrict_matching():

@@ -371,10 +371,7 @@ def replace_front_matter(readme: str | None, fm: str) -> str:
         for line in lines[1:]:
             pos += len(line)
             if line.rstrip("\r\n") == "---":
-                rest = readme[pos:]
-                if not line.endswith("\n"):   # the file ended right after the closing ---
-                    rest = ""
-                return fm + rest
+                return fm + readme[pos:]
         raise InputError(Problem(README, 1, "", "README.md starts with '---' but the front matter has no closing '---' line", "readme"))
     return fm + readme
 

@@ -22,6 +22,13 @@ COMMANDS = {
     "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
     "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
     "baseline": "run a baseline extractor (text only, no gold) on the shipped documents and write its predictions",
+    "convert": "turn another tool's output (spaCy, transformers, CoNLL, brat, Label Studio, doccano, ...) into predictions",
+    "report": "write a self-contained HTML error report of a system against the gold",
+    "add-source": "register a new source text in seeds/ and propose its documents and zones",
+    "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
+    "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
+    "check": "release gate: everything a release needs, with the command that fixes each failure",
+    "datasheet": "regenerate the figures in DATASHEET.md (composition and agreement) from the data",
 }
 
 
@@ -75,10 +82,25 @@ def _score_kwargs(args) -> dict:
                 overlap=args.overlap, resamples=args.resamples, seed=args.seed)
 
 
+def _predictions_arg(args, path):
+    """A predictions path, or converted records when --from names another tool's format."""
+    fmt = getattr(args, "from_format", None)
+    if not fmt or fmt == "newsgold":
+        return path
+    from .adapters import convert
+    from .corpus import load_gold
+    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map)
+    _print_problems([p for p in problems if p.severity != "error"])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    return records
+
+
 def cmd_score(args) -> int:
     from .api import score
     from .report import render_errors, render_score
-    result = score(args.predictions, **_score_kwargs(args))
+    result = score(_predictions_arg(args, args.predictions), **_score_kwargs(args))
     for w in result.warnings:
         sys.stderr.write(str(w) + "\n")
     text = render_score(result, args.format)
@@ -91,7 +113,7 @@ def cmd_score(args) -> int:
 def cmd_compare(args) -> int:
     from .api import compare
     from .report import render_compare
-    res = compare(args.a, args.b, **_score_kwargs(args))
+    res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
     for w in res.warnings:
         sys.stderr.write(str(w) + "\n")
     _out(render_compare(res, args.format), args.out)
@@ -152,6 +174,79 @@ def cmd_baseline(args) -> int:
     return 0
 
 
+def cmd_convert(args) -> int:
+    from .adapters import convert
+    from .corpus import load_gold
+    from .jsonio import dump_jsonl
+    records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
+                                doc_id=args.doc_id)
+    _print_problems(problems)
+    if any(p.severity == "error" for p in problems):
+        sys.stderr.write(f"newsgold convert: nothing written: {sum(p.severity == 'error' for p in problems)} error(s)\n")
+        return 1
+    _out(dump_jsonl(records), args.out)
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .html_report import write_report
+    path = write_report(_predictions_arg(args, args.predictions), args.html, **_score_kwargs(args))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_add_source(args) -> int:
+    from .contribute import add_source
+    meta = {}
+    for item in args.meta or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--meta expects KEY=VALUE, got {item!r}")
+        meta[key] = value
+    for line in add_source(args.file, meta, write=not args.dry_run):
+        print(line)
+    return 0
+
+
+def cmd_tasks(args) -> int:
+    from .annotation_tools import export_tasks
+    for path in export_tasks(args.to, args.docs, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .annotation_tools import import_annotations
+    written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator)
+    _print_problems(problems)
+    if any(p.severity == "error" for p in problems):
+        sys.stderr.write("newsgold import: rejected: nothing written\n")
+        return 1
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_datasheet(args) -> int:
+    from .datasheet import refresh
+    stale = refresh(check=args.check)
+    if args.check:
+        print("stale blocks: " + ", ".join(stale) + " (run: newsgold datasheet)" if stale else "DATASHEET.md figures are current")
+        return 1 if stale else 0
+    print("updated: " + ", ".join(stale) if stale else "DATASHEET.md figures already current")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .check import run_checks
+    results = run_checks()
+    for r in results:
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.message}" + ("" if r.ok or not r.fix else f"\n     fix: {r.fix}"))
+    failed = sum(not r.ok for r in results)
+    print(f"{'release gate passed' if not failed else f'release gate FAILED: {failed} check(s)'}")
+    return 1 if failed else 0
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,7 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
-    p.add_argument("predictions", help="predictions JSONL, one document per line")
+    p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
+    p.add_argument("--from", dest="from_format", help="input format when not NewsGold JSONL (see 'newsgold convert --help')")
     _add_score_options(p)
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
@@ -180,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
+    p.add_argument("--from", dest="from_format", help="input format of both files when not NewsGold JSONL")
     _add_score_options(p)
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--out")
@@ -213,6 +310,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", choices=["rules"], default="rules", help="which baseline (default: rules)")
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
     p.set_defaults(func=cmd_baseline)
+
+    from_help = ("input format: newsgold (default), transformers, spacy, spacy-docbin, stanza, flair, conll-iob1, conll-iob2, "
+                 "conll-iobes, conll-bilou, conll-io, brat, labelstudio, doccano, gliner")
+    p = sub.add_parser("convert", help=COMMANDS["convert"], description=COMMANDS["convert"])
+    p.add_argument("input", help="the tool's output file")
+    p.add_argument("--from", dest="from_format", required=True, help=from_help)
+    p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+    p.add_argument("--gold", help="gold to align against (default: the shipped dataset)")
+    p.add_argument("--label-map", help="label map name or path applied to the tool's labels")
+    p.add_argument("--doc-id", help="document id, for formats that carry none")
+    p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"])
+    p.add_argument("predictions")
+    p.add_argument("--html", required=True, metavar="OUT.html")
+    _add_score_options(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("add-source", help=COMMANDS["add-source"], description=COMMANDS["add-source"])
+    p.add_argument("file", help="a UTF-8 text file with one or more articles")
+    p.add_argument("--meta", action="append", metavar="KEY=VALUE", help="document metadata (publisher=..., date=..., licence=...)")
+    p.add_argument("--dry-run", action="store_true", help="show the proposal, write nothing")
+    p.set_defaults(func=cmd_add_source)
+
+    p = sub.add_parser("tasks", help=COMMANDS["tasks"], description=COMMANDS["tasks"])
+    p.add_argument("docs", nargs="+", help="document ids")
+    p.add_argument("--to", required=True, choices=["labelstudio", "brat", "doccano"])
+    p.add_argument("-o", "--out", required=True, help="output folder")
+    p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("import", help=COMMANDS["import"], description=COMMANDS["import"])
+    p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
+    p.add_argument("--from", dest="from_tool", required=True, choices=["labelstudio", "brat", "doccano"])
+    p.add_argument("-o", "--out", required=True, help="output folder, e.g. annotations/passes/NAME")
+    p.add_argument("--annotator", required=True, help="annotator id recorded in the file")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")
+    p.set_defaults(func=cmd_datasheet)
     return parser
 
 

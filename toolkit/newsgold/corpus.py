@@ -43,7 +43,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
     path = Path(path or paths.MANIFEST)
     name = str(path)
     man, text, problems = read_json(path)
-    if man is None:
+    if man is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, {}, problems
     lines = locate_lines(text)
     lf = lambda p: line_for(lines, p)  # noqa: E731
@@ -101,14 +101,14 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     """Read one annotation file and check it against the schema and its document."""
     name = str(path)
     rec, text, problems = read_json(path)
-    if rec is None:
+    if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, problems
     lines = locate_lines(text)
     lf = lambda p: line_for(lines, p)  # noqa: E731
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
     problems += schema_problems("annotation", rec, name, lf)
-    doc = docs.get(rec.get("doc_id"))
+    doc = docs.get(rec.get("doc_id")) if isinstance(rec.get("doc_id"), str) else None
     if doc is None:
         problems.append(Problem(name, lf(("doc_id",)), "doc_id", f"unknown document id {rec.get('doc_id')!r} (not in seeds/manifest.json)", "ref-document"))
         return rec, problems
@@ -130,7 +130,7 @@ def read_annotation_set(folder: Path, docs: dict[str, dict]) -> tuple[dict[str, 
     for f in annotation_files(folder):
         rec, probs = check_annotation(f, docs)
         problems += probs
-        if rec is not None and isinstance(rec, dict) and "doc_id" in rec:
+        if rec is not None and isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
             if rec["doc_id"] in out:
                 problems.append(Problem(str(f), 1, "doc_id", f"second annotation file for {rec['doc_id']!r}", "unique-id"))
             out[rec["doc_id"]] = rec
@@ -183,13 +183,16 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
             continue
         if rec.get("text_sha256") != sha256_text(text):
             problems.append(Problem(name, lineno, "text_sha256", "text_sha256 does not match the text", "text-hash"))
-        if known_docs and rec.get("id") in known_docs and known_docs[rec["id"]]["text"] != text:
+        rid = rec.get("id") if isinstance(rec.get("id"), str) else None
+        if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
             problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
         problems += check_zones(rec.get("zones"), text, name, lf)
         problems += check_gold_layers(rec, text, name, lf)
-        if rec.get("id") in out:
-            problems.append(Problem(name, lineno, "id", f"duplicate document id {rec['id']!r}", "unique-id"))
-        out[rec.get("id")] = rec
+        if rid is None:
+            continue  # the schema has reported the missing or wrongly typed id
+        if rid in out:
+            problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
+        out[rid] = rec
     return out, problems
 
 
@@ -242,7 +245,7 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[dict[
         schema_errs = schema_problems("predictions", rec, name, lf)
         problems += schema_errs
         doc_id = rec.get("doc_id")
-        if doc_id not in gold.docs:
+        if not isinstance(doc_id, str) or doc_id not in gold.docs:
             problems.append(Problem(name, lineno, "doc_id", f"unknown document id {doc_id!r}; the gold has {len(gold.docs)} documents "
                                     f"({', '.join(list(gold.docs)[:3])}{', …' if len(gold.docs) > 3 else ''})", "ref-document"))
             continue

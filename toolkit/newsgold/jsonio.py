@@ -30,6 +30,14 @@ def _json_error(exc: json.JSONDecodeError, name: str, line: int) -> Problem:
     return Problem(name, line + exc.lineno - 1, "", f"malformed JSON: {exc.msg} (column {exc.colno})", "json")
 
 
+def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
+    """True when the parser ran out of input (the text was cut off), not when it met a wrong character."""
+    if exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
+        return True
+    rest = text[exc.pos:].rstrip()
+    return exc.msg == "Expecting value" and any(lit.startswith(rest) for lit in ("true", "false", "null"))
+
+
 def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[int, dict | None, list[Problem]]]:
     """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
 
@@ -73,7 +81,7 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                truncated = not raw.endswith(b"\n") and exc.pos >= len(text.rstrip()) - 1
+                truncated = not raw.endswith(b"\n") and _cut_short(text, exc)
                 msg = "truncated JSON (the last line ends mid-record)" if truncated else None
                 p = _json_error(exc, name, lineno)
                 if msg:
@@ -116,7 +124,7 @@ def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | N
     try:
         return json.loads(text), text, problems
     except json.JSONDecodeError as exc:
-        at_end = exc.pos >= len(text.rstrip()) - 1
+        at_end = _cut_short(text, exc)
         msg = f"truncated JSON (file ends mid-value): {exc.msg}" if at_end else f"malformed JSON: {exc.msg} (column {exc.colno})"
         return None, text, problems + [Problem(name, exc.lineno, "", msg, "json")]
 
@@ -192,6 +200,9 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions of a new file
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()

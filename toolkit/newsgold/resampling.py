@@ -70,6 +70,7 @@ def paired_tests(stats_a: np.ndarray, stats_b: np.ndarray, figures: Figures, n_r
     systems; p = (1 + #{|delta* - mean(delta*)| >= |delta|}) / (B + 1), two-sided.
     Approximate randomization (Riezler & Maxwell 2005): swap the two systems' statistics
     per document with probability 1/2; p = (1 + #{|delta_r| >= |delta|}) / (R + 1).
+    B and R count only the resamples in which the figure is defined (not NaN).
     """
     n = len(stats_a)
     shape = stats_a.shape[1:]
@@ -108,9 +109,13 @@ def paired_tests(stats_a: np.ndarray, stats_b: np.ndarray, figures: Figures, n_r
             out[k] = {"a": _num(va[i]), "b": _num(vb[i]), "delta": None, "p_paired_bootstrap": None, "p_approximate_randomization": None}
             continue
         if len(boot):
-            centred = np.abs(boot[:, i] - np.nanmean(boot[:, i]))
-            p_boot = (1 + np.sum(centred >= abs(d) - eps)) / (len(boot) + 1)
-            p_ar = (1 + np.sum(np.abs(ar[:, i]) >= abs(d) - eps)) / (len(ar) + 1)
+            # only resamples where the figure is defined count (e.g. a rare label absent from a
+            # resample gives NaN): NaN draws in the denominator would shrink p for no reason
+            bd = boot[:, i][~np.isnan(boot[:, i])]
+            ad = ar[:, i][~np.isnan(ar[:, i])]
+            centred = np.abs(bd - (bd.mean() if len(bd) else 0.0))
+            p_boot = (1 + np.sum(centred >= abs(d) - eps)) / (len(bd) + 1)
+            p_ar = (1 + np.sum(np.abs(ad) >= abs(d) - eps)) / (len(ad) + 1)
         else:
             p_boot = p_ar = float("nan")
         out[k] = {"a": _num(va[i]), "b": _num(vb[i]), "delta": float(d),

@@ -43,7 +43,7 @@ def check_span(span, text: str, path: tuple, file: str, line_of, *, text_require
 def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) -> list[Problem]:
     out = []
     pos = 0
-    for i, z in enumerate(zones or []):
+    for i, z in enumerate(_list(zones)):
         if not isinstance(z, dict) or not isinstance(z.get("start"), int) or not isinstance(z.get("end"), int):
             return out
         if z["start"] != pos:
@@ -57,6 +57,24 @@ def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) 
     return out
 
 
+def _hashable(v) -> bool:
+    try:
+        hash(v)
+    except TypeError:
+        return False
+    return True
+
+
+def _key(v):
+    """``v`` itself, or a stand-in when it cannot be a dict key (a wrongly typed id: the schema reports it)."""
+    return v if _hashable(v) else ("<unhashable>", repr(v))
+
+
+def _list(v) -> list:
+    """``v`` when it is a list, else no items (a wrongly typed list: the schema reports it)."""
+    return v if isinstance(v, list) else []
+
+
 def _dupes(items, key) -> list[tuple[int, object]]:
     seen = {}
     out = []
@@ -64,7 +82,7 @@ def _dupes(items, key) -> list[tuple[int, object]]:
         if not isinstance(it, dict):
             continue
         k = key(it)
-        if k is None:
+        if k is None or not _hashable(k):
             continue
         if k in seen:
             out.append((i, k))
@@ -81,31 +99,31 @@ def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]
         out.append(Problem(file, line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
 
     ents = rec.get("entities") if isinstance(rec.get("entities"), dict) else {}
-    clusters = [c for c in ents.get("clusters", []) if isinstance(c, dict)]
+    clusters = [c for c in _list(ents.get("clusters")) if isinstance(c, dict)]
     mentions = ents.get("mentions", []) if isinstance(ents.get("mentions"), list) else []
     cluster_type = {}
     for i, c in enumerate(clusters):
-        if c.get("id") in cluster_type:
+        if _key(c.get("id")) in cluster_type:
             prob(("entities", "clusters", i, "id"), f"duplicate cluster id {c.get('id')!r}", "unique-id")
-        cluster_type[c.get("id")] = c.get("type")
+        cluster_type[_key(c.get("id"))] = c.get("type")
     mention_counts: Counter = Counter()
     for i, m in enumerate(mentions):
         if not isinstance(m, dict):
             continue
         out += check_span(m, text, ("entities", "mentions", i), file, line_of, text_required=True)
-        cid = m.get("cluster")
+        cid = _key(m.get("cluster"))
         if cid not in cluster_type:
-            prob(("entities", "mentions", i, "cluster"), f"unknown cluster id {cid!r}", "ref-cluster")
+            prob(("entities", "mentions", i, "cluster"), f"unknown cluster id {m.get('cluster')!r}", "ref-cluster")
         elif cluster_type[cid] != m.get("label"):
             prob(("entities", "mentions", i, "label"),
-                 f"mention label {m.get('label')} differs from its cluster {cid!r} type {cluster_type[cid]}", "cluster-type")
+                 f"mention label {m.get('label')} differs from its cluster {m.get('cluster')!r} type {cluster_type[cid]}", "cluster-type")
         mention_counts[cid] += 1
     for i, (k) in _dupes(mentions, lambda m: (m.get("start"), m.get("end"))):
         prob(("entities", "mentions", i), f"duplicate mention span {k[0]}:{k[1]}", "duplicate-span")
     for i, k in _dupes(mentions, lambda m: m.get("id")):
         prob(("entities", "mentions", i, "id"), f"duplicate mention id {k!r}", "unique-id")
     for i, c in enumerate(clusters):
-        if mention_counts[c.get("id")] == 0:
+        if mention_counts[_key(c.get("id"))] == 0:
             prob(("entities", "clusters", i), f"cluster {c.get('id')!r} has no mention", "cluster-unused", "warning")
 
     quotes = rec.get("quotes") if isinstance(rec.get("quotes"), list) else []
@@ -113,48 +131,48 @@ def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]
     for i, q in enumerate(quotes):
         if not isinstance(q, dict):
             continue
-        if q.get("id") in quote_speaker:
+        if _key(q.get("id")) in quote_speaker:
             prob(("quotes", i, "id"), f"duplicate quote id {q.get('id')!r}", "unique-id")
-        quote_speaker[q.get("id")] = q.get("speaker_cluster")
-        for j, span in enumerate(q.get("content") or []):
+        quote_speaker[_key(q.get("id"))] = _key(q.get("speaker_cluster"))
+        for j, span in enumerate(_list(q.get("content"))):
             out += check_span(span, text, ("quotes", i, "content", j), file, line_of, text_required=True)
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
                 out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=True)
         sc = q.get("speaker_cluster")
-        if sc is not None and sc not in cluster_type:
+        if sc is not None and _key(sc) not in cluster_type:
             prob(("quotes", i, "speaker_cluster"), f"unknown cluster id {sc!r}", "ref-cluster")
-    for i, k in _dupes(quotes, lambda q: tuple((s.get("start"), s.get("end")) for s in q.get("content") or [] if isinstance(s, dict))):
+    for i, k in _dupes(quotes, lambda q: tuple((s.get("start"), s.get("end")) for s in _list(q.get("content")) if isinstance(s, dict))):
         prob(("quotes", i, "content"), f"duplicate quote content {list(k)}", "duplicate-span")
 
     stance = rec.get("stance") if isinstance(rec.get("stance"), dict) else {}
     targets = {}
-    for i, t in enumerate(stance.get("targets") or []):
+    for i, t in enumerate(_list(stance.get("targets"))):
         if not isinstance(t, dict):
             continue
-        if t.get("id") in targets:
+        if _key(t.get("id")) in targets:
             prob(("stance", "targets", i, "id"), f"duplicate target id {t.get('id')!r}", "unique-id")
-        targets[t.get("id")] = t
-        if t.get("kind") == "entity" and t.get("cluster") not in cluster_type:
+        targets[_key(t.get("id"))] = t
+        if t.get("kind") == "entity" and _key(t.get("cluster")) not in cluster_type:
             prob(("stance", "targets", i, "cluster"), f"unknown cluster id {t.get('cluster')!r}", "ref-cluster")
-    items = stance.get("items") or []
+    items = _list(stance.get("items"))
     ids = set()
     for i, s in enumerate(items):
         if not isinstance(s, dict):
             continue
-        if s.get("id") in ids:
+        if _key(s.get("id")) in ids:
             prob(("stance", "items", i, "id"), f"duplicate stance item id {s.get('id')!r}", "unique-id")
-        ids.add(s.get("id"))
-        if s.get("holder") not in cluster_type:
+        ids.add(_key(s.get("id")))
+        if _key(s.get("holder")) not in cluster_type:
             prob(("stance", "items", i, "holder"), f"unknown holder cluster {s.get('holder')!r}", "ref-cluster")
-        if s.get("target") not in targets:
+        if _key(s.get("target")) not in targets:
             prob(("stance", "items", i, "target"), f"unknown target id {s.get('target')!r}", "ref-target")
-        for j, qid in enumerate(s.get("evidence") or []):
-            if qid not in quote_speaker:
+        for j, qid in enumerate(_list(s.get("evidence"))):
+            if _key(qid) not in quote_speaker:
                 prob(("stance", "items", i, "evidence", j), f"unknown quote id {qid!r}", "ref-quote")
-            elif quote_speaker[qid] != s.get("holder"):
+            elif quote_speaker[_key(qid)] != _key(s.get("holder")):
                 prob(("stance", "items", i, "evidence", j),
-                     f"evidence quote {qid!r} is spoken by {quote_speaker[qid]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
+                     f"evidence quote {qid!r} is spoken by {quote_speaker[_key(qid)]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
     for i, k in _dupes(items, lambda s: (s.get("holder"), s.get("target"))):
         prob(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
     return out

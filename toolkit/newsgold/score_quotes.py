@@ -5,7 +5,7 @@ Content: a quote's content is the set of characters of its content spans. Two qu
 Jaccard (intersection over union) is at least the threshold (default 0.5: half of the
 union shared, so leaving out or adding quotation marks or a trailing clause still
 matches, but a different sentence does not). Matching is one-to-one and optimal
-(:func:`newsgold.spans.match`): first the number of pairs, then exact matches, then
+(:func:`newsgold.spans.match`): first exact matches, then the number of pairs, then
 Jaccard.
 
 On overlap-matched quotes: quote type accuracy (where the system gives a type);
@@ -99,7 +99,7 @@ def match_quotes(gold_q: list[dict], pred_q: list[dict], threshold: float) -> tu
     cand = [(g, p) for g, p in overlapping_pairs(g_items, p_items) if jaccard(gsets[g], psets[p]) >= threshold]
 
     def tiers(g, p):
-        return (1.0 if g[2] == p[2] else 0.0, jaccard(g[2], p[2]))
+        return (1.0 if g[2] == p[2] else 0.0, 1.0, jaccard(g[2], p[2]))
     return (gsets, psets), match(g_items, p_items, pairs=cand, tiers=tiers)
 
 

@@ -4,8 +4,8 @@ Matching is deterministic and independent of input order: candidates are sorted
 canonically, pairs that overlap form connected components, a component of one gold
 and one prediction is matched directly, and larger components are solved exactly
 with an assignment (``scipy.optimize.linear_sum_assignment``) on lexicographic
-weights: first the number of matched pairs, then exact boundaries, then the same
-label, then the overlap (IoU). Greedy matching (nervaluate's) depends on the order
+weights: first exact span and label, then exact span, then the number of matched
+pairs, then the same label, then the overlap (IoU). Greedy matching (nervaluate's) depends on the order
 of the predictions; this does not.
 """
 from __future__ import annotations
@@ -72,10 +72,10 @@ def _components(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
 def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, int]] | None = None,
           tiers: Callable[[tuple, tuple], tuple[float, ...]] | None = None) -> list[tuple[int, int]]:
     """One-to-one matching of gold and predicted items that maximises, lexicographically,
-    the number of matched pairs and then each value returned by ``tiers(g, p)``.
+    the sums over matched pairs of each value returned by ``tiers(g, p)``.
 
     ``pairs`` are the admissible pairs (default: overlapping spans). Tier values must lie
-    in [0, 1]. Returns sorted (gold index, pred index) pairs.
+    in [0, 1]; a constant 1.0 tier counts pairs. Returns sorted (gold index, pred index) pairs.
     """
     if pairs is None:
         pairs = overlapping_pairs(gold, pred)
@@ -94,10 +94,13 @@ def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, i
 
 
 def default_tiers(g: tuple, p: tuple) -> tuple[float, ...]:
-    """Exact boundaries, then same label (third field, if any), then IoU."""
+    """Exact span and label, then exact span, then the number of pairs, then same label, then IoU.
+
+    An exact match is never broken up to make more, looser pairs.
+    """
     exact = 1.0 if (g[0], g[1]) == (p[0], p[1]) else 0.0
     same = 1.0 if len(g) > 2 and len(p) > 2 and g[2] == p[2] else 0.0
-    return exact, same, iou(g, p)
+    return exact * same, exact, 1.0, same, iou(g, p)
 
 
 def _key(item: tuple) -> tuple:
@@ -118,7 +121,7 @@ def _assign(gold, pred, comp, tiers) -> list[tuple[int, int]]:
     admissible = np.zeros((len(gs), len(ps)), dtype=bool)
     for g, p in comp:
         vals = tiers(gold[g], pred[p])
-        score = 1.0
+        score = 0.0
         for v in vals:
             score = score * base + v
         w[gi[g], pi[p]] = score

@@ -1,0 +1,73 @@
+"""Generated blocks of DATASHEET.md: figures that must never drift from the data.
+
+A block sits between ``<!-- newsgold:NAME:start -->`` and ``<!-- newsgold:NAME:end -->``
+and is rewritten by ``newsgold datasheet`` (and checked by ``newsgold check``):
+
+* ``stats``: composition figures from ``newsgold stats``;
+* ``agreement``: agreement between the annotation passes, from ``newsgold agree``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import paths
+from .jsonio import write_atomic
+
+BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
+
+# The pass pairs whose agreement is published, in order.
+AGREEMENT_PAIRS = [
+    ("annotations/passes/llm-pass-a", "annotations/passes/llm-pass-b"),
+    ("annotations/passes/llm-pass-a", "annotations/passes/llm-pass-c"),
+]
+
+
+def _stats_block(root: Path) -> str:
+    from .corpus import load_gold
+    from .stats import corpus_stats, render_stats
+    gold = load_gold(root / "annotations" / "gold") if root != paths.ROOT else load_gold()
+    df = corpus_stats(gold)
+    return (f"Dataset {gold.version}, content hash `{gold.content_hash}`. Reproduce: `newsgold stats --format markdown`.\n\n"
+            + render_stats(df, "markdown") + "\n")
+
+
+def _agreement_block(root: Path) -> str:
+    from .agree import agree
+    from .report import _table
+    out = []
+    for a, b in AGREEMENT_PAIRS:
+        if not ((root / a).is_dir() and (root / b).is_dir()):
+            continue
+        res = agree(root / a, root / b)
+        rows = [[r["layer"], r["figure"], "n/a" if r["value"] is None else f"{r['value']:.3f}", r.get("n", "")]
+                for r in res["figures"] if not re.match(r"^[A-Z_]+ span F1", r["figure"])]
+        out.append(f"`newsgold agree {a} {b}`: {len(res['disagreements'])} disagreement(s)\n\n"
+                   + _table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n")
+    return "\n".join(out)
+
+
+GENERATORS = {"stats": _stats_block, "agreement": _agreement_block}
+
+
+def refresh(path: Path | None = None, root: Path | None = None, check: bool = False) -> list[str]:
+    """Rewrite every generated block (or, with ``check``, only report the stale ones)."""
+    root = Path(root or paths.ROOT)
+    path = Path(path or root / "DATASHEET.md")
+    text = path.read_text(encoding="utf-8")
+    stale = []
+
+    def sub(m: re.Match) -> str:
+        name = m.group("name")
+        gen = GENERATORS.get(name)
+        if gen is None:
+            return m.group(0)
+        body = gen(root)
+        if body != m.group("body"):
+            stale.append(name)
+        return m.group(1) + body + m.group(4)
+
+    new = BLOCK.sub(sub, text)
+    if stale and not check:
+        write_atomic(path, new)
+    return stale
