@@ -52,6 +52,7 @@ def agree(a, b, overlap: float = 0.5) -> dict:
     per_label = {lab: {"strict": 0, "overlap": 0, "a": 0, "b": 0} for lab in ENTITY_LABELS}
     q = {"a": 0, "b": 0, "exact": 0, "overlap": 0, "speaker_n": 0, "speaker_ok": 0, "type_ok": 0, "cue_n": 0, "cue_ok": 0}
     st = {"a": 0, "b": 0, "matched": 0}
+    links = {"a": 0, "b": 0, "both": 0}
     labels_a: list[str] = []
     labels_b: list[str] = []
     for d in ids:
@@ -65,6 +66,21 @@ def agree(a, b, overlap: float = 0.5) -> dict:
             dis.append({"doc_id": d, "layer": "entities", "kind": kind,
                         "a": f"{x[0]}:{x[1]} {text[x[0]:x[1]]!r} {x[2]}" if x else "",
                         "b": f"{y[0]}:{y[1]} {text[y[0]:y[1]]!r} {y[2]}" if y else ""})
+        # coreference: pairs of mentions (present in both passes with the same span) put in one cluster
+        ca = {(m["start"], m["end"]): m["cluster"] for m in A[d]["entities"]["mentions"]}
+        cb = {(m["start"], m["end"]): m["cluster"] for m in B[d]["entities"]["mentions"]}
+        common = sorted(set(ca) & set(cb))
+        links_a = {(x, y) for i, x in enumerate(common) for y in common[i + 1:] if ca[x] == ca[y]}
+        links_b = {(x, y) for i, x in enumerate(common) for y in common[i + 1:] if cb[x] == cb[y]}
+        links["a"] += len(links_a)
+        links["b"] += len(links_b)
+        links["both"] += len(links_a & links_b)
+        for side, only in (("a", links_a - links_b), ("b", links_b - links_a)):
+            for x, y in sorted(only):
+                mine, other = (ca, cb) if side == "a" else (cb, ca)
+                dis.append({"doc_id": d, "layer": "entities", "kind": f"cluster link only in {side}",
+                            "a": f"{x[0]}:{x[1]} {text[x[0]:x[1]]!r} ~ {y[0]}:{y[1]} {text[y[0]:y[1]]!r} in {ca[x]!r}" + ("" if ca[x] == ca[y] else f" / {ca[y]!r}"),
+                            "b": f"in {cb[x]!r}" + ("" if cb[x] == cb[y] else f" / {cb[y]!r}")})
         for lab in ENTITY_LABELS:
             la = [m for m in ga if m[2] == lab]
             lb = [m for m in gb if m[2] == lab]
@@ -132,6 +148,8 @@ def agree(a, b, overlap: float = 0.5) -> dict:
     figures.append({"layer": "entities", "figure": "span F1 strict (exact span and label)", "value": _f1(int(total[E.ES]), n_a, n_b), "n": f"{n_a}/{n_b}"})
     figures.append({"layer": "entities", "figure": "span F1 overlap (overlap and same label)", "value": _f1(int(total[E.ES] + total[E.OS]), n_a, n_b), "n": f"{n_a}/{n_b}"})
     figures.append({"layer": "entities", "figure": "span F1 exact span (any label)", "value": _f1(int(total[E.ES] + total[E.ED]), n_a, n_b), "n": f"{n_a}/{n_b}"})
+    figures.append({"layer": "entities", "figure": "cluster link F1 (mention pairs in one cluster, shared spans)",
+                    "value": _f1(links["both"], links["a"], links["b"]), "n": f"{links['a']}/{links['b']}"})
     for lab, c in per_label.items():
         if c["a"] + c["b"]:
             figures.append({"layer": "entities", "figure": f"{lab} span F1 strict", "value": _f1(c["strict"], c["a"], c["b"]), "n": f"{c['a']}/{c['b']}"})
@@ -153,3 +171,8 @@ def agree(a, b, overlap: float = 0.5) -> dict:
             kappa = None  # one label throughout: kappa is undefined
     figures.append({"layer": "stance", "figure": "Cohen's kappa on matched items", "value": kappa, "n": len(labels_a)})
     return {"a": str(a), "b": str(b), "documents": ids, "figures": figures, "disagreements": dis}
+
+
+def disagreement_key(d: dict) -> str:
+    """One line that identifies a disagreement; the adjudication log quotes it for each decision."""
+    return f"{d['doc_id']} | {d['layer']} | {d['kind']} | A: {d.get('a', '')} | B: {d.get('b', '')}"

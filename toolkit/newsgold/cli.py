@@ -28,7 +28,7 @@ COMMANDS = {
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
-    "datasheet": "regenerate the figures in DATASHEET.md (composition and agreement) from the data",
+    "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
 
 
@@ -254,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
-        epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.")
+        epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.",
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=120))
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 

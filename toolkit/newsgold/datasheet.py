@@ -1,10 +1,11 @@
-"""Generated blocks of DATASHEET.md: figures that must never drift from the data.
+"""Generated blocks of DATASHEET.md and README.md: figures that must never drift from the data.
 
 A block sits between ``<!-- newsgold:NAME:start -->`` and ``<!-- newsgold:NAME:end -->``
 and is rewritten by ``newsgold datasheet`` (and checked by ``newsgold check``):
 
 * ``stats``: composition figures from ``newsgold stats``;
-* ``agreement``: agreement between the annotation passes, from ``newsgold agree``.
+* ``agreement``: agreement between the annotation passes, from ``newsgold agree``;
+* ``leaderboard``: the shipped baselines scored with CIs and signatures, from ``newsgold score``.
 """
 from __future__ import annotations
 
@@ -47,13 +48,50 @@ def _agreement_block(root: Path) -> str:
     return "\n".join(out)
 
 
-GENERATORS = {"stats": _stats_block, "agreement": _agreement_block}
+LEADERBOARD_FIGURES = [("entities", "overall/strict/f1", "entities strict F1"),
+                       ("entities", "overall/partial/f1", "entities partial F1"),
+                       ("quotes", "content_overlap/f1", "quote content F1 (overlap)"),
+                       ("quotes", "end_to_end/f1", "quote end-to-end F1"),
+                       ("quotes", "speaker_entity/accuracy", "speaker accuracy (entity)")]
+
+
+def _leaderboard_block(root: Path) -> str:
+    from .api import score
+    from .report import _table
+    rows, sigs = [], []
+    gold = None if root == paths.ROOT else root / "annotations" / "gold"
+    for pred in sorted((root / "baselines").glob("*.jsonl")):
+        res = score(pred, gold=gold)
+        row = [f"`baselines/{pred.name}`"]
+        for task, fig, _ in LEADERBOARD_FIGURES:
+            f = res.tasks.get(task, {}).get("figures", {}).get(fig)
+            if not f or f["value"] is None:
+                row.append("n/a")
+            else:
+                lo, hi = f.get("ci") or (None, None)
+                row.append(f"{f['value']:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None else f"{f['value']:.3f}")
+        rows.append(row)
+        sigs.append(f"- `baselines/{pred.name}`: `{res.signature}`")
+    return (_table(["system"] + [h for _, _, h in LEADERBOARD_FIGURES], rows, markdown=True)
+            + "\n\nValues with 95% bootstrap intervals over documents. Signatures:\n\n" + "\n".join(sigs) + "\n")
+
+
+GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block}
+DOCUMENTS = ("DATASHEET.md", "README.md")
 
 
 def refresh(path: Path | None = None, root: Path | None = None, check: bool = False) -> list[str]:
-    """Rewrite every generated block (or, with ``check``, only report the stale ones)."""
+    """Rewrite every generated block of DATASHEET.md and README.md (or one ``path``);
+    with ``check``, write nothing and return the stale block names."""
     root = Path(root or paths.ROOT)
-    path = Path(path or root / "DATASHEET.md")
+    targets = [Path(path)] if path else [root / d for d in DOCUMENTS if (root / d).exists()]
+    stale: list[str] = []
+    for target in targets:
+        stale += _refresh_one(target, root, check)
+    return stale
+
+
+def _refresh_one(path: Path, root: Path, check: bool) -> list[str]:
     text = path.read_text(encoding="utf-8")
     stale = []
 

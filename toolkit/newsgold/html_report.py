@@ -116,6 +116,7 @@ svg.chart .na{fill:#8c959f;font-style:italic}
 .txt{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.85;border-top:1px solid #eaeef2;border-left:1px solid #eaeef2}
 .zodd{background:#fbfbfc}
 .unscored{opacity:.5}
+.nl{display:none}
 .doc .counts{font-size:13px;color:var(--muted)}
 .chip{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;border:1px solid transparent;white-space:nowrap}
 .q-matched{background:#c8f0d2;border-color:#1a7f37}
@@ -325,7 +326,15 @@ def render_slice(text: str, s0: int, e0: int, inline: list[Item], markers: list[
         out.append(plain(cur, a))
         out.append(_frag(it, a, b, plain(a, b)))
         cur = b
-    out.append(plain(cur, e0, final=last))
+    # the newlines that end a zone are kept in the DOM but not drawn: the row break shows them
+    tail = e0
+    while tail > cur and text[tail - 1] in "\r\n":
+        tail -= 1
+    if tail < e0 and not any(cur <= pos and (pos < e0 or last) for pos, _ in marks if pos >= tail):
+        out.append(plain(cur, tail))
+        out.append(f'<span class="nl">{esc(text[tail:e0])}</span>')
+    else:
+        out.append(plain(cur, e0, final=last))
     return "".join(out)
 
 
@@ -395,7 +404,9 @@ def _quote_cell(text: str, q: dict | None, side: str, resolved=None, other: dict
         given = [f"cluster {esc(q['speaker_cluster'])}" if q.get("speaker_cluster") else "",
                  f"name “{esc(q['speaker_name'])}”" if q.get("speaker_name") else ""]
         cl = " · ".join(x for x in given if x) or "none given"
-        cl += f" → resolves to <b>{esc(resolved)}</b>" if resolved else " → resolves to no gold entity"
+        want = (other or {}).get("speaker_cluster")
+        verdict = "" if not want else (' <span class="ok">✓</span>' if resolved == want else ' <span class="bad">✗</span>')
+        cl += (f" → resolves to <b>{esc(resolved)}</b>" if resolved else " → resolves to no gold entity") + verdict
     parts.append(f'<span class="ql">speaker: {spk}</span><span class="ql">speaker cluster: {cl}</span>')
     return "<td>" + "".join(parts) + "</td>"
 

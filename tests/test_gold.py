@@ -1,0 +1,219 @@
+"""The shipped gold keeps the promises of annotations/GUIDELINES.md, and the published figures
+are reproducible from the files in the repository.
+
+These tests recompute every invariant directly from the JSON files and the seed text, without
+the toolkit's validator, so a bug in the validator cannot hide a broken gold file.
+"""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "annotations" / "gold"
+PASSES = ROOT / "annotations" / "passes"
+ONTONOTES = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+             "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+
+
+def documents():
+    man = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+    out = {}
+    for d in man["documents"]:
+        src = (ROOT / "seeds" / d["source"]).read_text(encoding="utf-8")
+        out[d["id"]] = src[d["start"]:d["end"]]
+    return out
+
+
+DOCS = documents()
+
+
+def gold_files():
+    return sorted(GOLD.glob("*.json"))
+
+
+@pytest.fixture(params=[p.stem for p in gold_files()])
+def gold(request):
+    rec = json.loads((GOLD / f"{request.param}.json").read_text(encoding="utf-8"))
+    return rec, DOCS[rec["doc_id"]]
+
+
+def spans_of(rec):
+    for m in rec["entities"]["mentions"]:
+        yield m
+    for q in rec["quotes"]:
+        yield from q["content"]
+        for part in ("cue", "speaker"):
+            if q[part]:
+                yield q[part]
+
+
+def test_every_manifest_document_has_gold():
+    assert sorted(p.stem for p in gold_files()) == sorted(DOCS)
+
+
+def test_every_span_carries_its_text(gold):
+    rec, text = gold
+    for s in spans_of(rec):
+        assert 0 <= s["start"] < s["end"] <= len(text)
+        assert text[s["start"]:s["end"]] == s["text"]
+
+
+def test_mentions_are_flat_and_trimmed(gold):
+    """E-3: OntoNotes spans are flat (no nesting, no overlap) and never start or end in whitespace."""
+    rec, _ = gold
+    ms = sorted((m["start"], m["end"]) for m in rec["entities"]["mentions"])
+    for (s1, e1), (s2, e2) in zip(ms, ms[1:]):
+        assert e1 <= s2, f"overlapping mentions {s1}:{e1} and {s2}:{e2}"
+    for m in rec["entities"]["mentions"]:
+        assert m["text"] == m["text"].strip()
+
+
+def test_each_mention_cluster_has_a_compatible_type(gold):
+    """E-8.1: one cluster, one type; every mention's label is its cluster's type."""
+    rec, _ = gold
+    types = {c["id"]: c["type"] for c in rec["entities"]["clusters"]}
+    assert len(types) == len(rec["entities"]["clusters"])
+    for m in rec["entities"]["mentions"]:
+        assert m["label"] in ONTONOTES
+        assert types[m["cluster"]] == m["label"]
+
+
+def test_cluster_aliases_cover_every_surface_form(gold):
+    """E-8.5: aliases list every distinct mention text (the canonical name may stand instead)."""
+    rec, _ = gold
+    forms = {}
+    for m in rec["entities"]["mentions"]:
+        forms.setdefault(m["cluster"], set()).add(m["text"])
+    for c in rec["entities"]["clusters"]:
+        assert forms.get(c["id"]), f"cluster {c['id']} has no mention"
+        assert forms[c["id"]] <= set(c.get("aliases", [])) | {c["name"]}, c["id"]
+
+
+def test_cluster_ids_follow_the_id_rule(gold):
+    """E-8.4 (and the -N suffix of E-8.7): lowercase a-z0-9 joined by hyphens."""
+    rec, _ = gold
+    for c in rec["entities"]["clusters"]:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c["id"]), c["id"]
+
+
+def test_every_quote_speaker_cluster_exists(gold):
+    rec, _ = gold
+    clusters = {c["id"] for c in rec["entities"]["clusters"]}
+    for q in rec["quotes"]:
+        assert q["type"] in ("direct", "indirect", "mixed")
+        assert q["speaker_cluster"] is None or q["speaker_cluster"] in clusters
+        # content spans in text order and disjoint (Q-3)
+        cs = [(s["start"], s["end"]) for s in q["content"]]
+        assert cs == sorted(cs) and all(a[1] <= b[0] for a, b in zip(cs, cs[1:]))
+
+
+def test_direct_quote_content_lies_inside_quotation_marks(gold):
+    """Q-2/Q-3: a direct quote's content is enclosed by quotation marks (which it excludes)."""
+    rec, text = gold
+    for q in rec["quotes"]:
+        if q["type"] != "direct":
+            continue
+        for s in q["content"]:
+            before = text[:s["start"]].rstrip(" ")
+            assert before.endswith(("“", '"', "‘", "'")), (q["id"], text[max(0, s["start"] - 5):s["start"]])
+            assert not s["text"].startswith(("“", '"'))
+
+
+def test_every_stance_item_rests_on_quotes_of_its_holder(gold):
+    """S-5: evidence quotes exist and are spoken by the holder; S-7: one item per (holder, target)."""
+    rec, _ = gold
+    quotes = {q["id"]: q for q in rec["quotes"]}
+    clusters = {c["id"] for c in rec["entities"]["clusters"]}
+    targets = {t["id"]: t for t in rec["stance"]["targets"]}
+    pairs = set()
+    for s in rec["stance"]["items"]:
+        assert s["holder"] in clusters
+        assert s["target"] in targets
+        assert s["label"] in ("FAVOR", "AGAINST", "NEUTRAL")
+        assert s["evidence"], s["id"]
+        for qid in s["evidence"]:
+            assert quotes[qid]["speaker_cluster"] == s["holder"], (s["id"], qid)
+        assert (s["holder"], s["target"]) not in pairs
+        pairs.add((s["holder"], s["target"]))
+    for t in targets.values():
+        if t["kind"] == "entity":
+            assert t["cluster"] in clusters
+
+
+def test_stance_targets_are_the_declared_ones(gold):
+    """S-9: every pass and the gold label the targets the codebook declares, with the same wording."""
+    rec, _ = gold
+    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
+    for t in rec["stance"]["targets"]:
+        assert t["id"] in guide, t["id"]
+        assert t["description"] in guide, t["description"]
+    for p in PASSES.glob(f"*/{rec['doc_id']}.json"):
+        other = json.loads(p.read_text(encoding="utf-8"))
+        assert other["stance"]["targets"] == rec["stance"]["targets"], p
+
+
+def test_gold_records_say_who_made_them(gold):
+    rec, _ = gold
+    assert rec["annotation"]["annotator_kind"] == "adjudicated"
+    for p in PASSES.glob(f"*/{rec['doc_id']}.json"):
+        ann = json.loads(p.read_text(encoding="utf-8"))["annotation"]
+        assert ann["annotator"] == p.parent.name
+        if ann["annotator"].startswith("llm"):
+            assert ann["annotator_kind"] == "machine"
+
+
+def test_every_document_has_two_blind_passes():
+    for doc_id in DOCS:
+        annotators = {p.parent.name for p in PASSES.glob(f"*/{doc_id}.json")}
+        assert len(annotators) >= 2, doc_id
+
+
+def test_every_disagreement_has_a_recorded_decision():
+    """Each disagreement newsgold agree lists, for each published pair, is quoted in the log."""
+    from newsgold.agree import agree, disagreement_key
+    from newsgold.datasheet import AGREEMENT_PAIRS
+    log = (ROOT / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
+    for doc_id in DOCS:
+        assert f"## {doc_id}" in log
+    for a, b in AGREEMENT_PAIRS:
+        if not ((ROOT / a).is_dir() and (ROOT / b).is_dir()):
+            continue
+        for d in agree(ROOT / a, ROOT / b)["disagreements"]:
+            assert disagreement_key(d) in log, disagreement_key(d)
+
+
+def test_published_figures_are_current():
+    """The generated blocks of DATASHEET.md and README.md equal what the commands print now."""
+    from newsgold.datasheet import refresh
+    assert refresh(check=True) == []
+
+
+def test_readme_quickstart_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = readme.split("\n---\n", 1)[1]
+    first_section = re.search(r"^## (.+)$", body, re.M).group(1)
+    assert first_section == "Quickstart"
+    block = re.search(r"## Quickstart.*?```bash\n(.*?)```", body, re.S).group(1).strip().splitlines()
+    assert len(block) == 2
+    assert "pip install" in block[0] and "newsgold score" in block[0]
+    assert "pip install" in block[1] and "pytest" in block[1]
+    out = subprocess.run(["awk", r"/^## Quickstart/{q=1} q&&/^```bash/{b=1;next} b&&/^```/{exit} b", str(ROOT / "README.md")],
+                         capture_output=True, text=True, check=True).stdout
+    assert block[1] in out and "pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_predictions_example_is_valid(tmp_path):
+    """The predictions example in the README validates against the shipped gold."""
+    from newsgold.validate import validate
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(\{\"doc_id\".*?)```", readme, re.S).group(1)
+    rec = json.loads(example)
+    path = tmp_path / "example.jsonl"
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert [p for p in validate([path]) if p.severity == "error"] == []
+    gold = json.loads((GOLD / f"{rec['doc_id']}.json").read_text(encoding="utf-8"))
+    assert any(s["id"] == rec["stance"][0]["item"] for s in gold["stance"]["items"])
+    assert any(t["id"] == rec["stance"][1]["target"] for t in gold["stance"]["targets"])
