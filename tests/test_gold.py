@@ -217,3 +217,64 @@ def test_readme_predictions_example_is_valid(tmp_path):
     gold = json.loads((GOLD / f"{rec['doc_id']}.json").read_text(encoding="utf-8"))
     assert any(s["id"] == rec["stance"][0]["item"] for s in gold["stance"]["items"])
     assert any(t["id"] == rec["stance"][1]["target"] for t in gold["stance"]["targets"])
+
+
+def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
+    """Predictions equal to the gold: every applicable figure is 1.0 (and none is 0)."""
+    from newsgold.api import score
+    lines = []
+    for p in gold_files():
+        rec = json.loads(p.read_text(encoding="utf-8"))
+        lines.append({"doc_id": rec["doc_id"],
+                      "entities": [{k: m[k] for k in ("start", "end", "label", "text")} for m in rec["entities"]["mentions"]],
+                      "quotes": [{"content": q["content"], "type": q["type"], "cue": q["cue"], "speaker": q["speaker"],
+                                  "speaker_cluster": q["speaker_cluster"]} for q in rec["quotes"]],
+                      "stance": [{"item": s["id"], "label": s["label"]} for s in rec["stance"]["items"]]
+                      + [{"holder": s["holder"], "target": s["target"], "label": s["label"]} for s in rec["stance"]["items"]]})
+    path = tmp_path / "gold_as_predictions.jsonl"
+    path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    res = score(path, resamples=50)
+    values = {(t, k): f["value"] for t, e in res.tasks.items() for k, f in e["figures"].items()}
+    assert set(res.tasks) == {"entities", "quotes", "stance"}
+    applicable = {k: v for k, v in values.items() if v is not None}
+    assert applicable and all(v == 1.0 for v in applicable.values()), {k: v for k, v in applicable.items() if v != 1.0}
+    # not applicable only where the gold has nothing of that kind: labels absent from the gold,
+    # and the NEUTRAL stance class (no NEUTRAL item in this release)
+    present = {m["label"] for p in gold_files() for m in json.loads(p.read_text(encoding="utf-8"))["entities"]["mentions"]}
+    for (task, name), v in values.items():
+        if v is None:
+            if task == "entities":
+                assert name.startswith("label/") and name.split("/")[1] not in present, name
+            else:
+                assert task == "stance" and "NEUTRAL" in name, name
+
+
+def test_stats_counts_equal_a_recount_of_the_files():
+    from newsgold.corpus import load_gold
+    from newsgold.stats import count_rows
+    rows = count_rows(load_gold())
+    got = {(r["document"], r["layer"], r["category"], r["value"]): r["count"] for r in rows}
+    for p in gold_files():
+        rec = json.loads(p.read_text(encoding="utf-8"))
+        d = rec["doc_id"]
+        assert got[(d, "entities", "total", "mentions")] == len(rec["entities"]["mentions"])
+        assert got[(d, "quotes", "total", "quotes")] == len(rec["quotes"])
+        assert got[(d, "stance", "total", "items")] == len(rec["stance"]["items"])
+        assert got[(d, "document", "size", "characters")] == len(DOCS[d])
+        for lab in ONTONOTES:
+            n = sum(m["label"] == lab for m in rec["entities"]["mentions"])
+            assert got.get((d, "entities", "label", lab), 0) == n
+        for qt in ("direct", "indirect", "mixed"):
+            assert got[(d, "quotes", "type", qt)] == sum(q["type"] == qt for q in rec["quotes"])
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_stats_command_formats(fmt, capsys):
+    from newsgold.cli import main
+    assert main(["stats", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        data = json.loads(out)
+        assert {"layer", "category", "value", "total", "9745ee8d84514be4-01"} <= set(data["rows"][0])
+    else:
+        assert "PERSON" in out and "9745ee8d84514be4-01" in out
