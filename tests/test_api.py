@@ -211,6 +211,28 @@ def test_conll_label_map(gold_path):
     assert signature.parse(res.signature)["labelmap"] == "ontonotes_to_conll2003"
 
 
+def test_prediction_side_label_map(gold_path, tmp_path):
+    """A map that does not cover the gold labels (a tool's labels -> OntoNotes) maps predictions only.
+
+    Map: per -> PERSON, org -> ORG, misc -> null (dropped). Gold keeps its OntoNotes labels.
+    doc1 gold: Macron, Emmanuel Macron, Élisabeth Borne PERSON; Paris GPE; Monday DATE (5).
+    doc2 gold: Apple, Apple ORG; Tuesday DATE; Tim Cook PERSON (4). Total 9.
+    Predictions: doc1 Macron 'per' (correct), Paris 'org' (exact span, wrong type: incorrect),
+    'Monday' 'misc' (dropped, neither correct nor spurious); doc2 Apple 'ORG' (already an
+    OntoNotes label: correct). Strict: correct 2, incorrect 1, missed 6, spurious 0.
+    """
+    m = tmp_path / "tool_map.json"
+    m.write_text(json.dumps({"name": "tool", "map": {"per": "PERSON", "org": "ORG", "misc": None}}), encoding="utf-8")
+    preds = [ents("doc1", TEXT1, [("Macron", "per"), ("Paris", "org"), ("Monday", "misc")]),
+             ents("doc2", TEXT2, [("Apple", "ORG")])]
+    res = api.score(preds, gold=gold_path, task="entities", label_map=str(m), resamples=0)
+    assert res.tasks["entities"]["counts"]["overall"]["strict"] == dict(correct=2, incorrect=1, partial=0, missed=6, spurious=0)
+    # a prediction-side map must land on gold labels
+    m.write_text(json.dumps({"name": "bad", "map": {"per": "PER"}}), encoding="utf-8")
+    with pytest.raises(InputError, match="not gold labels"):
+        api.score(preds, gold=gold_path, task="entities", label_map=str(m), resamples=0)
+
+
 def test_zone_filter(setup):
     """Headline mentions and predictions starting in the headline are left out with zones=['body'].
 

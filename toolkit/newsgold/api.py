@@ -36,22 +36,30 @@ class Setup:
     overlap: float
     label_map_name: str | None
 
-    def map_label(self, label: str):
-        if self.mapping is None:
+    def map_label(self, label: str, side: str = "pred"):
+        """The label after the label map; None drops the span.
+
+        A map that covers every gold label (e.g. OntoNotes→CoNLL-2003) applies to gold and
+        predictions alike; a map that does not (a tool's labels → OntoNotes) applies to the
+        predictions only. A label the map does not name is kept as it is.
+        """
+        if self.mapping is None or (side == "gold" and not self.map_applies_to_gold):
             return label
-        if label in self.mapping["map"]:
-            return self.mapping["map"][label]
-        return label  # already a target label (checked on reading)
+        return self.mapping["map"].get(label, label)
+
+    @property
+    def map_applies_to_gold(self) -> bool:
+        return self.mapping is not None and set(ENTITY_LABELS) <= set(self.mapping["map"])
 
     def in_zones(self, doc: dict, start: int) -> bool:
         if self.zones is None:
             return True
         return any(z["start"] <= start < z["end"] and z["type"] in self.zones for z in doc["zones"])
 
-    def entity_tuples(self, doc: dict, items) -> list[tuple[int, int, str]]:
+    def entity_tuples(self, doc: dict, items, side: str = "pred") -> list[tuple[int, int, str]]:
         out = []
         for m in items:
-            lab = self.map_label(m["label"])
+            lab = self.map_label(m["label"], side)
             if lab is None or (self.keep_labels is not None and lab not in self.keep_labels):
                 continue
             if self.in_zones(doc, m["start"]):
@@ -62,8 +70,13 @@ class Setup:
 def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: float = 0.5) -> Setup:
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     mapping = load_label_map(label_map) if isinstance(label_map, (str, Path)) else label_map
-    if mapping is None:
+    if mapping is None or not set(ENTITY_LABELS) <= set(mapping["map"]):
         inventory = list(ENTITY_LABELS)
+        if mapping is not None:
+            bad = sorted({v for v in mapping["map"].values() if v} - set(ENTITY_LABELS))
+            if bad:
+                raise InputError(f"label map {mapping.get('name', '')!r} maps predictions to {', '.join(bad)}, which are not gold labels; "
+                                 "a map that does not cover every gold label must map to OntoNotes labels")
     else:
         inventory = sorted({v for v in mapping["map"].values() if v} | set(mapping.get("target_labels", [])))
     if labels:
@@ -117,7 +130,7 @@ def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | N
         pred = preds.get(doc_id, {})
         doc_errors = [] if errors is not None else None
         if task == "entities":
-            g = setup.entity_tuples(doc, doc["entities"]["mentions"])
+            g = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
             p = setup.entity_tuples(doc, pred.get("entities") or [])
             rows.append(E.doc_table(g, p, label_index, doc_errors))
         elif task == "quotes":

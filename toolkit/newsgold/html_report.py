@@ -52,8 +52,8 @@ from .jsonio import write_atomic
 # Entity outcomes: CSS class suffix, legend name, legend explanation.
 OUTCOMES = (
     ("correct", "matched", "exact span and type: the gold span and the prediction agree"),
-    ("missed", "missed", "gold span no prediction overlaps (left pane only)"),
-    ("spurious", "spurious", "predicted span that overlaps no gold span (right pane only)"),
+    ("missed", "missed", "gold span left unmatched: no prediction overlaps it, or its overlaps matched better (left pane only)"),
+    ("spurious", "spurious", "predicted span left unmatched (right pane only)"),
     ("partial", "partial (boundary)", "overlapping spans, same type, different boundaries"),
     ("wrongtype", "wrong type", "matched span with another type (with partial: boundaries and type both differ)"),
 )
@@ -66,7 +66,7 @@ QUOTE_STATUS = (
     ("matched", "matched", "content matches exactly and the speaker is right (or unknown in the gold)"),
     ("partial", "partial content", "content overlaps (character Jaccard at least the threshold) but differs"),
     ("wrongspk", "wrong speaker", "content matches but the speaker resolves to another entity"),
-    ("missed", "missed", "gold quote no prediction matches"),
+    ("missed", "missed", "gold quote that no prediction matches"),
     ("spurious", "spurious", "predicted quote that matches no gold quote"),
 )
 
@@ -182,7 +182,7 @@ class Item:
 def entity_items(doc: dict, pred: dict, setup, doc_no: int) -> tuple[list[Item], list[Item]]:
     """Gold and predicted items of one document, with outcomes from the scorer's matching."""
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    gold = setup.entity_tuples(doc, doc["entities"]["mentions"])
+    gold = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
     preds = setup.entity_tuples(doc, pred.get("entities") or [])
     errors: list = []
     E.doc_table(gold, preds, label_index, errors)
@@ -561,8 +561,7 @@ def render_stance_figures(entry: dict) -> str:
 def render_legend() -> str:
     out = ['<h2 id="legend">Legend</h2>', '<div class="legend">']
     for k, name, expl in OUTCOMES:
-        sample = "Example" if k != "partial" else "Example"
-        out.append(f'<div><span class="ent o-{k}" data-l="LABEL" title="{esc(name)}">{sample}</span> <b>{esc(name)}</b> — {esc(expl)}</div>')
+        out.append(f'<div><span class="ent o-{k}" data-l="LABEL" title="{esc(name)}">Example</span> <b>{esc(name)}</b> — {esc(expl)}</div>')
     out.append('<div>Every span carries its <b>label</b> as a small tag; hover a span for its label, offsets and its counterpart '
                "(the counterpart in the other pane is outlined).</div>")
     out.append('<div><span class="zl" style="padding:0 4px">body</span> Zones: one row per zone (headline, caption, body, …), '

@@ -1,0 +1,167 @@
+"""``newsgold check``, the release gate, on temporary copies of the repository: each check fails
+for its reason, says what is wrong, and names the command that fixes it. (The real repository
+is not asserted to pass: it may be mid-release.)
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
+import ng_tools_helpers as H  # noqa: E402
+
+from newsgold import paths  # noqa: E402
+from newsgold.check import CHECKS, repository_at, run_checks  # noqa: E402
+
+NEWSGOLD = Path(sys.executable).with_name("newsgold")
+DOC1, DOC2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
+NAMES = ["valid", "manifest-reviewed", "gold-complete", "two-passes", "adjudicated", "build-current",
+         "datasheet-current", "changelog"]
+
+
+@pytest.fixture
+def root(tmp_path):
+    """A copy of the repository whose generated files are brought up to date first."""
+    from newsgold.build import build
+    from newsgold.datasheet import refresh
+    r = H.copy_repo(tmp_path)
+    build(root=r)
+    with repository_at(r):
+        refresh(root=r)
+    return r
+
+
+def checks(root) -> dict:
+    return {c.name: c for c in run_checks(root)}
+
+
+def only_failure(root, name):
+    res = checks(root)
+    failed = [n for n, c in res.items() if not c.ok]
+    assert failed == [name], [str(res[n]) for n in failed]
+    c = res[name]
+    assert c.message and c.fix
+    return c
+
+
+def test_a_current_copy_passes_every_check(root):
+    res = run_checks(root)
+    assert [c.name for c in res] == NAMES and len(CHECKS) == len(NAMES)
+    assert all(c.ok for c in res), [c for c in res if not c.ok]
+
+
+def test_paths_are_restored(root):
+    before = (paths.ROOT, paths.MANIFEST, paths.GOLD_DIR, paths.VERSION_FILE)
+    run_checks(root)
+    assert (paths.ROOT, paths.MANIFEST, paths.GOLD_DIR, paths.VERSION_FILE) == before
+    with pytest.raises(RuntimeError):
+        with repository_at(root):
+            assert paths.MANIFEST == root / "seeds" / "manifest.json"
+            raise RuntimeError("boom")
+    assert paths.MANIFEST == before[1]
+
+
+def test_invalid_gold_fails_valid(root):
+    p = root / "annotations" / "gold" / f"{DOC1}.json"
+    rec = json.loads(p.read_text(encoding="utf-8"))
+    rec["entities"]["mentions"][0]["text"] = "Nonsense"
+    p.write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    res = checks(root)
+    c = res["valid"]
+    assert not c.ok and f"{DOC1}.json" in c.message and "'Nonsense'" in c.message
+    assert c.fix.startswith("newsgold validate")
+    assert not res["build-current"].ok          # the built files no longer match the gold either
+
+
+def test_invalid_pass_fails_valid(root):
+    p = next((root / "annotations" / "passes").glob(f"*/{DOC2}.json"))
+    p.write_text("{ not json", encoding="utf-8")
+    c = checks(root)["valid"]
+    assert not c.ok and ("malformed JSON" in c.message or "truncated" in c.message)
+
+
+def test_stale_build(root):
+    p = root / "data" / "entities" / "test.jsonl"
+    p.write_text(p.read_text(encoding="utf-8").replace('"Daesh"', '"DAESH"', 1), encoding="utf-8")
+    c = only_failure(root, "build-current")
+    assert "data/entities/test.jsonl" in c.message and c.fix == "newsgold build"
+
+
+def test_missing_build_module(root, monkeypatch):
+    monkeypatch.setitem(sys.modules, "newsgold.build", None)     # import fails as if build.py were absent
+    res = checks(root)
+    c = res["build-current"]
+    assert not c.ok and "newsgold.build is not available" in c.message and "newsgold build" in c.fix
+    assert res["valid"].ok
+
+
+def test_missing_pass(root):
+    for p in (root / "annotations" / "passes").glob(f"*/{DOC1}.json"):
+        if p.parent.name != "llm-pass-a":
+            p.unlink()
+    c = checks(root)["two-passes"]
+    assert not c.ok and f"{DOC1}: 1 (llm-pass-a)" in c.message
+    assert "newsgold import" in c.fix and "annotations/passes/NAME" in c.fix
+
+
+def test_missing_adjudication_record(root):
+    p = root / "annotations" / "ADJUDICATION.md"
+    p.write_text(re.sub(rf"^## {DOC2}\s*$", "## (removed)", p.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    c = only_failure(root, "adjudicated")
+    assert DOC2 in c.message and DOC1 not in c.message and "newsgold agree" in c.fix and "## <doc_id>" in c.fix
+
+
+def test_changelog_section_for_version(root):
+    (root / "VERSION").write_text("1.0.1\n", encoding="utf-8")
+    res = checks(root)
+    c = res["changelog"]
+    assert not c.ok and "'## [1.0.1]'" in c.message and "CHANGELOG.md" in c.fix
+    (root / "VERSION").write_text("one\n", encoding="utf-8")
+    assert "not MAJOR.MINOR.PATCH" in checks(root)["changelog"].message
+
+
+def test_stale_datasheet(root):
+    p = root / "DATASHEET.md"
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text.replace("| entities | total           | mentions ", "| entities | total           | mentionz ", 1),
+                 encoding="utf-8")
+    assert p.read_text(encoding="utf-8") != text
+    c = only_failure(root, "datasheet-current")
+    assert "stats" in c.message and c.fix == "newsgold datasheet"
+
+
+def test_missing_datasheet(root):
+    (root / "DATASHEET.md").unlink()
+    c = checks(root)["datasheet-current"]
+    assert not c.ok and "DATASHEET.md is missing" in c.message
+
+
+def test_new_document_without_gold_and_review(root):
+    from newsgold.contribute import add_source
+    add_source(H.ARTICLE, {}, seeds_dir=root / "seeds")
+    new = [d["id"] for d in H.manifest(root)["documents"][2:]]
+    res = checks(root)
+    assert not res["gold-complete"].ok and all(d in res["gold-complete"].message for d in new)
+    assert "annotations/gold/<doc_id>.json" in res["gold-complete"].fix
+    rv = res["manifest-reviewed"]
+    assert not rv.ok and all(d in rv.message for d in new) and "provenance" in rv.message and "licence" in rv.message
+    assert "seeds/manifest.json" in rv.fix
+    assert res["valid"].ok and res["two-passes"].ok          # passes are required for gold documents only
+
+
+def test_cli_check_exit_code_and_fixes(root):
+    (root / "VERSION").write_text("2.0.0\n", encoding="utf-8")
+    env = {**os.environ, "NEWSGOLD_HOME": str(root)}
+    r = subprocess.run([str(NEWSGOLD), "check"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1, r.stdout + r.stderr
+    # the version is stamped into the built files and the datasheet figures, so those are stale too
+    assert "FAIL changelog" in r.stdout and "fix: add '## [2.0.0]" in r.stdout
+    assert "FAIL build-current" in r.stdout and "fix: newsgold build" in r.stdout
+    assert "FAIL datasheet-current" in r.stdout and "fix: newsgold datasheet" in r.stdout
+    assert "ok   valid" in r.stdout and "release gate FAILED: 3 check(s)" in r.stdout
