@@ -210,7 +210,7 @@ def cmd_add_source(args) -> int:
 
 def cmd_tasks(args) -> int:
     from .annotation_tools import export_tasks
-    for path in export_tasks(args.to, args.docs, args.out):
+    for path in export_tasks(args.to, args.docs, args.out, pre_annotate=not args.no_gold):
         print(f"wrote {path}")
     return 0
 
@@ -339,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("docs", nargs="+", help="document ids")
     p.add_argument("--to", required=True, choices=["labelstudio", "brat", "doccano"])
     p.add_argument("-o", "--out", required=True, help="output folder")
+    p.add_argument("--no-gold", action="store_true",
+                   help="do not pre-annotate with the current gold (required for a blind re-annotation of a gold document)")
     p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser("import", help=COMMANDS["import"], description=COMMANDS["import"])
