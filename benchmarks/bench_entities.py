@@ -59,11 +59,41 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mib() -> float:
+    """Current resident set size (/proc/self/statm)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def toolkit_state() -> dict:
+    """Which toolkit code a worker imported: git HEAD (read-only), files differing from it, sha256 of the sources."""
+    import hashlib
+    import newsgold
+    pkg = Path(newsgold.__file__).resolve().parent
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:12] for p in sorted(pkg.glob("*.py"))}
+    combined = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
+    state = {"package": str(pkg), "sources_sha256": combined, "files": files}
+    try:
+        git = lambda *a: subprocess.run(["git", "--no-optional-locks", *a], cwd=pkg, capture_output=True, text=True,  # noqa: E731
+                                        timeout=30).stdout
+        state["git_head"] = git("rev-parse", "--short", "HEAD").strip()
+        state["git_modified"] = [l[3:] for l in git("status", "--porcelain", "--", ".").splitlines() if l.strip()]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        import importlib.metadata
+        state["fastjsonschema"] = importlib.metadata.version("fastjsonschema")
+    except Exception:  # noqa: BLE001
+        state["fastjsonschema"] = None
+    return state
+
+
 # ------------------------------------------------------------------ workers (subprocesses)
 
 def worker_newsgold_e2e(args) -> dict:
     import newsgold
     import newsgold.api  # noqa: F401  (import cost outside the timed region)
+    state = toolkit_state()
     rss_imports = peak_rss_mib()
     t0 = time.perf_counter()
     res = newsgold.score(str(args.pred), gold=str(args.gold), task="entities", resamples=0, seed=args.seed)
@@ -71,28 +101,37 @@ def worker_newsgold_e2e(args) -> dict:
     ent = res.tasks["entities"]
     return {"time_total": t, "n_documents": res.n_documents, "counts": ent["counts"]["overall"],
             "labels_reported": len(ent["counts"]["labels"]), "n_error_records": len(res.errors),
-            "n_warnings": len(res.warnings), "peak_rss_after_imports_mib": rss_imports, "peak_rss_mib": peak_rss_mib()}
+            "n_warnings": len(res.warnings), "peak_rss_after_imports_mib": rss_imports, "peak_rss_mib": peak_rss_mib(),
+            "toolkit": state}
 
 
 def worker_newsgold_split(args) -> dict:
     import numpy as np
     import newsgold.api as api
     from newsgold.resampling import bootstrap
+    state = toolkit_state()
     rss_imports = peak_rss_mib()
     timers = {"load_predictions": 0.0, "task_stats": 0.0}
+    memory = {}      # phase -> (current RSS, peak RSS so far) in MiB
+
+    def mark(name):
+        memory[name] = (round(rss_mib(), 1), round(peak_rss_mib(), 1))
 
     def timed(name, fn):
         def wrapper(*a, **kw):
+            mark(f"before {name}")
             t0 = time.perf_counter()
             try:
                 return fn(*a, **kw)
             finally:
                 timers[name] += time.perf_counter() - t0
+                mark(f"after {name}")
         return wrapper
 
     t0 = time.perf_counter()
     setup = api.make_setup(str(args.gold))
     t_gold = time.perf_counter() - t0
+    mark("after make_setup (gold)")
     orig = api.load_predictions, api.task_stats
     api.load_predictions = timed("load_predictions", api.load_predictions)
     api.task_stats = timed("task_stats", api.task_stats)
@@ -102,6 +141,7 @@ def worker_newsgold_split(args) -> dict:
         t_call = time.perf_counter() - t0
     finally:
         api.load_predictions, api.task_stats = orig
+    mark("after score()")
     ent = res.tasks["entities"]
     stats = res.stats["entities"]
     fig = api.figures_fn("entities", setup)
@@ -111,6 +151,7 @@ def worker_newsgold_split(args) -> dict:
         t0 = time.perf_counter()
         cis = bootstrap(stats, fig, args.resamples, args.seed)
         boot_times.append(time.perf_counter() - t0)
+    mark("after bootstrap")
     return {"time_gold_load": t_gold, "time_pred_load": timers["load_predictions"],
             "time_score_call": t_call, "time_scoring": t_call - timers["load_predictions"],
             "time_task_stats": timers["task_stats"], "n_documents": res.n_documents,
@@ -119,7 +160,7 @@ def worker_newsgold_split(args) -> dict:
             "stats_shape": list(stats.shape), "stats_dtype": str(stats.dtype),
             "bootstrap_resamples": args.resamples, "bootstrap_times": boot_times,
             "bootstrap_cis": len(cis), "strict_f1": ent["figures"]["overall/strict/f1"]["value"],
-            "numpy": np.__version__,
+            "numpy": np.__version__, "memory_checkpoints": memory, "toolkit": state,
             "peak_rss_after_imports_mib": rss_imports, "peak_rss_mib": peak_rss_mib()}
 
 
@@ -181,9 +222,11 @@ def worker_profile(args) -> dict:
     preds, _ = api.load_predictions(str(args.pred), setup)
     pr.disable()
     phases["pred_load"] = pr
+    import inspect
+    # what score() does: error records only on request where score() has errors=..., always before
+    errors = None if "errors" in inspect.signature(api.score).parameters else []
     pr = cProfile.Profile()
     pr.enable()
-    errors: list = []
     stats = api.task_stats(preds, setup, "entities", errors)
     fig = api.figures_fn("entities", setup)
     total = stats.sum(axis=0)
@@ -352,6 +395,13 @@ def main(argv=None) -> int:
     print(f"\nper-label results: newsgold {split['labels_reported']} labels x 4 schemes ({split['n_figures']} figures), "
           f"nervaluate {nv['labels_reported'] if nv else '-'} labels x 4 schemes")
     print(f"error records built by score(): {split['n_error_records']}; stats table {split['stats_shape']} {split['stats_dtype']}")
+    print("\nnewsgold memory by phase (split subprocess; current RSS / peak RSS so far, MiB):")
+    for k, (cur, pk) in split["memory_checkpoints"].items():
+        print(f"  {k:<32} {cur:>8.0f} {pk:>8.0f}")
+    tk = split["toolkit"]
+    print(f"\ntoolkit measured: git HEAD {tk.get('git_head')}, modified vs HEAD: {', '.join(tk.get('git_modified') or []) or 'none'}; "
+          f"sources sha256 {tk['sources_sha256']} (same in e2e worker: {tk['sources_sha256'] == e2e['toolkit']['sources_sha256']}); "
+          f"fastjsonschema {tk.get('fastjsonschema')}")
     if args.profile:
         prof = results["profile"]
         for phase in ("gold_load", "pred_load", "scoring", "bootstrap"):

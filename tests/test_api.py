@@ -273,7 +273,8 @@ def test_result_serialisation_and_signature(setup):
     preds = perfect_predictions()
     preds[0]["entities"] = preds[0]["entities"][1:]           # one missed mention: some errors to report
     preds[1]["quotes"] = []
-    res = api.score(preds, setup=setup, resamples=RESAMPLES, seed=777)
+    res = api.score(preds, setup=setup, resamples=RESAMPLES, seed=777, errors=True)
+    assert not api.score(preds, setup=setup, resamples=0).errors   # errors are listed only on request
     d = res.to_dict()
     text = json.dumps(d, allow_nan=False)                     # strict JSON: no NaN anywhere
     assert json.loads(text)["n_documents"] == 2

@@ -130,7 +130,7 @@ def shipped(tmp_path_factory):
     d = tmp_path_factory.mktemp("report")
     out = d / "report.html"
     assert cli_main(["report", str(BASELINE), "--html", str(out)]) == 0
-    return out, score(str(BASELINE)), load_gold(None)
+    return out, score(str(BASELINE), errors=True), load_gold(None)
 
 
 def test_single_self_contained_document(shipped):

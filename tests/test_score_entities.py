@@ -366,3 +366,23 @@ def test_figures_vectorise_over_resamples():
     two = E.figures(tables[:10].sum(0), LABELS)
     for k in one:
         np.testing.assert_allclose(vec[k], [one[k], two[k]], equal_nan=True)
+
+
+# ---------------------------------------------------------------- vectorised corpus path
+
+_vspan = st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from(["PERSON", "ORG", "GPE"])).map(
+    lambda t: (t[0], t[0] + t[1], t[2]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(_vspan, max_size=6), st.lists(_vspan, max_size=6)), min_size=1, max_size=6))
+def test_corpus_tables_equal_doc_table_per_document(docs):
+    """The vectorised corpus path gives, document by document, exactly the per-document tables,
+    including documents with nested, overlapping and duplicate spans (handed to the exact path)."""
+    labels = {"PERSON": 0, "ORG": 1, "GPE": 2}
+    gold = [sorted(set(g)) for g, _ in docs]
+    pred = [p for _, p in docs]
+    got = E.corpus_tables(E.Flat.from_docs(gold, labels), E.Flat.from_docs(pred, labels), len(docs), 3,
+                          lambda i: E.doc_table(gold[i], pred[i], labels))
+    want = np.stack([E.doc_table(g, p, labels) for g, p in zip(gold, pred)])
+    assert (got == want).all()

@@ -57,6 +57,8 @@ class Setup:
         return any(z["start"] <= start < z["end"] and z["type"] in self.zones for z in doc["zones"])
 
     def entity_tuples(self, doc: dict, items, side: str = "pred") -> list[tuple[int, int, str]]:
+        if self.mapping is None and self.keep_labels is None and self.zones is None:
+            return [(m["start"], m["end"], m["label"]) for m in items]
         out = []
         for m in items:
             lab = self.map_label(m["label"], side)
@@ -123,16 +125,36 @@ def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
 
 
 def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | None = None) -> np.ndarray:
-    """Per-document sufficient statistics of one task, gold documents in id order."""
-    rows = []
+    """Per-document sufficient statistics of one task, gold documents in id order.
+
+    When ``errors`` is a list, every error item is appended to it (slower: entities are then
+    matched document by document instead of in one vectorised pass).
+    """
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    for doc_id, doc in setup.gold.docs.items():
+    docs = list(setup.gold.docs.items())
+    if task == "entities":
+        gold_items = [doc["entities"]["mentions"] for _, doc in docs]
+        pred_items = [preds.get(doc_id, {}).get("entities") or [] for doc_id, _ in docs]
+        if errors is None:
+            def tuples(i):
+                return (setup.entity_tuples(docs[i][1], gold_items[i], side="gold"),
+                        setup.entity_tuples(docs[i][1], pred_items[i]))
+            if setup.mapping is None and setup.keep_labels is None and setup.zones is None:
+                flat_g, flat_p = E.Flat.from_items(gold_items, label_index), E.Flat.from_items(pred_items, label_index)
+            else:
+                pairs = [tuples(i) for i in range(len(docs))]
+                flat_g = E.Flat.from_docs([g for g, _ in pairs], label_index)
+                flat_p = E.Flat.from_docs([p for _, p in pairs], label_index)
+            return E.corpus_tables(flat_g, flat_p, len(docs), len(label_index),
+                                   lambda i: E.doc_table(*tuples(i), label_index))
+        gold_t = [setup.entity_tuples(doc, gold_items[k], side="gold") for k, (_, doc) in enumerate(docs)]
+        pred_t = [setup.entity_tuples(doc, pred_items[k]) for k, (_, doc) in enumerate(docs)]
+    rows = []
+    for k, (doc_id, doc) in enumerate(docs):
         pred = preds.get(doc_id, {})
         doc_errors = [] if errors is not None else None
         if task == "entities":
-            g = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
-            p = setup.entity_tuples(doc, pred.get("entities") or [])
-            rows.append(E.doc_table(g, p, label_index, doc_errors))
+            rows.append(E.doc_table(gold_t[k], pred_t[k], label_index, doc_errors))
         elif task == "quotes":
             gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
             pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
@@ -226,10 +248,12 @@ def _signature(setup: Setup, task: str, resamples: int, seed: int) -> str:
 
 
 def score(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-          resamples: int = 1000, seed: int = 12345, setup: Setup | None = None) -> ScoreResult:
+          resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False) -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
 
-    Returns a :class:`ScoreResult`; raises :class:`~newsgold.diagnostics.InputError` on bad input.
+    ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
+    ``result.errors``. Returns a :class:`ScoreResult`; raises
+    :class:`~newsgold.diagnostics.InputError` on bad input.
     """
     if task not in (*TASKS, "all"):
         raise InputError(f"unknown task {task!r}; choose entities, quotes, stance or all")
@@ -242,7 +266,7 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
         if preds and not any(t in p for p in preds.values()):
             result.warnings.append(Problem("<predictions>", 0, t, f"no document has a '{t}' layer: every gold item counts as missed",
                                            "missing-layer", "warning"))
-        stats = task_stats(preds, setup, t, result.errors)
+        stats = task_stats(preds, setup, t, result.errors if errors else None)
         result.stats[t] = stats
         fig = figures_fn(t, setup)
         total = stats.sum(axis=0)

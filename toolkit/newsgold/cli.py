@@ -100,7 +100,7 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from .api import score
     from .report import render_errors, render_score
-    result = score(_predictions_arg(args, args.predictions), **_score_kwargs(args))
+    result = score(_predictions_arg(args, args.predictions), errors=args.errors, **_score_kwargs(args))
     for w in result.warnings:
         sys.stderr.write(str(w) + "\n")
     text = render_score(result, args.format)

@@ -582,7 +582,7 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
     if not isinstance(predictions, (str, Path)):
         predictions = list(predictions)          # read twice: by score() and here
     setup = api.make_setup(gold, label_map, labels, zones, overlap)
-    result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup)
+    result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup, errors=True)
     preds, _ = api.load_predictions(predictions, setup)
     g = setup.gold
     systems = sorted({str(p["system"]) for p in preds.values() if p.get("system")})
