@@ -407,3 +407,16 @@ def test_bad_annotator_id(repo, tmp_path):
     root, d1, d2 = repo
     written, problems, out = _import_ls(_ls_export(root, d1, d2), root, tmp_path, annotator="Alice Smith")
     assert written == [] and any(p.rule == "annotator" for p in problems) and not out.exists()
+
+
+def test_malformed_doccano_json_array_is_reported_not_raised(tmp_path):
+    """A doccano export that starts as a JSON array but is cut short: an error with its line, nothing written."""
+    from newsgold.annotation_tools import import_annotations
+    bad = tmp_path / "export.json"
+    bad.write_text('[{"text": "abc",\n "entities": [', encoding="utf-8")
+    out = tmp_path / "out"
+    written, problems = import_annotations("doccano", bad, out, annotator="someone")
+    assert written == []
+    errors = [p for p in problems if p.severity == "error"]
+    assert errors and errors[0].rule == "json" and errors[0].line == 2
+    assert not out.exists() or not any(out.iterdir())

@@ -96,7 +96,7 @@ from typing import Callable, Iterable
 
 from .corpus import Gold, load_gold, load_label_map
 from .diagnostics import Problem
-from .jsonio import BOM, iter_jsonl, line_for, locate_lines, read_json
+from .jsonio import iter_jsonl, line_for, locate_lines, read_json, read_text
 from .schema import ENTITY_LABELS
 
 CONLL_SCHEMES = ("iob1", "iob2", "iobes", "bilou", "io")
@@ -1427,22 +1427,10 @@ def _align_tokens(toks: list[_ConllTok], text: str, *, stop_early: bool = False
 
 def _conll_reader(scheme: str):
     def read(path: Path, name: str, report: _Report) -> list[_Doc]:
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            report.add(Problem(name, 0, "", f"cannot open: {exc.strerror}", "file"))
-            return []
-        if raw.startswith(BOM):
-            report.add(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); ignored", "encoding", "warning"))
-            raw = raw[len(BOM):]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            report.add(Problem(name, raw[: exc.start].count(b"\n") + 1, "", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} "
-                               "(save the file as UTF-8)", "encoding"))
-            return []
-        if not text.strip():
-            report.add(Problem(name, 0, "", "file is empty", "empty"))
+        text, problems = read_text(path, name)
+        for p in problems:
+            report.add(p)
+        if text is None:
             return []
         docs = []
         for cd in _parse_conll(text, name, report):
@@ -1934,18 +1922,10 @@ def read_doccano(lines, source: str = "<doccano>") -> list[dict]:
 
 
 def _read_doccano(path: Path, name: str, report: _Report) -> list[_Doc]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        report.add(Problem(name, 0, "", f"cannot open: {exc.strerror}", "file"))
-        return []
-    if raw.startswith(BOM):
-        report.add(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); ignored", "encoding", "warning"))
-        raw = raw[len(BOM):]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.add(Problem(name, raw[: exc.start].count(b"\n") + 1, "", "not valid UTF-8 (save the file as UTF-8)", "encoding"))
+    text, problems = read_text(path, name)
+    for p in problems:
+        report.add(p)
+    if text is None:
         return []
     stripped = text.lstrip()
     if stripped.startswith("["):   # a JSON array export

@@ -51,7 +51,7 @@ from xml.sax.saxutils import quoteattr
 from . import paths
 from .corpus import read_manifest
 from .diagnostics import InputError, Problem
-from .jsonio import BOM, dump_json, line_for, locate_lines, read_json, write_atomic
+from .jsonio import BOM, dump_json, line_for, locate_lines, read_json, read_text, write_atomic
 from .rules import check_gold_layers
 from .schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, schema_problems
 
@@ -712,23 +712,20 @@ def _read_brat_export(path: Path, repo: Repo) -> list[XDoc]:
 def _read_doccano_export(path: Path) -> list[XDoc]:
     from .adapters import read_doccano
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
+    text, pre = read_text(path, name)
+    if text is None:
         x = XDoc(name, 0, "", None, None)
-        x.error("", f"cannot open: {exc.strerror}", "file")
+        x.problems += pre
         return [x]
-    pre = []
-    if raw.startswith(BOM):
-        pre.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); ignored", "encoding", "warning"))
-        raw = raw[len(BOM):]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        x = XDoc(name, raw[: exc.start].count(b"\n") + 1, "", None, None)
-        x.error("", "not valid UTF-8 (save the file as UTF-8)", "encoding")
-        return [x]
-    lines = json.loads(text) if text.lstrip().startswith("[") else text.split("\n")
+    if text.lstrip().startswith("["):
+        try:
+            lines = json.loads(text)
+        except json.JSONDecodeError as exc:
+            x = XDoc(name, exc.lineno, "", None, None)
+            x.error("", f"malformed JSON: {exc.msg} (column {exc.colno})", "json")
+            return [x]
+    else:
+        lines = text.split("\n")
     out = []
     for rec in read_doccano(lines, name):
         x = XDoc(name, rec["line"], "", rec["doc_id"], rec["text"])

@@ -61,7 +61,7 @@ def rule_entities(text: str) -> list[dict]:
         (rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b", "DATE"),
         (rf"\b(?:{MONTHS})(?: \d{{1,2}},?)?(?: \d{{4}})?\b", "DATE"),
         (rf"\b(?:on |last |next )?(?:{WEEKDAYS})\b", "DATE"),
-        (rf"\b(?:more than |over |about |nearly )?(?:a|one|two|three|four|five|six|\d+) (?:year|month|week|day)s?(?: ago)?\b", "DATE"),
+        (r"\b(?:more than |over |about |nearly )?(?:a|one|two|three|four|five|six|\d+) (?:year|month|week|day)s?(?: ago)?\b", "DATE"),
         (r"\b\d+ min(?:ute)?s? \d+ sec(?:ond)?s? ago\b", "TIME"),
         (rf"\b(?:more than |over |about |nearly )?(?:\$\s?)?(?:\d[\d,.]*|{NUMBER_WORDS}) (?:million|billion|trillion) (?:dollars|euros|pounds)\b", "MONEY"),
         (r"\$\s?\d[\d,.]*(?: (?:million|billion))?", "MONEY"),

@@ -96,6 +96,28 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
             yield 0, None, [Problem(name, 0, "", "file is empty: no records", "empty")]
 
 
+def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, list[Problem]]:
+    """A UTF-8 text file for the format readers: a BOM is dropped with a warning; unreadable,
+    non-UTF-8 or empty files give an error and None."""
+    name = name or str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
+    problems: list[Problem] = []
+    if raw.startswith(BOM):
+        problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); ignored", "encoding", "warning"))
+        raw = raw[len(BOM):]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, problems + [Problem(name, raw[: exc.start].count(b"\n") + 1, "",
+                                         f"not valid UTF-8: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)", "encoding")]
+    if not text.strip():
+        return None, problems + [Problem(name, 0, "", "file is empty", "empty")]
+    return text, problems
+
+
 def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | None, str, list[Problem]]:
     """Read one JSON document; returns ``(value_or_None, text, problems)``."""
     name = str(path)
