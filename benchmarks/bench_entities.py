@@ -336,7 +336,6 @@ def main(argv=None) -> int:
     if args.profile:
         results["profile"] = run_worker("profile", args, data)
     info["results"] = results
-    (data / "results.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
 
     # ---------------------------------------------------------------- counts
     e2e, split, nv = results["e2e"], results["split"], results.get("nervaluate")
@@ -407,8 +406,10 @@ def main(argv=None) -> int:
         for phase in ("gold_load", "pred_load", "scoring", "bootstrap"):
             print(f"\n===== cProfile {phase}: {prof[phase + '/total']:.2f} s under the profiler =====")
             print(prof[f"{phase}/tottime"])
-    (data / "results.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-    print(f"results: {data / 'results.json'}")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in ("results.json", f"results-{stamp}.json"):
+        (data / name).write_text(json.dumps(info, indent=1), encoding="utf-8")
+    print(f"results: {data / f'results-{stamp}.json'} (and results.json)")
     return 0
 
 

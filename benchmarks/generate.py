@@ -231,6 +231,7 @@ def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[in
             preds.append({"start": s, "end": t, "text": text[s:t], "label": rng.choice(LABELS)})
             counts[5] += 1
     preds.sort(key=lambda p: (p["start"], p["end"]))
+    check_one_to_one(gold_mentions, preds, doc_id)
 
     headline = " ".join(rng.choice(FILLER) for _ in range(rng.randint(5, 10))).capitalize()
     gold = {
@@ -244,6 +245,24 @@ def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[in
         "stance": {"targets": [], "items": []},
     }
     return gold, {"doc_id": doc_id, "system": "synthetic-ner", "entities": preds}
+
+
+def check_one_to_one(gold: list[dict], pred: list[dict], doc_id: str) -> None:
+    """Assert the layout guarantee: no two spans of one side overlap, and every span overlaps
+    at most one span of the other side (both lists sorted by start; ends exclusive)."""
+    for side in (gold, pred):
+        for a, b in zip(side, side[1:]):
+            assert a["end"] <= b["start"], f"{doc_id}: overlapping spans on one side {a} {b}"
+    for xs, ys in ((gold, pred), (pred, gold)):
+        j = 0
+        for x in xs:
+            while j < len(ys) and ys[j]["end"] <= x["start"]:
+                j += 1
+            k, hits = j, 0
+            while k < len(ys) and ys[k]["start"] < x["end"]:
+                hits += 1
+                k += 1
+            assert hits <= 1, f"{doc_id}: span {x} overlaps {hits} spans of the other side"
 
 
 def scheme_counts(base: list[int]) -> dict:

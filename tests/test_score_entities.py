@@ -386,3 +386,9 @@ def test_corpus_tables_equal_doc_table_per_document(docs):
                           lambda i: E.doc_table(gold[i], pred[i], labels))
     want = np.stack([E.doc_table(g, p, labels) for g, p in zip(gold, pred)])
     assert (got == want).all()
+    # the streaming column builder the API uses gives the same columns
+    cols = E.Columns(labels)
+    for k, (g, p) in enumerate(zip(gold, pred)):
+        cols.add(k, g, p)
+    for built, direct in zip(cols.flat(), (E.Flat.from_docs(gold, labels), E.Flat.from_docs(pred, labels))):
+        assert all((a == b).all() for a, b in zip(built, direct))

@@ -131,30 +131,29 @@ def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | N
     matched document by document instead of in one vectorised pass).
     """
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    docs = list(setup.gold.docs.items())
+    gold_docs = setup.gold.docs
+    ids = list(gold_docs)
     if task == "entities":
-        gold_items = [doc["entities"]["mentions"] for _, doc in docs]
-        pred_items = [preds.get(doc_id, {}).get("entities") or [] for doc_id, _ in docs]
+        def tuples(k, doc=None):
+            doc = doc if doc is not None else gold_docs[ids[k]]
+            return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
+                    setup.entity_tuples(doc, preds.get(ids[k], {}).get("entities") or []))
         if errors is None:
-            def tuples(i):
-                return (setup.entity_tuples(docs[i][1], gold_items[i], side="gold"),
-                        setup.entity_tuples(docs[i][1], pred_items[i]))
-            if setup.mapping is None and setup.keep_labels is None and setup.zones is None:
-                flat_g, flat_p = E.Flat.from_items(gold_items, label_index), E.Flat.from_items(pred_items, label_index)
-            else:
-                pairs = [tuples(i) for i in range(len(docs))]
-                flat_g = E.Flat.from_docs([g for g, _ in pairs], label_index)
-                flat_p = E.Flat.from_docs([p for _, p in pairs], label_index)
-            return E.corpus_tables(flat_g, flat_p, len(docs), len(label_index),
-                                   lambda i: E.doc_table(*tuples(i), label_index))
-        gold_t = [setup.entity_tuples(doc, gold_items[k], side="gold") for k, (_, doc) in enumerate(docs)]
-        pred_t = [setup.entity_tuples(doc, pred_items[k]) for k, (_, doc) in enumerate(docs)]
+            # one streaming pass: each document is parsed, reduced to integer columns and dropped
+            cols = E.Columns(label_index)
+            for k, doc_id in enumerate(ids):
+                g, p = tuples(k, gold_docs[doc_id])
+                cols.add(k, g, p)
+            flat_g, flat_p = cols.flat()
+            return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
+                                   lambda k: E.doc_table(*tuples(k), label_index))
+    docs = ((doc_id, gold_docs[doc_id]) for doc_id in ids)
     rows = []
     for k, (doc_id, doc) in enumerate(docs):
         pred = preds.get(doc_id, {})
         doc_errors = [] if errors is not None else None
         if task == "entities":
-            rows.append(E.doc_table(gold_t[k], pred_t[k], label_index, doc_errors))
+            rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
         elif task == "quotes":
             gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
             pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +20,43 @@ from .schema import ENTITY_LABELS, schema_problems
 LAYERS = ("entities", "quotes", "stance")
 
 
+class LazyRecords(Mapping):
+    """Records kept as compact JSON text and parsed on each access.
+
+    A large gold or predictions file then takes about its own size in memory instead of
+    several times that as Python objects; readers that need every record iterate once and
+    drop each record after use. Mutating a returned record changes nothing stored.
+    """
+
+    def __init__(self, raw: dict[str, str], texts: dict[str, str] | None = None):
+        self._raw = raw
+        self._texts = texts
+
+    def __getitem__(self, key: str) -> dict:
+        return json.loads(self._raw[key])
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key) -> bool:
+        return key in self._raw
+
+    def text(self, key: str) -> str:
+        return self._texts[key] if self._texts is not None else self[key]["text"]
+
+
+def compact(rec: dict) -> str:
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
 @dataclass
 class Gold:
     """Gold documents by id (in id order), with the dataset version and content hash."""
 
-    docs: dict[str, dict]
+    docs: Mapping[str, dict]
     version: str
     content_hash: str
     source: str
@@ -31,6 +64,12 @@ class Gold:
     @property
     def ids(self) -> list[str]:
         return list(self.docs)
+
+    def text(self, doc_id: str) -> str:
+        """A document's text, without parsing the whole record of a lazily held file."""
+        if isinstance(self.docs, LazyRecords):
+            return self.docs.text(doc_id)
+        return self.docs[doc_id]["text"]
 
 
 # ---------------------------------------------------------------- manifest and seeds
@@ -149,13 +188,16 @@ def merge_record(doc: dict, ann: dict) -> dict:
 
 
 def content_hash(records) -> str:
-    """sha256 over the canonical JSON Lines of the records (text and all layers, no version stamp)."""
-    clean = []
+    """sha256 over the canonical JSON Lines of the records (text and all layers, no version stamp).
+
+    Computed record by record, so the corpus is never held as one string.
+    """
+    h = hashlib.sha256()
     for r in records:
         r = dict(r)
         r["metadata"] = {k: v for k, v in r["metadata"].items() if k not in ("dataset_version", "dataset_hash")}
-        clean.append(r)
-    return hashlib.sha256(dump_jsonl(clean).encode("utf-8")).hexdigest()
+        h.update(dump_jsonl([r]).encode("utf-8"))
+    return h.hexdigest()
 
 
 def dataset_version() -> str:
@@ -167,10 +209,14 @@ def dataset_version() -> str:
 
 # ---------------------------------------------------------------- gold
 
-def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[dict[str, dict], list[Problem]]:
-    """Self-contained gold document records, one per line (the built ``documents`` file)."""
+def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[LazyRecords, list[Problem]]:
+    """Self-contained gold document records, one per line (the built ``documents`` file).
+
+    Each record is checked as it is read and kept as compact JSON text (:class:`LazyRecords`).
+    """
     name = str(path)
-    out: dict[str, dict] = {}
+    out: dict[str, str] = {}
+    texts: dict[str, str] = {}
     problems: list[Problem] = []
     for lineno, rec, probs in iter_jsonl(path, allow_crlf=False):
         problems += probs
@@ -192,8 +238,10 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
             continue  # the schema has reported the missing or wrongly typed id
         if rid in out:
             problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
-        out[rid] = rec
-    return out, problems
+        out[rid] = compact(rec)
+        texts[rid] = text
+    order = sorted(out)
+    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}), problems
 
 
 def load_gold(path: str | Path | None = None) -> Gold:
@@ -207,27 +255,29 @@ def load_gold(path: str | Path | None = None) -> Gold:
         folder = Path(path) if path is not None else paths.GOLD_DIR
         anns, problems = read_annotation_set(folder, docs)
         _raise_on_errors(problems)
-        records = [merge_record(docs[i], anns[i]) for i in sorted(anns)]
+        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
         source = str(folder)
+        version = None
     else:
-        recs, problems = check_gold_jsonl(Path(path))
+        records, problems = check_gold_jsonl(Path(path))
         _raise_on_errors(problems)
-        records = [recs[i] for i in sorted(recs)]
         source = str(path)
+        version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
     if not records:
         raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
-    version = records[0]["metadata"].get("dataset_version") if path is not None and not Path(path).is_dir() else None
-    chash = content_hash(records)
-    return Gold({r["id"]: r for r in records}, version or dataset_version(), chash, source)
+    chash = content_hash(records.values())
+    return Gold(records, version or dataset_version(), chash, source)
 
 
 # ---------------------------------------------------------------- predictions
 
-def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[dict[str, dict], list[Problem]]:
+def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mapping[str, dict], list[Problem]]:
     """Predictions by document id, with every problem found (errors and warnings).
 
-    ``source`` is a JSONL path or, from Python, a list of prediction records.
+    ``source`` is a JSONL path (records then kept as compact JSON, :class:`LazyRecords`) or,
+    from Python, a list of prediction records.
     """
+    lazy = isinstance(source, (str, Path))
     if isinstance(source, (str, Path)):
         name, rows = str(source), iter_jsonl(source)
     else:
@@ -253,9 +303,9 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[dict[
             problems.append(Problem(name, lineno, "doc_id", f"second line for document {doc_id!r}; one line per document", "unique-id"))
             continue
         if not schema_errs:
-            problems += check_prediction(rec, gold.docs[doc_id]["text"], name, lf, labels=labels)
-        out[doc_id] = rec
-    return out, problems
+            problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels)
+        out[doc_id] = compact(rec) if lazy else rec
+    return (LazyRecords(out) if lazy else out), problems
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

@@ -196,18 +196,33 @@ class Flat(tuple):
     """Four equal-length int64 arrays: document index, start, end, label index."""
 
     @classmethod
-    def from_items(cls, docs: list[list[dict]], label_index: dict[str, int]) -> "Flat":
-        """From lists of ``{"start", "end", "label"}`` dicts, one list per document (no mapping)."""
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        doc = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        start = np.array([m["start"] for d in docs for m in d], dtype=np.int64)
-        end = np.array([m["end"] for d in docs for m in d], dtype=np.int64)
-        label = np.array([label_index[m["label"]] for d in docs for m in d], dtype=np.int64)
-        return cls((doc, start, end, label))
-
-    @classmethod
     def from_docs(cls, docs: list[list[tuple]], label_index: dict[str, int]) -> "Flat":
         n = sum(len(d) for d in docs)
         arr = np.fromiter((v for i, d in enumerate(docs) for s, e, lab in d for v in (i, s, e, label_index[lab])),
                           dtype=np.int64, count=4 * n).reshape(n, 4)
         return cls((arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy(), arr[:, 3].copy()))
+
+
+class Columns:
+    """Integer columns (document, start, end, label index) of gold and predictions, filled one
+    document at a time so that no list of all records is ever needed."""
+
+    def __init__(self, label_index: dict[str, int]):
+        from array import array
+        self.label_index = label_index
+        self.gold = [array("q") for _ in range(4)]
+        self.pred = [array("q") for _ in range(4)]
+
+    def add(self, k: int, gold: list[tuple], pred: list[tuple]) -> None:
+        li = self.label_index
+        for cols, items in ((self.gold, gold), (self.pred, pred)):
+            if items:
+                cols[0].extend([k] * len(items))
+                cols[1].extend([it[0] for it in items])
+                cols[2].extend([it[1] for it in items])
+                cols[3].extend([li[it[2]] for it in items])
+
+    def flat(self) -> tuple[Flat, Flat]:
+        def as_flat(cols):
+            return Flat(tuple(np.frombuffer(c, dtype=np.int64) if len(c) else np.zeros(0, dtype=np.int64) for c in cols))
+        return as_flat(self.gold), as_flat(self.pred)
