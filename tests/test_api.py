@@ -320,3 +320,22 @@ def test_missing_layer_warns(setup):
     assert any(w.rule == "missing-layer" for w in res.warnings)
     assert res.value("quotes", "content_overlap/recall") == 0.0
     assert math.isclose(res.tasks["quotes"]["counts"]["gold"], 6)
+
+
+def test_file_and_in_memory_inputs_give_identical_results(gold_path, tmp_path):
+    """Records read from files are held packed (LazyRecords, packed entity spans); records passed
+    from Python are plain dicts. Both routes must give exactly the same statistics."""
+    preds = perfect_predictions()
+    preds[0]["entities"] = preds[0]["entities"][1:] + [{"start": 0, "end": 3, "label": "ORG"}]
+    preds[1]["entities"][0]["label"] = "GPE"
+    path = tmp_path / "p.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds), encoding="utf-8")
+    from newsgold.corpus import Gold, LazyRecords, load_gold
+    lazy = load_gold(gold_path)
+    assert isinstance(lazy.docs, LazyRecords)
+    plain = Gold({k: lazy.docs[k] for k in lazy.docs}, lazy.version, lazy.content_hash, "plain")
+    a = api.score(path, gold=gold_path, resamples=0)
+    b = api.score(preds, setup=api.make_setup(plain), resamples=0)
+    for task in a.tasks:
+        assert a.tasks[task]["counts"] == b.tasks[task]["counts"]
+    assert (a.stats["entities"] == b.stats["entities"]).all()

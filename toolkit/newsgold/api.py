@@ -16,7 +16,7 @@ from . import score_entities as E
 from . import score_quotes as Q
 from . import score_stance as S
 from . import signature as sig
-from .corpus import Gold, load_gold, load_label_map, read_predictions
+from .corpus import Gold, LazyRecords, load_gold, load_label_map, read_predictions
 from .diagnostics import InputError, Problem
 from .resampling import bootstrap, paired_tests
 from .schema import ENTITY_LABELS, ZONE_TYPES
@@ -139,11 +139,25 @@ def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | N
             return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
                     setup.entity_tuples(doc, preds.get(ids[k], {}).get("entities") or []))
         if errors is None:
-            # one streaming pass: each document is parsed, reduced to integer columns and dropped
+            # one streaming pass: each document is reduced to integer columns; records read from
+            # a file come with their spans already packed, so they are not even parsed again
+            plain = setup.mapping is None and setup.keep_labels is None and setup.zones is None
+            gp = getattr(gold_docs, "spans", None) if plain else None
+            pp = getattr(preds, "spans", None) if plain else None
             cols = E.Columns(label_index)
             for k, doc_id in enumerate(ids):
-                g, p = tuples(k, gold_docs[doc_id])
-                cols.add(k, g, p)
+                if gp is not None and doc_id in gp and (pp is not None or not isinstance(preds, LazyRecords)):
+                    cols.add_packed("gold", k, gp[doc_id], gold_docs.vocab)
+                    if pp is not None:
+                        if doc_id in pp:
+                            cols.add_packed("pred", k, pp[doc_id], preds.vocab)
+                        elif doc_id in preds and preds[doc_id].get("entities"):
+                            cols.add(k, [], setup.entity_tuples(None, preds[doc_id]["entities"]))
+                    else:
+                        cols.add(k, [], setup.entity_tuples(None, preds.get(doc_id, {}).get("entities") or []))
+                else:
+                    g, p = tuples(k, gold_docs[doc_id])
+                    cols.add(k, g, p)
             flat_g, flat_p = cols.flat()
             return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
                                    lambda k: E.doc_table(*tuples(k), label_index))

@@ -28,9 +28,12 @@ class LazyRecords(Mapping):
     drop each record after use. Mutating a returned record changes nothing stored.
     """
 
-    def __init__(self, raw: dict[str, str], texts: dict[str, str] | None = None):
+    def __init__(self, raw: dict[str, str], texts: dict[str, str] | None = None, spans: dict | None = None,
+                 vocab: list[str] | None = None):
         self._raw = raw
         self._texts = texts
+        self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
+        self.vocab = vocab or []      # label id -> label
 
     def __getitem__(self, key: str) -> dict:
         return json.loads(self._raw[key])
@@ -50,6 +53,32 @@ class LazyRecords(Mapping):
 
 def compact(rec: dict) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+class SpanPacker:
+    """Packs entity spans as int64 triples (start, end, label id) while a file is read, so that
+    scoring never has to parse the records again."""
+
+    def __init__(self):
+        self.vocab: list[str] = []
+        self._ids: dict[str, int] = {}
+        self.spans: dict[str, object] = {}
+
+    def add(self, doc_id: str, items) -> None:
+        from array import array
+        if not isinstance(items, list):
+            return
+        packed = array("q")
+        for m in items:
+            lab = m.get("label") if isinstance(m, dict) else None
+            if not (isinstance(lab, str) and isinstance(m.get("start"), int) and isinstance(m.get("end"), int)):
+                return  # malformed: the checks report it; scoring will parse the record
+            i = self._ids.get(lab)
+            if i is None:
+                i = self._ids[lab] = len(self.vocab)
+                self.vocab.append(lab)
+            packed.extend((m["start"], m["end"], i))
+        self.spans[doc_id] = packed
 
 
 @dataclass
@@ -217,6 +246,7 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
     name = str(path)
     out: dict[str, str] = {}
     texts: dict[str, str] = {}
+    packer = SpanPacker()
     problems: list[Problem] = []
     for lineno, rec, probs in iter_jsonl(path, allow_crlf=False):
         problems += probs
@@ -240,8 +270,9 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
             problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
         out[rid] = compact(rec)
         texts[rid] = text
+        packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
     order = sorted(out)
-    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}), problems
+    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), problems
 
 
 def load_gold(path: str | Path | None = None) -> Gold:
@@ -287,6 +318,7 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
         rows = ((i, r if isinstance(r, dict) else None, p) for i, r, p in rows)
     out: dict[str, dict] = {}
     problems: list[Problem] = []
+    packer = SpanPacker()
     for lineno, rec, probs in rows:
         problems += probs
         if rec is None:
@@ -305,7 +337,9 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
         if not schema_errs:
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels)
         out[doc_id] = compact(rec) if lazy else rec
-    return (LazyRecords(out) if lazy else out), problems
+        if lazy and "entities" in rec:
+            packer.add(doc_id, rec["entities"])
+    return (LazyRecords(out, spans=packer.spans, vocab=packer.vocab) if lazy else out), problems
 
 
 def _raise_on_errors(problems: list[Problem]) -> None:

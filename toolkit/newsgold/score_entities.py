@@ -212,6 +212,12 @@ class Columns:
         self.label_index = label_index
         self.gold = [array("q") for _ in range(4)]
         self.pred = [array("q") for _ in range(4)]
+        self._packed: dict[str, list] = {"gold": [], "pred": []}   # (doc, packed triples, vocab)
+
+    def add_packed(self, side: str, k: int, packed, vocab: list[str]) -> None:
+        """Spans packed as int64 (start, end, label id) triples, label ids into ``vocab``."""
+        if len(packed):
+            self._packed[side].append((k, packed, vocab))
 
     def add(self, k: int, gold: list[tuple], pred: list[tuple]) -> None:
         li = self.label_index
@@ -223,6 +229,16 @@ class Columns:
                 cols[3].extend([li[it[2]] for it in items])
 
     def flat(self) -> tuple[Flat, Flat]:
-        def as_flat(cols):
-            return Flat(tuple(np.frombuffer(c, dtype=np.int64) if len(c) else np.zeros(0, dtype=np.int64) for c in cols))
-        return as_flat(self.gold), as_flat(self.pred)
+        def as_flat(cols, packed):
+            parts = [tuple(np.frombuffer(c, dtype=np.int64) if len(c) else np.zeros(0, dtype=np.int64) for c in cols)]
+            if packed:
+                vocab = packed[0][2]
+                lut = np.array([self.label_index.get(v, -1) for v in vocab], dtype=np.int64)
+                if (lut < 0).any():
+                    raise ValueError("packed spans carry a label outside the inventory")
+                tri = np.frombuffer(b"".join(p.tobytes() for _, p, _ in packed), dtype=np.int64).reshape(-1, 3)
+                counts = np.array([len(p) // 3 for _, p, _ in packed], dtype=np.int64)
+                docs = np.repeat(np.array([k for k, _, _ in packed], dtype=np.int64), counts)
+                parts.append((docs, tri[:, 0].copy(), tri[:, 1].copy(), lut[tri[:, 2]]))
+            return Flat(tuple(np.concatenate([p[i] for p in parts]) for i in range(4)))
+        return as_flat(self.gold, self._packed["gold"]), as_flat(self.pred, self._packed["pred"])
