@@ -821,3 +821,51 @@ def test_span_found_by_text_prefers_whole_words(gold, tmp_path):
     records, problems = convert("labelstudio", path, gold)
     assert spans(records, D2) == [(1121, 1127, "GPE", "Israel")]
     assert [(p.rule, p.severity) for p in problems] == [("span-align", "warning")] and "found at 1121:1127" in problems[0].message
+
+
+FORMAT_FIXTURES = [
+    ("transformers", "transformers_aggregated.json", "ontonotes_to_conll2003"),
+    ("transformers", "transformers_tokens.json", None),
+    ("spacy", "spacy_doc.json", None),
+    ("spacy-docbin", "spacy_docbin.spacy", None),
+    ("stanza", "stanza_doc.json", None),
+    ("flair", "flair_sentences.json", "ontonotes_to_conll2003"),
+    ("conll-iob1", "conll_iob1.conll", None),
+    ("conll-iob2", "conll_iob2.conll", None),
+    ("conll-iobes", "conll_iobes.conll", None),
+    ("conll-bilou", "conll_bilou.conll", None),
+    ("conll-io", "conll_io.conll", None),
+    ("brat", "brat", None),
+    ("labelstudio", "labelstudio_export.json", None),
+    ("doccano", "doccano_seq.jsonl", None),
+    ("doccano", "doccano_rel.jsonl", None),
+    ("gliner", "gliner.json", str(FIX / "gliner_label_map.json")),
+]
+
+
+@pytest.mark.parametrize("fmt,fname,label_map", FORMAT_FIXTURES, ids=[f"{f}:{n}" for f, n, _ in FORMAT_FIXTURES])
+def test_every_format_converts_and_scores(gold, fmt, fname, label_map):
+    """Each format's fixture converts without errors and scores through the one scorer; the counts
+    account for every converted span exactly once (each prediction is correct, incorrect, partial or
+    spurious; each gold span correct, incorrect, partial or missed)."""
+    if fmt == "spacy-docbin":
+        pytest.importorskip("spacy")
+    from newsgold.api import score
+    path = FIX / fname
+    if fmt == "brat":
+        path = next((FIX / "brat").glob("*.ann"))
+    records, problems = convert(fmt, path, gold, label_map=label_map)
+    assert not [p for p in problems if p.severity == "error"], problems
+    assert records and all(r["entities"] for r in records)
+    res = score(records, gold=None, task="entities", label_map=label_map, resamples=0)
+    mapping = None
+    if label_map:
+        from newsgold.corpus import load_label_map
+        mapping = load_label_map(label_map)["map"]
+    n_pred = sum(1 for r in records for e in r["entities"] if (mapping or {}).get(e["label"], e["label"]) is not None)
+    n_gold = sum(1 for d in gold.docs.values() for m in d["entities"]["mentions"]
+                 if not mapping or set(ENTITY_LABELS) - set(mapping) or mapping.get(m["label"], m["label"]) is not None)
+    c = res.tasks["entities"]["counts"]["overall"]["strict"]
+    assert c["correct"] + c["incorrect"] + c["partial"] + c["spurious"] == n_pred
+    assert c["correct"] + c["incorrect"] + c["partial"] + c["missed"] == n_gold
+    assert c["correct"] > 0
