@@ -30,6 +30,8 @@ def samples():
 
 
 SAMPLES = samples()
+# replacement values are deep-copied on use: a shared list or dict mutated by a later step would
+# leak state between examples (and could even end up inside itself)
 REPLACEMENTS = [None, 0, -1, 1.5, True, "", "x", "FAVOR", "PERSON", [], [1], {}, {"start": 0}, "direct"]
 
 
@@ -74,11 +76,11 @@ def test_fast_and_full_validators_agree_on_mutants(data):
             parent = parent[part]
         action = data.draw(st.sampled_from(["replace", "delete", "add"]))
         if action == "replace":
-            parent[path[-1]] = data.draw(st.sampled_from(REPLACEMENTS))
+            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(REPLACEMENTS)))
         elif action == "delete":
             del parent[path[-1]]
         elif isinstance(parent, dict):
-            parent[data.draw(st.sampled_from(["extra", "score", "text", "id"]))] = data.draw(st.sampled_from(REPLACEMENTS))
+            parent[data.draw(st.sampled_from(["extra", "score", "text", "id"]))] = copy.deepcopy(data.draw(st.sampled_from(REPLACEMENTS)))
         if not isinstance(rec, dict):
             break
     assert fast_valid(kind, rec) == slow_valid(kind, rec)
