@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import paths
 from .diagnostics import InputError, Problem
-from .jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json
+from .jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from .rules import check_gold_layers, check_prediction, check_zones, sha256_text
 from .schema import ENTITY_LABELS, schema_problems
 
@@ -159,7 +159,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
 
 def load_documents(path: Path | None = None) -> dict[str, dict]:
     _, docs, problems = read_manifest(path)
-    _raise_on_errors(problems)
+    require(problems)
     return docs
 
 
@@ -285,13 +285,13 @@ def load_gold(path: str | Path | None = None) -> Gold:
         docs = load_documents()
         folder = Path(path) if path is not None else paths.GOLD_DIR
         anns, problems = read_annotation_set(folder, docs)
-        _raise_on_errors(problems)
+        require(problems)
         records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
         source = str(folder)
         version = None
     else:
         records, problems = check_gold_jsonl(Path(path))
-        _raise_on_errors(problems)
+        require(problems)
         source = str(path)
         version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
     if not records:
@@ -342,11 +342,6 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
     return (LazyRecords(out, spans=packer.spans, vocab=packer.vocab) if lazy else out), problems
 
 
-def _raise_on_errors(problems: list[Problem]) -> None:
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InputError(errors)
-
 
 def load_label_map(name_or_path: str | None) -> dict | None:
     """A label map by name (``schema/label_maps/<name>.json``) or path; None for none."""
@@ -356,7 +351,7 @@ def load_label_map(name_or_path: str | None) -> dict | None:
     if not p.exists():
         p = paths.LABEL_MAPS_DIR / f"{name_or_path}.json"
     data, _, problems = read_json(p)
-    _raise_on_errors(problems)
+    require(problems)
     if not isinstance(data, dict) or not isinstance(data.get("map"), dict):
         raise InputError(Problem(str(p), 1, "map", "a label map needs a 'map' object from label to label (or null)", "label-map"))
     data.setdefault("name", p.stem)

@@ -195,13 +195,6 @@ def corpus_tables(gold: "Flat", pred: "Flat", n_docs: int, n_labels: int,
 class Flat(tuple):
     """Four equal-length int64 arrays: document index, start, end, label index."""
 
-    @classmethod
-    def from_docs(cls, docs: list[list[tuple]], label_index: dict[str, int]) -> "Flat":
-        n = sum(len(d) for d in docs)
-        arr = np.fromiter((v for i, d in enumerate(docs) for s, e, lab in d for v in (i, s, e, label_index[lab])),
-                          dtype=np.int64, count=4 * n).reshape(n, 4)
-        return cls((arr[:, 0].copy(), arr[:, 1].copy(), arr[:, 2].copy(), arr[:, 3].copy()))
-
 
 class Columns:
     """Integer columns (document, start, end, label index) of gold and predictions, filled one

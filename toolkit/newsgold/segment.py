@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import re
 
-ZONE_TYPES = (
-    "headline", "standfirst", "bullet", "caption", "credit", "timestamp",
-    "dateline", "body", "boilerplate",
-)
-
 _BOILERPLATE_LINES = {"Short Url", "Follow", "Share", "Print"}
 _DATELINE = re.compile(r"^([A-Z][A-Z .'-]{1,40}):\s")
 _CREDIT_TAIL = re.compile(r"\s\(([^()]{1,40})\)$")
