@@ -108,7 +108,7 @@ def worker_newsgold_e2e(args) -> dict:
 def worker_newsgold_split(args) -> dict:
     import numpy as np
     import newsgold.api as api
-    from newsgold.resampling import bootstrap
+    from newsgold.scoring.resampling import bootstrap
     state = toolkit_state()
     rss_imports = peak_rss_mib()
     timers = {"load_predictions": 0.0, "task_stats": 0.0}
@@ -208,7 +208,7 @@ def worker_profile(args) -> dict:
     import io
     import pstats
     import newsgold.api as api
-    from newsgold.resampling import bootstrap
+    from newsgold.scoring.resampling import bootstrap
     out = {}
     prof_dir = args.data
     phases = {}
@@ -231,7 +231,7 @@ def worker_profile(args) -> dict:
     fig = api.figures_fn("entities", setup)
     total = stats.sum(axis=0)
     fig(total)
-    from newsgold import score_entities as E
+    from newsgold.scoring import entities as E
     E.counts_dict(total, setup.labels)
     pr.disable()
     phases["scoring"] = pr

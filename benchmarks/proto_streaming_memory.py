@@ -11,10 +11,10 @@ incrementally, then scores with newsgold.score_entities.corpus_tables. Depends o
 import json, sys, time, resource, hashlib
 from array import array
 import numpy as np
-from newsgold.schema import schema_problems, ENTITY_LABELS
-from newsgold.rules import check_gold_layers, check_prediction, check_zones, sha256_text
-from newsgold.jsonio import dump_jsonl
-from newsgold import score_entities as E
+from newsgold.core.schema import schema_problems, ENTITY_LABELS
+from newsgold.dataset.rules import check_gold_layers, check_prediction, check_zones, sha256_text
+from newsgold.core.jsonio import dump_jsonl
+from newsgold.scoring import entities as E
 d = sys.argv[1]
 li = {l: i for i, l in enumerate(ENTITY_LABELS)}
 t0 = time.perf_counter()

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from newsgold import adapters
-from newsgold.adapters import codepoints_to_utf16, convert, read_brat, read_doccano, read_labelstudio, utf16_to_codepoints
+from newsgold.formats import adapters
+from newsgold.formats.adapters import codepoints_to_utf16, convert, read_brat, read_doccano, read_labelstudio, utf16_to_codepoints
 from newsgold.cli import main
-from newsgold.corpus import load_gold, read_predictions
-from newsgold.schema import ENTITY_LABELS
+from newsgold.dataset.gold import load_gold
+from newsgold.scoring.predictions import read_predictions
+from newsgold.core.schema import ENTITY_LABELS
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
 D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
@@ -850,7 +851,7 @@ def test_every_format_converts_and_scores(gold, fmt, fname, label_map):
     spurious; each gold span correct, incorrect, partial or missed)."""
     if fmt == "spacy-docbin":
         pytest.importorskip("spacy")
-    from newsgold.api import score
+    from newsgold.scoring.api import score
     path = FIX / fname
     if fmt == "brat":
         path = next((FIX / "brat").glob("*.ann"))
@@ -860,7 +861,7 @@ def test_every_format_converts_and_scores(gold, fmt, fname, label_map):
     res = score(records, gold=None, task="entities", label_map=label_map, resamples=0)
     mapping = None
     if label_map:
-        from newsgold.corpus import load_label_map
+        from newsgold.scoring.predictions import load_label_map
         mapping = load_label_map(label_map)["map"]
     n_pred = sum(1 for r in records for e in r["entities"] if (mapping or {}).get(e["label"], e["label"]) is not None)
     n_gold = sum(1 for d in gold.docs.values() for m in d["entities"]["mentions"]

@@ -16,11 +16,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H  # noqa: E402
 
-from newsgold.annotation_tools import (annotator_kind, cluster_id, declared_targets, export_tasks,  # noqa: E402
-                                       import_annotations, parse_note)
-from newsgold.contribute import add_source  # noqa: E402
-from newsgold.diagnostics import InputError  # noqa: E402
-from newsgold.schema import ENTITY_LABELS  # noqa: E402
+from newsgold.annotation.tools import annotator_kind, cluster_id, declared_targets, export_tasks, import_annotations, parse_note
+from newsgold.dataset.sources import add_source
+from newsgold.core.diagnostics import InputError
+from newsgold.core.schema import ENTITY_LABELS
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 SHIPPED = ["9745ee8d84514be4-01", "9745ee8d84514be4-02"]
@@ -411,7 +410,7 @@ def test_bad_annotator_id(repo, tmp_path):
 
 def test_malformed_doccano_json_array_is_reported_not_raised(tmp_path):
     """A doccano export that starts as a JSON array but is cut short: an error with its line, nothing written."""
-    from newsgold.annotation_tools import import_annotations
+    from newsgold.annotation.tools import import_annotations
     bad = tmp_path / "export.json"
     bad.write_text('[{"text": "abc",\n "entities": [', encoding="utf-8")
     out = tmp_path / "out"

@@ -8,8 +8,9 @@ import math
 
 import pytest
 
-from newsgold import api, signature
-from newsgold.diagnostics import InputError
+from newsgold.scoring import api
+from newsgold.scoring import signature
+from newsgold.core.diagnostics import InputError
 
 RESAMPLES = 40
 
@@ -330,7 +331,8 @@ def test_file_and_in_memory_inputs_give_identical_results(gold_path, tmp_path):
     preds[1]["entities"][0]["label"] = "GPE"
     path = tmp_path / "p.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds), encoding="utf-8")
-    from newsgold.corpus import Gold, LazyRecords, load_gold
+    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.core.storage import LazyRecords
     lazy = load_gold(gold_path)
     assert isinstance(lazy.docs, LazyRecords)
     plain = Gold({k: lazy.docs[k] for k in lazy.docs}, lazy.version, lazy.content_hash, "plain")

@@ -16,10 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from newsgold import build, export, hf, paths
-from newsgold.corpus import load_gold
-from newsgold.diagnostics import InputError
-from newsgold.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.dataset import build
+from newsgold.dataset import export
+from newsgold.dataset import hf
+from newsgold import repository
+from newsgold.dataset.gold import load_gold
+from newsgold.core.diagnostics import InputError
+from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -235,7 +238,7 @@ def test_check_notices_a_gold_edit(built):
 
 def test_cli_build_check(built, monkeypatch, capsys):
     from newsgold import cli
-    monkeypatch.setattr(paths, "ROOT", built)
+    monkeypatch.setenv("NEWSGOLD_HOME", str(built))
     assert cli.main(["build", "--check"]) == 0
     (built / build.data_path("ner")).write_text("", encoding="utf-8")
     assert cli.main(["build", "--check"]) == 1
@@ -374,7 +377,7 @@ def test_readme_created_when_missing(tmp_path):
 
 
 def test_label_inventories_match_the_json_schema():
-    common = json.loads((paths.SCHEMA_DIR / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
+    common = json.loads((repository.toolkit_schema_dir() / "common.schema.json").read_text(encoding="utf-8"))["$defs"]
     assert tuple(common["entity_label"]["enum"]) == tuple(ENTITY_LABELS)
     assert tuple(common["quote_type"]["enum"]) == tuple(QUOTE_TYPES)
     assert tuple(common["stance_label"]["enum"]) == tuple(STANCE_LABELS)
@@ -524,7 +527,7 @@ def test_croissant_validates_with_mlcroissant(built, tmp_path):
 
 def test_cli_export(repo, tmp_path, monkeypatch, capsys):
     from newsgold import cli
-    monkeypatch.setattr(paths, "ROOT", repo)
+    monkeypatch.setenv("NEWSGOLD_HOME", str(repo))
     assert cli.main(["export", "--croissant", str(tmp_path / "c.json"), "--hub", str(tmp_path / "hub")]) == 0
     assert (tmp_path / "c.json").is_file() and (tmp_path / "hub" / "SHA256SUMS").is_file()
     assert cli.main(["export"]) == 1
@@ -533,7 +536,7 @@ def test_cli_export(repo, tmp_path, monkeypatch, capsys):
 # ---------------------------------------------------------------- the shipped gold
 
 def _shipped_gold_present() -> bool:
-    return any((paths.GOLD_DIR).glob("*.json"))
+    return any(repository.current().gold_dir.glob("*.json"))
 
 
 @pytest.mark.skipif(not _shipped_gold_present(), reason="no shipped gold yet")
@@ -541,10 +544,10 @@ def test_shipped_gold_builds_and_loads(tmp_path):
     root = tmp_path / "copy"
     root.mkdir()
     for name in ("seeds", "annotations"):
-        shutil.copytree(paths.ROOT / name, root / name)
+        shutil.copytree(repository.current().root / name, root / name)
     for name in ("VERSION", "README.md", "LICENSE"):
-        if (paths.ROOT / name).is_file():
-            shutil.copy(paths.ROOT / name, root / name)
+        if (repository.current().root / name).is_file():
+            shutil.copy(repository.current().root / name, root / name)
     build.build(root=root)
     gold = build.gold_at(root)
     assert gold.content_hash == load_gold().content_hash
@@ -553,7 +556,7 @@ def test_shipped_gold_builds_and_loads(tmp_path):
     _assert_loads(root, gold)
 
 
-@pytest.mark.skipif(not (_shipped_gold_present() and (paths.ROOT / build.data_path("documents")).is_file()),
+@pytest.mark.skipif(not (_shipped_gold_present() and (repository.current().root / build.data_path("documents")).is_file()),
                     reason="the shipped data files are not built yet")
 def test_shipped_data_files_are_current():
     assert build.build(check=True) == [], "run: newsgold build"

@@ -16,8 +16,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H  # noqa: E402
 
-from newsgold import paths  # noqa: E402
-from newsgold.check import CHECKS, repository_at, run_checks  # noqa: E402
+from newsgold.dataset.release import CHECKS, repository_at, run_checks  # noqa: E402
+from newsgold.repository import current  # noqa: E402
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 DOC1, DOC2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
@@ -28,8 +28,8 @@ NAMES = ["valid", "manifest-reviewed", "gold-complete", "two-passes", "adjudicat
 @pytest.fixture
 def root(tmp_path):
     """A copy of the repository whose generated files are brought up to date first."""
-    from newsgold.build import build
-    from newsgold.datasheet import refresh
+    from newsgold.dataset.build import build
+    from newsgold.dataset.datasheet import refresh
     r = H.copy_repo(tmp_path)
     build(root=r)
     with repository_at(r):
@@ -57,14 +57,14 @@ def test_a_current_copy_passes_every_check(root):
 
 
 def test_paths_are_restored(root):
-    before = (paths.ROOT, paths.MANIFEST, paths.GOLD_DIR, paths.VERSION_FILE)
+    before = current()
     run_checks(root)
-    assert (paths.ROOT, paths.MANIFEST, paths.GOLD_DIR, paths.VERSION_FILE) == before
+    assert current() == before
     with pytest.raises(RuntimeError):
         with repository_at(root):
-            assert paths.MANIFEST == root / "seeds" / "manifest.json"
+            assert current().manifest == root / "seeds" / "manifest.json"
             raise RuntimeError("boom")
-    assert paths.MANIFEST == before[1]
+    assert current() == before
 
 
 def test_invalid_gold_fails_valid(root):
@@ -94,10 +94,10 @@ def test_stale_build(root):
 
 
 def test_missing_build_module(root, monkeypatch):
-    monkeypatch.setitem(sys.modules, "newsgold.build", None)     # import fails as if build.py were absent
+    monkeypatch.setitem(sys.modules, "newsgold.dataset.build", None)     # import fails as if build.py were absent
     res = checks(root)
     c = res["build-current"]
-    assert not c.ok and "newsgold.build is not available" in c.message and "newsgold build" in c.fix
+    assert not c.ok and "newsgold.dataset.build is not available" in c.message and "newsgold build" in c.fix
     assert res["valid"].ok
 
 
@@ -143,7 +143,7 @@ def test_missing_datasheet(root):
 
 
 def test_new_document_without_gold_and_review(root):
-    from newsgold.contribute import add_source
+    from newsgold.dataset.sources import add_source
     add_source(H.ARTICLE, {}, seeds_dir=root / "seeds")
     new = [d["id"] for d in H.manifest(root)["documents"][2:]]
     res = checks(root)

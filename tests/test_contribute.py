@@ -17,10 +17,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H  # noqa: E402
 
-from newsgold.annotation_tools import export_tasks, import_annotations  # noqa: E402
-from newsgold.check import repository_at, run_checks  # noqa: E402
-from newsgold.contribute import REVIEW_NOTE, add_source  # noqa: E402
-from newsgold.diagnostics import InputError  # noqa: E402
+from newsgold.annotation.tools import export_tasks, import_annotations
+from newsgold.dataset.release import repository_at, run_checks
+from newsgold.dataset.sources import REVIEW_NOTE, add_source
+from newsgold.core.diagnostics import InputError
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 META = {"publisher": "Test Gazette", "provenance": "written for the NewsGold tests",
@@ -65,7 +65,7 @@ def test_add_source_copies_registers_and_proposes(tmp_path):
     assert target.name in out and d1["id"] in out and "'Mayor backs new tram line'" in out
     assert "headline" in out and "dateline" in out and "review" in out
     # the manifest reads back cleanly
-    from newsgold.corpus import read_manifest
+    from newsgold.dataset.manifest import read_manifest
     _, docs, problems = read_manifest(root / "seeds" / "manifest.json")
     assert not [p for p in problems if p.severity == "error"] and d2["id"] in docs
     assert "🚋" in docs[d2["id"]]["text"]
@@ -150,10 +150,10 @@ def _checks(root) -> dict:
 
 
 def test_whole_contribution_path(tmp_path):
-    from newsgold.agree import agree, disagreement_key
-    from newsgold.build import build
-    from newsgold.datasheet import refresh
-    from newsgold.validate import validate
+    from newsgold.annotation.agree import agree, disagreement_key
+    from newsgold.dataset.build import build
+    from newsgold.dataset.datasheet import refresh
+    from newsgold.dataset.validate import validate
 
     root = H.copy_repo(tmp_path)
 
@@ -304,6 +304,6 @@ def test_whole_contribution_path(tmp_path):
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
     r = subprocess.run([str(NEWSGOLD), "check"], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and "release gate passed" in r.stdout, r.stdout + r.stderr
-    # ... and the paths module was restored after every run_checks
-    from newsgold import paths
-    assert paths.ROOT != root and paths.MANIFEST == paths.ROOT / "seeds" / "manifest.json"
+    # ... and the repository in use was restored after every run_checks
+    from newsgold.repository import current
+    assert current().root != root and current().manifest == current().root / "seeds" / "manifest.json"

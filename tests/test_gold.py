@@ -173,8 +173,8 @@ def test_every_document_has_two_blind_passes():
 
 def test_every_disagreement_has_a_recorded_decision():
     """Each disagreement newsgold agree lists, for each published pair, is quoted in the log."""
-    from newsgold.agree import agree, disagreement_key
-    from newsgold.datasheet import AGREEMENT_PAIRS
+    from newsgold.annotation.agree import agree, disagreement_key
+    from newsgold.dataset.datasheet import AGREEMENT_PAIRS
     log = (ROOT / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
     for doc_id in DOCS:
         assert f"## {doc_id}" in log
@@ -187,7 +187,7 @@ def test_every_disagreement_has_a_recorded_decision():
 
 def test_published_figures_are_current():
     """The generated blocks of DATASHEET.md and README.md equal what the commands print now."""
-    from newsgold.datasheet import refresh
+    from newsgold.dataset.datasheet import refresh
     assert refresh(check=True) == []
 
 
@@ -207,7 +207,7 @@ def test_readme_quickstart_is_what_ci_runs():
 
 def test_readme_predictions_example_is_valid(tmp_path):
     """The predictions example in the README validates against the shipped gold."""
-    from newsgold.validate import validate
+    from newsgold.dataset.validate import validate
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```json\n(\{\"doc_id\".*?)```", readme, re.S).group(1)
     rec = json.loads(example)
@@ -221,7 +221,7 @@ def test_readme_predictions_example_is_valid(tmp_path):
 
 def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
     """Predictions equal to the gold: every applicable figure is 1.0 (and none is 0)."""
-    from newsgold.api import score
+    from newsgold.scoring.api import score
     lines = []
     for p in gold_files():
         rec = json.loads(p.read_text(encoding="utf-8"))
@@ -250,8 +250,8 @@ def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
 
 
 def test_stats_counts_equal_a_recount_of_the_files():
-    from newsgold.corpus import load_gold
-    from newsgold.stats import count_rows
+    from newsgold.dataset.gold import load_gold
+    from newsgold.dataset.stats import count_rows
     rows = count_rows(load_gold())
     got = {(r["document"], r["layer"], r["category"], r["value"]): r["count"] for r in rows}
     for p in gold_files():

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsgold import html_report as H
-from newsgold.api import score
+from newsgold.reporting import html as H
+from newsgold.scoring.api import score
 from newsgold.cli import main as cli_main
-from newsgold.corpus import Gold, load_gold
+from newsgold.dataset.gold import Gold, load_gold
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "baselines" / "rules.jsonl"

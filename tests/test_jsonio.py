@@ -17,9 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgold import jsonio
-from newsgold.jsonio import (BOM, dump_json, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json,
-                             write_atomic)
+from newsgold.core import jsonio
+from newsgold.core.jsonio import BOM, dump_json, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

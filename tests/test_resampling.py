@@ -6,8 +6,8 @@ import random
 import numpy as np
 import pytest
 
-from newsgold import score_entities as E
-from newsgold.resampling import bootstrap, paired_tests, resample_weights
+from newsgold.scoring import entities as E
+from newsgold.scoring.resampling import bootstrap, paired_tests, resample_weights
 
 LABELS = ["PERSON", "ORG", "GPE", "MISC"]
 LIDX = {lab: i for i, lab in enumerate(LABELS)}

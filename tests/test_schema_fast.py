@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgold import schema
+from newsgold.core import schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

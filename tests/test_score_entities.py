@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgold import score_entities as E
+from newsgold.scoring import entities as E
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE"]
 LIDX = {lab: i for i, lab in enumerate(LABELS)}

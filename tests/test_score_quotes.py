@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from newsgold import score_quotes as Q
+from newsgold.scoring import quotes as Q
 
 TEXT = ('Emmanuel Macron said: "We will act now." He added that the plan was ready. '
         '"It is late," Élisabeth Borne warned, "but not too late." '

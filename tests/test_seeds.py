@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgold import segment
-from newsgold.corpus import read_manifest
+from newsgold.dataset import segment
+from newsgold.dataset.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

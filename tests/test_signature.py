@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsgold import signature as sig
+from newsgold.scoring import signature as sig
 
 BASE = dict(version="0.1.0", data_version="1.0.0", data_hash="443f5e29a1b2c3d4e5f6", task="entities", overlap=0.5,
             label_map=None, labels=None, zones=None, resamples=1000, seed=12345)

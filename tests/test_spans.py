@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsgold.spans import default_tiers, iou, match, overlap_len, overlapping_pairs
+from newsgold.scoring.spans import default_tiers, iou, match, overlap_len, overlapping_pairs
 
 LABELS = ("PERSON", "ORG", "GPE")
 

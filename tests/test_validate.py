@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsgold.corpus import read_manifest
-from newsgold.rules import check_gold_layers
-from newsgold.schema import schema_problems
-from newsgold.validate import validate
+from newsgold.dataset.manifest import read_manifest
+from newsgold.dataset.rules import check_gold_layers
+from newsgold.core.schema import schema_problems
+from newsgold.dataset.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

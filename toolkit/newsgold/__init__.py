@@ -14,12 +14,12 @@ __all__ = ["__version__", "score", "compare", "load_gold", "load"]
 def __getattr__(name):
     # Lazy: `import newsgold` stays cheap; heavy modules load on first use.
     if name in ("score", "compare"):
-        from . import api
+        from newsgold.scoring import api
         return getattr(api, name)
     if name == "load_gold":
-        from .corpus import load_gold
+        from newsgold.dataset.gold import load_gold
         return load_gold
     if name == "load":
-        from .hf import load
+        from newsgold.dataset.hf import load
         return load
     raise AttributeError(name)

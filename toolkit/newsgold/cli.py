@@ -10,8 +10,8 @@ import json
 import os
 import sys
 
-from . import __version__
-from .diagnostics import InputError
+from newsgold import __version__
+from newsgold.core.diagnostics import InputError
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -34,7 +34,7 @@ COMMANDS = {
 
 def _out(text: str, out_path: str | None) -> None:
     if out_path:
-        from .jsonio import write_atomic
+        from newsgold.core.jsonio import write_atomic
         write_atomic(out_path, text if text.endswith("\n") else text + "\n")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -52,7 +52,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_validate(args) -> int:
-    from .validate import summary, validate
+    from newsgold.dataset.validate import summary, validate
     problems = validate(args.paths, args.gold)
     errors, warnings = summary(problems)
     if args.format == "json":
@@ -87,8 +87,8 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from .adapters import convert
-    from .corpus import load_gold
+    from newsgold.formats.adapters import convert
+    from newsgold.dataset.gold import load_gold
     records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map)
     _print_problems([p for p in problems if p.severity != "error"])
     errors = [p for p in problems if p.severity == "error"]
@@ -98,8 +98,8 @@ def _predictions_arg(args, path):
 
 
 def cmd_score(args) -> int:
-    from .api import score
-    from .report import render_errors, render_score
+    from newsgold.scoring.api import score
+    from newsgold.reporting.text import render_errors, render_score
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, **_score_kwargs(args))
     for w in result.warnings:
         sys.stderr.write(str(w) + "\n")
@@ -111,8 +111,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .api import compare
-    from .report import render_compare
+    from newsgold.scoring.api import compare
+    from newsgold.reporting.text import render_compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
     for w in res.warnings:
         sys.stderr.write(str(w) + "\n")
@@ -121,23 +121,23 @@ def cmd_compare(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from .agree import agree
-    from .report import render_agreement
+    from newsgold.annotation.agree import agree
+    from newsgold.reporting.text import render_agreement
     res = agree(args.a, args.b, overlap=args.overlap)
     _out(render_agreement(res, args.format), args.out)
     return 0
 
 
 def cmd_stats(args) -> int:
-    from .corpus import load_gold
-    from .stats import corpus_stats, render_stats
+    from newsgold.dataset.gold import load_gold
+    from newsgold.dataset.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
     _out(render_stats(corpus_stats(gold), args.format), args.out)
     return 0
 
 
 def cmd_build(args) -> int:
-    from .build import build
+    from newsgold.dataset.build import build
     changed = build(check=args.check)
     if args.check:
         if changed:
@@ -150,7 +150,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from . import export
+    from newsgold.dataset import export
     if not (args.parquet or args.hub or args.croissant):
         raise InputError("nothing to export: give --parquet DIR, --hub DIR and/or --croissant FILE")
     if args.parquet:
@@ -163,9 +163,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    from .baselines import predict
-    from .corpus import load_documents
-    from .jsonio import dump_jsonl
+    from newsgold.systems.rules_baseline import predict
+    from newsgold.dataset.manifest import load_documents
+    from newsgold.core.jsonio import dump_jsonl
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
     _out(dump_jsonl(records), args.out)
@@ -175,9 +175,9 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from .adapters import convert
-    from .corpus import load_gold
-    from .jsonio import dump_jsonl
+    from newsgold.formats.adapters import convert
+    from newsgold.dataset.gold import load_gold
+    from newsgold.core.jsonio import dump_jsonl
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
                                 doc_id=args.doc_id)
     _print_problems(problems)
@@ -189,14 +189,14 @@ def cmd_convert(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .html_report import write_report
+    from newsgold.reporting.html import write_report
     path = write_report(_predictions_arg(args, args.predictions), args.html, **_score_kwargs(args))
     print(f"wrote {path}")
     return 0
 
 
 def cmd_add_source(args) -> int:
-    from .contribute import add_source
+    from newsgold.dataset.sources import add_source
     meta = {}
     for item in args.meta or []:
         key, sep, value = item.partition("=")
@@ -209,14 +209,14 @@ def cmd_add_source(args) -> int:
 
 
 def cmd_tasks(args) -> int:
-    from .annotation_tools import export_tasks
+    from newsgold.annotation.tools import export_tasks
     for path in export_tasks(args.to, args.docs, args.out, pre_annotate=not args.no_gold):
         print(f"wrote {path}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from .annotation_tools import import_annotations
+    from newsgold.annotation.tools import import_annotations
     written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator)
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
@@ -228,7 +228,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_datasheet(args) -> int:
-    from .datasheet import refresh
+    from newsgold.dataset.datasheet import refresh
     stale = refresh(check=args.check)
     if args.check:
         print("stale blocks: " + ", ".join(stale) + " (run: newsgold datasheet)" if stale else "DATASHEET.md figures are current")
@@ -238,7 +238,7 @@ def cmd_datasheet(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .check import run_checks
+    from newsgold.dataset.release import run_checks
     results = run_checks()
     for r in results:
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.message}" + ("" if r.ok or not r.fix else f"\n     fix: {r.fix}"))

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Union
 
-from . import paths
-from .schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.repository import current
+from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
 
 CONFIGS = ("documents", "entities", "ner", "quotes", "stance")
 DEFAULT_CONFIG = "documents"
@@ -225,6 +225,6 @@ def load(config: str = DEFAULT_CONFIG, path: str | Path | None = None, split: st
     if config not in CONFIGS:
         raise ValueError(f"unknown config {config!r}; configs: {', '.join(CONFIGS)}")
     from datasets import load_dataset
-    root = Path(path) if path is not None else paths.ROOT
+    root = Path(path) if path is not None else current().root
     with tempfile.TemporaryDirectory(prefix="newsgold-hf-") as cache:
         return load_dataset(str(root), config, split=split, cache_dir=cache, keep_in_memory=True)

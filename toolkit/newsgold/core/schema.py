@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from .diagnostics import Problem
-from .paths import SCHEMA_DIR
+from newsgold.core.diagnostics import Problem
+from newsgold.repository import toolkit_schema_dir
 
 SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
@@ -24,7 +24,7 @@ ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestam
 
 
 def _load(name: str) -> dict:
-    with open(SCHEMA_DIR / name, encoding="utf-8") as fh:
+    with open(toolkit_schema_dir() / name, encoding="utf-8") as fh:
         return json.load(fh)
 
 

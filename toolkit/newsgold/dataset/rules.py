@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from .diagnostics import Problem
-from .schema import ENTITY_LABELS
+from newsgold.core.diagnostics import Problem
+from newsgold.core.schema import ENTITY_LABELS
 
 
 def sha256_text(text: str) -> str:

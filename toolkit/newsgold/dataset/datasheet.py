@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import paths
-from .jsonio import write_atomic
+from newsgold.repository import current
+from newsgold.core.jsonio import write_atomic
 
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 
@@ -25,17 +25,17 @@ AGREEMENT_PAIRS = [
 
 
 def _stats_block(root: Path) -> str:
-    from .corpus import load_gold
-    from .stats import corpus_stats, render_stats
-    gold = load_gold(root / "annotations" / "gold") if root != paths.ROOT else load_gold()
+    from newsgold.dataset.gold import load_gold
+    from newsgold.dataset.stats import corpus_stats, render_stats
+    gold = load_gold(root / "annotations" / "gold") if root != current().root else load_gold()
     df = corpus_stats(gold)
     return (f"Dataset {gold.version}, content hash `{gold.content_hash}`. Reproduce: `newsgold stats --format markdown`.\n\n"
             + render_stats(df, "markdown") + "\n")
 
 
 def _agreement_block(root: Path) -> str:
-    from .agree import agree
-    from .report import _table
+    from newsgold.annotation.agree import agree
+    from newsgold.reporting.text import _table
     out = []
     for a, b in AGREEMENT_PAIRS:
         if not ((root / a).is_dir() and (root / b).is_dir()):
@@ -56,10 +56,10 @@ LEADERBOARD_FIGURES = [("entities", "overall/strict/f1", "entities strict F1"),
 
 
 def _leaderboard_block(root: Path) -> str:
-    from .api import score
-    from .report import _table
+    from newsgold.scoring.api import score
+    from newsgold.reporting.text import _table
     rows, sigs = [], []
-    gold = None if root == paths.ROOT else root / "annotations" / "gold"
+    gold = None if root == current().root else root / "annotations" / "gold"
     for pred in sorted((root / "baselines").glob("*.jsonl")):
         res = score(pred, gold=gold)
         row = [f"`baselines/{pred.name}`"]
@@ -83,7 +83,7 @@ DOCUMENTS = ("DATASHEET.md", "README.md")
 def refresh(path: Path | None = None, root: Path | None = None, check: bool = False) -> list[str]:
     """Rewrite every generated block of DATASHEET.md and README.md (or one ``path``);
     with ``check``, write nothing and return the stale block names."""
-    root = Path(root or paths.ROOT)
+    root = Path(root or current().root)
     targets = [Path(path)] if path else [root / d for d in DOCUMENTS if (root / d).exists()]
     stale: list[str] = []
     for target in targets:

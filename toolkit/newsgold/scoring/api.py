@@ -11,15 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
-from . import score_entities as E
-from . import score_quotes as Q
-from . import score_stance as S
-from . import signature as sig
-from .corpus import Gold, LazyRecords, load_gold, load_label_map, read_predictions
-from .diagnostics import InputError, Problem
-from .resampling import bootstrap, paired_tests
-from .schema import ENTITY_LABELS, ZONE_TYPES
+from newsgold import __version__
+from newsgold.scoring import entities as E
+from newsgold.scoring import quotes as Q
+from newsgold.scoring import stance as S
+from newsgold.scoring import signature as sig
+from newsgold.dataset.gold import Gold, load_gold
+from newsgold.core.storage import LazyRecords
+from newsgold.scoring.predictions import load_label_map, read_predictions
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.scoring.resampling import bootstrap, paired_tests
+from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 
 TASKS = ("entities", "quotes", "stance")
 

@@ -17,12 +17,12 @@ import json
 import re
 from pathlib import Path
 
-from . import paths
-from .diagnostics import InputError, Problem
-from .jsonio import BOM, dump_json, read_json, write_atomic
-from .rules import check_zones, sha256_text
-from .schema import schema_problems
-from .segment import propose_documents, propose_zones
+from newsgold.repository import current
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.jsonio import BOM, dump_json, read_json, write_atomic
+from newsgold.dataset.rules import check_zones, sha256_text
+from newsgold.core.schema import schema_problems
+from newsgold.dataset.segment import propose_documents, propose_zones
 
 REVIEW_NOTE = "proposed by newsgold add-source; review the cut, zones and metadata"
 TODO_PREFIX = "TODO"
@@ -121,7 +121,7 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
     With ``write=False`` nothing is written. Returns the lines to print. Raises
     :class:`InputError` when the file is refused or the manifest cannot be read.
     """
-    seeds_dir = Path(seeds_dir) if seeds_dir is not None else paths.SEEDS_DIR
+    seeds_dir = Path(seeds_dir) if seeds_dir is not None else current().seeds_dir
     manifest_path = Path(manifest_path) if manifest_path is not None else seeds_dir / "manifest.json"
     root = seeds_dir.parent
     raw, text = read_source(path)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .spans import match
+from newsgold.scoring.spans import match
 
 SCHEMES = ("strict", "exact", "partial", "type")
 OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")

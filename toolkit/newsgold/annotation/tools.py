@@ -48,12 +48,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from . import paths
-from .corpus import read_manifest
-from .diagnostics import InputError, Problem
-from .jsonio import BOM, dump_json, line_for, locate_lines, read_json, read_text, write_atomic
-from .rules import check_gold_layers
-from .schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, schema_problems
+from newsgold.repository import current
+from newsgold.dataset.manifest import read_manifest
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.jsonio import BOM, dump_json, line_for, locate_lines, read_json, read_text, write_atomic
+from newsgold.dataset.rules import check_gold_layers
+from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, schema_problems
 
 TOOLS = ("labelstudio", "brat", "doccano")
 QUOTE_LABELS = ("QUOTE_CONTENT", "CUE", "SPEAKER")
@@ -107,7 +107,7 @@ def declared_targets(path: Path) -> dict[str, list[dict]]:
 
 
 def load_repo(root: str | Path | None = None) -> Repo:
-    root = Path(root) if root is not None else paths.ROOT
+    root = Path(root) if root is not None else current().root
     _, docs, problems = read_manifest(root / "seeds" / "manifest.json")
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -271,7 +271,7 @@ def _stance_values(targets: list[dict]) -> list[str]:
 
 
 def _read_gold(repo: Repo, doc_id: str) -> dict | None:
-    from .corpus import check_annotation
+    from newsgold.dataset.gold import check_annotation
     p = repo.root / "annotations" / "gold" / f"{doc_id}.json"
     if not p.exists():
         return None
@@ -572,7 +572,7 @@ def _reader_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def _read_labelstudio_export(path: Path) -> list[XDoc]:
-    from .adapters import read_labelstudio
+    from newsgold.formats.adapters import read_labelstudio
     name = str(path)
     data, text, problems = read_json(path, allow_crlf=True)
     if data is None:
@@ -647,7 +647,7 @@ def _join_line_fragments(text: str, frags: list[tuple[int, int]]) -> list[tuple[
 
 
 def _read_brat_export(path: Path, repo: Repo) -> list[XDoc]:
-    from .adapters import read_brat
+    from newsgold.formats.adapters import read_brat
     files = sorted(path.glob("*.ann")) if path.is_dir() else [path]
     out = []
     if path.is_dir() and not files:
@@ -710,7 +710,7 @@ def _read_brat_export(path: Path, repo: Repo) -> list[XDoc]:
 
 
 def _read_doccano_export(path: Path) -> list[XDoc]:
-    from .adapters import read_doccano
+    from newsgold.formats.adapters import read_doccano
     name = str(path)
     text, pre = read_text(path, name)
     if text is None:

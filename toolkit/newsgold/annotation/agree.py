@@ -10,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import score_entities as E
-from .corpus import load_documents, read_annotation_set
-from .diagnostics import InputError
-from .schema import ENTITY_LABELS
-from .score_quotes import match_quotes
+from newsgold.scoring import entities as E
+from newsgold.dataset.manifest import load_documents
+from newsgold.dataset.gold import read_annotation_set
+from newsgold.core.diagnostics import InputError
+from newsgold.core.schema import ENTITY_LABELS
+from newsgold.scoring.quotes import match_quotes
 
 
 def _f1(agreed: int, n_a: int, n_b: int) -> float | None:

@@ -25,9 +25,9 @@ import unicodedata
 
 import numpy as np
 
-from .schema import QUOTE_TYPES
-from .score_entities import prf_from
-from .spans import match, overlapping_pairs
+from newsgold.core.schema import QUOTE_TYPES
+from newsgold.scoring.entities import prf_from
+from newsgold.scoring.spans import match, overlapping_pairs
 
 FIELDS = ["gold", "pred", "exact_tp", "overlap_tp", "cue_gold", "cue_pred", "cue_tp",
           "type_n", "type_ok", "spk_mention_n", "spk_mention_ok", "spk_entity_n", "spk_entity_ok", "e2e_tp"]

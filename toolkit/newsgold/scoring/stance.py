@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .schema import STANCE_LABELS
-from .score_entities import prf_from
-from .score_quotes import name_index, normalise_name
+from newsgold.core.schema import STANCE_LABELS
+from newsgold.scoring.entities import prf_from
+from newsgold.scoring.quotes import name_index, normalise_name
 
 K = len(STANCE_LABELS)
 CONF = K * (K + 1)                       # gold x (pred labels + 'none')

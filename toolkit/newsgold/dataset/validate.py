@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import paths
-from .corpus import (Gold, check_annotation, check_gold_jsonl, read_manifest, read_predictions,
-                     content_hash, dataset_version, merge_record)
-from .diagnostics import Problem
-from .jsonio import iter_jsonl
+from newsgold.repository import current
+from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
+from newsgold.dataset.manifest import read_manifest
+from newsgold.scoring.predictions import read_predictions
+from newsgold.core.diagnostics import Problem
+from newsgold.core.jsonio import iter_jsonl
 
 
 def _kind_of_jsonl(path: Path) -> str:
@@ -21,10 +22,10 @@ def _kind_of_jsonl(path: Path) -> str:
 
 def default_targets() -> list[Path]:
     """The shipped dataset: manifest, gold, every pass, and the built documents file if any."""
-    out = [paths.MANIFEST, paths.GOLD_DIR]
-    if paths.PASSES_DIR.is_dir():
-        out += sorted(p for p in paths.PASSES_DIR.iterdir() if p.is_dir())
-    built = paths.DATA_DIR / "documents" / "test.jsonl"
+    out = [current().manifest, current().gold_dir]
+    if current().passes_dir.is_dir():
+        out += sorted(p for p in current().passes_dir.iterdir() if p.is_dir())
+    built = current().data_dir / "documents" / "test.jsonl"
     if built.exists():
         out.append(built)
     return out
@@ -43,11 +44,11 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
     def get_gold() -> Gold:
         nonlocal gold
         if gold is None and gold_path is not None:
-            from .corpus import load_gold
+            from newsgold.dataset.gold import load_gold
             gold = load_gold(gold_path)
         if gold is None:
-            from .corpus import read_annotation_set
-            anns, _ = read_annotation_set(paths.GOLD_DIR, docs)
+            from newsgold.dataset.gold import read_annotation_set
+            anns, _ = read_annotation_set(current().gold_dir, docs)
             recs = [merge_record(docs[i], anns[i]) for i in sorted(anns) if i in docs]
             # predictions are checked against document texts, which the manifest alone gives
             for i in sorted(docs):
@@ -68,7 +69,7 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
         else:
             files = [t]
         for f in files:
-            if f.resolve() == paths.MANIFEST.resolve():
+            if f.resolve() == current().manifest.resolve():
                 continue  # checked above, always
             if f.suffix == ".jsonl":
                 if _kind_of_jsonl(f) == "gold":

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from .corpus import Gold
-from .schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.dataset.gold import Gold
+from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
 
 
 def _zone_of(doc: dict, start: int) -> str:
@@ -74,7 +74,7 @@ def render_stats(df, fmt: str) -> str:
         return json.dumps({"dataset": df.attrs.get("dataset"), "rows": df.to_dict(orient="records")}, ensure_ascii=False, indent=2)
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")
-    from .report import _table
+    from newsgold.reporting.text import _table
     headers = [str(c) for c in df.columns]
     rows = df.astype(str).values.tolist()
     text = _table(headers, rows, markdown=(fmt == "markdown"))

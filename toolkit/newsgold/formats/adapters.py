@@ -94,10 +94,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .corpus import Gold, load_gold, load_label_map
-from .diagnostics import Problem
-from .jsonio import iter_jsonl, line_for, locate_lines, read_json, read_text
-from .schema import ENTITY_LABELS
+from newsgold.dataset.gold import Gold, load_gold
+from newsgold.scoring.predictions import load_label_map
+from newsgold.core.diagnostics import Problem
+from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json, read_text
+from newsgold.core.schema import ENTITY_LABELS
 
 CONLL_SCHEMES = ("iob1", "iob2", "iobes", "bilou", "io")
 FORMATS = ("transformers", "spacy", "spacy-docbin", "stanza", "flair", *(f"conll-{s}" for s in CONLL_SCHEMES),

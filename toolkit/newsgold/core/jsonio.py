@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .diagnostics import InputError, Problem
+from newsgold.core.diagnostics import InputError, Problem
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024   # one JSONL line / one JSON file
 BOM = b"\xef\xbb\xbf"

@@ -43,11 +43,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from . import api
-from . import score_entities as E
-from . import score_quotes as Q
-from .jsonio import write_atomic
+from newsgold import __version__
+from newsgold.scoring import api
+from newsgold.scoring import entities as E
+from newsgold.scoring import quotes as Q
+from newsgold.core.jsonio import write_atomic
 
 # Entity outcomes: CSS class suffix, legend name, legend explanation.
 OUTCOMES = (

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from newsgold.repository import use
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
@@ -37,31 +37,11 @@ class CheckResult:
     fix: str = ""
 
 
-_PATH_NAMES = {"ROOT": "", "SCHEMA_DIR": "schema", "SEEDS_DIR": "seeds", "MANIFEST": "seeds/manifest.json",
-               "ANNOTATIONS_DIR": "annotations", "GOLD_DIR": "annotations/gold", "PASSES_DIR": "annotations/passes",
-               "DATA_DIR": "data", "LABEL_MAPS_DIR": "schema/label_maps", "VERSION_FILE": "VERSION"}
-
-
 @contextlib.contextmanager
 def repository_at(root: str | Path | None):
-    """Point :mod:`newsgold.paths` at another copy of the repository for the duration.
-
-    The schemas stay those of the installed toolkit (they are part of the code). Not
-    thread-safe: it changes module attributes that every reader consults.
-    """
-    if root is None or Path(root).resolve() == Path(paths.ROOT).resolve():
-        yield Path(paths.ROOT)
-        return
-    root = Path(root)
-    saved = {k: getattr(paths, k) for k in _PATH_NAMES}
-    try:
-        for k, rel in _PATH_NAMES.items():
-            if k != "SCHEMA_DIR":
-                setattr(paths, k, root / rel if rel else root)
-        yield root
-    finally:
-        for k, v in saved.items():
-            setattr(paths, k, v)
+    """Use another copy of the repository for the duration (see :func:`newsgold.repository.use`)."""
+    with use(root) as repo:
+        yield repo.root
 
 
 def _short(items, n: int = 5) -> str:
@@ -78,7 +58,7 @@ def _manifest_docs(root: Path) -> tuple[list[dict], list[dict]]:
 
 
 def check_valid(root: Path) -> CheckResult:
-    from .validate import summary, validate
+    from newsgold.dataset.validate import summary, validate
     problems = validate()
     errors, warnings = summary(problems)
     if errors:
@@ -162,9 +142,9 @@ def check_adjudicated(root: Path) -> CheckResult:
 
 def check_build(root: Path) -> CheckResult:
     try:
-        from .build import build
+        from newsgold.dataset.build import build
     except ImportError as exc:
-        return CheckResult("build-current", False, f"cannot check the data files: newsgold.build is not available ({exc})",
+        return CheckResult("build-current", False, f"cannot check the data files: newsgold.dataset.build is not available ({exc})",
                            "install the complete toolkit (pip install -e .), then newsgold build")
     try:
         stale = build(check=True, root=root)
@@ -181,7 +161,7 @@ def check_datasheet(root: Path) -> CheckResult:
         return CheckResult("datasheet-current", False, "DATASHEET.md is missing",
                            "restore DATASHEET.md from git (git checkout -- DATASHEET.md), then newsgold datasheet")
     try:
-        from .datasheet import refresh
+        from newsgold.dataset.datasheet import refresh
         stale = refresh(root=root, check=True)
     except Exception as exc:
         return CheckResult("datasheet-current", False, f"the datasheet figures cannot be computed: {type(exc).__name__}: "

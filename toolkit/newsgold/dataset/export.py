@@ -20,9 +20,11 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import build, hf, paths
-from .corpus import Gold
-from .jsonio import dump_json, dump_jsonl, write_atomic
+from newsgold.dataset import build
+from newsgold.dataset import hf
+from newsgold.repository import current
+from newsgold.dataset.gold import Gold
+from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
 
 CHECKSUMS = "SHA256SUMS"
 CROISSANT = "croissant.json"
@@ -61,7 +63,7 @@ research evaluation only). File checksums: `SHA256SUMS`; Croissant metadata: `cr
 
 
 def _root_and_gold(root, gold) -> tuple[Path, Gold]:
-    root = Path(root) if root is not None else paths.ROOT
+    root = Path(root) if root is not None else current().root
     return root, gold if gold is not None else build.gold_at(root)
 
 
@@ -166,7 +168,7 @@ def _data_type(t) -> str:
 
 
 def _label_set_id(label: hf.Label) -> str:
-    from .schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+    from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
     known = {tuple(ENTITY_LABELS): "entity_labels", tuple(hf.NER_TAGS): "ner_tags", tuple(QUOTE_TYPES): "quote_types",
              tuple(STANCE_LABELS): "stance_labels", tuple(ZONE_TYPES): "zone_types",
              tuple(hf.ANNOTATOR_KINDS): "annotator_kinds", tuple(hf.TARGET_KINDS): "target_kinds"}

@@ -1,0 +1,70 @@
+"""Records held as compact JSON text, and entity spans packed while a file is read.
+
+A large gold or predictions file then costs about its own size in memory, and scoring never
+has to parse the records a second time.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+
+class LazyRecords(Mapping):
+    """Records kept as compact JSON text and parsed on each access.
+
+    A large gold or predictions file then takes about its own size in memory instead of
+    several times that as Python objects; readers that need every record iterate once and
+    drop each record after use. Mutating a returned record changes nothing stored.
+    """
+
+    def __init__(self, raw: dict[str, str], texts: dict[str, str] | None = None, spans: dict | None = None,
+                 vocab: list[str] | None = None):
+        self._raw = raw
+        self._texts = texts
+        self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
+        self.vocab = vocab or []      # label id -> label
+
+    def __getitem__(self, key: str) -> dict:
+        return json.loads(self._raw[key])
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key) -> bool:
+        return key in self._raw
+
+    def text(self, key: str) -> str:
+        return self._texts[key] if self._texts is not None else self[key]["text"]
+
+
+def compact(rec: dict) -> str:
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+class SpanPacker:
+    """Packs entity spans as int64 triples (start, end, label id) while a file is read, so that
+    scoring never has to parse the records again."""
+
+    def __init__(self):
+        self.vocab: list[str] = []
+        self._ids: dict[str, int] = {}
+        self.spans: dict[str, object] = {}
+
+    def add(self, doc_id: str, items) -> None:
+        from array import array
+        if not isinstance(items, list):
+            return
+        packed = array("q")
+        for m in items:
+            lab = m.get("label") if isinstance(m, dict) else None
+            if not (isinstance(lab, str) and isinstance(m.get("start"), int) and isinstance(m.get("end"), int)):
+                return  # malformed: the checks report it; scoring will parse the record
+            i = self._ids.get(lab)
+            if i is None:
+                i = self._ids[lab] = len(self.vocab)
+                self.vocab.append(lab)
+            packed.extend((m["start"], m["end"], i))
+        self.spans[doc_id] = packed

@@ -1,0 +1,178 @@
+"""The gold: annotation files joined with their documents, or self-contained gold records.
+
+I/O lives here; every check it applies comes from :mod:`newsgold.dataset.rules` and
+:mod:`newsgold.core.schema`, so reading a file and validating it are the same thing.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.schema import schema_problems
+from newsgold.core.storage import LazyRecords, SpanPacker, compact
+from newsgold.dataset.manifest import load_documents
+from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.repository import current
+
+LAYERS = ("entities", "quotes", "stance")
+
+
+@dataclass
+class Gold:
+    """Gold documents by id (in id order), with the dataset version and content hash."""
+
+    docs: Mapping[str, dict]
+    version: str
+    content_hash: str
+    source: str
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.docs)
+
+    def text(self, doc_id: str) -> str:
+        """A document's text, without parsing the whole record of a lazily held file."""
+        if isinstance(self.docs, LazyRecords):
+            return self.docs.text(doc_id)
+        return self.docs[doc_id]["text"]
+
+
+# ---------------------------------------------------------------- annotation files
+
+def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, list[Problem]]:
+    """Read one annotation file and check it against the schema and its document."""
+    name = str(path)
+    rec, text, problems = read_json(path)
+    if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
+        return None, problems
+    lines = locate_lines(text)
+    lf = lambda p: line_for(lines, p)  # noqa: E731
+    if not isinstance(rec, dict):
+        return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
+    problems += schema_problems("annotation", rec, name, lf)
+    doc = docs.get(rec.get("doc_id")) if isinstance(rec.get("doc_id"), str) else None
+    if doc is None:
+        problems.append(Problem(name, lf(("doc_id",)), "doc_id", f"unknown document id {rec.get('doc_id')!r} (not in seeds/manifest.json)", "ref-document"))
+        return rec, problems
+    if rec.get("text_sha256") != doc["text_sha256"]:
+        problems.append(Problem(name, lf(("text_sha256",)), "text_sha256",
+                                "text_sha256 does not match the document text; the annotation was made on another text", "text-hash"))
+    problems += check_gold_layers(rec, doc["text"], name, lf)
+    return rec, problems
+
+
+def annotation_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*.json") if not p.name.startswith("."))
+
+
+def read_annotation_set(folder: Path, docs: dict[str, dict]) -> tuple[dict[str, dict], list[Problem]]:
+    """All annotation files in a folder, by document id."""
+    out: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for f in annotation_files(folder):
+        rec, probs = check_annotation(f, docs)
+        problems += probs
+        if rec is not None and isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
+            if rec["doc_id"] in out:
+                problems.append(Problem(str(f), 1, "doc_id", f"second annotation file for {rec['doc_id']!r}", "unique-id"))
+            out[rec["doc_id"]] = rec
+    return out, problems
+
+
+def merge_record(doc: dict, ann: dict) -> dict:
+    """A full gold document record: the document plus its annotation layers."""
+    rec = {"id": doc["id"], "text": doc["text"], "text_sha256": doc["text_sha256"], "metadata": dict(doc["metadata"]),
+           "zones": doc["zones"]}
+    if "annotation" in ann:
+        rec["annotation"] = ann["annotation"]
+    for layer in LAYERS:
+        rec[layer] = ann[layer]
+    return rec
+
+
+def content_hash(records) -> str:
+    """sha256 over the canonical JSON Lines of the records (text and all layers, no version stamp).
+
+    Computed record by record, so the corpus is never held as one string.
+    """
+    h = hashlib.sha256()
+    for r in records:
+        r = dict(r)
+        r["metadata"] = {k: v for k, v in r["metadata"].items() if k not in ("dataset_version", "dataset_hash")}
+        h.update(dump_jsonl([r]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def dataset_version() -> str:
+    try:
+        return current().version_file.read_text(encoding="utf-8").strip()
+    except OSError:
+        return "unversioned"
+
+
+# ---------------------------------------------------------------- gold
+
+def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[LazyRecords, list[Problem]]:
+    """Self-contained gold document records, one per line (the built ``documents`` file).
+
+    Each record is checked as it is read and kept as compact JSON text (:class:`LazyRecords`).
+    """
+    name = str(path)
+    out: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    packer = SpanPacker()
+    problems: list[Problem] = []
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False):
+        problems += probs
+        if rec is None:
+            continue
+        lf = lambda p, n=lineno: n  # noqa: E731
+        problems += schema_problems("gold", rec, name, lf)
+        text = rec.get("text")
+        if not isinstance(text, str):
+            continue
+        if rec.get("text_sha256") != sha256_text(text):
+            problems.append(Problem(name, lineno, "text_sha256", "text_sha256 does not match the text", "text-hash"))
+        rid = rec.get("id") if isinstance(rec.get("id"), str) else None
+        if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
+            problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
+        problems += check_zones(rec.get("zones"), text, name, lf)
+        problems += check_gold_layers(rec, text, name, lf)
+        if rid is None:
+            continue  # the schema has reported the missing or wrongly typed id
+        if rid in out:
+            problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
+        out[rid] = compact(rec)
+        texts[rid] = text
+        packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
+    order = sorted(out)
+    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), problems
+
+
+def load_gold(path: str | Path | None = None) -> Gold:
+    """The gold: by default the shipped annotations joined with the seeds.
+
+    ``path`` may be an annotation folder (joined with the manifest) or a JSONL file of
+    full gold document records. Raises :class:`InputError` listing every problem.
+    """
+    if path is None or Path(path).is_dir():
+        docs = load_documents()
+        folder = Path(path) if path is not None else current().gold_dir
+        anns, problems = read_annotation_set(folder, docs)
+        require(problems)
+        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
+        source = str(folder)
+        version = None
+    else:
+        records, problems = check_gold_jsonl(Path(path))
+        require(problems)
+        source = str(path)
+        version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
+    if not records:
+        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
+    chash = content_hash(records.values())
+    return Gold(records, version or dataset_version(), chash, source)
