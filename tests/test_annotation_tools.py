@@ -65,8 +65,8 @@ def test_notes_and_annotator_kind():
     assert annotator_kind("ann-a") == "human"
 
 
-def test_declared_targets_read_from_guidelines():
-    targets = declared_targets(H.REPO / "annotations" / "GUIDELINES.md")
+def test_declared_targets_read_from_targets_files():
+    targets = declared_targets(H.REPO / "annotations" / "targets")
     for d in SHIPPED:
         assert targets[d] == gold(d)["stance"]["targets"]
 

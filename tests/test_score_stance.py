@@ -72,7 +72,7 @@ def test_classification_equals_sklearn(seed, gold_labels, pred_labels):
         f_avg = np.mean(f1_score(y_true, y_pred, labels=fa, average=None, zero_division=0))
         assert ours["classification/f_avg"] == pytest.approx(f_avg, abs=1e-12)
     cm = confusion_matrix(y_true, y_pred, labels=[*STANCE_LABELS, NONE])
-    assert S.confusion(total)["matrix"] == cm[:3].tolist()          # gold is never 'none'
+    assert S.confusion(total)["matrix"] == cm[:len(STANCE_LABELS)].tolist()  # gold is never 'none'
     assert S.confusion(total)["columns"] == [*STANCE_LABELS, NONE]
 
 
@@ -99,7 +99,7 @@ def test_unlabelled_and_unknown_items():
     errs = []
     f, total = our_figures([doc], [preds])
     assert f["classification/accuracy"] == pytest.approx(1 / 2)
-    assert S.confusion(total)["matrix"] == [[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0]]
+    assert S.confusion(total)["matrix"] == [[1, 0, 0, 0, 0], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]
     S.doc_stats(doc, preds, errs)
     assert [k for k, _, _ in errs] == ["stance_unlabelled"]
     # no items anywhere: accuracy not applicable
@@ -134,3 +134,30 @@ def test_end_to_end_triples_by_hand():
     assert f["end_to_end/precision"] == pytest.approx(2 / 4)
     assert f["end_to_end/recall"] == pytest.approx(2 / 3)
     assert f["end_to_end/f1"] == pytest.approx(2 * (1 / 2) * (2 / 3) / (1 / 2 + 2 / 3))
+
+
+def _item(i, label, holder="c1", target="t1"):
+    return {"id": f"s{i}", "holder": holder, "target": target, "label": label, "evidence": [] if label == "NONE" else ["q1"]}
+
+
+def test_detection_and_end_to_end_leave_none_out():
+    """Hand-worked: gold matrix of four pairs, two with a position and two NONE.
+
+    Classification: the system labels s1 FAVOR (right), s2 NONE (missed position), s3 AGAINST
+    (false position), s4 NONE (right). Detection: gold positions {s1, s2}, predicted positions
+    {s1, s3} -> tp 1, P = 1/2, R = 1/2. End to end, the system also sends a NONE triple, which
+    counts nowhere: gold triples {(c1,t1,FAVOR), (c2,t1,AGAINST)}, predicted {(c1,t1,FAVOR)}
+    -> P = 1, R = 1/2.
+    """
+    gold = {"id": "d", "text": "x", "quotes": [],
+            "entities": {"mentions": [], "clusters": [{"id": "c1", "name": "A", "type": "PERSON", "aliases": ["A"]},
+                                                      {"id": "c2", "name": "B", "type": "PERSON", "aliases": ["B"]}]},
+            "stance": {"targets": [{"id": "t1", "kind": "topic", "description": "t"}, {"id": "t2", "kind": "topic", "description": "u"}],
+                       "items": [_item(1, "FAVOR"), _item(2, "AGAINST", "c2"), _item(3, "NONE", "c1", "t2"), _item(4, "NONE", "c2", "t2")]}}
+    preds = [{"item": "s1", "label": "FAVOR"}, {"item": "s2", "label": "NONE"}, {"item": "s3", "label": "AGAINST"},
+             {"item": "s4", "label": "NONE"},
+             {"holder": "c1", "target": "t1", "label": "FAVOR"}, {"holder": "c1", "target": "t2", "label": "NONE"}]
+    f = {k: float(v) for k, v in S.figures(S.doc_stats(gold, preds)).items()}
+    assert f["classification/accuracy"] == pytest.approx(2 / 4)
+    assert (f["detection/precision"], f["detection/recall"]) == pytest.approx((0.5, 0.5))
+    assert (f["end_to_end/precision"], f["end_to_end/recall"]) == pytest.approx((1.0, 0.5))

@@ -37,7 +37,7 @@ Cluster names, on an entity region (optional; Label Studio per-region text ``not
 
 Stance items are derived, never typed: holder = the speaker cluster of the evidence quote
 (S-2.1), one item per (holder, target) with every quote that carries it (S-5.1, S-7), ids and
-order as F-7 says; targets are the list declared in GUIDELINES.md S-9, copied verbatim.
+order as F-7 says; targets are the list declared in annotations/targets/ (GUIDELINES.md S-3, S-9), copied verbatim.
 """
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from newsgold.annotation.targets import declared_targets
 from newsgold.repository import current
 from newsgold.dataset.manifest import read_manifest
 from newsgold.core.diagnostics import InputError, Problem
@@ -91,21 +92,6 @@ def guidelines_version(path: Path) -> str:
     return m.group(1)
 
 
-def declared_targets(path: Path) -> dict[str, list[dict]]:
-    """The stance targets declared per document in GUIDELINES.md S-9 (``**Document ID**`` + a JSON block)."""
-    text = Path(path).read_text(encoding="utf-8")
-    out = {}
-    for m in re.finditer(r"^\*\*Document ([A-Za-z0-9][A-Za-z0-9._:-]*)\*\*\s*\n+```json\n(.*?)\n```", text, re.M | re.S):
-        try:
-            targets = json.loads(m.group(2))
-        except json.JSONDecodeError as exc:
-            line = text[: m.start(2)].count("\n") + exc.lineno
-            raise InputError(Problem(str(path), line, "", f"declared targets of {m.group(1)} are not valid JSON: {exc.msg}",
-                                     "guidelines")) from None
-        out[m.group(1)] = targets
-    return out
-
-
 def load_repo(root: str | Path | None = None) -> Repo:
     root = Path(root) if root is not None else current().root
     _, docs, problems = read_manifest(root / "seeds" / "manifest.json")
@@ -117,7 +103,7 @@ def load_repo(root: str | Path | None = None) -> Repo:
         version = (root / "VERSION").read_text(encoding="utf-8").strip()
     except OSError:
         version = "unversioned"
-    return Repo(root, docs, declared_targets(gl), guidelines_version(gl), version)
+    return Repo(root, docs, declared_targets(root / "annotations" / "targets"), guidelines_version(gl), version)
 
 
 # ================================================================ shared rules
@@ -1014,11 +1000,11 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
     items: dict[tuple[str, str], dict] = {}
     for c, h, label, target, rel in stance:
         if declared is None:
-            x.error(rel.where, f"stance relation {rel.type!r}, but GUIDELINES.md S-9 declares no targets for {doc['id']}; "
+            x.error(rel.where, f"stance relation {rel.type!r}, but annotations/targets/ (GUIDELINES.md S-3, S-9) declares no targets for {doc['id']}; "
                     "declare them first (S-3.1)", "ref-target", rel.line)
             continue
         if target not in order:
-            x.error(rel.where, f"target {target!r} is not declared for {doc['id']} (GUIDELINES.md S-9: "
+            x.error(rel.where, f"target {target!r} is not declared for {doc['id']} (annotations/targets/ (GUIDELINES.md S-3, S-9): "
                     f"{', '.join(order) or 'none'})", "ref-target", rel.line)
             continue
         q = region_quote.get(c)
@@ -1056,7 +1042,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
     for i, it in enumerate(stance_items, 1):
         it["id"] = f"s{i}"
     if declared is None:
-        x.error(x.where, f"no stance targets declared for {doc['id']} in GUIDELINES.md S-9: stance.targets left empty",
+        x.error(x.where, f"no stance targets declared for {doc['id']} in annotations/targets/ (GUIDELINES.md S-3, S-9): stance.targets left empty",
                 "targets", severity="warning")
 
     notes = [f"imported from {tool}"]

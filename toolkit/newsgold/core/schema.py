@@ -19,7 +19,7 @@ ENTITY_LABELS = (
     "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
 )
 QUOTE_TYPES = ("direct", "indirect", "mixed")
-STANCE_LABELS = ("FAVOR", "AGAINST", "NEUTRAL")
+STANCE_LABELS = ("FAVOR", "AGAINST", "NEUTRAL", "NONE")
 ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestamp", "dateline", "body", "boilerplate")
 
 

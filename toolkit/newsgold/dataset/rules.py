@@ -175,7 +175,17 @@ def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]
                      f"evidence quote {qid!r} is spoken by {quote_speaker[_key(qid)]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
     for i, k in _dupes(items, lambda s: (s.get("holder"), s.get("target"))):
         prob(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
+    for holder, target in _missing_pairs(quote_speaker.values(), targets, items):
+        prob(("stance", "items"), f"no item for holder {holder!r} and target {target!r}: every holder (a speaker_cluster of a quote) "
+             "gets one label per declared target, NONE included (GUIDELINES.md S-7)", "stance-matrix")
     return out
+
+
+def _missing_pairs(speakers, targets: dict, items: list) -> list[tuple[str, str]]:
+    """(holder, target) pairs of the stance matrix without an item (GUIDELINES.md S-2.1, S-7)."""
+    holders = sorted({h for h in speakers if isinstance(h, str)})
+    have = {(s.get("holder"), s.get("target")) for s in items if isinstance(s, dict)}
+    return [(h, t) for t in targets if isinstance(t, str) for h in holders if (h, t) not in have]
 
 
 def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_LABELS) -> list[Problem]:

@@ -229,6 +229,6 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
         out.append("dry run: nothing written")
     out.append(f"review: every new document has \"review\": \"{REVIEW_NOTE}\". Check the cut, zones and metadata in "
                f"{mrel}, fix them by hand, then delete the \"review\" key (newsgold check fails while it is there). "
-               "Next: declare stance targets (GUIDELINES.md S-9) and make tasks: "
+               "Next: declare stance targets in annotations/targets/<doc_id>.json (GUIDELINES.md S-3, S-9) and make tasks: "
                f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} -o tasks/")
     return out

@@ -4,11 +4,14 @@
 "label": …}``). Per document, a confusion table gold label x predicted label, with a
 fourth column for gold items the system left unlabelled (they count as wrong).
 Accuracy, per-class P/R/F1, macro-F1 and SemEval-2016's F_avg = (F_FAVOR + F_AGAINST) / 2
-come from the summed table.
+come from the summed table. The gold labels every (holder, target) pair of the stance
+matrix, NONE included (GUIDELINES.md S-7), so *detection* (does the holder take any
+position toward the target: a label other than NONE) is scored from the same table.
 
 (b) *End to end*: predicted ``(holder, target, label)`` triples, the holder resolved to
 a gold cluster by id, name or alias and the target by its declared id, count as true
-positives when they equal a gold triple.
+positives when they equal a gold triple. NONE triples take no part on either side: a
+system that says nothing about a pair has predicted NONE for it.
 """
 from __future__ import annotations
 
@@ -41,10 +44,10 @@ def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None
     # end to end
     names = name_index(gold_doc)
     clusters = {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
-    gold_triples = {(s["holder"], s["target"], s["label"]) for s in gold_items}
+    gold_triples = {(s["holder"], s["target"], s["label"]) for s in gold_items if s["label"] != "NONE"}
     pred_triples = set()
     for p in pred_items:
-        if "holder" not in p or "target" not in p:
+        if "holder" not in p or "target" not in p or p["label"] == "NONE":
             continue
         h = p["holder"] if p["holder"] in clusters else names.get(normalise_name(p["holder"]), "?" + p["holder"])
         pred_triples.add((h, p["target"], p["label"]))
@@ -74,11 +77,24 @@ def figures(sums: np.ndarray) -> dict[str, np.ndarray]:
         stacked = np.stack(list(f1s.values()), axis=-1)
         out["classification/macro_f1"] = _nanmean(stacked)
         out["classification/f_avg"] = _nanmean(np.stack([f1s["FAVOR"], f1s["AGAINST"]], axis=-1))
+    out.update(_detection(conf))
     ng, npd, tp = (sums[..., CONF + k].astype(float) for k in range(3))
     m = prf_from(tp, npd, ng)
     for k in ("precision", "recall", "f1"):
         out[f"end_to_end/{k}"] = m[k]
     return out
+
+
+def _detection(conf: np.ndarray) -> dict[str, np.ndarray]:
+    """Position detection from the confusion table: a pair counts as detected when the system
+    gives it any label other than NONE (an unlabelled item is NONE), and as truly detected when
+    the gold label is not NONE either (the direction need not agree)."""
+    pos = [LI[lab] for lab in STANCE_LABELS if lab != "NONE"]
+    gold_pos = conf[..., pos, :].sum(axis=(-1, -2))
+    pred_pos = conf[..., :, pos].sum(axis=(-1, -2))
+    tp = conf[..., pos, :][..., :, pos].sum(axis=(-1, -2))
+    m = prf_from(tp, pred_pos, gold_pos)
+    return {f"detection/{k}": m[k] for k in ("precision", "recall", "f1")}
 
 
 def _nanmean(a: np.ndarray) -> np.ndarray:
