@@ -17,7 +17,6 @@ from newsgold.dataset.manifest import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SHARED_SEEDS = Path("/work/shared/seeds")
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
 SOURCE_FILES = [s["file"] for s in MANIFEST["sources"]]
 DOC_IDS = [d["id"] for d in MANIFEST["documents"]]
@@ -42,14 +41,6 @@ def test_manifest_lists_every_seed_file_and_only_those():
     on_disk = sorted(p.name for p in SEEDS.iterdir() if p.is_file() and p.name != "manifest.json")
     assert sorted(SOURCE_FILES) == on_disk
     assert MANIFEST["documents"]
-
-
-@pytest.mark.parametrize("name", SOURCE_FILES)
-def test_seed_is_byte_identical_to_shared_copy(name):
-    shared = SHARED_SEEDS / name
-    if not shared.exists():
-        pytest.skip(f"{shared} not available on this machine")
-    assert (SEEDS / name).read_bytes() == shared.read_bytes()
 
 
 @pytest.mark.parametrize("name", SOURCE_FILES)
