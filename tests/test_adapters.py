@@ -1,4 +1,4 @@
-"""newsgold.adapters: other tools' outputs → predictions, checked against spans written by hand.
+"""newsgold.formats: other tools' outputs → predictions, checked against spans written by hand.
 
 Fixtures in tests/fixtures/adapters/ are real-shaped outputs of each tool on the shipped
 documents (9745ee8d84514be4-01 and -02). Every expected list below was written by reading

@@ -54,7 +54,7 @@ def _listing(texts: Mapping[str, str]) -> str:
 def identify(d: ReadDocument, texts: Mapping[str, str], *, cli_id: str | None = None, doc_map: Mapping[str, str] | None = None,
              strict: bool = False) -> tuple[str | None, list[Problem]]:
     """The document id of ``d`` among ``texts`` (id -> text), and what was found on the way."""
-    where = d.path or "doc_id"
+    where = (d.where if strict and d.where else d.path) or "doc_id"
     if cli_id is not None:
         probs = []
         if d.doc_id is not None and d.doc_id != cli_id and not d.id_weak:
@@ -83,7 +83,9 @@ def identify(d: ReadDocument, texts: Mapping[str, str], *, cli_id: str | None = 
 def _by_content(d: ReadDocument, texts: Mapping[str, str], declared: str | None, strict: bool
                 ) -> tuple[str | None, list[Problem]]:
     """By the text the file carries (reported as a note), else by how the content fits a document text."""
-    named = f"document id {declared!r} is not a document here" if declared is not None and not d.id_weak else "no document id"
+    loc = d.where if strict and d.where else d.path
+    unknown = "is not in the manifest (seeds/manifest.json)" if strict else "is not a gold document"
+    named = f"document id {declared!r} {unknown}" if declared is not None and not d.id_weak else "no document id"
     if d.text is not None:
         if strict:
             hits = [did for did, t in texts.items() if same_document_text(d.text, t)]
@@ -93,11 +95,11 @@ def _by_content(d: ReadDocument, texts: Mapping[str, str], declared: str | None,
             did, why = match_text(d.text, texts)
         if did is not None:
             sev = "warning" if declared is not None and not d.id_weak else "note"
-            return did, [Problem(d.file, d.line, d.path, f"{named}: identified by its text as {did!r}", "doc-by-text", sev)]
+            return did, [Problem(d.file, d.line, loc, f"{named}: identified by its text as {did!r}", "doc-by-text", sev)]
         hint = "; map client ids with --doc-map FILE" if declared is not None else "; pass --doc-id or give a doc_id"
         if strict and declared is not None and not d.id_weak:
             hint = "; register the document with newsgold add-source, or fix the doc_id"
-        return None, [Problem(d.file, d.line, d.path or "doc_id", f"cannot tell which document this is: {named} and {why}{hint}",
+        return None, [Problem(d.file, d.line, loc or "doc_id", f"cannot tell which document this is: {named} and {why}{hint}",
                               "ref-document" if declared is not None else "doc-id")]
     if d.fit is not None:
         scores = sorted(((d.fit(t), did) for did, t in texts.items()), reverse=True)
