@@ -91,15 +91,15 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
 
 
 def read_docbin(path: Path, name: str, report: Report, options: ReadOptions) -> list[ReadDocument]:
+    raw, problem = _capped_docbin_bytes(path, name)
+    if raw is None:
+        report.add(problem)
+        return []
     try:
         from spacy.tokens import DocBin
         from spacy.vocab import Vocab
     except ImportError:
         report.add(Problem(name, 0, "", "spaCy is not installed: pip install spacy", "dependency"))
-        return []
-    raw, problem = _capped_docbin_bytes(path, name)
-    if raw is None:
-        report.add(problem)
         return []
     try:
         db = DocBin().from_bytes(raw)
