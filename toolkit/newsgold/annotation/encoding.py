@@ -92,7 +92,7 @@ def declared_targets(path: Path) -> dict[str, list[dict]]:
     """The stance targets declared per document in GUIDELINES.md S-9 (``**Document ID**`` + a JSON block)."""
     text = Path(path).read_text(encoding="utf-8")
     out = {}
-    for m in re.finditer(r"^\*\*Document ([A-Za-z0-9][A-Za-z0-9._:-]*)\*\*\s*\n+```json\n(.*?)\n```", text, re.M | re.S):
+    for m in re.finditer(r"^\*\*Document ([A-Za-z0-9][A-Za-z0-9._:-]*)\*\*\s*\n+```json\n(.*?)\n```", text, re.MULTILINE | re.DOTALL):
         try:
             targets = json.loads(m.group(2))
         except json.JSONDecodeError as exc:

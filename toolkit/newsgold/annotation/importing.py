@@ -9,16 +9,33 @@ nothing at all if anything could not be mapped.
 """
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
-from newsgold.annotation.encoding import (ANNOTATOR_ID, QUOTE_LABELS, STANCE_REL, STRUCTURAL, Repo, annotator_kind, cluster_id,
-                                          derived_name, load_repo, parse_note, relation_map)
+from newsgold.annotation.encoding import (
+    ANNOTATOR_ID,
+    QUOTE_LABELS,
+    STANCE_REL,
+    STRUCTURAL,
+    Repo,
+    annotator_kind,
+    cluster_id,
+    derived_name,
+    load_repo,
+    parse_note,
+    relation_map,
+)
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, read_text, write_atomic
-from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, schema_problems
+from newsgold.core.schema import (
+    ENTITY_LABELS,
+    QUOTE_TYPES,
+    STANCE_LABELS,
+    schema_problems,
+)
 from newsgold.dataset.rules import check_gold_layers
 from newsgold.formats import registry
 from newsgold.formats.align import UTF16_MESSAGE, guess_for, resolve
@@ -246,7 +263,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                         f"{rb.replace('ENTITY', 'an entity')}; it joins {_desc(x, rel.a)} and {_desc(x, rel.b)}",
                         "relation-args", rel.line)
         elif rel.type == "refers_to":
-            src = lambda rid: has(rid, "SPEAKER") or has(rid, "QUOTE_CONTENT")  # noqa: E731
+            src = lambda rid: has(rid, "SPEAKER") or has(rid, "QUOTE_CONTENT")
             if src(rel.a) and has(rel.b, "ENTITY"):
                 struct["refers_to"].append((rel.a, rel.b, rel))
             elif src(rel.b) and has(rel.a, "ENTITY"):
@@ -256,7 +273,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                         f"it joins {_desc(x, rel.a)} and {_desc(x, rel.b)}", "relation-args", rel.line)
         elif m:
             label, target = m.group(1), m.group(2)
-            holder_ok = lambda rid: has(rid, "SPEAKER") or has(rid, "ENTITY")  # noqa: E731
+            holder_ok = lambda rid: has(rid, "SPEAKER") or has(rid, "ENTITY")
             if has(rel.a, "QUOTE_CONTENT") and holder_ok(rel.b):
                 stance.append((rel.a, rel.b, label, target, rel))
             elif has(rel.b, "QUOTE_CONTENT") and holder_ok(rel.a):
@@ -301,7 +318,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                     f"{', '.join(sorted(' | '.join(n) for n in notes))}", "cluster-note", ents[members[0]].line)
         spans = [(ents[m].spans[0][0], ents[m].spans[0][1], text[ents[m].spans[0][0]:ents[m].spans[0][1]]) for m in members]
         if notes:
-            name, cid = sorted(notes)[0]
+            name, cid = min(notes)
         else:
             name = derived_name(spans, label, zones)
             cid = cluster_id(name) or "cluster"
@@ -327,7 +344,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
     for rid in sorted(ents, key=lambda i: ents[i].spans[0]):
         s, e = ents[rid].spans[0]
         mentions.append({"start": s, "end": e, "text": text[s:e], "label": ent_label[rid], "cluster": cluster_of[rid]})
-    for a, b in zip(mentions, mentions[1:]):
+    for a, b in itertools.pairwise(mentions):
         if b["start"] < a["end"]:
             x.error(x.where, f"entity mentions overlap: {a['start']}:{a['end']} {a['text']!r} and {b['start']}:{b['end']} "
                     f"{b['text']!r}; annotation is flat (E-3.5)", "overlap")
@@ -357,7 +374,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
             x.error(x.regions[sp].where, f"speaker refers to several clusters ({', '.join(sorted(refs))})", "speaker-cluster",
                     x.regions[sp].line)
         if refs:
-            return sorted(refs)[0]
+            return min(refs)
         s, e = x.regions[sp].spans[0]
         if (s, e) in mention_at:
             return mention_at[(s, e)]
@@ -407,9 +424,9 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
             x.error(first.where, f"quote {_desc(x, first.id)} refers to several speaker clusters "
                     f"({', '.join(sorted(c for c in crefs | {sc} if c))})", "speaker-cluster", first.line)
         if crefs and sc is None:
-            sc = sorted(crefs)[0]
-        span_obj = lambda s, e: {"start": s, "end": e, "text": text[s:e]}  # noqa: E731
-        q = {"id": None, "type": sorted(types)[0] if types else "direct",
+            sc = min(crefs)
+        span_obj = lambda s, e: {"start": s, "end": e, "text": text[s:e]}
+        q = {"id": None, "type": min(types) if types else "direct",
              "content": [span_obj(s, e) for s, e in spans],
              "cue": span_obj(*x.regions[cues[0]].spans[0]) if cues else None,
              "speaker": span_obj(*x.regions[speakers[0]].spans[0]) if speakers else None,
@@ -633,8 +650,9 @@ def _import_docs(docs: list[ReadDocument], tool: str, repo: Repo, annotator: str
             rec = build_annotation(x, repo.docs[doc_id], repo, annotator, tool)
             if rec is not None:
                 name = f"{x.file} -> {doc_id}.json"
-                errs = schema_problems("annotation", rec, name, lambda p: x.line)
-                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, lambda p: x.line)
+                line = x.line
+                errs = schema_problems("annotation", rec, name, lambda p, n=line: n)
+                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, lambda p, n=line: n)
                 x.problems += errs
                 if not any(p.severity == "error" for p in errs):
                     records[doc_id] = (rec, x)

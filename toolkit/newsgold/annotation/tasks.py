@@ -12,8 +12,16 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from newsgold.annotation.encoding import (COLORS, QUOTE_LABELS, STRUCTURAL, Repo, cluster_id, derived_name, load_repo,
-                                          relation_map_lines)
+from newsgold.annotation.encoding import (
+    COLORS,
+    QUOTE_LABELS,
+    STRUCTURAL,
+    Repo,
+    cluster_id,
+    derived_name,
+    load_repo,
+    relation_map_lines,
+)
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, write_atomic
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS

@@ -22,7 +22,7 @@ import bisect
 import difflib
 import re
 import unicodedata
-from typing import Mapping
+from collections.abc import Mapping
 
 from newsgold.formats.common import is_int, short
 from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Region
@@ -137,7 +137,7 @@ class TextMap:
         self.end = end            # where the matched region ends in dst
 
     @classmethod
-    def build(cls, src: str, dst: str, start: int = 0, fuzzy: bool = True) -> "TextMap | None":
+    def build(cls, src: str, dst: str, start: int = 0, fuzzy: bool = True) -> TextMap | None:
         if start == 0 and same_document_text(src, dst):
             return cls("same", end=len(dst))   # equal up to trailing whitespace and quotation-mark variants
         k = dst.find(src, start)

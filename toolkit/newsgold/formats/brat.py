@@ -15,8 +15,17 @@ from pathlib import Path
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import (UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument,
-                                 ReadOptions, Region, Relation)
+from newsgold.formats.ir import (
+    UTF16_OR_CODE_POINTS,
+    Choice,
+    DocDraft,
+    PreRegion,
+    PreRelation,
+    ReadDocument,
+    ReadOptions,
+    Region,
+    Relation,
+)
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "code points"   # what write() puts in .ann files
@@ -26,7 +35,7 @@ _BRAT_ID = re.compile(r"^([TRAMENX#*])(\S*)$")
 _DIGITS = re.compile(r"^[0-9]+$")
 
 
-def parse(ann_text: str, source: str = "<ann>") -> dict:  # noqa: C901 - one branch per brat line kind, read top to bottom
+def parse(ann_text: str, source: str = "<ann>") -> dict:
     """Parse a brat standoff ``.ann`` text (no document text needed).
 
     Returns ``{"entities": [{"id", "label", "fragments": [(start, end), ...], "text", "line"}],

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json

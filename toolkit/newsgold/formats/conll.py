@@ -17,7 +17,14 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text
 from newsgold.formats.align import canon
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
+from newsgold.formats.ir import (
+    CODE_POINTS,
+    DocDraft,
+    ReadDocument,
+    ReadOptions,
+    Region,
+    span,
+)
 
 UNIT = CODE_POINTS
 SCHEMES = ("iob1", "iob2", "iobes", "bilou", "io")
@@ -27,7 +34,7 @@ _PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-
 
 
 _DOCSTART = re.compile(r"^-DOCSTART-(\s|$)")
-_DOCID = re.compile(r"^#\s*(?:newdoc\s+id|newdoc|doc_id|doc-id|docid|document_id|document)\s*[=:]\s*(\S+)\s*$", re.I)
+_DOCID = re.compile(r"^#\s*(?:newdoc\s+id|newdoc|doc_id|doc-id|docid|document_id|document)\s*[=:]\s*(\S+)\s*$", re.IGNORECASE)
 _TAG = re.compile(r"^(?:O|[BIESLU]-\S+)$")
 _SCHEME_PREFIXES = {"iob1": {"B", "I"}, "iob2": {"B", "I"}, "iobes": {"B", "I", "E", "S"},
                     "bilou": {"B", "I", "L", "U"}, "io": {"I", ""}}
@@ -112,8 +119,8 @@ def tag_issues(tags: list[str], scheme: str) -> list[tuple[int, str, str]]:
         elif scheme == "iob2" and p == "I" and not (open_ and prev_lab == lab):
             out.append((i, f"tag {tag!r} does not continue a {lab} entity (IOB2 starts entities with B-); read as a start", "warning"))
         elif scheme == "iob1" and p == "B" and not (open_ and prev_lab == lab):
-            out.append((i, f"tag {tag!r} does not follow a {lab} entity (IOB1 uses B- only between two adjacent entities of the "
-                        "same type); read as a start — is the file IOB2?", "warning"))
+            out.append((i, (f"tag {tag!r} does not follow a {lab} entity (IOB1 uses B- only between two adjacent entities of the "
+                        "same type); read as a start — is the file IOB2?"), "warning"))
         elif scheme in ("iobes", "bilou"):
             begin_ok = p in ("I", end_tag) and not (open_ and prev_lab == lab)
             if begin_ok:
@@ -242,8 +249,8 @@ def _align_tokens(toks: list[_ConllTok], text: str, *, stop_early: bool = False
                     break
         if found is not None:
             if not prev_missing:
-                issues.append(("warning", t, f"the gold text {short(text[p:found[0]])!r} at {p}:{found[0]} has no token "
-                               f"(before token {t.token!r}); skipped", p))
+                issues.append(("warning", t, (f"the gold text {short(text[p:found[0]])!r} at {p}:{found[0]} has no token "
+                               f"(before token {t.token!r}); skipped"), p))
             out.append(found)
             pos = found[1]
             prev_missing = False
@@ -257,8 +264,8 @@ def _align_tokens(toks: list[_ConllTok], text: str, *, stop_early: bool = False
             return out, issues
     rest = text[pos:]
     if rest.strip():
-        issues.append(("warning", None, f"the tokens end at offset {pos}; the remaining {len(rest.strip())} non-blank characters "
-                       f"of the text ({short(rest.strip())!r}) have no tokens (was the output truncated?)", pos))
+        issues.append(("warning", None, (f"the tokens end at offset {pos}; the remaining {len(rest.strip())} non-blank characters "
+                       f"of the text ({short(rest.strip())!r}) have no tokens (was the output truncated?)"), pos))
     return out, issues
 
 

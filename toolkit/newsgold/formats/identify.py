@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text

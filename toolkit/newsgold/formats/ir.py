@@ -10,8 +10,8 @@ offsets are recognised per region by :func:`newsgold.formats.align.resolve`), un
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Callable
 
 from newsgold.core.diagnostics import Problem
 
@@ -86,7 +86,7 @@ class ReadDocument:
     fit: Fit | None = None
     place: Placer | None = None
 
-    def with_problems(self, *more: Problem) -> "ReadDocument":
+    def with_problems(self, *more: Problem) -> ReadDocument:
         return replace(self, problems=self.problems + tuple(more))
 
 

@@ -7,8 +7,8 @@ list[ReadDocument]`` (and ``write`` when the tool takes pre-annotations) plus on
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from newsgold.formats.ir import CODE_POINTS, UTF16_OR_CODE_POINTS
 

@@ -14,8 +14,17 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
-from newsgold.formats.common import (ID_KEYS, Report, as_score, declared_id, is_int, jp, keyed, load_units,
-                                     score_problem)
+from newsgold.formats.common import (
+    ID_KEYS,
+    Report,
+    as_score,
+    declared_id,
+    is_int,
+    jp,
+    keyed,
+    load_units,
+    score_problem,
+)
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
 UNIT = CODE_POINTS
@@ -55,7 +64,7 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
                                "label}], ...} (one, a list, or {doc_id: doc})", "format"))
             continue
         for key_id, base, v in parts:
-            did, idpath = declared_id(v)
+            did, _idpath = declared_id(v)
             did = did or key_id
             d = DocDraft(name, u.lf(base), jp(*base), doc_id=did, text=v["text"])
             if isinstance(v.get("ents"), list):

@@ -16,8 +16,24 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import loose
-from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
-from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
+from newsgold.formats.common import (
+    Report,
+    as_score,
+    declared_id,
+    is_int,
+    jp,
+    keyed,
+    load_units,
+    score_problem,
+)
+from newsgold.formats.ir import (
+    CODE_POINTS,
+    DocDraft,
+    ReadDocument,
+    ReadOptions,
+    Region,
+    span,
+)
 
 UNIT = CODE_POINTS
 
