@@ -422,3 +422,15 @@ def test_hostile_inputs_never_end_in_an_internal_error(tmp_path, fmt, content):
     path.write_text(content, encoding="utf-8")
     rc = main(["convert", "--from", fmt, str(path), "--gold", str(FIX / "synthetic_gold.jsonl")])
     assert rc in (0, 1)
+
+
+def test_labelstudio_choice_on_a_region_without_label_is_reported(syn, tmp_path):
+    text = syn.docs["syn-plain"]["text"]
+    s, e = H.off(text, "Apple")
+    result = [{"id": "q1", "type": "choices", "from_name": "stance", "to_name": "text",
+               "value": {"start": s, "end": e, "text": "Apple", "choices": ["FAVOR"]}}]
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([{"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "result": result}]}]), encoding="utf-8")
+    _, problems = convert("labelstudio", path, syn)
+    assert [(p.rule, p.severity, p.path) for p in problems if p.severity != "note"] == [
+        ("ref-region", "warning", "0/annotations/0/result/0")]

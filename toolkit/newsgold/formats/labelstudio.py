@@ -165,6 +165,11 @@ def _regions(d: DocDraft, results: list, ti: int, lf, options: ReadOptions) -> N
     for r, p in spans:
         _region(d, r, p, ti, lf, attached, options)
     ids = {reg.id for reg in d.regions}
+    for rid, choices in attached.items():
+        if rid not in ids:
+            for c in choices:
+                d.problems.append(Problem(d.file, c.line, c.path, f"per-region {c.name!r} for region {rid!r}, which has no "
+                                          "label; ignored", "ref-region", "error" if options.strict else "warning"))
     if not options.strict:   # import checks relation ends itself, as errors
         for rel in d.relations:
             for end in (rel.from_id, rel.to_id):
