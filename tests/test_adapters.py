@@ -1,4 +1,4 @@
-"""newsgold.adapters: other tools' outputs → predictions, checked against spans written by hand.
+"""newsgold.formats: other tools' outputs → predictions, checked against spans written by hand.
 
 Fixtures in tests/fixtures/adapters/ are real-shaped outputs of each tool on the shipped
 documents (9745ee8d84514be4-01 and -02). Every expected list below was written by reading
@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.formats import adapters
-from newsgold.formats.adapters import codepoints_to_utf16, convert, read_brat, read_doccano, read_labelstudio, utf16_to_codepoints
+from newsgold.formats import registry
+from newsgold.formats.align import codepoints_to_utf16, utf16_to_codepoints
+from newsgold.formats.brat import parse as read_brat
+from newsgold.formats.to_predictions import convert as convert_with_notes
 from newsgold.cli import main
 from newsgold.dataset.gold import load_gold
 from newsgold.scoring.predictions import read_predictions
@@ -35,6 +37,12 @@ def gold():
 def syn():
     """Synthetic gold: one text with characters outside the BMP (emoji, a flag), one plain."""
     return load_gold(FIX / "synthetic_gold.jsonl")
+
+
+def convert(*args, **kwargs):
+    """``convert`` without its notes (how each document was identified; tested on their own below)."""
+    records, problems = convert_with_notes(*args, **kwargs)
+    return records, [p for p in problems if p.severity != "note"]
 
 
 def _check_text(gold, doc_id, expected):
@@ -527,14 +535,18 @@ def test_labelstudio_export(gold):
 
 
 def test_read_labelstudio():
-    tasks = json.loads((FIX / "labelstudio_export.json").read_text(encoding="utf-8"))
-    out = read_labelstudio(tasks)
-    assert [(t["task_id"], t["doc_id"], t["source"]) for t in out] == [(101, D2, "annotations/1"), (102, None, "predictions/0")]
-    assert out[0]["relations"] == [{"from_id": "Xc81LmQe4T", "to_id": "b7GtY2sWq9", "labels": ["leads"], "direction": "right"}]
-    assert out[0]["choices"] == [{"from_name": "stance", "choices": ["AGAINST"]}]
-    assert [(s["id"], s["start"], s["end"], s["label"], s["text"]) for s in out[0]["spans"]][:2] == [
-        ("hNq3aW1bZx", 0, 5, "ORG", "Hamas"), ("a0Vz7R2kPq", 20, 24, "GPE", "Gaza")]
-    assert all(not t["problems"] for t in out)
+    from newsgold.formats import labelstudio
+    from newsgold.formats.common import Report
+    from newsgold.formats.ir import ReadOptions
+    report = Report()
+    out = labelstudio.read(FIX / "labelstudio_export.json", "ls.json", report, ReadOptions())
+    assert not report.items
+    assert [(t.where, t.doc_id, t.source) for t in out] == [("task 101", D2, "annotations/1"), ("task 102", None, "predictions/0")]
+    assert [(r.labels, r.from_id, r.to_id) for r in out[0].relations] == [(("leads",), "Xc81LmQe4T", "b7GtY2sWq9")]
+    assert [(c.name, c.values) for c in out[0].choices] == [("stance", ("AGAINST",))]
+    assert [(r.id, r.fragments, r.label, r.text) for r in out[0].regions][:2] == [
+        ("hNq3aW1bZx", ((0, 5),), "ORG", "Hamas"), ("a0Vz7R2kPq", ((20, 24),), "GPE", "Gaza")]
+    assert all(not t.problems for t in out)
 
 
 def _u16(text, i):
@@ -640,16 +652,18 @@ def test_doccano_relation_layout(gold):
 
 
 def test_read_doccano_both_layouts():
+    from newsgold.formats.doccano import read_record
     lines = (FIX / "doccano_seq.jsonl").read_text(encoding="utf-8").splitlines() + \
         (FIX / "doccano_rel.jsonl").read_text(encoding="utf-8").splitlines() + \
         [json.dumps({"id": 4, "text": "Great news.", "label": ["positive"]}), "{not json"]
-    out = read_doccano(lines, "d.jsonl")
-    assert [(r["line"], r["record_id"], r["doc_id"]) for r in out] == [(1, 1, D2), (2, 2, None), (3, 17, None), (4, 4, None),
-                                                                        (5, None, None)]
-    assert [(s["start"], s["end"], s["label"], s["text"]) for s in out[2]["spans"]][-1] == (148, 162, "PERSON", "Jasper Jeffers")
-    assert out[2]["relations"] == [{"id": 5, "from_id": 45, "to_id": 43, "type": "commands", "labels": ["commands"]}]
-    assert out[3]["choices"] == ["positive"] and not out[3]["spans"]
-    assert [(p.line, p.rule) for p in out[4]["problems"]] == [(5, "json")]
+    out = [read_record(x, n, "d.jsonl") for n, x in enumerate(lines, 1)]
+    assert [(r.line, r.doc_id) for r in out] == [(1, D2), (2, None), (3, None), (4, None), (5, None)]
+    last = out[2].regions[-1]
+    assert (last.fragments, last.label) == (((148, 162),), "PERSON")
+    assert out[2].text[148:162] == "Jasper Jeffers"
+    assert [(r.labels, r.from_id, r.to_id) for r in out[2].relations] == [(("commands",), "45", "43")]
+    assert [c.values for c in out[3].choices] == [("positive",)] and not out[3].regions
+    assert [(p.line, p.rule) for p in out[4].problems] == [(5, "json")]
 
 
 def test_doccano_unknown_label_line_and_field(gold, tmp_path):
@@ -725,11 +739,14 @@ def test_document_identification(gold, tmp_path):
     assert [p.rule for p in problems] == ["file"]
 
 
-def test_formats_list_matches_cli_help():
+def test_cli_format_choices_come_from_the_registry():
     from newsgold.cli import build_parser
-    help_text = " ".join(build_parser()._subparsers._group_actions[0].choices["convert"].format_help().split())
-    for fmt in adapters.FORMATS:
-        assert fmt in help_text
+    subs = build_parser()._subparsers._group_actions[0].choices
+    from_action = {a.dest: a for a in subs["convert"]._actions}["from_format"]
+    assert list(from_action.choices) == registry.names()
+    for cmd, dest in (("tasks", "to"), ("import", "from_tool")):
+        action = {a.dest: a for a in subs[cmd]._actions}[dest]
+        assert list(action.choices) == registry.annotation_tools() == ["brat", "labelstudio", "doccano"]
 
 
 # ---------------------------------------------------------------- CLI

@@ -16,7 +16,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H  # noqa: E402
 
-from newsgold.annotation.tools import annotator_kind, cluster_id, declared_targets, export_tasks, import_annotations, parse_note
+from newsgold.annotation.encoding import annotator_kind, cluster_id, declared_targets, parse_note
+from newsgold.annotation.importing import import_annotations
+from newsgold.annotation.tasks import export_tasks
 from newsgold.dataset.sources import add_source
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
@@ -377,7 +379,7 @@ def test_broken_brat_exports(repo, tmp_path):
     errs = run(lambda n, c: c.replace("T3\tPERSON", "T3\tPERSONNE") if n == ann1 else c)
     assert any(p.rule == "label-inventory" and "'PERSONNE'" in p.message and p.path == "T3" and p.line == 3 for p in errs)
     errs = run(lambda n, c: c.replace("\tThe union", "\tThe unions") if n == ann1 else c)
-    assert any(p.rule == "span-text" and p.path == "T13" for p in errs)
+    assert any(p.rule == "span-align" and p.path == "T13" and "'The unions'" in p.message for p in errs)
     errs = run(lambda n, c: c.replace("Arg2:T9", "Arg2:T99") if n == ann1 else c)
     assert any(p.rule == "brat-ref" or p.rule == "ref-region" for p in errs)
     errs = run(lambda n, c: c.replace("QuoteType T8 direct", "QuoteType T8 verbatim") if n == ann1 else c)
@@ -399,7 +401,10 @@ def test_broken_doccano_export(repo, tmp_path):
     written, problems = import_annotations("doccano", f, tmp_path / "out", "ann-q", root=root)
     errs = _errors(problems)
     assert written == [] and not (tmp_path / "out").exists()
-    assert {(p.line, p.rule) for p in errs} >= {(1, "quote-type"), (1, "ref-region"), (2, "ref-document")}
+    assert {(p.line, p.rule) for p in errs} >= {(1, "quote-type"), (1, "ref-region")}
+    # an id that is no manifest document, on the text of one: identified by the text, and said so
+    assert [(p.line, p.rule, p.severity) for p in problems if p.rule == "doc-by-text"] == [(2, "doc-by-text", "warning")]
+    assert "'ffffffffffffffff-09'" in [p for p in problems if p.rule == "doc-by-text"][0].message
 
 
 def test_bad_annotator_id(repo, tmp_path):
@@ -410,7 +415,7 @@ def test_bad_annotator_id(repo, tmp_path):
 
 def test_malformed_doccano_json_array_is_reported_not_raised(tmp_path):
     """A doccano export that starts as a JSON array but is cut short: an error with its line, nothing written."""
-    from newsgold.annotation.tools import import_annotations
+    from newsgold.annotation.importing import import_annotations
     bad = tmp_path / "export.json"
     bad.write_text('[{"text": "abc",\n "entities": [', encoding="utf-8")
     out = tmp_path / "out"

@@ -17,7 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H  # noqa: E402
 
-from newsgold.annotation.tools import export_tasks, import_annotations
+from newsgold.annotation.importing import import_annotations
+from newsgold.annotation.tasks import export_tasks
 from newsgold.dataset.release import repository_at, run_checks
 from newsgold.dataset.sources import REVIEW_NOTE, add_source
 from newsgold.core.diagnostics import InputError

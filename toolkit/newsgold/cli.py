@@ -87,9 +87,10 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.formats.adapters import convert
+    from newsgold.formats.to_predictions import convert
     from newsgold.dataset.gold import load_gold
-    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map)
+    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
+                                doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -175,11 +176,11 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from newsgold.formats.adapters import convert
+    from newsgold.formats.to_predictions import convert
     from newsgold.dataset.gold import load_gold
     from newsgold.core.jsonio import dump_jsonl
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
-                                doc_id=args.doc_id)
+                                doc_id=args.doc_id, doc_map=args.doc_map)
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write(f"newsgold convert: nothing written: {sum(p.severity == 'error' for p in problems)} error(s)\n")
@@ -209,15 +210,16 @@ def cmd_add_source(args) -> int:
 
 
 def cmd_tasks(args) -> int:
-    from newsgold.annotation.tools import export_tasks
+    from newsgold.annotation.tasks import export_tasks
     for path in export_tasks(args.to, args.docs, args.out, pre_annotate=not args.no_gold):
         print(f"wrote {path}")
     return 0
 
 
 def cmd_import(args) -> int:
-    from newsgold.annotation.tools import import_annotations
-    written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator)
+    from newsgold.annotation.importing import import_annotations
+    written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator,
+                                           doc_map=args.doc_map, config=args.config)
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -249,7 +251,12 @@ def cmd_check(args) -> int:
 
 # ---------------------------------------------------------------- parser
 
+DOC_MAP_HELP = ("client document id -> NewsGold document id, as a JSON object or TAB-separated lines "
+                "(spaCy user_data doc_id, Label Studio data.doc_id, transformers {id: [...]} keys)")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from newsgold.formats import registry
     fmt4 = ["table", "json", "csv", "markdown"]
     parser = argparse.ArgumentParser(
         prog="newsgold",
@@ -267,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
     p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
-    p.add_argument("--from", dest="from_format", help="input format when not NewsGold JSONL (see 'newsgold convert --help')")
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
+                   help=registry.help_text())
+    p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
@@ -277,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
-    p.add_argument("--from", dest="from_format", help="input format of both files when not NewsGold JSONL")
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
+                   help="input format of both files: " + registry.help_text())
+    p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--out")
@@ -312,15 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
     p.set_defaults(func=cmd_baseline)
 
-    from_help = ("input format: newsgold (default), transformers, spacy, spacy-docbin, stanza, flair, conll-iob1, conll-iob2, "
-                 "conll-iobes, conll-bilou, conll-io, brat, labelstudio, doccano, gliner")
     p = sub.add_parser("convert", help=COMMANDS["convert"], description=COMMANDS["convert"])
     p.add_argument("input", help="the tool's output file")
-    p.add_argument("--from", dest="from_format", required=True, help=from_help)
+    p.add_argument("--from", dest="from_format", required=True, choices=registry.names(), metavar="FORMAT",
+                   help=registry.help_text(first=None))
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
     p.add_argument("--gold", help="gold to align against (default: the shipped dataset)")
     p.add_argument("--label-map", help="label map name or path applied to the tool's labels")
     p.add_argument("--doc-id", help="document id, for formats that carry none")
+    p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"])
@@ -337,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tasks", help=COMMANDS["tasks"], description=COMMANDS["tasks"])
     p.add_argument("docs", nargs="+", help="document ids")
-    p.add_argument("--to", required=True, choices=["labelstudio", "brat", "doccano"])
+    p.add_argument("--to", required=True, choices=registry.annotation_tools())
     p.add_argument("-o", "--out", required=True, help="output folder")
     p.add_argument("--no-gold", action="store_true",
                    help="do not pre-annotate with the current gold (required for a blind re-annotation of a gold document)")
@@ -345,9 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help=COMMANDS["import"], description=COMMANDS["import"])
     p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
-    p.add_argument("--from", dest="from_tool", required=True, choices=["labelstudio", "brat", "doccano"])
+    p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools())
     p.add_argument("-o", "--out", required=True, help="output folder, e.g. annotations/passes/NAME")
     p.add_argument("--annotator", required=True, help="annotator id recorded in the file")
+    p.add_argument("--doc-map", help=DOC_MAP_HELP)
+    p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
+                   "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])

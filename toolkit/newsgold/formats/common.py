@@ -1,0 +1,137 @@
+"""What every reader shares: the problem log, JSON loading with line numbers, document ids, scores."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgold.core.diagnostics import Problem
+from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json
+
+MAX_SAME_PROBLEMS = 25      # per file, rule and severity; then one summary line
+
+
+def is_int(v) -> bool:
+    """An integer offset: JSON true/false are Python ints and 55.0 is a float, neither is an offset."""
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def as_score(v) -> float | None:
+    """A confidence as a float, or None when there is none or it is unusable (see :func:`score_problem`)."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, str):
+        try:
+            v = float(v)
+        except ValueError:
+            return None
+    if isinstance(v, (int, float)) and math.isfinite(v):
+        return float(v)
+    return None
+
+
+def score_problem(v, file: str, line: int, path: str) -> Problem | None:
+    """A warning for a score that is given but dropped (NaN, Infinity, not a number): never silently."""
+    if v is None or as_score(v) is not None:
+        return None
+    return Problem(file, line, path, f"score {v!r} is not a finite number; the span is kept without a score",
+                   "score", "warning")
+
+
+def jp(*parts) -> str:
+    """A slash-separated JSON path of the non-empty parts."""
+    return "/".join(str(p) for p in parts if p != "" and p is not None)
+
+
+def short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+class Report:
+    """Problems, at most MAX_SAME_PROBLEMS of a kind per file; the rest counted in one line."""
+
+    def __init__(self):
+        self.items: list[Problem] = []
+        self.counts: Counter = Counter()
+
+    def add(self, p: Problem) -> None:
+        key = (p.file, p.rule, p.severity)
+        self.counts[key] += 1
+        if self.counts[key] <= MAX_SAME_PROBLEMS:
+            self.items.append(p)
+
+    def extend(self, ps: Iterable[Problem]) -> None:
+        for p in ps:
+            self.add(p)
+
+    def close(self) -> list[Problem]:
+        out = list(self.items)
+        for (file, rule, sev), n in self.counts.items():
+            if n > MAX_SAME_PROBLEMS:
+                out.append(Problem(file, 0, "", f"{n - MAX_SAME_PROBLEMS} more problem(s) of this kind not shown", rule, sev))
+        return out
+
+
+@dataclass
+class Unit:
+    value: object
+    lf: Callable[[tuple], int]
+    jsonl: bool
+
+
+def load_units(path: Path, name: str, report: Report, *, jsonl: bool | None = None) -> list[Unit]:
+    """A JSON file as one unit (with lines of every path), or JSON Lines as one unit per line."""
+    if jsonl is None:
+        jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    if not jsonl:
+        data, text, probs = read_json(path, allow_crlf=True)
+        if data is None and any("Extra data" in p.message for p in probs):
+            return load_units(path, name, report, jsonl=True)
+        report.extend(probs)
+        if data is None:
+            return []
+        lines = locate_lines(text)
+        return [Unit(data, lambda p, _l=lines: line_for(_l, p), False)]
+    units = []
+    for lineno, rec, probs in iter_jsonl(path):
+        report.extend(probs)
+        if rec is not None:
+            units.append(Unit(rec, lambda p, n=lineno: n, True))
+    return units
+
+
+ID_KEYS = ("doc_id", "docid", "document_id", "doc")
+_ID_HOLDERS = ("meta", "metadata", "user_data", "_", "data")
+
+
+def declared_id(obj) -> tuple[str | None, tuple]:
+    """A document id carried by a record, and its path."""
+    if not isinstance(obj, dict):
+        return None, ()
+    for k in ID_KEYS:
+        if isinstance(obj.get(k), str) and obj[k]:
+            return obj[k], (k,)
+    for h in _ID_HOLDERS:
+        sub = obj.get(h)
+        if isinstance(sub, dict):
+            for k in ID_KEYS:
+                if isinstance(sub.get(k), str) and sub[k]:
+                    return sub[k], (h, k)
+    return None, ()
+
+
+def keyed(value, looks_like: Callable[[object], bool]) -> list[tuple[str | None, tuple, object]]:
+    """Split an input value into documents: ``[(doc_id or None, path, doc_value)]``.
+
+    A value that ``looks_like`` one document is one; a dict of them is keyed by doc id; a list
+    of them is several documents.
+    """
+    if looks_like(value):
+        return [(None, (), value)]
+    if isinstance(value, dict) and value and all(looks_like(v) for v in value.values()):
+        return [(k, (k,), v) for k, v in value.items()]
+    if isinstance(value, list) and value and all(looks_like(v) for v in value):
+        return [(None, (i,), v) for i, v in enumerate(value)]
+    return []
