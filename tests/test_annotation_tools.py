@@ -89,7 +89,7 @@ def test_labelstudio_tasks_carry_gold_predictions(tmp_path):
         assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
     assert tasks[0]["predictions"][0]["model_version"].startswith("newsgold-gold-")
     rel_labels = {r["labels"][0] for r in res if r["type"] == "relation"}
-    assert {"cue", "said_by", "refers_to", "FAVOR:t-preventing-daesh-return"} <= rel_labels
+    assert {"cue", "said_by", "refers_to", "FAVOR:t-joint-efforts-daesh-return"} <= rel_labels
     # no gold pre-annotations for a blind pass
     export_tasks("labelstudio", SHIPPED, tmp_path / "blind", pre_annotate=False)
     assert all("predictions" not in t for t in json.loads((tmp_path / "blind" / "tasks.json").read_text(encoding="utf-8")))
@@ -124,7 +124,7 @@ def test_brat_and_doccano_tasks(tmp_path):
     for lab in (*ENTITY_LABELS, "QUOTE_CONTENT", "CUE", "SPEAKER"):
         assert f"\n{lab}\n" in conf
     assert "QuoteType Arg:QUOTE_CONTENT, Value:direct|indirect|mixed" in conf
-    assert "AGAINST_t-reconstruction-before-disarmament Arg1:QUOTE_CONTENT" in conf
+    assert "AGAINST_t-disarmament-before-reconstruction Arg1:QUOTE_CONTENT" in conf
     assert (tmp_path / "brat" / "visual.conf").exists()
     export_tasks("doccano", SHIPPED, tmp_path / "dc")
     lines = [json.loads(x) for x in (tmp_path / "dc" / "doccano.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -103,10 +103,10 @@ def test_missing_build_module(root, monkeypatch):
 
 def test_missing_pass(root):
     for p in (root / "annotations" / "passes").glob(f"*/{DOC1}.json"):
-        if p.parent.name != "llm-pass-a":
+        if p.parent.name != "llm-blind-1":
             p.unlink()
     c = checks(root)["two-passes"]
-    assert not c.ok and f"{DOC1}: 1 (llm-pass-a)" in c.message
+    assert not c.ok and f"{DOC1}: 1 (llm-blind-1)" in c.message
     assert "newsgold import" in c.fix and "annotations/passes/NAME" in c.fix
 
 

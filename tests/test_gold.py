@@ -123,7 +123,8 @@ def test_direct_quote_content_lies_inside_quotation_marks(gold):
 
 
 def test_every_stance_item_rests_on_quotes_of_its_holder(gold):
-    """S-5: evidence quotes exist and are spoken by the holder; S-7: one item per (holder, target)."""
+    """S-5: evidence quotes exist and are spoken by the holder; S-7: exactly one item per (holder, target),
+    the holders being the speaker clusters of the quotes (S-2.1); NONE items have no evidence (F-7)."""
     rec, _ = gold
     quotes = {q["id"]: q for q in rec["quotes"]}
     clusters = {c["id"] for c in rec["entities"]["clusters"]}
@@ -132,27 +133,42 @@ def test_every_stance_item_rests_on_quotes_of_its_holder(gold):
     for s in rec["stance"]["items"]:
         assert s["holder"] in clusters
         assert s["target"] in targets
-        assert s["label"] in ("FAVOR", "AGAINST", "NEUTRAL")
-        assert s["evidence"], s["id"]
+        assert s["label"] in ("FAVOR", "AGAINST", "NEUTRAL", "NONE")
+        assert bool(s["evidence"]) == (s["label"] != "NONE"), s["id"]
         for qid in s["evidence"]:
             assert quotes[qid]["speaker_cluster"] == s["holder"], (s["id"], qid)
         assert (s["holder"], s["target"]) not in pairs
         pairs.add((s["holder"], s["target"]))
+    holders = {q["speaker_cluster"] for q in rec["quotes"]} - {None}
+    assert pairs == {(h, t) for h in holders for t in targets}
     for t in targets.values():
         if t["kind"] == "entity":
             assert t["cluster"] in clusters
 
 
 def test_stance_targets_are_the_declared_ones(gold):
-    """S-9: every pass and the gold label the targets the codebook declares, with the same wording."""
+    """S-9, F-7: every pass and the gold copy the targets file of the document verbatim."""
     rec, _ = gold
-    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
-    for t in rec["stance"]["targets"]:
-        assert t["id"] in guide, t["id"]
-        assert t["description"] in guide, t["description"]
+    declared = json.loads((ROOT / "annotations" / "targets" / f"{rec['doc_id']}.json").read_text(encoding="utf-8"))
+    assert rec["stance"]["targets"] == declared["targets"]
     for p in PASSES.glob(f"*/{rec['doc_id']}.json"):
         other = json.loads(p.read_text(encoding="utf-8"))
         assert other["stance"]["targets"] == rec["stance"]["targets"], p
+
+
+def test_codebook_holds_no_answers_for_our_documents(gold):
+    """GUIDELINES.md is given to annotators: no target, entity name or quote of our documents in it."""
+    rec, doc = gold
+    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
+    assert rec["doc_id"] not in guide
+    for t in rec["stance"]["targets"]:
+        assert t["id"] not in guide and t["description"] not in guide, t
+    for c in rec["entities"]["clusters"]:
+        if c["type"] in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT") and len(c["name"]) > 3:
+            assert c["name"] not in guide, c["name"]
+    for q in rec["quotes"]:
+        for span in q["content"]:
+            assert span["text"] not in guide or len(span["text"]) < 25, span["text"]
 
 
 def test_gold_records_say_who_made_them(gold):
@@ -238,15 +254,17 @@ def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
     assert set(res.tasks) == {"entities", "quotes", "stance"}
     applicable = {k: v for k, v in values.items() if v is not None}
     assert applicable and all(v == 1.0 for v in applicable.values()), {k: v for k, v in applicable.items() if v != 1.0}
-    # not applicable only where the gold has nothing of that kind: labels absent from the gold,
-    # and the NEUTRAL stance class (no NEUTRAL item in this release)
-    present = {m["label"] for p in gold_files() for m in json.loads(p.read_text(encoding="utf-8"))["entities"]["mentions"]}
+    # not applicable only where the gold has nothing of that kind: entity labels and stance
+    # classes absent from the gold
+    recs = [json.loads(p.read_text(encoding="utf-8")) for p in gold_files()]
+    present = {m["label"] for r in recs for m in r["entities"]["mentions"]}
+    stance_present = {s["label"] for r in recs for s in r["stance"]["items"]}
     for (task, name), v in values.items():
         if v is None:
             if task == "entities":
                 assert name.startswith("label/") and name.split("/")[1] not in present, name
             else:
-                assert task == "stance" and "NEUTRAL" in name, name
+                assert task == "stance" and name.split("/")[1] not in stance_present, name
 
 
 def test_stats_counts_equal_a_recount_of_the_files():

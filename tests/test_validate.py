@@ -109,6 +109,8 @@ def valid_annotation() -> dict:
             "items": [
                 {"id": "s1", "holder": "c-trump", "target": "t-syria", "label": "FAVOR", "evidence": ["q1", "q2"]},
                 {"id": "s2", "holder": "c-sharaa", "target": "t-unity", "label": "FAVOR", "evidence": ["q3"]},
+                {"id": "s3", "holder": "c-sharaa", "target": "t-syria", "label": "NONE", "evidence": []},
+                {"id": "s4", "holder": "c-trump", "target": "t-unity", "label": "NONE", "evidence": []},
             ],
         },
     }
@@ -340,8 +342,8 @@ CASES = {
         _append(("stance", "targets"), {"id": "t-unity", "kind": "topic", "description": "something else"}),
         [(("stance", "targets", 2, "id"), "stance/targets/2/id", "duplicate target id 't-unity'", "unique-id")]),
     "unique-id-stance-item": (
-        _append(("stance", "items"), {"id": "s1", "holder": "c-sharaa", "target": "t-syria", "label": "NEUTRAL", "evidence": ["q3"]}),
-        [(("stance", "items", 2, "id"), "stance/items/2/id", "duplicate stance item id 's1'", "unique-id")]),
+        _set(("stance", "items", 3, "id"), "s1"),
+        [(("stance", "items", 3, "id"), "stance/items/3/id", "duplicate stance item id 's1'", "unique-id")]),
     "unique-id-mention": (
         lambda rec: (set_at(rec, ("entities", "mentions", 1, "id"), "m1"), set_at(rec, ("entities", "mentions", 2, "id"), "m1")),
         [(("entities", "mentions", 2, "id"), "entities/mentions/2/id", "duplicate mention id 'm1'", "unique-id")]),
@@ -355,8 +357,8 @@ CASES = {
           "duplicate quote content [({0}, {1})]".format(TEXT1.index("Trump agreed on"),
                                                        TEXT1.index("disputes.”") + len("disputes.”")), "duplicate-span")]),
     "duplicate-item": (
-        _append(("stance", "items"), {"id": "s3", "holder": "c-trump", "target": "t-syria", "label": "AGAINST", "evidence": ["q2"]}),
-        [(("stance", "items", 2), "stance/items/2",
+        _append(("stance", "items"), {"id": "s5", "holder": "c-trump", "target": "t-syria", "label": "AGAINST", "evidence": ["q2"]}),
+        [(("stance", "items", 4), "stance/items/4",
           "second stance item for holder/target ('c-trump', 't-syria'); one item per pair", "duplicate-item")]),
     # invariants
     "cluster-type": (
@@ -757,12 +759,12 @@ def annotation_records(draw):
     targets.append({"id": f"t{len(targets)}", "kind": "topic", "description": "a topic"})
     items = []
     holders = sorted({q["speaker_cluster"] for q in quotes if q["speaker_cluster"] is not None})
-    for h in holders:
+    for h in holders:                       # the complete matrix (S-7): every holder x every target
         own = [q["id"] for q in quotes if q["speaker_cluster"] == h]
-        for t in draw(st.lists(st.sampled_from([t["id"] for t in targets]), max_size=2, unique=True)):
-            evidence = draw(st.lists(st.sampled_from(own), min_size=1, max_size=len(own), unique=True))
-            items.append({"id": f"s{len(items)}", "holder": h, "target": t,
-                          "label": draw(st.sampled_from(["FAVOR", "AGAINST", "NEUTRAL"])), "evidence": evidence})
+        for t in [t["id"] for t in targets]:
+            label = draw(st.sampled_from(["FAVOR", "AGAINST", "NEUTRAL", "NONE"]))
+            evidence = [] if label == "NONE" else draw(st.lists(st.sampled_from(own), min_size=1, max_size=len(own), unique=True))
+            items.append({"id": f"s{len(items)}", "holder": h, "target": t, "label": label, "evidence": evidence})
     return {"doc_id": DOC1, "text_sha256": sha(text),
             "annotation": {"annotator": "hypothesis", "annotator_kind": "machine"},
             "entities": {"mentions": mentions, "clusters": clusters},

@@ -33,7 +33,7 @@ from newsgold.core.jsonio import dump_json, read_text, write_atomic
 from newsgold.core.schema import (
     ENTITY_LABELS,
     QUOTE_TYPES,
-    STANCE_LABELS,
+    STANCE_POSITIONS,
     schema_problems,
 )
 from newsgold.dataset.rules import check_gold_layers
@@ -496,6 +496,7 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
         ev = sorted((q["id"] for q in it["quotes"]), key=lambda i: int(i[1:]))
         stance_items.append({"id": None, "holder": holder, "target": target, "label": next(iter(it["labels"])),
                              "evidence": ev})
+    stance_items = _complete_matrix(stance_items, quotes, declared or [], order)
     for i, it in enumerate(stance_items, 1):
         it["id"] = f"s{i}"
     if declared is None:
@@ -518,6 +519,16 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
     return rec
 
 
+def _complete_matrix(items: list[dict], quotes: list[dict], declared: list[dict], order: dict) -> list[dict]:
+    """Every (holder, target) pair without a stance relation is NONE (GUIDELINES.md S-4.4, S-7):
+    tools encode only positions, which rest on evidence quotes. Sorted as F-7 asks."""
+    holders = sorted({q["speaker_cluster"] for q in quotes if q.get("speaker_cluster")})
+    have = {(it["holder"], it["target"]) for it in items}
+    items = items + [{"id": None, "holder": h, "target": t["id"], "label": "NONE", "evidence": []}
+                     for t in declared for h in holders if (h, t["id"]) not in have]
+    return sorted(items, key=lambda it: (order.get(it["target"], len(order)), it["holder"]))
+
+
 def _stance_choices(x: XDoc, has, declared: list[dict] | None) -> list[tuple]:
     """Per-region ``stance`` choices on QUOTE_CONTENT regions as stance entries (holder: the quote's speaker)."""
     out: list[tuple] = []
@@ -525,7 +536,7 @@ def _stance_choices(x: XDoc, has, declared: list[dict] | None) -> list[tuple]:
     for rid, r in x.regions.items():
         for value, line, where in r.stance:
             label, sep, target = value.partition(":")
-            if label not in STANCE_LABELS:
+            if label not in STANCE_POSITIONS:
                 x.error(where, f"stance choice {value!r}: expected FAVOR, AGAINST or NEUTRAL, optionally ':<target id>'",
                         "label-inventory", line)
                 continue

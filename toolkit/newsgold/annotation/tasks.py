@@ -24,7 +24,7 @@ from newsgold.annotation.encoding import (
 )
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, write_atomic
-from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS
+from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_POSITIONS
 from newsgold.formats import brat, doccano, labelstudio, registry
 from newsgold.formats.ir import PreRegion, PreRelation
 
@@ -108,7 +108,7 @@ def gold_regions(ann: dict, doc: dict, *, split_content: bool, notes: bool = Tru
 
 
 def _stance_values(targets: list[dict]) -> list[str]:
-    return [f"{lab}:{t['id']}" for t in targets for lab in STANCE_LABELS]
+    return [f"{lab}:{t['id']}" for t in targets for lab in STANCE_POSITIONS]
 
 
 def _read_gold(repo: Repo, doc_id: str) -> dict | None:
@@ -250,7 +250,7 @@ def export_tasks(tool: str, doc_ids, out_dir, *, root: str | Path | None = None,
     out = Path(out_dir)
     anns = {d: _read_gold(repo, d) if pre_annotate else None for d in doc_ids}
     targets = sorted({v for d in doc_ids for v in _stance_values(repo.targets.get(d, []))},
-                     key=lambda v: (v.split(":", 1)[1], STANCE_LABELS.index(v.split(":", 1)[0])))
+                     key=lambda v: (v.split(":", 1)[1], STANCE_POSITIONS.index(v.split(":", 1)[0])))
     written: list[Path] = []
 
     def put(path: Path, data: str) -> None:

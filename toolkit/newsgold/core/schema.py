@@ -20,6 +20,9 @@ ENTITY_LABELS = (
 )
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 STANCE_LABELS = ("FAVOR", "AGAINST", "NEUTRAL", "NONE")
+# The labels that rest on evidence quotes; NONE (the holder says nothing about the target) has none,
+# so annotation tools encode it by the absence of a stance relation (GUIDELINES.md S-4, F-7).
+STANCE_POSITIONS = ("FAVOR", "AGAINST", "NEUTRAL")
 ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestamp", "dateline", "body", "boilerplate")
 
 

@@ -19,8 +19,8 @@ BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(
 
 # The pass pairs whose agreement is published, in order.
 AGREEMENT_PAIRS = [
-    ("annotations/passes/llm-pass-a", "annotations/passes/llm-pass-b"),
-    ("annotations/passes/llm-pass-a", "annotations/passes/llm-pass-c"),
+    ("annotations/passes/llm-blind-1", "annotations/passes/llm-blind-2"),
+    ("annotations/passes/llm-blind-1", "annotations/gold"),
 ]
 
 

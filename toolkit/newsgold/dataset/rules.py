@@ -156,6 +156,7 @@ def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]
         if t.get("kind") == "entity" and _key(t.get("cluster")) not in cluster_type:
             prob(("stance", "targets", i, "cluster"), f"unknown cluster id {t.get('cluster')!r}", "ref-cluster")
     items = _list(stance.get("items"))
+    before_items = len(out)
     ids = set()
     for i, s in enumerate(items):
         if not isinstance(s, dict):
@@ -175,7 +176,10 @@ def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]
                      f"evidence quote {qid!r} is spoken by {quote_speaker[_key(qid)]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
     for i, k in _dupes(items, lambda s: (s.get("holder"), s.get("target"))):
         prob(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
-    for holder, target in _missing_pairs(quote_speaker.values(), targets, items):
+    # The matrix is checked only when its items are otherwise sound: a wrong holder or target id
+    # would also leave a pair without an item, and the first message names the cause.
+    known_speakers = [h for h in quote_speaker.values() if _key(h) in cluster_type]
+    for holder, target in (_missing_pairs(known_speakers, targets, items) if len(out) == before_items else []):
         prob(("stance", "items"), f"no item for holder {holder!r} and target {target!r}: every holder (a speaker_cluster of a quote) "
              "gets one label per declared target, NONE included (GUIDELINES.md S-7)", "stance-matrix")
     return out
