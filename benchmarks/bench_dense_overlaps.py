@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
-from newsgold.cli import main  # noqa: E402
+from newsgold.cli import main
 
 GOLD = ROOT / "data" / "documents" / "test.jsonl"
 
@@ -35,7 +35,7 @@ def dense_spans(length: int, n: int) -> list[dict]:
     """n distinct spans of widths 1..100 starting everywhere in a text of ``length`` characters."""
     out = []
     for width in range(1, 101):
-        for start in range(0, length - width):
+        for start in range(length - width):
             out.append({"start": start, "end": start + width, "label": "ORG"})
             if len(out) == n:
                 return out

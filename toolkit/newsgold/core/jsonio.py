@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from newsgold.core.diagnostics import InputError, Problem
 
@@ -72,7 +72,7 @@ def _float(literal: str) -> float:
 
 
 _SKELETON_DROP = bytes(sorted(set(range(256)) - set(b'[]{}"\\')))   # keep brackets, quotes, backslashes
-_ESCAPE = re.compile(rb"\\.", re.S)
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
 
 
 def nesting_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
