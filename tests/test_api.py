@@ -127,10 +127,12 @@ def test_perfect_predictions_score_one(setup):
     for task, t in res.tasks.items():
         for name, f in t["figures"].items():
             if task == "entities" and name.startswith("label/") and name.split("/")[1] in absent:
-                assert f["value"] is None and f["ci"] == [None, None], name       # not applicable
+                assert f["value"] is None, name       # not applicable
             else:
                 assert f["value"] == 1.0, (task, name)
-                assert f["ci"] == [1.0, 1.0], (task, name)
+            # two documents cannot support an interval (3 distinct bootstrap resamples): none is given, and why
+            assert f["ci"] is None and "with 2 document(s)" in f["ci_reason"], (task, name)
+        assert t["n_documents"] == 2 and t["ci_reason"] == f["ci_reason"]
     assert res.tasks["entities"]["labels"] == ["PERSON", "ORG", "GPE", "DATE"]
     assert res.tasks["stance"]["confusion"]["matrix"] == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
     assert res.tasks["quotes"]["counts"]["gold"] == 6
@@ -142,7 +144,8 @@ def test_perfect_predictions_from_a_jsonl_file(gold_path, tmp_path):
     p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in perfect_predictions()), encoding="utf-8")
     res = api.score(p, gold=gold_path, task="entities", resamples=0)
     assert res.value("entities", "overall/strict/f1") == 1.0
-    assert "ci" not in res.tasks["entities"]["figures"]["overall/strict/f1"]
+    f = res.tasks["entities"]["figures"]["overall/strict/f1"]
+    assert f["ci"] is None and f["ci_reason"] == "resampling turned off (--resamples 0)"
     assert signature.parse(res.signature)["ci"] == "none"
 
 
@@ -287,12 +290,12 @@ def test_result_serialisation_and_signature(setup):
     assert list(df.columns) == ["task", "figure", "value", "ci_low", "ci_high"]
     row = df[(df.task == "entities") & (df.figure == "overall/strict/recall")].iloc[0]
     assert row.value == pytest.approx(8 / 9)
-    assert row.ci_low <= row.value <= row.ci_high
+    assert row.ci_low is None and row.ci_high is None          # 2 documents: no interval
     assert df.attrs["signature"] == res.signature
     p = signature.parse(res.signature)
     assert p["task"] == "entities+quotes+stance"
     assert p["seed"] == "777"
-    assert p["ci"] == f"bootstrap-docs-{RESAMPLES}-95"
+    assert p["ci"] == "none-2docs<6"                           # what was done: no resampling, too few documents
     assert p["labelmap"] == "none" and p["zones"] == "all" and p["labels"] == "all"
     assert p["data"] == "9.9.9+" + setup.gold.content_hash[:12]
     assert p["newsgold"] == api.__version__
@@ -311,16 +314,32 @@ def test_compare_system_with_itself(gold_path):
     preds[0]["entities"] = preds[0]["entities"][1:]
     out = api.compare(preds, copy.deepcopy(preds), gold=gold_path, task="entities", resamples=RESAMPLES)
     r = out.tasks["entities"]["overall/strict/f1"]
-    assert r["delta"] == 0.0 and r["p_paired_bootstrap"] == 1.0 and r["p_approximate_randomization"] == 1.0
+    # two documents: an exact test could at best reach p = 0.5, so no p-value is reported, with the reason
+    assert r["delta"] == 0.0 and r["p_paired_bootstrap"] is None and r["p_randomization"] is None
+    assert "with 2 document(s)" in r["p_randomization_reason"]
+    assert out.methods["entities"]["smallest_p"] == 0.5
+    assert signature.parse(out.signature)["ci"] == "none-2docs<6"
     json.dumps(out.to_dict(), allow_nan=False)
 
 
-def test_missing_layer_warns(setup):
+def test_absent_layer_is_not_scored(setup):
+    """An absent layer means 'not run on this document' (schema, README and scorer agree): the
+    document is left out of that layer's score with a warning; an empty list is 'predicted nothing'."""
     preds = [{"doc_id": "doc1", "entities": []}, {"doc_id": "doc2", "entities": []}]
+    with pytest.raises(InputError) as exc:                     # no line has the layer: nothing to score
+        api.score(preds, setup=setup, task="quotes", resamples=0)
+    assert exc.value.problems[0].rule == "missing-layer"
+    gold_doc1 = setup.gold.docs["doc1"]["quotes"]
+    preds = [{"doc_id": "doc1", "quotes": []}, {"doc_id": "doc2", "entities": []}]
     res = api.score(preds, setup=setup, task="quotes", resamples=0)
-    assert any(w.rule == "missing-layer" for w in res.warnings)
+    [w] = [w for w in res.warnings if w.rule == "layer-absent"]
+    assert "1 document(s)" in w.message and "doc2" in w.message
+    assert res.tasks["quotes"]["n_documents"] == 1 and res.tasks["quotes"]["excluded_documents"] == 1
+    assert res.tasks["quotes"]["counts"]["gold"] == len(gold_doc1)      # doc2's quotes are not counted
     assert res.value("quotes", "content_overlap/recall") == 0.0
-    assert math.isclose(res.tasks["quotes"]["counts"]["gold"], 6)
+    # a document without any line is still scored: everything in it was missed
+    res = api.score([{"doc_id": "doc1", "quotes": []}], setup=setup, task="quotes", resamples=0)
+    assert res.tasks["quotes"]["counts"]["gold"] == 6 and res.tasks["quotes"]["n_documents"] == 2
 
 
 def test_file_and_in_memory_inputs_give_identical_results(gold_path, tmp_path):

@@ -41,7 +41,10 @@ def _out(text: str, out_path: str | None) -> None:
 
 
 def _print_problems(problems, fmt: str = "text", stream=None) -> None:
+    """Problems, at most :data:`~newsgold.core.diagnostics.PER_RULE` per file and rule (then a count of the rest)."""
+    from newsgold.core.diagnostics import cap_per_rule
     stream = stream or sys.stderr
+    problems = cap_per_rule(problems)
     if fmt == "json":
         stream.write(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2) + "\n")
     else:
@@ -100,14 +103,10 @@ def _predictions_arg(args, path):
 
 def cmd_score(args) -> int:
     from newsgold.scoring.api import score
-    from newsgold.reporting.text import render_errors, render_score
+    from newsgold.reporting.text import render_score, render_score_with_errors
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, **_score_kwargs(args))
-    for w in result.warnings:
-        sys.stderr.write(str(w) + "\n")
-    text = render_score(result, args.format)
-    if args.errors:
-        text += ("\n" if args.format != "json" else "") + render_errors(result, "json" if args.format == "json" else "table")
-    _out(text, args.out)
+    _print_problems(result.warnings)
+    _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
 
 
@@ -115,8 +114,7 @@ def cmd_compare(args) -> int:
     from newsgold.scoring.api import compare
     from newsgold.reporting.text import render_compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
-    for w in res.warnings:
-        sys.stderr.write(str(w) + "\n")
+    _print_problems(res.warnings)
     _out(render_compare(res, args.format), args.out)
     return 0
 

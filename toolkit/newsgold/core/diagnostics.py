@@ -43,3 +43,26 @@ class InputError(Exception):
 
 def json_path(parts) -> str:
     return "/".join(str(p) for p in parts)
+
+
+PER_RULE = 50          # problems shown per file, rule and severity before the rest are only counted
+
+
+def cap_per_rule(problems: list[Problem], limit: int = PER_RULE) -> list[Problem]:
+    """The first ``limit`` problems of each (file, rule, severity), then one line "… and N more"
+    per group, in the original order: a file of a million bad lines must not print a million lines."""
+    from collections import Counter
+    seen: Counter = Counter()
+    out: list[Problem] = []
+    last: dict[tuple, Problem] = {}
+    for p in problems:
+        key = (p.file, p.rule, p.severity)
+        seen[key] += 1
+        if seen[key] <= limit:
+            out.append(p)
+        last[key] = p
+    for key, n in seen.items():
+        if n > limit:
+            p = last[key]
+            out.append(Problem(p.file, 0, "", f"… and {n - limit} more", p.rule, p.severity))
+    return out

@@ -3,19 +3,134 @@
 Every failure becomes a :class:`Problem` naming file and line; nothing here raises a
 raw ``UnicodeDecodeError`` or ``JSONDecodeError`` to the user. JSONL is streamed line
 by line, so memory stays flat whatever the file size.
+
+Parsing is strict (:func:`loads`): Python's ``json`` module silently keeps the last of two
+equal keys, accepts ``NaN``/``Infinity`` (not JSON), turns ``1e400`` into infinity, fails
+with ``ValueError``/``RecursionError`` on 5,000-digit integers and deep nesting. Each of these
+would reach the scorer as a silently wrong or crashing value; here each is a problem with a rule.
+Every read is capped at :data:`MAX_RECORD_BYTES`, so an endless input (``/dev/zero``) cannot hang.
 """
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from newsgold.core.diagnostics import InputError, Problem
 
 MAX_RECORD_BYTES = 64 * 1024 * 1024   # one JSONL line / one JSON file
 BOM = b"\xef\xbb\xbf"
+MAX_SKIP_BYTES = 256 * 1024 * 1024   # the rest of an over-long JSONL line skipped before reading stops
+MAX_DEPTH = 100                       # nesting of arrays/objects; NewsGold records need fewer than 10
+INT_LIMIT = 2 ** 63                   # integers must fit a signed 64-bit integer (as in Arrow/Parquet)
+
+
+class RefusedValue(ValueError):
+    """Valid JSON syntax (or Python's extensions of it) whose value NewsGold refuses; ``rule`` names why."""
+
+    def __init__(self, message: str, rule: str):
+        super().__init__(message)
+        self.rule = rule
+
+
+def _object(pairs: list) -> dict:
+    """A JSON object; two equal keys in one object are refused (``json`` would keep the last silently)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise RefusedValue(f"key {key!r} appears twice in one object; which one is meant is unknown", "duplicate-key")
+            seen.add(key)
+    return obj
+
+
+def _constant(name: str):
+    raise RefusedValue(f"{name} is not a JSON value (JSON has no NaN or Infinity); write a finite number or null", "json-number")
+
+
+def _integer(digits: str) -> int:
+    """An integer literal, refused outside the signed 64-bit range (without calling int() on 5,000 digits)."""
+    if len(digits) < 19:
+        return int(digits)
+    if len(digits.lstrip("-")) > 19 or not -INT_LIMIT <= (value := int(digits)) < INT_LIMIT:
+        shown = digits if len(digits) <= 30 else f"{digits[:12]}…({len(digits)} digits)"
+        raise RefusedValue(f"integer {shown} is out of range (|n| must be below 2^63)", "json-number")
+    return value
+
+
+def _float(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        shown = literal if len(literal) <= 30 else f"{literal[:12]}…({len(literal)} characters)"
+        raise RefusedValue(f"number {shown} is too large for a 64-bit float", "json-number")
+    return value
+
+
+_SKELETON_DROP = bytes(sorted(set(range(256)) - set(b'[]{}"\\')))   # keep brackets, quotes, backslashes
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+
+
+def nesting_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
+    """True when arrays/objects nest deeper than ``limit``, checked before parsing (the parser
+    recurses once per level, and so would every reader walking the value).
+
+    Everything but brackets, quotes and backslashes is deleted (``bytes.translate``), escapes
+    are dropped, string contents cut out (quotes now alternate open/close), and the innermost
+    bracket pairs removed round by round; at most ``limit`` rounds, each a C-speed replace.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    skeleton = text.encode("utf-8", "surrogatepass").translate(None, _SKELETON_DROP)
+    if b"\\" in skeleton:
+        skeleton = _ESCAPE.sub(b"", skeleton)
+    if b'"' in skeleton:
+        skeleton = b"".join(skeleton.split(b'"')[::2])
+    skeleton = skeleton.replace(b"{", b"[").replace(b"}", b"]")
+    for _ in range(limit):
+        shorter = skeleton.replace(b"[]", b"")
+        if shorter == skeleton:
+            return False
+        skeleton = shorter
+    return b"[]" in skeleton
+
+
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def loads(text: str):
+    """Strict ``json.loads``: raises :class:`RefusedValue` (duplicate key, NaN/Infinity, integer out of
+    range, nesting deeper than :data:`MAX_DEPTH`) or ``json.JSONDecodeError`` (malformed)."""
+    if nesting_exceeds(text):
+        raise RefusedValue(f"JSON nested more than {MAX_DEPTH} levels deep", "json-depth")
+    # an integer can only be out of range with 19 digits or more: without such a run of digits
+    # (the common case) the per-integer check is skipped, a C-speed search instead of a call per number
+    parse_int = _integer if _LONG_DIGITS.search(text) else None
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=parse_int, parse_float=_float)
+    except RecursionError:
+        raise RefusedValue(f"JSON nested too deeply to read (limit {MAX_DEPTH} levels)", "json-depth") from None
+
+
+def _refused(exc: RefusedValue, name: str, line: int) -> Problem:
+    return Problem(name, line, "", str(exc), exc.rule)
+
+
+def _read_capped(path: str | Path, name: str) -> tuple[bytes | None, list[Problem]]:
+    """At most :data:`MAX_RECORD_BYTES` of a file; more (or an endless device) is a size problem."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_RECORD_BYTES + 1)
+    except OSError as exc:
+        return None, [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
+    if len(raw) > MAX_RECORD_BYTES:
+        return None, [Problem(name, 0, "", f"file is larger than {MAX_RECORD_BYTES} bytes, the limit for one JSON or text file; "
+                              "reading stopped", "size")]
+    return raw, []
 
 
 def _decode(raw: bytes, name: str, line: int) -> tuple[str | None, Problem | None]:
@@ -59,10 +174,12 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
                 problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", "encoding"))
                 raw = raw[len(BOM):]
             if len(raw) > MAX_RECORD_BYTES:
+                seen_any = True          # an over-long line is a record, not an empty file
                 yield lineno, None, [Problem(name, lineno, "", f"line longer than {MAX_RECORD_BYTES} bytes; one document per line is expected", "size")]
-                # skip the rest of this over-long line
-                while raw and not raw.endswith(b"\n"):
-                    raw = fh.readline(MAX_RECORD_BYTES + 1)
+                if not _skip_line(fh):
+                    yield lineno, None, [Problem(name, lineno, "", f"line does not end within {MAX_RECORD_BYTES + MAX_SKIP_BYTES} bytes "
+                                                 "(not a JSON Lines file, or an endless input); reading stopped", "size")]
+                    return
                 continue
             if raw.endswith(b"\r\n"):
                 if not crlf_reported:
@@ -79,7 +196,10 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
                 yield lineno, None, problems + [err]
                 continue
             try:
-                obj = json.loads(text)
+                obj = loads(text)
+            except RefusedValue as exc:
+                yield lineno, None, problems + [_refused(exc, name, lineno)]
+                continue
             except json.JSONDecodeError as exc:
                 truncated = not raw.endswith(b"\n") and _cut_short(text, exc)
                 msg = "truncated JSON (the last line ends mid-record)" if truncated else None
@@ -96,15 +216,24 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
             yield 0, None, [Problem(name, 0, "", "file is empty: no records", "empty")]
 
 
+def _skip_line(fh) -> bool:
+    """Skip the rest of an over-long line, reading at most :data:`MAX_SKIP_BYTES` more; False if it did not end."""
+    left = MAX_SKIP_BYTES
+    while left > 0:
+        chunk = fh.readline(min(left, 1 << 20))
+        if not chunk or chunk.endswith(b"\n"):
+            return True
+        left -= len(chunk)
+    return False
+
+
 def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, list[Problem]]:
     """A UTF-8 text file for the format readers: a BOM is dropped with a warning; unreadable,
     non-UTF-8 or empty files give an error and None."""
     name = name or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
-    problems: list[Problem] = []
+    raw, problems = _read_capped(path, name)
+    if raw is None:
+        return None, problems
     if raw.startswith(BOM):
         problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); ignored", "encoding", "warning"))
         raw = raw[len(BOM):]
@@ -121,14 +250,9 @@ def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, li
 def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | None, str, list[Problem]]:
     """Read one JSON document; returns ``(value_or_None, text, problems)``."""
     name = str(path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_RECORD_BYTES:
-            return None, "", [Problem(name, 0, "", f"file is {size} bytes; a single JSON file may be at most {MAX_RECORD_BYTES}", "size")]
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return None, "", [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
-    problems: list[Problem] = []
+    raw, problems = _read_capped(path, name)
+    if raw is None:
+        return None, "", problems
     if raw.startswith(BOM):
         problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", "encoding"))
         raw = raw[len(BOM):]
@@ -144,7 +268,9 @@ def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | N
         line = raw[: exc.start].count(b"\n") + 1
         return None, "", problems + [Problem(name, line, "", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} (save the file as UTF-8)", "encoding")]
     try:
-        return json.loads(text), text, problems
+        return loads(text), text, problems
+    except RefusedValue as exc:
+        return None, "", problems + [_refused(exc, name, 1)]
     except json.JSONDecodeError as exc:
         at_end = _cut_short(text, exc)
         msg = f"truncated JSON (file ends mid-value): {exc.msg}" if at_end else f"malformed JSON: {exc.msg} (column {exc.colno})"

@@ -44,7 +44,63 @@ def validator(kind: str):
     registry = Registry().with_resources(resources)
     schema = _load(SCHEMA_FILES[kind])
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=registry)
+    return _strict_validator_class()(schema, registry=registry)
+
+
+def _is_strict_integer(_checker, instance) -> bool:
+    """An integer is a Python int that is not a bool. JSON Schema's ``integer`` also accepts 55.0,
+    and Python's ``True`` is an int; either as an offset would crash or shift the scorer."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+@lru_cache(maxsize=None)
+def _strict_validator_class():
+    from jsonschema import Draft202012Validator, validators
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer)
+    return validators.extend(Draft202012Validator, type_checker=checker)
+
+
+@lru_cache(maxsize=None)
+def integer_keys(kind: str) -> frozenset:
+    """Property names whose schema type is ``integer`` anywhere in the schema of ``kind``."""
+    keys: set = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if _declares_integer(sub):
+                    keys.add(name)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(_dereferenced(kind))
+    return frozenset(keys)
+
+
+def _declares_integer(node) -> bool:
+    if not isinstance(node, dict):
+        return False
+    t = node.get("type")
+    return t == "integer" or (isinstance(t, list) and "integer" in t) or any(_declares_integer(a) for a in node.get("allOf", []))
+
+
+def has_float_integer(record, keys: frozenset) -> bool:
+    """True when a float sits where the schema wants an integer (the fast check lets 55.0 pass).
+    Iterative, so no nesting depth can make it recurse."""
+    stack = [record]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, float) and k in keys:
+                    return True
+                if isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
 
 
 def _dereferenced(kind: str) -> dict:
@@ -100,7 +156,8 @@ def schema_problems(kind: str, record: dict, file: str, line_of) -> list[Problem
         from fastjsonschema import JsonSchemaException
         try:
             fast(record)
-            return []
+            if not has_float_integer(record, integer_keys(kind)):
+                return []
         except JsonSchemaException:
             pass  # jsonschema below gives every problem with its path
     out = []

@@ -23,6 +23,7 @@ class LazyRecords(Mapping):
         self._texts = texts
         self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
         self.vocab = vocab or []      # label id -> label
+        self.layers: dict[str, frozenset] | None = None   # doc id -> layers its record carries (predictions)
 
     def __getitem__(self, key: str) -> dict:
         return json.loads(self._raw[key])

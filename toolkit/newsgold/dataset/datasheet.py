@@ -58,7 +58,7 @@ LEADERBOARD_FIGURES = [("entities", "overall/strict/f1", "entities strict F1"),
 def _leaderboard_block(root: Path) -> str:
     from newsgold.scoring.api import score
     from newsgold.reporting.text import _table
-    rows, sigs = [], []
+    rows, sigs, reasons = [], [], []
     gold = None if root == current().root else root / "annotations" / "gold"
     for pred in sorted((root / "baselines").glob("*.jsonl")):
         res = score(pred, gold=gold)
@@ -69,11 +69,15 @@ def _leaderboard_block(root: Path) -> str:
                 row.append("n/a")
             else:
                 lo, hi = f.get("ci") or (None, None)
-                row.append(f"{f['value']:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None else f"{f['value']:.3f}")
+                row.append(f"{f['value']:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None and hi is not None else f"{f['value']:.3f} [n/a]")
         rows.append(row)
         sigs.append(f"- `baselines/{pred.name}`: `{res.signature}`")
+        reasons += [f"{t}: {e['ci_reason']}" for t, e in res.tasks.items() if e.get("ci_reason")]
+    note = "Values with 95% bootstrap intervals over documents"
+    if reasons:
+        note += " where the data support them; [n/a]: " + "; ".join(dict.fromkeys(reasons))
     return (_table(["system"] + [h for _, _, h in LEADERBOARD_FIGURES], rows, markdown=True)
-            + "\n\nValues with 95% bootstrap intervals over documents. Signatures:\n\n" + "\n".join(sigs) + "\n")
+            + "\n\n" + note + ". Signatures:\n\n" + "\n".join(sigs) + "\n")
 
 
 GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block}

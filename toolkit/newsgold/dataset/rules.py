@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 
-from newsgold.core.diagnostics import Problem
+from newsgold.core.diagnostics import PER_RULE, Problem
 from newsgold.core.schema import ENTITY_LABELS
 
 
@@ -192,37 +192,119 @@ def _missing_pairs(speakers, targets: dict, items: list) -> list[tuple[str, str]
     return [(h, t) for t in targets if isinstance(t, str) for h in holders if (h, t) not in have]
 
 
-def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_LABELS) -> list[Problem]:
-    """Offsets against the gold text, labels, duplicates and overlaps (warnings) of one predictions line."""
+def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_LABELS, gold_doc: dict | None = None) -> list[Problem]:
+    """Offsets against the gold text, labels, duplicates and overlaps (warnings) of one predictions line.
+
+    With ``gold_doc`` (the gold record of the document), the references of quotes and stance
+    are checked too: a ``speaker_cluster``, a stance ``item`` or ``target`` the gold does not
+    have is an error (the scorer could only ignore it), as is an item labelled twice.
+    """
     out: list[Problem] = []
-    allowed = set(labels)
-    ents = rec.get("entities") if isinstance(rec.get("entities"), list) else []
-    for i, e in enumerate(ents):
-        if not isinstance(e, dict):
-            continue
-        out += check_span(e, text, ("entities", i), file, line_of, text_required=False)
-        if isinstance(e.get("label"), str) and e["label"] not in allowed:
-            out.append(Problem(file, line_of(("entities", i, "label")), f"entities/{i}/label",
-                               f"label {e['label']!r} is not in the inventory ({', '.join(sorted(allowed))}); pass --label-map to map it",
-                               "label-inventory"))
-    for i, k in _dupes(ents, lambda e: (e.get("start"), e.get("end"), e.get("label"))):
-        out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
-                           f"duplicate prediction {k}; the copy can match nothing and counts as spurious", "duplicate-prediction", "warning"))
-    spans = sorted((e.get("start"), e.get("end"), i) for i, e in enumerate(ents)
-                   if isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int))
-    last_end, last_i = -1, None
-    for s, e, i in spans:
-        if s < last_end and not any(p.rule == "duplicate-prediction" and p.path == f"entities/{i}" for p in out):
-            out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
-                               f"span {s}:{e} overlaps prediction entities/{last_i}; both are kept and matched one-to-one", "overlapping-prediction", "warning"))
-        if e > last_end:
-            last_end, last_i = e, i
-    for i, q in enumerate(rec.get("quotes") or []):
+    out += _check_predicted_entities(rec, text, file, line_of, set(labels))
+    for i, q in enumerate(_list(rec.get("quotes"))):
         if not isinstance(q, dict):
             continue
-        for j, span in enumerate(q.get("content") or []):
+        for j, span in enumerate(_list(q.get("content"))):
             out += check_span(span, text, ("quotes", i, "content", j), file, line_of, text_required=False)
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
                 out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=False)
+    if gold_doc is not None:
+        out += _check_references(rec, gold_doc, file, line_of)
+    return out
+
+
+def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed: set) -> list[Problem]:
+    """Offsets, labels, duplicates and overlaps of predicted entities, in O(n log n).
+
+    One pass checks each span (the common valid case without a ``text`` costs a few
+    comparisons; anything else goes through :func:`check_span`) and notes exact duplicates.
+    Overlaps: after sorting by start, a span overlaps an earlier one exactly when it starts
+    before the furthest end seen so far (one sweep). Duplicates are reported once, as duplicates.
+    """
+    out: list[Problem] = []
+    n_text = len(text)
+    first_of: dict = {}
+    duplicates = set()
+    spans = []
+    for i, e in enumerate(_list(rec.get("entities"))):
+        if not isinstance(e, dict):
+            continue
+        start, end, label = e.get("start"), e.get("end"), e.get("label")
+        simple = type(start) is int and type(end) is int
+        if not (simple and 0 <= start < end <= n_text and "text" not in e):
+            out += check_span(e, text, ("entities", i), file, line_of, text_required=False)
+        if isinstance(label, str) and label not in allowed:
+            out.append(Problem(file, line_of(("entities", i, "label")), f"entities/{i}/label",
+                               f"label {label!r} is not in the inventory ({', '.join(sorted(allowed))}); pass --label-map to map it",
+                               "label-inventory"))
+        key = (_key(start), _key(end), _key(label))
+        if key in first_of:
+            duplicates.add(i)
+            out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
+                               f"duplicate prediction {key}; the copy can match nothing and counts as spurious", "duplicate-prediction", "warning"))
+        else:
+            first_of[key] = i
+        if simple:
+            spans.append((start, end, i))
+    spans.sort()
+    last_end, last_i, n_overlaps = -1, None, 0
+    for s, e, i in spans:
+        if s < last_end and i not in duplicates:
+            n_overlaps += 1
+            if n_overlaps <= PER_RULE:   # the rest are counted: 200,000 warnings would say nothing more
+                out.append(Problem(file, line_of(("entities", i)), f"entities/{i}",
+                                   f"span {s}:{e} overlaps prediction entities/{last_i}; both are kept and matched one-to-one",
+                                   "overlapping-prediction", "warning"))
+        if e > last_end:
+            last_end, last_i = e, i
+    if n_overlaps > PER_RULE:
+        out.append(Problem(file, line_of(("entities",)), "entities", f"… and {n_overlaps - PER_RULE} more overlapping predictions "
+                           "in this document (all kept and matched one-to-one)", "overlapping-prediction", "warning"))
+    return out
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _check_references(rec: dict, gold_doc: dict, file: str, line_of) -> list[Problem]:
+    """Quote speakers and stance items/targets of a predictions line against the gold document."""
+    out: list[Problem] = []
+
+    def prob(path, msg, rule, severity="error"):
+        out.append(Problem(file, line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
+
+    ents = gold_doc.get("entities") if isinstance(gold_doc.get("entities"), dict) else {}
+    clusters = {c.get("id") for c in _list(ents.get("clusters")) if isinstance(c, dict)}
+    for i, q in enumerate(_list(rec.get("quotes"))):
+        sc = q.get("speaker_cluster") if isinstance(q, dict) else None
+        if isinstance(sc, str) and sc not in clusters:
+            prob(("quotes", i, "speaker_cluster"), f"unknown speaker_cluster {sc!r}: not a gold cluster id of {gold_doc.get('id')!r} "
+                 "(give a name as speaker_name instead)", "ref-cluster")
+    stance = gold_doc.get("stance") if isinstance(gold_doc.get("stance"), dict) else {}
+    item_ids = {s.get("id") for s in _list(stance.get("items")) if isinstance(s, dict)}
+    target_ids = {t.get("id") for t in _list(stance.get("targets")) if isinstance(t, dict)}
+    labelled: dict = {}
+    for i, p in enumerate(_list(rec.get("stance"))):
+        if not isinstance(p, dict):
+            continue
+        item, target = p.get("item"), p.get("target")
+        if isinstance(item, str):
+            if item not in item_ids:
+                prob(("stance", i, "item"), f"unknown stance item {item!r}: the gold of {gold_doc.get('id')!r} has "
+                     f"{', '.join(sorted(map(str, item_ids))) or 'no stance items'}", "ref-stance-item")
+            elif item in labelled:
+                first, label = labelled[item]
+                if label != p.get("label"):
+                    prob(("stance", i), f"stance item {item!r} labelled twice: {label!r} at stance/{first}, {p.get('label')!r} here",
+                         "duplicate-item")
+                else:
+                    prob(("stance", i), f"stance item {item!r} labelled twice with the same label; the copy is ignored",
+                         "duplicate-item", "warning")
+            else:
+                labelled[item] = (i, p.get("label"))
+        if isinstance(target, str) and target not in target_ids:
+            prob(("stance", i, "target"), f"undeclared stance target {target!r}: the gold of {gold_doc.get('id')!r} declares "
+                 f"{', '.join(sorted(map(str, target_ids))) or 'no targets'}", "ref-target")
     return out

@@ -8,15 +8,19 @@ from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, cont
 from newsgold.dataset.manifest import read_manifest
 from newsgold.scoring.predictions import read_predictions
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import iter_jsonl
+from newsgold.core.jsonio import MAX_RECORD_BYTES
 
 
 def _kind_of_jsonl(path: Path) -> str:
-    """'gold' when the first record carries a text, else 'predictions'."""
-    for _, rec, _ in iter_jsonl(path):
-        if rec is not None:
-            return "gold" if "text" in rec else "predictions"
-        break
+    """'gold' when the first line carries a ``text_sha256`` key (gold records must, predictions
+    cannot), else 'predictions'. Only bytes are looked at: a huge first line is not parsed twice."""
+    try:
+        with open(path, "rb") as fh:
+            for raw in iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""):
+                if raw.strip():
+                    return "gold" if b'"text_sha256"' in raw else "predictions"
+    except OSError:
+        pass
     return "predictions"
 
 

@@ -598,6 +598,9 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
             + f" · dataset version <b>{esc(g.version)}</b> (content hash <code>{esc(g.content_hash[:12])}</code>)"
             + f" · {result.n_documents} documents · tasks <b>{esc(', '.join(result.tasks))}</b> · newsgold {esc(__version__)}</p>",
             f'<code class="sig" id="signature">{esc(result.signature)}</code>']
+    for task, entry in result.tasks.items():
+        if entry.get("ci_reason"):            # said once per task: the charts then show no whiskers
+            body.append(f'<p class="warn" data-ci-reason="{esc(task)}">{esc(task)}: no confidence intervals: {esc(entry["ci_reason"])}</p>')
     if result.warnings:
         body.append(f'<details><summary class="warn">{len(result.warnings)} warning(s) while reading the predictions</summary><ul>'
                     + "".join(f"<li class=\"mono\">{esc(w)}</li>" for w in result.warnings) + "</ul></details>")

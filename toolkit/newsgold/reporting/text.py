@@ -46,27 +46,40 @@ def headline_figures(task: str, entry: dict) -> list[str]:
         [f"end_to_end/{m}" for m in ("precision", "recall", "f1")]
 
 
-def score_rows(result, full: bool) -> list[list]:
+def score_rows(result, full: bool, with_reason: bool = False) -> list[list]:
+    """One row per figure; an interval the data cannot support shows 'n/a' (its reason in
+    :func:`interval_notes`, or in the last column with ``with_reason``)."""
     rows = []
     for task, entry in result.tasks.items():
         names = list(entry["figures"]) if full else headline_figures(task, entry)
         for name in names:
             f = entry["figures"][name]
             lo, hi = f.get("ci") or (None, None)
-            rows.append([task, name, _fmt(f["value"]), "" if "ci" not in f else _fmt(lo), "" if "ci" not in f else _fmt(hi)])
+            row = [task, name, _fmt(f["value"]), _fmt(lo), _fmt(hi)]
+            if with_reason:
+                row.append(f.get("ci_reason") or "")
+            rows.append(row)
     return rows
+
+
+def interval_notes(result) -> list[str]:
+    """One line per task whose intervals were not computed, saying why (shown under every table)."""
+    return [f"{task}: no confidence intervals: {entry['ci_reason']}" for task, entry in result.tasks.items() if entry.get("ci_reason")]
 
 
 def render_score(result, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=False)
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False)
     headers = ["task", "figure", "value", "ci95_low", "ci95_high"]
     if fmt == "csv":
-        return _csv(["signature"] + headers, [[result.signature] + r for r in score_rows(result, True)])
+        return _csv(["signature"] + headers + ["ci_reason"], [[result.signature] + r for r in score_rows(result, True, True)])
     md = fmt == "markdown"
     parts = [f"{'**Signature**: `' + result.signature + '`' if md else 'signature: ' + result.signature}",
              f"documents: {result.n_documents}", ""]
     parts.append(_table(headers, score_rows(result, False), md))
+    notes = interval_notes(result)
+    if notes:
+        parts += [""] + [("- " if md else "") + n for n in notes]
     for task, entry in result.tasks.items():
         if task == "entities":
             c = entry["counts"]["overall"]
@@ -79,9 +92,16 @@ def render_score(result, fmt: str) -> str:
     return "\n".join(parts)
 
 
+def render_score_with_errors(result, fmt: str) -> str:
+    """Scores and the error list as ONE document: in JSON the errors are a key of the score object."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
+    return render_score(result, fmt) + "\n" + render_errors(result, "table")
+
+
 def render_errors(result, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2)
+        return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
     rows = []
     for e in result.errors:
         g, p = e.get("gold") or {}, e.get("pred") or {}
@@ -92,21 +112,38 @@ def render_errors(result, fmt: str) -> str:
     return f"errors: {len(rows)}\n" + _table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
 
 
+def _compare_notes(res) -> list[str]:
+    """Per task: the tests that ran and the smallest p they can give, or why there are no p-values."""
+    out = []
+    for task, m in getattr(res, "methods", {}).items():
+        if m.get("reason"):
+            out.append(f"{task}: no p-values: {m['reason']}")
+        else:
+            out.append(f"{task}: {m['n_documents']} documents; paired bootstrap {m['paired_bootstrap']}; randomization "
+                       f"{m['randomization']}; smallest attainable p {m['smallest_p']:.4g}")
+    return out
+
+
 def render_compare(res, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
+        return json.dumps(res.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
     headers = ["task", "figure", "A", "B", "B-A", "p_bootstrap", "p_randomization"]
     rows = []
     for task, figs in res.tasks.items():
         for name, f in figs.items():
-            if task == "entities" and name.startswith("label/"):
+            if fmt != "csv" and task == "entities" and name.startswith("label/"):
                 continue
-            rows.append([task, name, _fmt(f["a"]), _fmt(f["b"]), "n/a" if f["delta"] is None else f"{f['delta']:+.4f}", _fmt(f["p_paired_bootstrap"]),
-                         _fmt(f["p_approximate_randomization"])])
+            row = [task, name, _fmt(f["a"]), _fmt(f["b"]), "n/a" if f["delta"] is None else f"{f['delta']:+.4f}",
+                   _fmt(f["p_paired_bootstrap"]), _fmt(f["p_randomization"])]
+            if fmt == "csv":
+                row.append(f.get("p_randomization_reason") or f.get("p_paired_bootstrap_reason") or "")
+            rows.append(row)
     if fmt == "csv":
-        return _csv(["signature"] + headers, [[res.signature] + r for r in rows])
+        return _csv(["signature"] + headers + ["p_reason"], [[res.signature] + r for r in rows])
     md = fmt == "markdown"
-    return "\n".join([f"signature: {res.signature}", f"A: {res.a}", f"B: {res.b}", "", _table(headers, rows, md)])
+    notes = [("- " if md else "") + n for n in _compare_notes(res)]
+    return "\n".join([f"signature: {res.signature}", f"A: {res.a}", f"B: {res.b}", "", _table(headers, rows, md)]
+                     + ([""] + notes if notes else []))
 
 
 def render_agreement(res: dict, fmt: str) -> str:

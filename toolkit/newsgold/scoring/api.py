@@ -6,6 +6,7 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from newsgold.scoring import stance as S
 from newsgold.scoring import signature as sig
 from newsgold.dataset.gold import Gold, load_gold
 from newsgold.core.storage import LazyRecords
-from newsgold.scoring.predictions import load_label_map, read_predictions
+from newsgold.scoring.predictions import has_layer, load_label_map, read_predictions
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.scoring.resampling import bootstrap, paired_tests
+from newsgold.scoring.resampling import (availability, bootstrap, paired_tests, randomization_method, smallest_p,
+                                         too_few_label)
 from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 
 TASKS = ("entities", "quotes", "stance")
@@ -122,19 +124,42 @@ def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
     """Tasks to score: the one asked for, or for 'all' every layer some prediction has."""
     if task != "all":
         return [task]
-    found = [t for t in TASKS if any(t in p for p in preds.values())]
+    found = [t for t in TASKS if any(has_layer(preds, d, t) for d in preds)]
     return found or list(TASKS)
 
 
-def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | None = None) -> np.ndarray:
-    """Per-document sufficient statistics of one task, gold documents in id order.
+def scored_ids(preds: Mapping[str, dict], setup: Setup, task: str) -> list[str]:
+    """The gold documents a task is scored on, in id order.
+
+    A predictions line without the task's layer means the system did not run that layer
+    on the document: the document is left out of that layer's score (the schema's meaning of
+    an absent layer). A document with no line at all is scored: everything in it was missed.
+    """
+    return [d for d in setup.gold.docs if d not in preds or has_layer(preds, d, task)]
+
+
+def _exclusion_warning(name: str, task: str, excluded: list[str]) -> Problem:
+    return Problem(name, 0, task, f"{len(excluded)} document(s) have a predictions line without a '{task}' layer and are left out "
+                   f"of the {task} score (an absent layer means 'not run'; write \"{task}\": [] for 'predicted nothing'): "
+                   + ", ".join(excluded[:5]) + (" …" if len(excluded) > 5 else ""), "layer-absent", "warning")
+
+
+def _require_some(ids: list[str], task: str, name: str) -> None:
+    if not ids:
+        raise InputError(Problem(name, 0, task, f"no predictions line has a '{task}' layer: nothing to score for {task} "
+                                 f"(write \"{task}\": [] on a line to score 'predicted nothing')", "missing-layer"))
+
+
+def task_stats(preds: Mapping[str, dict], setup: Setup, task: str, errors: list | None = None,
+               ids: list[str] | None = None) -> np.ndarray:
+    """Per-document sufficient statistics of one task, for ``ids`` (default :func:`scored_ids`) in id order.
 
     When ``errors`` is a list, every error item is appended to it (slower: entities are then
     matched document by document instead of in one vectorised pass).
     """
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     gold_docs = setup.gold.docs
-    ids = list(gold_docs)
+    ids = list(ids) if ids is not None else scored_ids(preds, setup, task)
     if task == "entities":
         def tuples(k, doc=None):
             doc = doc if doc is not None else gold_docs[ids[k]]
@@ -255,11 +280,15 @@ class ScoreResult:
         return self.tasks[task]["figures"][figure]["value"]
 
 
-def _signature(setup: Setup, task: str, resamples: int, seed: int) -> str:
+def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
     return sig.make(version=__version__, data_version=setup.gold.version, data_hash=setup.gold.content_hash, task=task,
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
-                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed)
+                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci)
+
+
+def _joined(values: list[str]) -> str:
+    return ",".join(dict.fromkeys(values))
 
 
 def score(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
@@ -267,38 +296,56 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     """Score predictions (a JSONL path or a list of records) against the gold.
 
     ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
-    ``result.errors``. Returns a :class:`ScoreResult`; raises
+    ``result.errors``. Intervals are given only when the corpus can support them
+    (:func:`newsgold.scoring.resampling.availability`); otherwise each figure has ``"ci": null``
+    and a ``ci_reason``. Returns a :class:`ScoreResult`; raises
     :class:`~newsgold.diagnostics.InputError` on bad input.
     """
     if task not in (*TASKS, "all"):
         raise InputError(f"unknown task {task!r}; choose entities, quotes, stance or all")
     setup = setup or make_setup(gold, label_map, labels, zones, overlap)
     preds, warnings = load_predictions(predictions, setup)
+    name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
     chosen = tasks_present(preds, task)
-    result = ScoreResult(signature=_signature(setup, "+".join(chosen), resamples, seed), warnings=warnings,
-                         n_documents=len(setup.gold.docs))
+    result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
+    ci_done = []
     for t in chosen:
-        if preds and not any(t in p for p in preds.values()):
-            result.warnings.append(Problem("<predictions>", 0, t, f"no document has a '{t}' layer: every gold item counts as missed",
-                                           "missing-layer", "warning"))
-        stats = task_stats(preds, setup, t, result.errors if errors else None)
+        ids = scored_ids(preds, setup, t)
+        _require_some(ids, t, name)
+        excluded = [d for d in setup.gold.docs if d in preds and not has_layer(preds, d, t)]
+        if excluded:
+            result.warnings.append(_exclusion_warning(name, t, excluded))
+        stats = task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
-        fig = figures_fn(t, setup)
-        total = stats.sum(axis=0)
-        point = fig(total)
-        cis = bootstrap(stats, fig, resamples, seed)
-        entry = {"figures": {k: {"value": _num(v), **({"ci": list(cis[k])} if k in cis else {})} for k, v in point.items()}}
-        if t == "entities":
-            entry["counts"] = E.counts_dict(total, setup.labels)
-            entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
-        elif t == "quotes":
-            entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
-        else:
-            entry["confusion"] = S.confusion(total)
-            entry["counts"] = {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
-                               "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}
-        result.tasks[t] = entry
+        avail = availability(len(ids), resamples)
+        ci_done.append(f"bootstrap-docs-{resamples}-95" if avail.available else ("none" if resamples <= 0 else too_few_label(len(ids))))
+        result.tasks[t] = _task_entry(t, setup, stats, bootstrap(stats, figures_fn(t, setup), resamples, seed) if avail.available else None,
+                                      avail.reason, len(excluded))
+    result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done))
     return result
+
+
+def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_reason: str | None, excluded: int) -> dict:
+    """One task's figures (each with its interval, or null and the reason), counts and documents."""
+    total = stats.sum(axis=0)
+    point = figures_fn(t, setup)(total)
+    figs = {}
+    for k, v in point.items():
+        if cis is None:
+            figs[k] = {"value": _num(v), "ci": None, "ci_reason": ci_reason}
+        else:
+            figs[k] = {"value": _num(v), "ci": list(cis[k])}
+    entry: dict = {"n_documents": len(stats), "excluded_documents": excluded, "ci_reason": ci_reason, "figures": figs}
+    if t == "entities":
+        entry["counts"] = E.counts_dict(total, setup.labels)
+        entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
+    elif t == "quotes":
+        entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
+    else:
+        entry["confusion"] = S.confusion(total)
+        entry["counts"] = {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
+                           "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}
+    return entry
 
 
 @dataclass
@@ -308,21 +355,48 @@ class CompareResult:
     b: str
     tasks: dict
     warnings: list
+    methods: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"signature": self.signature, "a": self.a, "b": self.b, "tasks": self.tasks,
+        return {"signature": self.signature, "a": self.a, "b": self.b, "methods": self.methods, "tasks": self.tasks,
                 "warnings": [str(w) for w in self.warnings]}
 
 
 def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
             resamples: int = 1000, seed: int = 12345) -> CompareResult:
-    """Paired significance tests between two systems' predictions on the same gold."""
+    """Paired significance tests between two systems' predictions on the same gold.
+
+    Both systems are compared on the documents both are scored on (:func:`scored_ids`).
+    ``methods[task]`` says which tests ran, on how many documents, and the smallest p they can give.
+    """
     setup = make_setup(gold, label_map, labels, zones, overlap)
     pa, wa = load_predictions(a, setup)
     pb, wb = load_predictions(b, setup)
+    warnings = wa + wb
     chosen = sorted(set(tasks_present(pa, task)) | set(tasks_present(pb, task)), key=TASKS.index)
-    out = {}
+    out, methods, done = {}, {}, []
     for t in chosen:
-        sa, sb = task_stats(pa, setup, t), task_stats(pb, setup, t)
-        out[t] = paired_tests(sa, sb, figures_fn(t, setup), resamples, seed)
-    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed), str(a), str(b), out, wa + wb)
+        in_b = set(scored_ids(pb, setup, t))
+        ids = [d for d in scored_ids(pa, setup, t) if d in in_b]
+        _require_some(ids, t, f"{a} / {b}")
+        left_out = [d for d in setup.gold.docs if d not in ids]
+        if left_out:
+            warnings.append(_exclusion_warning(f"{a} / {b}", t, left_out))
+        out[t] = paired_tests(task_stats(pa, setup, t, ids=ids), task_stats(pb, setup, t, ids=ids), figures_fn(t, setup), resamples, seed)
+        methods[t], label = _test_methods(len(ids), resamples)
+        done.append(label)
+    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done)), str(a), str(b), out, warnings, methods)
+
+
+def _test_methods(n: int, resamples: int) -> tuple[dict, str]:
+    """What ``compare`` did on n documents (for the report) and its signature label."""
+    avail = availability(n, resamples)
+    if not avail.available:
+        return ({"n_documents": n, "paired_bootstrap": None, "randomization": None, "smallest_p": smallest_p(n),
+                 "reason": avail.reason}, "none" if resamples <= 0 else too_few_label(n))
+    method = randomization_method(n, resamples)
+    patterns = 2 ** n if method == "exact" else resamples
+    low = smallest_p(n) if method == "exact" else 1 / (resamples + 1)
+    return ({"n_documents": n, "paired_bootstrap": f"{resamples} resamples", "randomization": f"{method}, {patterns} sign patterns",
+             "smallest_p": low, "reason": None},
+            f"paired-bootstrap-docs-{resamples}+randomization-{method}-{patterns}")

@@ -8,7 +8,7 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import iter_jsonl, read_json, require
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, compact
-from newsgold.dataset.gold import Gold
+from newsgold.dataset.gold import LAYERS, Gold
 from newsgold.dataset.rules import check_prediction
 from newsgold.repository import current
 
@@ -30,6 +30,7 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
     out: dict[str, dict] = {}
     problems: list[Problem] = []
     packer = SpanPacker()
+    layers: dict[str, frozenset] = {}
     for lineno, rec, probs in rows:
         problems += probs
         if rec is None:
@@ -46,11 +47,25 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
             problems.append(Problem(name, lineno, "doc_id", f"second line for document {doc_id!r}; one line per document", "unique-id"))
             continue
         if not schema_errs:
-            problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels)
+            gold_doc = gold.docs[doc_id] if ("quotes" in rec or "stance" in rec) else None
+            problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels, gold_doc=gold_doc)
         out[doc_id] = compact(rec) if lazy else rec
-        if lazy and "entities" in rec:
+        layers[doc_id] = frozenset(k for k in LAYERS if k in rec)
+        if lazy and "entities" in rec and not schema_errs:
             packer.add(doc_id, rec["entities"])
-    return (LazyRecords(out, spans=packer.spans, vocab=packer.vocab) if lazy else out), problems
+    if not lazy:
+        return out, problems
+    records = LazyRecords(out, spans=packer.spans, vocab=packer.vocab)
+    records.layers = layers
+    return records, problems
+
+
+def has_layer(preds: Mapping[str, dict], doc_id: str, layer: str) -> bool:
+    """Whether the predictions line of ``doc_id`` carries ``layer`` (without parsing a lazily held record)."""
+    layers = getattr(preds, "layers", None)
+    if layers is not None and doc_id in layers:
+        return layer in layers[doc_id]
+    return layer in preds[doc_id]
 
 
 

@@ -12,7 +12,9 @@ FIELDS = ("newsgold", "data", "task", "match", "scheme", "overlap", "labelmap", 
 
 
 def make(*, version: str, data_version: str, data_hash: str, task: str, overlap: float, label_map: str | None,
-         labels: list[str] | None, zones: list[str] | None, resamples: int, seed: int) -> str:
+         labels: list[str] | None, zones: list[str] | None, resamples: int, seed: int, ci: str | None = None) -> str:
+    """The signature; ``ci`` overrides the resampling field with what was actually done (e.g.
+    ``none-2docs<6`` when too few documents, or the tests of ``compare``)."""
     values = {
         "newsgold": version,
         "data": f"{data_version}+{data_hash[:12]}",
@@ -23,7 +25,7 @@ def make(*, version: str, data_version: str, data_hash: str, task: str, overlap:
         "labelmap": label_map or "none",
         "labels": ",".join(sorted(labels)) if labels else "all",
         "zones": ",".join(sorted(zones)) if zones else "all",
-        "ci": f"bootstrap-docs-{resamples}-95" if resamples > 0 else "none",
+        "ci": ci if ci is not None else (f"bootstrap-docs-{resamples}-95" if resamples > 0 else "none"),
         "seed": str(seed),
     }
     return "|".join(f"{k}:{values[k]}" for k in FIELDS)
