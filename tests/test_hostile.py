@@ -41,7 +41,6 @@ GOLD_RECORDS = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").sp
 D1, D2 = (r["id"] for r in GOLD_RECORDS)
 ERROR_LINE = re.compile(r"^\S.*?: .+: .+ \[[\w:.-]+\]$", re.MULTILINE)
 WARNING_LINE = re.compile(r"^\S.*?: .+: .+ \[([\w:.-]+)\] \[warning\]$", re.MULTILINE)
-READER_XFAIL = pytest.mark.xfail(reason="reader fix in formats/ branch", strict=False)
 
 
 class Hang(BaseException):
@@ -443,16 +442,11 @@ def convert_twins():
     return out
 
 
-# the doccano reader (formats/adapters.py read_doccano, also behind ``import --from doccano``) parses each
-# line with json.loads instead of core.jsonio.loads; the reader restructuring on the formats/ branch fixes it
-DOCCANO_STRICT = pytest.mark.xfail(reason="reader fix in formats/ branch: doccano lines parsed with json.loads, "
-                                          "not core.jsonio.loads", strict=False)
 STRICT_PARSE = {"dup-key", "nan", "infinity", "huge-int", "digits-5000", "deep"}
 
 
 def _params(readers, tamperings):
-    return [pytest.param(r, t, marks=DOCCANO_STRICT) if r == "doccano" and t in STRICT_PARSE else pytest.param(r, t)
-            for r in readers for t in tamperings]
+    return [pytest.param(r, t) for r in readers for t in tamperings]
 
 
 @pytest.mark.parametrize("fmt,tamper", _params(CONVERT_INPUTS, JSON_TAMPERING))
@@ -580,7 +574,7 @@ READER_CASES = ["labelstudio-emoji-utf16", "labelstudio-was-cancelled", "doccano
                 "spacy-past-the-end", "brat-superscript-digit", "brat-superscript-import", "docbin-zip-bomb"]
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=READER_XFAIL) for n in READER_CASES])
+@pytest.mark.parametrize("name", READER_CASES)
 def test_reader_specific_holes(name, tmp_path):
     argv, expect = reader_cases(tmp_path)[name]
     if name == "docbin-zip-bomb":         # a subprocess: a decompression that runs away must not take the test run with it

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from newsgold.core.jsonio import RefusedValue, loads
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text
 from newsgold.formats.common import Report, declared_id, short
@@ -38,10 +39,12 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
         return []
     if text.lstrip().startswith("["):   # a JSON array export
         try:
-            items = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            line = exc.lineno if isinstance(exc, json.JSONDecodeError) else 0
-            report.add(Problem(name, line, "", f"malformed JSON: {getattr(exc, 'msg', 'nested too deeply')}", "json"))
+            items = loads(text)
+        except RefusedValue as exc:
+            report.add(Problem(name, 0, "", str(exc), exc.rule))
+            return []
+        except json.JSONDecodeError as exc:
+            report.add(Problem(name, exc.lineno, "", f"malformed JSON: {exc.msg}", "json"))
             return []
         lines: list = items if isinstance(items, list) else [items]
     else:
@@ -59,11 +62,11 @@ def _parse(item, n: int, name: str) -> tuple[object, Problem | None]:
     if not s.strip():
         return None, None
     try:
-        return json.loads(s), None
+        return loads(s), None
+    except RefusedValue as exc:
+        return None, Problem(name, n, "", str(exc), exc.rule)
     except json.JSONDecodeError as exc:
         return None, Problem(name, n, "", f"malformed JSON: {exc.msg} (column {exc.colno})", "json")
-    except RecursionError:
-        return None, Problem(name, n, "", "malformed JSON: nested too deeply", "json")
 
 
 def read_record(item, n: int, name: str) -> ReadDocument | None:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from newsgold.core.jsonio import RefusedValue, loads
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text
 from newsgold.formats.align import match_text, same_document_text
@@ -26,10 +27,13 @@ def load_doc_map(path: str | Path) -> tuple[dict[str, str], list[Problem]]:
         return {}, problems
     if text.lstrip().startswith("{"):
         try:
-            value = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            return {}, problems + [Problem(name, getattr(exc, "lineno", 0), "", f"malformed JSON: {getattr(exc, 'msg', exc)}",
-                                           "json")]
+            value = loads(text)
+        except RefusedValue as exc:
+            return {}, problems + [Problem(name, 0, "", str(exc), exc.rule)]
+        except json.JSONDecodeError as exc:
+            return {}, problems + [Problem(name, exc.lineno, "", f"malformed JSON: {exc.msg}", "json")]
+        if not isinstance(value, dict):
+            return {}, problems + [Problem(name, 1, "", "a JSON doc map is an object from client id to document id", "doc-map")]
         bad = [k for k, v in value.items() if not isinstance(v, str) or not v]
         problems += [Problem(name, 0, k, f"the document id for {k!r} must be a non-empty string", "doc-map") for k in bad]
         return {k: v for k, v in value.items() if k not in bad}, problems
