@@ -41,6 +41,7 @@ class LazyRecords(Mapping):
         self._texts = texts
         self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
         self.vocab = vocab or []      # label id -> label
+        self.top_keys: set[str] | None = None   # top-level keys of any record, when the reader noted them
 
     def __getitem__(self, key: str) -> dict:
         return decode(self._raw[key])

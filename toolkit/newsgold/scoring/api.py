@@ -122,8 +122,17 @@ def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
     """Tasks to score: the one asked for, or for 'all' every layer some prediction has."""
     if task != "all":
         return [task]
-    found = [t for t in TASKS if any(t in p for p in preds.values())]
+    found = [t for t in TASKS if has_layer(preds, t)]
     return found or list(TASKS)
+
+
+def has_layer(preds, task: str) -> bool:
+    """Whether some prediction has the layer; read off the keys noted while reading a file
+    instead of parsing every record again."""
+    keys = getattr(preds, "top_keys", None)
+    if isinstance(keys, set):
+        return task in keys
+    return any(task in p for p in preds.values())
 
 
 def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | None = None) -> np.ndarray:
@@ -163,22 +172,40 @@ def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | N
             flat_g, flat_p = cols.flat()
             return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
                                    lambda k: E.doc_table(*tuples(k), label_index))
-    docs = ((doc_id, gold_docs[doc_id]) for doc_id in ids)
+    if task != "entities":
+        errs = {task: errors} if errors is not None else None
+        return layer_stats(preds, setup, [task], errs)[task]
     rows = []
-    for k, (doc_id, doc) in enumerate(docs):
-        pred = preds.get(doc_id, {})
+    for k, doc_id in enumerate(ids):
+        doc = gold_docs[doc_id]
         doc_errors = [] if errors is not None else None
-        if task == "entities":
-            rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
-        elif task == "quotes":
-            gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
-            pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-            rows.append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors))
-        else:
-            rows.append(S.doc_stats(doc, pred.get("stance") or [], doc_errors))
+        rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
         if doc_errors:
             errors.extend(_error_record(task, doc, e) for e in doc_errors)
     return np.stack(rows)
+
+
+def layer_stats(preds: dict[str, dict], setup: Setup, tasks: list[str], errors: dict[str, list] | None = None) -> dict[str, np.ndarray]:
+    """Per-document statistics of quotes and/or stance in one pass: each gold record and each
+    prediction is parsed once, and each document's name index is built once, for all the tasks.
+    With ``errors`` (task -> list), each task's error items are appended to its own list."""
+    gold_docs = setup.gold.docs
+    rows: dict[str, list] = {t: [] for t in tasks}
+    for doc_id in gold_docs:
+        doc = gold_docs[doc_id]
+        pred = preds.get(doc_id, {})
+        index = Q.doc_index(doc)
+        for task in tasks:
+            doc_errors = [] if errors is not None else None
+            if task == "quotes":
+                gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
+                pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
+                rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index))
+            else:
+                rows[task].append(S.doc_stats(doc, pred.get("stance") or [], doc_errors, index))
+            if doc_errors and errors is not None:
+                errors[task].extend(_error_record(task, doc, e) for e in doc_errors)
+    return {t: np.stack(r) for t, r in rows.items()}
 
 
 def figures_fn(task: str, setup: Setup):
@@ -277,11 +304,18 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature=_signature(setup, "+".join(chosen), resamples, seed), warnings=warnings,
                          n_documents=len(setup.gold.docs))
+    layered = [t for t in chosen if t != "entities"]
+    layer_errors: dict[str, list] = {t: [] for t in layered}
+    layered_stats = layer_stats(preds, setup, layered, layer_errors if errors else None) if len(layered) > 1 else {}
     for t in chosen:
-        if preds and not any(t in p for p in preds.values()):
+        if preds and not has_layer(preds, t):
             result.warnings.append(Problem("<predictions>", 0, t, f"no document has a '{t}' layer: every gold item counts as missed",
                                            "missing-layer", "warning"))
-        stats = task_stats(preds, setup, t, result.errors if errors else None)
+        if t in layered_stats:
+            stats = layered_stats[t]
+            result.errors.extend(layer_errors[t])
+        else:
+            stats = task_stats(preds, setup, t, result.errors if errors else None)
         result.stats[t] = stats
         fig = figures_fn(t, setup)
         total = stats.sum(axis=0)

@@ -40,6 +40,7 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
     out: dict[str, dict | bytes] = {}
     problems: list[Problem] = []
     packer = SpanPacker()
+    keys: set[str] = set()
     for lineno, rec, probs in rows:
         problems += probs
         if rec is None:
@@ -63,12 +64,17 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
         if not schema_errs and clean is None:
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels)
         out[doc_id] = line[0] if lazy else rec
+        keys.update(rec)
         if lazy and "entities" in rec:
             if clean is not None:
                 packer.add_columns(doc_id, *clean)
             else:
                 packer.add(doc_id, rec["entities"])
-    return (LazyRecords(out, spans=packer.spans, vocab=packer.vocab) if lazy else out), problems
+    if not lazy:
+        return out, problems
+    records = LazyRecords(out, spans=packer.spans, vocab=packer.vocab)
+    records.top_keys = keys
+    return records, problems
 
 
 def load_label_map(name_or_path: str | None) -> dict | None:
