@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("dask.bag", reason="the optional 'dask' extra is not installed")
 
-from newsgold.scoring import api  # noqa: E402
-from newsgold.scoring.distributed import dask_totals  # noqa: E402
+from newsgold.scoring import api
+from newsgold.scoring.distributed import dask_totals
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "baselines" / "rules.jsonl"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from newsgold import __version__
@@ -45,7 +45,7 @@ def file_sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_fingerprint() -> str:
     """sha256 over the toolkit version, the schema files and the checking code."""
     from newsgold.repository import toolkit_schema_dir

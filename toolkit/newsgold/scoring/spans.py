@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 
 def overlap_len(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
