@@ -188,3 +188,49 @@ def test_large_component_is_still_optimal():
         mine = objective(gold, pred, match(gold, pred))
         assert mine[:3] == best[:3]
         assert mine[3] == pytest.approx(best[3], abs=1e-9)
+
+
+# ---------------------------------------------------------------- the machinery behind match() at any size
+
+import numpy as _np  # noqa: E402
+
+from newsgold.scoring import spans as _spans  # noqa: E402
+
+
+def test_small_assignment_is_scipys_own_choice_ties_included():
+    """Peer implementation in the test: scipy's linear_sum_assignment, on small matrices full of ties."""
+    linear_sum_assignment = pytest.importorskip("scipy.optimize").linear_sum_assignment
+    rng = _np.random.default_rng(7)
+    for t in range(1500):
+        n_rows, n_cols = rng.integers(1, 8, 2)
+        if t % 3 == 0:
+            w = rng.integers(0, 3, (n_rows, n_cols)).astype(float)
+        elif t % 3 == 1:
+            w = rng.random((n_rows, n_cols)) * (rng.random((n_rows, n_cols)) < 0.6)
+        else:
+            w = _np.round(rng.random((n_rows, n_cols)) * 4) / 3
+        r, c = linear_sum_assignment(w, maximize=True)
+        assert _spans.small_assignment(w.tolist()) == (r.tolist(), c.tolist()), w
+
+
+def _tangle(n, seed):
+    import random
+    rng = random.Random(seed)
+    labels = ["PERSON", "ORG", "GPE"]
+    gold = sorted({(s, s + rng.randint(1, 30), rng.choice(labels)) for s in (rng.randint(0, 200) for _ in range(n))})
+    pred = sorted({(s, s + rng.randint(1, 30), rng.choice(labels)) for s in (rng.randint(0, 200) for _ in range(n))})
+    return gold, pred
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dense_path_gives_the_per_pair_matching(seed, monkeypatch):
+    """The array path (pairs by searchsorted, csgraph components, weights as arrays) against the
+    per-pair path on the same tangled documents: the same matching, pair for pair."""
+    pytest.importorskip("scipy")
+    gold, pred = _tangle(400, seed)
+    dense = _spans.match(gold, pred)
+    assert len(_spans._pair_arrays(gold, pred)[0]) > _spans.DENSE_PAIRS   # the csgraph branch is taken
+    monkeypatch.setattr(_spans, "DENSE_PAIRS", 10 ** 12)
+    monkeypatch.setattr(_spans, "SMALL_CELLS", 0)          # every component through scipy, per pair
+    assert _spans.match(gold, pred) == dense
+    assert sorted(_spans.overlapping_pairs(gold, pred)) == sorted(zip(*(a.tolist() for a in _spans._pair_arrays(gold, pred))))

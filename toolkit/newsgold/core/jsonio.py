@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from newsgold.core.diagnostics import InputError, Problem
 
@@ -153,11 +153,15 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     return exc.msg == "Expecting value" and any(lit.startswith(rest) for lit in ("true", "false", "null"))
 
 
-def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
+               fast: Callable[[bytes], dict | None] | None = None) -> Iterator[tuple[int, dict | None, list[Problem]]]:
     """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
 
     A record is None when the line could not be read; its problems say why. Blank
     lines are skipped. File-level problems (missing, empty, BOM) come with line 0.
+    ``fast``, when given, sees every non-blank line's bytes first: a dict it returns is the
+    record (it must equal what the strict parser gives, see :func:`loads_fast`); None sends
+    the line through the strict parser below, which reports any problem.
     """
     name = str(path)
     try:
@@ -191,6 +195,9 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True) -> Iterator[tuple[i
                     yield lineno, None, problems
                 continue
             seen_any = True
+            if fast is not None and (obj := fast(raw)) is not None:
+                yield lineno, obj, problems
+                continue
             text, err = _decode(raw, name, lineno)
             if err:
                 yield lineno, None, problems + [err]
@@ -225,6 +232,38 @@ def _skip_line(fh) -> bool:
             return True
         left -= len(chunk)
     return False
+
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency; plain json keeps working without it
+    _orjson = None
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19                         # 19 digits in a row may not fit 64 bits: orjson would give a float
+_SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key": (breaks the key count below)
+
+
+def loads_fast(raw: bytes) -> tuple[dict, int] | None:
+    """Decode one JSON Lines record with orjson when that is certainly what the strict parser
+    gives, else None (the caller then uses the strict path, which reports what is wrong).
+
+    Returns the object and the number of ``":`` in the line. orjson refuses NaN, infinite
+    numbers, lone surrogates and invalid UTF-8 itself; a long digit run (a number that may not
+    fit 64 bits) sends the line to the strict path. Two things it cannot see are left to the
+    caller, who walks the record anyway: **duplicate keys** (orjson keeps the last) — the record
+    is dup-free when its total number of keys equals the returned count, because every key is
+    written ``"key":`` and any other ``":`` (inside a string) only makes the count larger — and
+    **nesting depth**, which a record that passes a schema without open-ended objects bounds.
+    """
+    if _orjson is None or _LONG_NUMBER in raw.translate(_DIGITS_TO_ZERO):
+        return None
+    if (b'" ' in raw or b'"\t' in raw or b'"\r' in raw or b'"\n' in raw) and _SPACED_KEY.search(raw):
+        return None
+    try:
+        obj = _orjson.loads(raw)
+    except _orjson.JSONDecodeError:
+        return None
+    return (obj, raw.count(b'":')) if isinstance(obj, dict) else None
 
 
 def read_text(path: str | Path, name: str | None = None) -> tuple[str | None, list[Problem]]:

@@ -1,12 +1,30 @@
-"""Records held as compact JSON text, and entity spans packed while a file is read.
+"""Records held as their JSON text, and entity spans packed while a file is read.
 
 A large gold or predictions file then costs about its own size in memory, and scoring never
-has to parse the records a second time.
+has to parse the records a second time. Records read from a file are kept as the bytes of
+their line, exactly as read (no re-serialisation); records built in memory as compact JSON.
 """
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Mapping
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _orjson = None
+
+
+def decode(raw: str | bytes) -> dict:
+    """A stored record: its text was parsed once already and accepted, so orjson gives the same
+    value; anything orjson declines goes through ``json``."""
+    if _orjson is not None:
+        try:
+            return _orjson.loads(raw)
+        except _orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
 
 
 class LazyRecords(Mapping):
@@ -17,16 +35,17 @@ class LazyRecords(Mapping):
     drop each record after use. Mutating a returned record changes nothing stored.
     """
 
-    def __init__(self, raw: dict[str, str], texts: dict[str, str] | None = None, spans: dict | None = None,
+    def __init__(self, raw: dict[str, str | bytes], texts: dict[str, str] | None = None, spans: dict | None = None,
                  vocab: list[str] | None = None):
         self._raw = raw
         self._texts = texts
         self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
         self.vocab = vocab or []      # label id -> label
         self.layers: dict[str, frozenset] | None = None   # doc id -> layers its record carries (predictions)
+        self.top_keys: set[str] | None = None   # top-level keys of any record, when the reader noted them
 
     def __getitem__(self, key: str) -> dict:
-        return json.loads(self._raw[key])
+        return decode(self._raw[key])
 
     def __iter__(self):
         return iter(self._raw)
@@ -54,8 +73,22 @@ class SpanPacker:
         self._ids: dict[str, int] = {}
         self.spans: dict[str, object] = {}
 
+    def add_valid(self, doc_id: str, items: list) -> None:
+        """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""
+        self.add_columns(doc_id, [m["start"] for m in items], [m["end"] for m in items], [m["label"] for m in items])
+
+    def add_columns(self, doc_id: str, starts: list[int], ends: list[int], labels: list[str]) -> None:
+        """Spans given as checked columns (int offsets, str labels)."""
+        ids = self._ids
+        for lab in dict.fromkeys(labels):        # first-appearance order, as add() gives
+            if lab not in ids:
+                ids[lab] = len(self.vocab)
+                self.vocab.append(lab)
+        packed = [0] * (3 * len(starts))
+        packed[0::3], packed[1::3], packed[2::3] = starts, ends, [ids[lab] for lab in labels]
+        self.spans[doc_id] = array("q", packed)
+
     def add(self, doc_id: str, items) -> None:
-        from array import array
         if not isinstance(items, list):
             return
         packed = array("q")

@@ -13,7 +13,8 @@ from pathlib import Path
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.schema import schema_problems
-from newsgold.core.storage import LazyRecords, SpanPacker, compact
+from newsgold.core import trustcache
+from newsgold.core.storage import LazyRecords, SpanPacker, decode
 from newsgold.dataset.manifest import load_documents
 from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
 from newsgold.repository import current
@@ -119,14 +120,30 @@ def dataset_version() -> str:
 def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[LazyRecords, list[Problem]]:
     """Self-contained gold document records, one per line (the built ``documents`` file).
 
-    Each record is checked as it is read and kept as compact JSON text (:class:`LazyRecords`).
+    Each record is checked as it is read and kept as the bytes of its line (:class:`LazyRecords`).
     """
+    records, problems, _, _ = read_gold_jsonl(path, known_docs)
+    return records, problems
+
+
+def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[LazyRecords, list[Problem], str, str]:
+    """:func:`check_gold_jsonl`, also returning the canonical :func:`content_hash` and the sha256
+    of the bytes read, both computed in the same pass (each record is parsed once)."""
     name = str(path)
-    out: dict[str, str] = {}
+    out: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     packer = SpanPacker()
     problems: list[Problem] = []
-    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False):
+    file_hash, canon = hashlib.sha256(), hashlib.sha256()
+    last_id: str | None = None
+    in_order = True
+    line = [b""]
+
+    def keep(raw: bytes) -> None:   # sees every non-blank line: keep its bytes, parse strictly
+        file_hash.update(raw)
+        line[0] = raw
+
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=keep):
         problems += probs
         if rec is None:
             continue
@@ -146,11 +163,65 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
             continue  # the schema has reported the missing or wrongly typed id
         if rid in out:
             problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
-        out[rid] = compact(rec)
+        in_order = in_order and (last_id is None or rid > last_id)
+        last_id = rid
+        if in_order and isinstance(rec.get("metadata"), dict):
+            canon.update(_canonical_line(rec))
+        out[rid] = line[0]
         texts[rid] = text
         packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
     order = sorted(out)
-    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), problems
+    records = LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab)
+    errors = any(p.severity == "error" for p in problems)
+    chash = canon.hexdigest() if in_order or errors else content_hash(records.values())
+    return records, problems, chash, file_hash.hexdigest()
+
+
+def _canonical_line(rec: dict) -> bytes:
+    r = dict(rec)
+    r["metadata"] = {k: v for k, v in r["metadata"].items() if k not in ("dataset_version", "dataset_hash")}
+    return dump_jsonl([r]).encode("utf-8")
+
+
+def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
+    """A gold file whose exact bytes were validated before (see :mod:`newsgold.core.trustcache`):
+    each line parsed once with the fast decoder, kept as its bytes, texts and spans extracted.
+    Also returns the sha256 of the bytes read, for the caller to compare with the cache key."""
+    out: dict[str, bytes] = {}
+    texts: dict[str, str] = {}
+    packer = SpanPacker()
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for raw in fh:
+            h.update(raw)
+            if not raw.strip():
+                continue
+            rec = decode(raw)
+            rid = rec["id"]
+            out[rid] = raw
+            texts[rid] = rec["text"]
+            packer.add_valid(rid, rec["entities"]["mentions"])
+    order = sorted(out)
+    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
+
+
+def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
+    """Records and canonical content hash of a gold JSONL file, validated unless these exact
+    bytes were validated without error before (the result is then cached by their sha256)."""
+    try:
+        key = trustcache.file_sha256(path)
+    except OSError:
+        key = ""       # unreadable: the strict reader below says why
+    facts = trustcache.lookup("gold", key) if key else None
+    if facts is not None and isinstance(facts.get("content_hash"), str):
+        records, read_hash = read_trusted_gold_jsonl(path)
+        if read_hash == key:
+            return records, facts["content_hash"]
+    records, problems, chash, read_hash = read_gold_jsonl(path)
+    require(problems)
+    if records:
+        trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)})
+    return records, chash
 
 
 def load_gold(path: str | Path | None = None) -> Gold:
@@ -167,12 +238,11 @@ def load_gold(path: str | Path | None = None) -> Gold:
         records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
         source = str(folder)
         version = None
+        chash = content_hash(records.values()) if records else ""
     else:
-        records, problems = check_gold_jsonl(Path(path))
-        require(problems)
+        records, chash = _load_gold_file(Path(path))
         source = str(path)
         version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
     if not records:
         raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
-    chash = content_hash(records.values())
     return Gold(records, version or dataset_version(), chash, source)

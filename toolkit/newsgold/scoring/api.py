@@ -6,6 +6,9 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 """
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,8 +127,17 @@ def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
     """Tasks to score: the one asked for, or for 'all' every layer some prediction has."""
     if task != "all":
         return [task]
-    found = [t for t in TASKS if any(has_layer(preds, d, t) for d in preds)]
+    found = [t for t in TASKS if _any_layer(preds, t)]
     return found or list(TASKS)
+
+
+def _any_layer(preds, task: str) -> bool:
+    """Whether some prediction has the layer; read off the keys noted while reading a file
+    instead of parsing every record again."""
+    keys = getattr(preds, "top_keys", None)
+    if isinstance(keys, set):
+        return task in keys
+    return any(task in p for p in preds.values())
 
 
 def scored_ids(preds: Mapping[str, dict], setup: Setup, task: str) -> list[str]:
@@ -188,22 +200,86 @@ def task_stats(preds: Mapping[str, dict], setup: Setup, task: str, errors: list 
             flat_g, flat_p = cols.flat()
             return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
                                    lambda k: E.doc_table(*tuples(k), label_index))
-    docs = ((doc_id, gold_docs[doc_id]) for doc_id in ids)
+    if task != "entities":
+        errs = {task: errors} if errors is not None else None
+        return layer_stats(preds, setup, [task], errs, ids=ids)[task]
     rows = []
-    for k, (doc_id, doc) in enumerate(docs):
-        pred = preds.get(doc_id, {})
+    for k, doc_id in enumerate(ids):
+        doc = gold_docs[doc_id]
         doc_errors = [] if errors is not None else None
-        if task == "entities":
-            rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
-        elif task == "quotes":
-            gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
-            pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-            rows.append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors))
-        else:
-            rows.append(S.doc_stats(doc, pred.get("stance") or [], doc_errors))
+        rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
         if doc_errors:
             errors.extend(_error_record(task, doc, e) for e in doc_errors)
     return np.stack(rows)
+
+
+PARALLEL_MIN_DOCS = 2000     # below this, worker processes cost more than they save
+
+
+def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], errors: dict[str, list] | None = None,
+                jobs: int | None = 1, progress: bool = False, ids: list[str] | None = None) -> dict[str, np.ndarray]:
+    """Per-document statistics of quotes and/or stance in one pass: each gold record and each
+    prediction is parsed once, and each document's name index is built once, for all the tasks.
+    With ``errors`` (task -> list), each task's error items are appended to its own list.
+
+    ``jobs`` > 1 (None: every core) scores contiguous shards of documents in forked worker
+    processes and stacks their rows in document order: the same table as one process, since
+    every row depends on its own document only. ``ids``: the documents to score (default: all)."""
+    ids = list(setup.gold.docs) if ids is None else list(ids)
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS and "fork" in mp.get_all_start_methods():
+        global _SHARD_INPUT
+        _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
+        bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
+        shards = [ids[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        try:
+            with mp.get_context("fork").Pool(len(shards)) as pool:
+                parts = pool.map(_shard_rows, shards)
+        finally:
+            _SHARD_INPUT = None
+        return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
+    return _layer_rows(preds, setup, tasks, ids, errors, progress)
+
+
+_SHARD_INPUT: tuple | None = None
+
+
+def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
+    preds, setup, tasks = _SHARD_INPUT
+    return _layer_rows(preds, setup, tasks, ids, None, False)
+
+
+def _layer_rows(preds, setup: Setup, tasks: list[str], ids: list[str], errors: dict[str, list] | None,
+                progress: bool) -> dict[str, np.ndarray]:
+    gold_docs = setup.gold.docs
+    rows: dict[str, list] = {t: [] for t in tasks}
+    for doc_id in _progress(ids, progress, "+".join(tasks)):
+        doc = gold_docs[doc_id]
+        pred = preds.get(doc_id, {})
+        index = Q.doc_index(doc)
+        for task in tasks:
+            doc_errors = [] if errors is not None else None
+            if task == "quotes":
+                gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
+                pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
+                rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index))
+            else:
+                rows[task].append(S.doc_stats(doc, pred.get("stance") or [], doc_errors, index))
+            if doc_errors and errors is not None:
+                errors[task].extend(_error_record(task, doc, e) for e in doc_errors)
+    return {t: np.stack(r) if r else np.zeros((0, len(Q.FIELDS if t == "quotes" else S.FIELDS)), dtype=np.int64)
+            for t, r in rows.items()}
+
+
+def _progress(items: list, on: bool, what: str):
+    """``items``, with a tqdm bar on stderr when asked for, stderr is a terminal and tqdm is installed."""
+    if not on or len(items) < PARALLEL_MIN_DOCS or not sys.stderr.isatty():
+        return items
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return items
+    return tqdm(items, desc=f"scoring {what}", unit="doc", file=sys.stderr, leave=False)
 
 
 def figures_fn(task: str, setup: Setup):
@@ -292,13 +368,16 @@ def _joined(values: list[str]) -> str:
 
 
 def score(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-          resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False) -> ScoreResult:
+          resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
+          jobs: int | None = 1, progress: bool = False) -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
 
     ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
     ``result.errors``. Intervals are given only when the corpus can support them
     (:func:`newsgold.scoring.resampling.availability`); otherwise each figure has ``"ci": null``
-    and a ``ci_reason``. Returns a :class:`ScoreResult`; raises
+    and a ``ci_reason``. ``jobs`` worker processes (None: every core) score quotes and stance
+    shards in parallel, with the same result as one; ``progress`` shows a bar on a terminal.
+    Returns a :class:`ScoreResult`; raises
     :class:`~newsgold.diagnostics.InputError` on bad input.
     """
     if task not in (*TASKS, "all"):
@@ -309,13 +388,19 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
     ci_done = []
+    ids_of = {t: scored_ids(preds, setup, t) for t in chosen}
+    layered_stats = _layered(preds, setup, [t for t in chosen if t != "entities"], ids_of, result.errors if errors else None,
+                             jobs, progress)
     for t in chosen:
-        ids = scored_ids(preds, setup, t)
+        ids = ids_of[t]
         _require_some(ids, t, name)
         excluded = [d for d in setup.gold.docs if d in preds and not has_layer(preds, d, t)]
         if excluded:
             result.warnings.append(_exclusion_warning(name, t, excluded))
-        stats = task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
+        if t in layered_stats:
+            stats = layered_stats[t]
+        else:
+            stats = task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
         avail = availability(len(ids), resamples)
         ci_done.append(f"bootstrap-docs-{resamples}-95" if avail.available else ("none" if resamples <= 0 else too_few_label(len(ids))))
@@ -323,6 +408,23 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
                                       avail.reason, len(excluded))
     result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done))
     return result
+
+
+def _layered(preds, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list | None,
+             jobs: int | None, progress: bool) -> dict[str, np.ndarray]:
+    """Quotes and stance statistics, in one pass for the tasks that score the same documents."""
+    groups: dict[tuple, list[str]] = {}
+    for t in tasks:
+        if ids_of[t]:
+            groups.setdefault(tuple(ids_of[t]), []).append(t)
+    out: dict[str, np.ndarray] = {}
+    for ids, group in groups.items():
+        errs: dict[str, list] | None = {t: [] for t in group} if errors is not None else None
+        out.update(layer_stats(preds, setup, group, errs, jobs, progress, ids=list(ids)))
+        if errs is not None and errors is not None:
+            for t in group:
+                errors.extend(errs[t])
+    return out
 
 
 def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_reason: str | None, excluded: int) -> dict:

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,6 +38,7 @@ for _t in QUOTE_TYPES:
 IDX = {f: i for i, f in enumerate(FIELDS)}
 
 
+@lru_cache(maxsize=1 << 16)   # the same names recur in every document; the function is pure
 def normalise_name(name: str) -> str:
     """Case-, accent-, punctuation- and article-insensitive form of a name."""
     s = unicodedata.normalize("NFKD", name)
@@ -58,6 +61,22 @@ def name_index(gold_doc: dict) -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
 
 
+@dataclass(frozen=True)
+class DocIndex:
+    """What speaker and holder resolution needs of one gold document, built once per document."""
+
+    names: dict[str, str]                      # name_index()
+    clusters: frozenset[str]                   # cluster ids
+    mentions: list[tuple[int, int, str]]       # (start, end, cluster) of every entity mention
+    text: str
+
+
+def doc_index(gold_doc: dict) -> DocIndex:
+    ents = gold_doc.get("entities") or {}
+    return DocIndex(name_index(gold_doc), frozenset(c["id"] for c in ents.get("clusters", [])),
+                    [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])], gold_doc["text"])
+
+
 def charset(spans) -> frozenset:
     s = set()
     for sp in spans or []:
@@ -65,23 +84,27 @@ def charset(spans) -> frozenset:
     return frozenset(s)
 
 
-def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str]) -> str | None:
-    """The gold cluster a predicted quote's speaker points at, or None."""
-    clusters = {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
+def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str] | DocIndex) -> str | None:
+    """The gold cluster a predicted quote's speaker points at, or None.
+
+    ``names`` is :func:`name_index` of the document or, faster, its :class:`DocIndex`."""
+    index = names if isinstance(names, DocIndex) else None
+    clusters = index.clusters if index else {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
+    lookup = index.names if index else names
     if q.get("speaker_cluster") in clusters:
         return q["speaker_cluster"]
     if q.get("speaker_name"):
-        return names.get(normalise_name(q["speaker_name"]))
+        return lookup.get(normalise_name(q["speaker_name"]))
     sp = q.get("speaker")
     if isinstance(sp, dict):
-        mentions = (gold_doc.get("entities") or {}).get("mentions", [])
-        gm = [(m["start"], m["end"], m["cluster"]) for m in mentions]
+        gm = index.mentions if index else [(m["start"], m["end"], m["cluster"])
+                                           for m in (gold_doc.get("entities") or {}).get("mentions", [])]
         hits = overlapping_pairs(gm, [(sp["start"], sp["end"])])
         if hits:
             best = max(hits, key=lambda h: (min(gm[h[0]][1], sp["end"]) - max(gm[h[0]][0], sp["start"]), -gm[h[0]][0]))
             return gm[best[0]][2]
-        text = gold_doc["text"][sp["start"]:sp["end"]]
-        return names.get(normalise_name(text))
+        text = (index.text if index else gold_doc["text"])[sp["start"]:sp["end"]]
+        return lookup.get(normalise_name(text))
     return None
 
 
@@ -103,10 +126,12 @@ def match_quotes(gold_q: list[dict], pred_q: list[dict], threshold: float) -> tu
     return (gsets, psets), match(g_items, p_items, pairs=cand, tiers=tiers)
 
 
-def doc_stats(gold_doc: dict, pred_quotes: list[dict], threshold: float, errors: list | None = None) -> np.ndarray:
+def doc_stats(gold_doc: dict, pred_quotes: list[dict], threshold: float, errors: list | None = None,
+              index: DocIndex | None = None) -> np.ndarray:
+    """Sufficient statistics of one document; ``index`` (:func:`doc_index`) when the caller has it."""
     row = np.zeros(len(FIELDS), dtype=np.int64)
     gold_q = gold_doc.get("quotes") or []
-    names = name_index(gold_doc)
+    names = index if index is not None else doc_index(gold_doc)
     row[IDX["gold"]] = len(gold_q)
     row[IDX["pred"]] = len(pred_q := list(pred_quotes))
     for q in gold_q:

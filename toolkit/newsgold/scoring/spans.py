@@ -7,11 +7,19 @@ with an assignment (``scipy.optimize.linear_sum_assignment``) on lexicographic
 weights: first exact span and label, then exact span, then the number of matched
 pairs, then the same label, then the overlap (IoU). Greedy matching (nervaluate's) depends on the order
 of the predictions; this does not.
+
+Sizes decide the machinery, never the result: a small component is solved by
+:func:`small_assignment`, a line-by-line Python rendering of the algorithm scipy uses (same
+arithmetic, same tie-breaking; a test compares them), so a small run never imports scipy;
+a dense document (thousands of mutually overlapping spans) gets its pairs from
+``numpy.searchsorted``, its components from ``scipy.sparse.csgraph`` and its weights filled
+as arrays.
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 
 def overlap_len(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -69,6 +77,42 @@ def _components(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     return list(comps.values())
 
 
+DENSE_PAIRS = 4096          # above this many candidate pairs, pairs/components/weights are computed as arrays
+SMALL_CELLS = 400           # assignments up to this many matrix cells are solved without scipy
+
+
+CHUNK = 1 << 20             # pairs handled per array step, so memory stays bounded in a dense document
+
+
+def _pair_arrays(gold: Sequence[tuple], pred: Sequence[tuple]):
+    """:func:`overlapping_pairs` as two int32 arrays (gold index, pred index), by ``numpy.searchsorted``,
+    built a block of predictions at a time so that the temporary arrays stay small."""
+    import numpy as np
+    g = np.array([(it[0], it[1]) for it in gold], dtype=np.int64).reshape(-1, 2)
+    p = np.array([(it[0], it[1]) for it in pred], dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((g[:, 1], g[:, 0])).astype(np.int32)
+    gs, ge = g[order, 0], g[order, 1]
+    max_len = int((ge - gs).max(initial=0))
+    lo = np.searchsorted(gs, p[:, 0] - max_len, side="right")
+    counts = np.maximum(np.searchsorted(gs, p[:, 1], side="left") - lo, 0)
+    g_parts, p_parts = [], []
+    start = 0
+    while start < len(p):
+        stop = start + 1
+        budget = counts[start]
+        while stop < len(p) and budget + counts[stop] <= CHUNK:
+            budget += counts[stop]
+            stop += 1
+        c = counts[start:stop]
+        p_idx = np.repeat(np.arange(start, stop, dtype=np.int32), c)
+        k = np.repeat(lo[start:stop], c) + (np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c))
+        keep = ge[k] > p[p_idx, 0]
+        g_parts.append(order[k[keep]])
+        p_parts.append(p_idx[keep])
+        start = stop
+    return np.concatenate(g_parts), np.concatenate(p_parts)
+
+
 def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, int]] | None = None,
           tiers: Callable[[tuple, tuple], tuple[float, ...]] | None = None) -> list[tuple[int, int]]:
     """One-to-one matching of gold and predicted items that maximises, lexicographically,
@@ -77,6 +121,8 @@ def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, i
     ``pairs`` are the admissible pairs (default: overlapping spans). Tier values must lie
     in [0, 1]; a constant 1.0 tier counts pairs. Returns sorted (gold index, pred index) pairs.
     """
+    if pairs is None and gold and pred and len(gold) * len(pred) > DENSE_PAIRS:
+        return _match_dense(gold, pred, tiers)
     if pairs is None:
         pairs = overlapping_pairs(gold, pred)
     if not pairs:
@@ -89,6 +135,32 @@ def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, i
             out.append(comp[0])
             continue
         out.extend(_assign(gold, pred, comp, tiers))
+    out.sort()
+    return out
+
+
+def _match_dense(gold: Sequence[tuple], pred: Sequence[tuple], tiers) -> list[tuple[int, int]]:
+    """:func:`match` with pairs and components as arrays (many overlapping spans)."""
+    import numpy as np
+    g_idx, p_idx = _pair_arrays(gold, pred)
+    if len(g_idx) <= DENSE_PAIRS:
+        return match(gold, pred, pairs=list(zip(g_idx.tolist(), p_idx.tolist())), tiers=tiers)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    n_g = len(gold)
+    graph = coo_matrix((np.ones(len(g_idx), dtype=np.int8), (g_idx, p_idx + np.int32(n_g))), shape=(n_g + len(pred),) * 2)
+    _, label = connected_components(graph, directed=False)
+    comp_of = label[g_idx]
+    order = np.argsort(comp_of, kind="stable")
+    bounds = np.flatnonzero(np.diff(comp_of[order])) + 1
+    out: list[tuple[int, int]] = []
+    for chunk in np.split(order, bounds):
+        if len(chunk) == 1:
+            out.append((int(g_idx[chunk[0]]), int(p_idx[chunk[0]])))
+        elif tiers is None or tiers is default_tiers:
+            out.extend(_assign_default(gold, pred, g_idx[chunk], p_idx[chunk]))
+        else:
+            out.extend(_assign(gold, pred, list(zip(g_idx[chunk].tolist(), p_idx[chunk].tolist())), tiers))
     out.sort()
     return out
 
@@ -109,22 +181,164 @@ def _key(item: tuple) -> tuple:
 
 
 def _assign(gold, pred, comp, tiers) -> list[tuple[int, int]]:
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
     gs = sorted({g for g, _ in comp}, key=lambda i: (_key(gold[i]), i))
     ps = sorted({p for _, p in comp}, key=lambda i: (_key(pred[i]), i))
     gi = {g: k for k, g in enumerate(gs)}
     pi = {p: k for k, p in enumerate(ps)}
     base = float(len(comp) + 1)  # each tier's total over a matching stays below one unit of the tier above
-    w = np.zeros((len(gs), len(ps)))
-    admissible = np.zeros((len(gs), len(ps)), dtype=bool)
+    w = [[0.0] * len(ps) for _ in gs]
+    admissible = set()
     for g, p in comp:
         vals = tiers(gold[g], pred[p])
         score = 0.0
         for v in vals:
             score = score * base + v
-        w[gi[g], pi[p]] = score
-        admissible[gi[g], pi[p]] = True
-    rows, cols = linear_sum_assignment(w, maximize=True)
-    return [(gs[r], ps[c]) for r, c in zip(rows, cols) if admissible[r, c]]
+        w[gi[g]][pi[p]] = score
+        admissible.add((gi[g], pi[p]))
+    rows, cols = _solve(w)
+    return [(gs[r], ps[c]) for r, c in zip(rows, cols) if (r, c) in admissible]
+
+
+def _assign_default(gold, pred, g_idx, p_idx) -> list[tuple[int, int]]:
+    """:func:`_assign` with :func:`default_tiers`, the weight matrix filled as arrays, a block at
+    a time (same arithmetic in the same order as the per-pair code, so the same floats)."""
+    import numpy as np
+    gs = sorted(np.flatnonzero(np.bincount(g_idx, minlength=len(gold))).tolist(), key=lambda i: (_key(gold[i]), i))
+    ps = sorted(np.flatnonzero(np.bincount(p_idx, minlength=len(pred))).tolist(), key=lambda i: (_key(pred[i]), i))
+    labels: dict = {}
+
+    def columns(items, chosen):
+        sub = [items[i] for i in chosen]
+        se = np.array([(it[0], it[1]) for it in sub], dtype=np.int64).reshape(-1, 2)
+        lab = np.array([labels.setdefault(it[2], len(labels)) if len(it) > 2 else -1 for it in sub], dtype=np.int64)
+        return se, lab
+
+    (gse, glab), (pse, plab) = columns(gold, gs), columns(pred, ps)
+    base = float(len(g_idx) + 1)
+    w = np.zeros((len(gs), len(ps)))
+    if len(g_idx) == len(gs) * len(ps):        # every gold span overlaps every prediction
+        step = max(1, CHUNK // len(ps))
+        for at in range(0, len(gs), step):
+            rows = slice(at, at + step)
+            w[rows] = _weights(gse[rows, 0, None], gse[rows, 1, None], glab[rows, None],
+                               pse[None, :, 0], pse[None, :, 1], plab[None, :], base)
+        admissible = None
+    else:
+        g_rank = np.zeros(len(gold), dtype=np.int32)
+        g_rank[gs] = np.arange(len(gs), dtype=np.int32)
+        p_rank = np.zeros(len(pred), dtype=np.int32)
+        p_rank[ps] = np.arange(len(ps), dtype=np.int32)
+        admissible = np.zeros((len(gs), len(ps)), dtype=bool)
+        for at in range(0, len(g_idx), CHUNK):
+            r, c = g_rank[g_idx[at:at + CHUNK]], p_rank[p_idx[at:at + CHUNK]]
+            w[r, c] = _weights(gse[r, 0], gse[r, 1], glab[r], pse[c, 0], pse[c, 1], plab[c], base)
+            admissible[r, c] = True
+    rows_, cols_ = _solve(w)
+    return [(gs[i], ps[j]) for i, j in zip(rows_, cols_) if admissible is None or admissible[i, j]]
+
+
+def _weights(a0, a1, a_lab, b0, b1, b_lab, base: float):
+    """:func:`default_tiers` folded into one weight, as :func:`_assign` does, for arrays of pairs."""
+    import numpy as np
+    exact = ((a0 == b0) & (a1 == b1)).astype(float)
+    same = ((a_lab == b_lab) & (a_lab >= 0)).astype(float)
+    inter = np.maximum(0, np.minimum(a1, b1) - np.maximum(a0, b0))
+    union = np.maximum(a1, b1) - np.minimum(a0, b0)
+    overlap = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
+    score = np.zeros(np.broadcast_shapes(exact.shape, overlap.shape))
+    for v in (exact * same, exact, 1.0, same, overlap):
+        score = score * base + v
+    return score
+
+
+def _solve(w) -> tuple[list[int], list[int]]:
+    """Maximum-weight assignment of a weight matrix (list of rows or array)."""
+    n_rows = len(w)
+    n_cols = len(w[0]) if n_rows else 0
+    if n_rows * n_cols <= SMALL_CELLS:
+        rows = w.tolist() if hasattr(w, "tolist") else w
+        return small_assignment(rows)
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+    r, c = linear_sum_assignment(np.asarray(w, dtype=float), maximize=True)
+    return r.tolist(), c.tolist()
+
+
+def small_assignment(w: list[list[float]]) -> tuple[list[int], list[int]]:
+    """``scipy.optimize.linear_sum_assignment(w, maximize=True)`` for small matrices, in Python.
+
+    The shortest augmenting path method (Crouse, 2016, IEEE TAES 52(4)) as scipy implements it,
+    step by step: costs negated, a tall matrix transposed, free columns scanned from the last,
+    ties in the path length broken towards a free column. The same float operations in the same
+    order give the same assignment, ties included (``tests/test_spans.py`` compares with scipy),
+    without the 0.5 s import of ``scipy.optimize`` on small runs.
+    """
+    n_rows = len(w)
+    n_cols = len(w[0]) if n_rows else 0
+    if n_rows == 0 or n_cols == 0:
+        return [], []
+    cost = [[-x for x in row] for row in w]
+    transpose = n_cols < n_rows
+    if transpose:
+        cost = [list(col) for col in zip(*cost)]
+        n_rows, n_cols = n_cols, n_rows
+    col4row = _augment_all(cost, n_rows, n_cols)
+    if transpose:
+        order = sorted(range(n_rows), key=lambda k: col4row[k])
+        return [col4row[k] for k in order], order
+    return list(range(n_rows)), col4row
+
+
+def _augment_all(cost: list[list[float]], n_rows: int, n_cols: int) -> list[int]:
+    """Rows assigned one at a time along shortest augmenting paths; returns the column of each row.
+    (One function, as in the reference implementation, to keep the correspondence line by line.)"""
+    inf = math.inf
+    u = [0.0] * n_rows
+    v = [0.0] * n_cols
+    path = [-1] * n_cols
+    col4row = [-1] * n_rows
+    row4col = [-1] * n_cols
+    for cur in range(n_rows):
+        min_val = 0.0
+        remaining = list(range(n_cols - 1, -1, -1))
+        in_rows = [False] * n_rows
+        in_cols = [False] * n_cols
+        dist = [inf] * n_cols
+        i, sink = cur, -1
+        while sink == -1:
+            index, lowest = -1, inf
+            in_rows[i] = True
+            row, ui = cost[i], u[i]
+            for it, j in enumerate(remaining):
+                r = min_val + row[j] - ui - v[j]
+                if r < dist[j]:
+                    path[j] = i
+                    dist[j] = r
+                if dist[j] < lowest or (dist[j] == lowest and row4col[j] == -1):
+                    lowest, index = dist[j], it
+            min_val = lowest
+            if min_val == inf:
+                raise ValueError("infeasible assignment")
+            j = remaining[index]
+            if row4col[j] == -1:
+                sink = j
+            else:
+                i = row4col[j]
+            in_cols[j] = True
+            remaining[index] = remaining[-1]
+            remaining.pop()
+        u[cur] += min_val
+        for r_ in range(n_rows):
+            if in_rows[r_] and r_ != cur:
+                u[r_] += min_val - dist[col4row[r_]]
+        for c_ in range(n_cols):
+            if in_cols[c_]:
+                v[c_] -= min_val - dist[c_]
+        j = sink
+        while True:
+            r_ = path[j]
+            row4col[j] = r_
+            col4row[r_], j = j, col4row[r_]
+            if r_ == cur:
+                break
+    return col4row

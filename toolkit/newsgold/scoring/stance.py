@@ -19,7 +19,7 @@ import numpy as np
 
 from newsgold.core.schema import STANCE_LABELS
 from newsgold.scoring.entities import prf_from
-from newsgold.scoring.quotes import name_index, normalise_name
+from newsgold.scoring.quotes import DocIndex, doc_index, normalise_name
 
 K = len(STANCE_LABELS)
 CONF = K * (K + 1)                       # gold x (pred labels + 'none')
@@ -27,7 +27,8 @@ FIELDS = [f"conf/{g}/{p}" for g in STANCE_LABELS for p in (*STANCE_LABELS, "none
 LI = {lab: i for i, lab in enumerate(STANCE_LABELS)}
 
 
-def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None) -> np.ndarray:
+def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None, index: DocIndex | None = None) -> np.ndarray:
+    """Sufficient statistics of one document; ``index`` (:func:`~newsgold.scoring.quotes.doc_index`) when the caller has it."""
     row = np.zeros(len(FIELDS), dtype=np.int64)
     gold_items = (gold_doc.get("stance") or {}).get("items", [])
     by_id = {s["id"]: s for s in gold_items}
@@ -42,8 +43,8 @@ def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None
         if errors is not None and pl != s["label"]:
             errors.append(("stance_wrong" if pl else "stance_unlabelled", s, pl))
     # end to end
-    names = name_index(gold_doc)
-    clusters = {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
+    index = index if index is not None else doc_index(gold_doc)
+    names, clusters = index.names, index.clusters
     gold_triples = {(s["holder"], s["target"], s["label"]) for s in gold_items if s["label"] != "NONE"}
     pred_triples = set()
     for p in pred_items:

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark, side by side in one run: ``newsgold score`` against reading the same
+files with ``json`` alone, and against ``json`` + nervaluate. Ratios are printed; every side is a
+separate process timed by wall clock, its peak RSS taken by ``/usr/bin/time``.
+
+Sides (the same generated files, see generate.py):
+
+* ``json floor``      : ``json.loads`` of every line of gold and predictions, nothing kept
+* ``orjson floor``    : the same with orjson (for reference)
+* ``json+nervaluate`` : both files parsed with ``json``, spans converted, ``Evaluator(...).evaluate()``
+* ``newsgold cold``   : ``newsgold score --gold G P --task entities --format json`` (1,000 resamples), empty trust cache
+* ``newsgold warm``   : the same again: the gold is trusted by the sha256 of its bytes
+* ``newsgold validate``: ``newsgold validate --gold G P`` (documents/s), and plain jsonschema on the first
+  ``--jsonschema-docs`` predictions records for the ratio
+* ``shipped release`` : ``newsgold score baselines/rules.jsonl`` on the two shipped documents
+* ``dense``           : one document with N gold x N predictions all overlapping (``--dense N``)
+
+    python benchmarks/bench_e2e.py --docs 10000
+    nice python benchmarks/bench_e2e.py --docs 50000 --dense 5000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+NEWSGOLD = str(Path(sys.executable).parent / "newsgold")
+
+JSON_FLOOR = """
+import json, sys
+for f in sys.argv[1:]:
+    with open(f, 'rb') as fh:
+        for line in fh:
+            json.loads(line)
+"""
+ORJSON_FLOOR = JSON_FLOOR.replace("import json", "import orjson as json")
+NERVALUATE = """
+import json, sys
+from nervaluate import Evaluator
+LABELS = %r
+gold, pred = sys.argv[1], sys.argv[2]
+true_by_id, pred_by_id = {}, {}
+with open(gold, encoding='utf-8') as fh:
+    for line in fh:
+        r = json.loads(line)
+        true_by_id[r['id']] = [{'label': m['label'], 'start': m['start'], 'end': m['end'] - 1} for m in r['entities']['mentions']]
+with open(pred, encoding='utf-8') as fh:
+    for line in fh:
+        r = json.loads(line)
+        pred_by_id[r['doc_id']] = [{'label': e['label'], 'start': e['start'], 'end': e['end'] - 1} for e in r.get('entities') or []]
+ids = sorted(true_by_id)
+res = Evaluator([true_by_id[i] for i in ids], [pred_by_id.get(i, []) for i in ids], tags=list(LABELS), loader='dict').evaluate()
+print(json.dumps({s: {o: getattr(res['overall'][s], o) for o in ('correct', 'incorrect', 'partial', 'missed', 'spurious')}
+                  for s in ('strict', 'exact', 'partial', 'ent_type')}))
+"""
+JSONSCHEMA = """
+import json, sys, itertools
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+d = sys.argv[1]
+res = [(s['$id'], Resource.from_contents(s)) for s in (json.load(open(p)) for p in __import__('glob').glob(d + '/*.schema.json'))]
+v = Draft202012Validator(json.load(open(d + '/predictions.schema.json')), registry=Registry().with_resources(res))
+n = 0
+with open(sys.argv[2], 'rb') as fh:
+    for line in itertools.islice(fh, int(sys.argv[3])):
+        list(v.iter_errors(json.loads(line))); n += 1
+print(n)
+"""
+DENSE = """
+import random, sys
+from newsgold.scoring import entities as E
+n = int(sys.argv[1]); rng = random.Random(1); labels = ['PERSON', 'ORG', 'GPE']
+gold = [(i, 100000 + i, labels[i % 3]) for i in range(n)]
+pred = [(i + rng.randint(0, 3), 100000 + i + rng.randint(0, 3), labels[(i // 2) % 3]) for i in range(n)]
+print(E.doc_table(gold, pred, {l: i for i, l in enumerate(labels)}).sum(axis=0).tolist())
+"""
+LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+          "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+
+
+def timed(cmd: list[str], env: dict | None = None) -> dict:
+    """Wall time (perf_counter around the process), peak RSS (``/usr/bin/time -f %M``), stdout."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        t0 = time.perf_counter()
+        r = subprocess.run(["/usr/bin/time", "-o", tf.name, "-f", "%M %U %S"] + cmd, capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        rss_kb, user, system = tf.read().split()[-3:]
+    if r.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{r.stderr[-2000:]}")
+    return {"wall": wall, "cpu": float(user) + float(system), "rss_mib": int(rss_kb) / 1024, "stdout": r.stdout}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=0, help="--jobs of newsgold score (0: every core)")
+    ap.add_argument("--jsonschema-docs", type=int, default=1000)
+    ap.add_argument("--dense", type=int, default=0, help="also N x N all-overlapping spans in one document")
+    args = ap.parse_args(argv)
+    data = HERE / "data" / f"docs{args.docs}-seed{args.seed}"
+    gold, pred = data / "gold.jsonl", data / "predictions.jsonl"
+    if not gold.exists():
+        subprocess.run([PY, str(HERE / "generate.py"), "--docs", str(args.docs), "--seed", str(args.seed), "--out", str(data)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}
+    cache = tempfile.mkdtemp(prefix="newsgold-bench-cache-")
+    env_cache = {**env, "NEWSGOLD_CACHE_DIR": cache}
+    score = [NEWSGOLD, "score", "--gold", str(gold), str(pred), "--task", "entities", "--format", "json", "--quiet", "--jobs", str(args.jobs)]
+    res: dict[str, dict] = {}
+    res["json floor"] = timed([PY, "-c", JSON_FLOOR, str(gold), str(pred)], env)
+    res["orjson floor"] = timed([PY, "-c", ORJSON_FLOOR, str(gold), str(pred)], env)
+    res["json+nervaluate"] = timed([PY, "-c", NERVALUATE % (LABELS,), str(gold), str(pred)], env)
+    res["newsgold cold"] = timed(score, env_cache)
+    res["newsgold warm"] = timed(score, env_cache)
+    res["newsgold validate"] = timed([NEWSGOLD, "validate", "--gold", str(gold), str(pred)], env_cache)
+    res["jsonschema"] = timed([PY, "-c", JSONSCHEMA, str(ROOT / "schema"), str(pred), str(args.jsonschema_docs)], env)
+    res["shipped release"] = timed([NEWSGOLD, "score", str(ROOT / "baselines" / "rules.jsonl"), "--quiet"], env_cache)
+    if args.dense:
+        res["dense"] = timed([PY, "-c", DENSE, str(args.dense)], env)
+
+    floor, nv, warm = res["json floor"]["wall"], res["json+nervaluate"]["wall"], res["newsgold warm"]["wall"]
+    print(f"{args.docs} documents ({gold.stat().st_size / 2**20:.0f} + {pred.stat().st_size / 2**20:.0f} MiB), nproc {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{'side':<20} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
+    for name, r in res.items():
+        print(f"{name:<20} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mib']:9.0f}")
+    ng = json.loads(res["newsgold warm"]["stdout"])["tasks"]["entities"]["counts"]["overall"]
+    nvc = json.loads(res["json+nervaluate"]["stdout"])
+    same = all(ng[s] == nvc[n] for s, n in (("strict", "strict"), ("exact", "exact"), ("partial", "partial"), ("type", "ent_type")))
+    cold_out = json.loads(res["newsgold cold"]["stdout"])
+    print(f"\ncounts identical to nervaluate (4 schemes): {same}; cold and warm output identical: "
+          f"{cold_out == json.loads(res['newsgold warm']['stdout'])}")
+    print(f"newsgold warm / json floor          : {warm / floor:.2f}x wall   (goal <= 2)")
+    print(f"json+nervaluate / newsgold warm     : {nv / warm:.2f}x wall   (goal >= 8)")
+    print(f"newsgold warm peak / nervaluate peak: {res['newsgold warm']['rss_mib'] / res['json+nervaluate']['rss_mib']:.2f}   (goal <= 0.25)")
+    print(f"newsgold cold / json floor          : {res['newsgold cold']['wall'] / floor:.2f}x wall (first run: the gold is validated)")
+    val_rate = args.docs / res["newsgold validate"]["wall"]
+    js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
+    print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "
+          f"(ratio {val_rate / js_rate:.1f}x, goal >= 10)")
+    print(f"shipped release: {res['shipped release']['wall']:.2f} s wall, {res['shipped release']['cpu']:.2f} s cpu (goal < 0.3 s wall)")
+    if args.dense:
+        print(f"dense {args.dense} x {args.dense}: {res['dense']['wall']:.2f} s wall, {res['dense']['rss_mib']:.0f} MiB (goal < 5 s, 1 GiB)")
+    out = data / f"e2e-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in res.items()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

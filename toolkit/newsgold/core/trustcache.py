@@ -1,0 +1,94 @@
+"""Trust a file that was already validated: a small cache keyed by the sha256 of its bytes.
+
+Checking a 50,000-document gold (schema, offsets, zones, references, canonical content hash)
+takes most of a ``newsgold score`` run, yet a released gold never changes. The first run that
+validates a file without error stores, under the sha256 of the file's bytes, what it computed
+(the canonical content hash and the dataset version); a later run that finds the same bytes
+checked by the same validator skips the checks. Changed bytes, a changed schema or changed
+checking code give another key, so the file is validated again.
+
+The cache lives in the user's cache folder (``$NEWSGOLD_CACHE_DIR``, else
+``$XDG_CACHE_HOME/newsgold``, else ``~/.cache/newsgold``), never in the repository. Entries are
+written atomically; an unreadable or unwritable cache only means validating again.
+``NEWSGOLD_CACHE_DIR=off`` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from newsgold import __version__
+
+CHUNK = 1 << 20
+# the code whose verdict an entry vouches for: any change to it gives new keys
+_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "dataset/rules.py", "dataset/gold.py")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is turned off."""
+    explicit = os.environ.get("NEWSGOLD_CACHE_DIR")
+    if explicit:
+        return None if explicit.lower() in ("off", "0", "none") else Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsgold"
+
+
+def file_sha256(path: str | Path) -> str:
+    """sha256 of a file's bytes, read in 1 MiB chunks (the file is never held whole)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@cache
+def validator_fingerprint() -> str:
+    """sha256 over the toolkit version, the schema files and the checking code."""
+    from newsgold.repository import toolkit_schema_dir
+    pkg = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(__version__.encode())
+    files = sorted(toolkit_schema_dir().glob("*.json")) + [pkg / rel for rel in _CHECKERS]
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"<missing>")
+    return h.hexdigest()
+
+
+def _entry(kind: str, file_hash: str) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / "validated" / f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
+
+
+def lookup(kind: str, file_hash: str) -> dict | None:
+    """What an earlier run stored for these bytes (validated without error), or None."""
+    path = _entry(kind, file_hash)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("sha256") != file_hash or data.get("fingerprint") != validator_fingerprint():
+        return None
+    return data
+
+
+def remember(kind: str, file_hash: str, facts: dict) -> None:
+    """Store ``facts`` for a file validated without error; failures to write are ignored."""
+    path = _entry(kind, file_hash)
+    if path is None:
+        return
+    from newsgold.core.jsonio import write_atomic
+    try:
+        write_atomic(path, json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True))
+    except OSError:
+        pass
