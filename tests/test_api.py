@@ -123,17 +123,21 @@ def test_perfect_predictions_score_one(setup):
     assert not res.errors
     assert not [w for w in res.warnings if w.severity == "error"]
     absent = {lab for lab in setup.labels if lab not in {"PERSON", "GPE", "DATE", "ORG"}}
+    used = {s["label"] for d in setup.gold.docs.values() for s in d["stance"]["items"]}
+    absent_stance = {"FAVOR", "AGAINST", "NEUTRAL", "NONE"} - used
     for task, t in res.tasks.items():
         for name, f in t["figures"].items():
             if task == "entities" and name.startswith("label/") and name.split("/")[1] in absent:
                 assert f["value"] is None, name       # not applicable
+            elif task == "stance" and name.split("/")[1] in absent_stance:
+                assert f["value"] is None, name       # a class the fixture's gold does not use
             else:
                 assert f["value"] == 1.0, (task, name)
             # two documents cannot support an interval (3 distinct bootstrap resamples): none is given, and why
             assert f["ci"] is None and "with 2 document(s)" in f["ci_reason"], (task, name)
         assert t["n_documents"] == 2 and t["ci_reason"] == f["ci_reason"]
     assert res.tasks["entities"]["labels"] == ["PERSON", "ORG", "GPE", "DATE"]
-    assert res.tasks["stance"]["confusion"]["matrix"] == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
+    assert res.tasks["stance"]["confusion"]["matrix"] == [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0]]
     assert res.tasks["quotes"]["counts"]["gold"] == 6
     assert res.value("quotes", "end_to_end/f1") == 1.0
 

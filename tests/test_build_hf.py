@@ -95,7 +95,9 @@ def _annotations() -> dict[str, dict]:
     stance_a = {"targets": [{"id": "t1", "kind": "entity", "cluster": "daesh", "description": "Daesh"},
                             {"id": "t2", "kind": "topic", "description": "US help for Syria"}],
                 "items": [{"id": "s1", "holder": "sharaa", "target": "t1", "label": "AGAINST", "evidence": ["q1"]},
-                          {"id": "s2", "holder": "trump", "target": "t2", "label": "FAVOR", "evidence": ["q3"]}]}
+                          {"id": "s2", "holder": "trump", "target": "t2", "label": "FAVOR", "evidence": ["q3"]},
+                          {"id": "s3", "holder": "trump", "target": "t1", "label": "NONE", "evidence": []},
+                          {"id": "s4", "holder": "sharaa", "target": "t2", "label": "NONE", "evidence": []}]}
     ents_b = [
         _mention(b, "Hamas", "ORG", "hamas", 1), _mention(b, "Board of Peace", "ORG", "board", 1),
         _mention(b, "GAZA CITY", "GPE", "gaza-city", 1), _mention(b, "Hamas", "ORG", "hamas", 2),

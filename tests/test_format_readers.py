@@ -400,8 +400,9 @@ def test_non_finite_scores_are_reported(syn, tmp_path, bad):
     path.write_text('{"syn-plain": [{"start": %d, "end": %d, "text": "Apple", "label": "ORG", "score": %s}]}' % (s, e, bad),
                     encoding="utf-8")
     records, problems = convert("gliner", path, syn)
-    assert [e["label"] for e in records[0]["entities"]] == ["ORG"] and "score" not in records[0]["entities"][0]
-    assert [(p.rule, p.severity, p.path) for p in problems] == [("score", "warning", "syn-plain/0/score")]
+    # NaN and Infinity are not JSON: the strict parser refuses the file and says why (nothing is dropped silently)
+    assert records == [] and [(p.rule, p.severity) for p in problems] == [("json-number", "error")]
+    assert bad.lstrip("-") in problems[0].message
 
 
 @pytest.mark.parametrize("fmt,content", [
