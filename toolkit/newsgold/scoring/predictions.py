@@ -10,7 +10,7 @@ from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, compact
 from newsgold.dataset.gold import Gold
 from newsgold.dataset.rules import check_prediction
-from newsgold.repository import current
+from newsgold.repository import current, toolkit_schema_dir
 
 
 def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mapping[str, dict], list[Problem]]:
@@ -61,6 +61,8 @@ def load_label_map(name_or_path: str | None) -> dict | None:
     p = Path(name_or_path)
     if not p.exists():
         p = current().label_maps_dir / f"{name_or_path}.json"
+    if not p.exists():   # a gold folder without label maps (a Hub export): the toolkit's own
+        p = toolkit_schema_dir() / "label_maps" / f"{name_or_path}.json"
     data, _, problems = read_json(p)
     require(problems)
     if not isinstance(data, dict) or not isinstance(data.get("map"), dict):
