@@ -61,11 +61,22 @@ def cmd_validate(args) -> int:
         _print_problems(problems, "text", sys.stdout)
         targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
         print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
+        if not errors and (not args.paths or args.gold):
+            print(f"gold: {_gold_status(args.gold)}")
     return 1 if errors else 0
 
 
+def _gold_status(gold) -> str:
+    """Which gold is in use: version, content hash, and whether it is a released one."""
+    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.dataset.releases import status
+    g = gold if isinstance(gold, Gold) else load_gold(gold)
+    return status(g.version, g.content_hash)
+
+
 def _add_score_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--gold", help="gold: an annotation folder or a documents JSONL file (default: the shipped dataset)")
+    p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
+                                  "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
     p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
@@ -100,7 +111,11 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from newsgold.scoring.api import score
     from newsgold.reporting.text import render_errors, render_score
-    result = score(_predictions_arg(args, args.predictions), errors=args.errors, **_score_kwargs(args))
+    from newsgold.scoring.api import make_setup
+    kwargs = _score_kwargs(args)
+    setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
+    sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
+    result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, **kwargs)
     for w in result.warnings:
         sys.stderr.write(str(w) + "\n")
     text = render_score(result, args.format)
@@ -262,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--gold", help="check predictions against this gold (annotation folder or documents JSONL)")
+    p.add_argument("--gold", help="check predictions against this gold (same forms as 'newsgold score --gold')")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
@@ -292,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_agree)
 
     p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
-    p.add_argument("--gold", help="annotation folder or documents JSONL (default: the shipped dataset)")
+    p.add_argument("--gold", help="gold, as for 'newsgold score --gold' (default: the shipped dataset)")
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--out")
     p.set_defaults(func=cmd_stats)

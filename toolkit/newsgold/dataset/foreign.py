@@ -36,16 +36,25 @@ FULL_KEYS = ("text_sha256", "metadata", "zones")   # a record with these is in t
 MAX_DOCUMENTS = 1_000_000                            # a cap on what a saved dataset may hand us
 
 
-def load_any(path: str | Path):
+def load_any(path: str | Path | None):
     """The :class:`~newsgold.dataset.gold.Gold` at ``path`` when it is one of the forms above.
 
-    Returns None for the two forms :func:`newsgold.dataset.gold.load_gold` reads itself
-    (an annotation folder; a documents file whose records carry ``dataset_version``).
+    Returns None for the forms :func:`newsgold.dataset.gold.load_gold` reads itself (an
+    annotation folder; a documents file whose records carry ``dataset_version``; with
+    ``path=None``, the sources of the copy in use). ``path=None`` in a copy that has only
+    data files (``NEWSGOLD_HOME`` set to a Hub export) reads its documents file.
     Raises :class:`InputError` with every problem found.
     """
     from newsgold.dataset.gold import Gold, check_gold_jsonl, content_hash, load_gold
-    from newsgold.repository import use
+    from newsgold.repository import current, missing_dataset, use
 
+    if path is None:
+        repo = current()
+        if repo.has_sources:
+            return None
+        if (repo.root / DOCUMENTS_FILE).is_file():
+            return load_gold(repo.root / DOCUMENTS_FILE)
+        raise missing_dataset(repo)
     path = Path(path)
     if path.is_dir():
         if (path / "seeds" / "manifest.json").is_file():

@@ -161,11 +161,10 @@ def load_gold(path: str | Path | None = None) -> Gold:
     (a clone, a Hub export, a saved ``datasets`` dataset, a minimal JSONL). Raises
     :class:`InputError` listing every problem.
     """
-    if path is not None:
-        from newsgold.dataset.foreign import load_any
-        found = load_any(path)
-        if found is not None:
-            return found
+    from newsgold.dataset.foreign import load_any
+    found = load_any(path)
+    if found is not None:
+        return found
     if path is None or Path(path).is_dir():
         docs = load_documents()
         folder = Path(path) if path is not None else current().gold_dir

@@ -283,22 +283,31 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
                                            "missing-layer", "warning"))
         stats = task_stats(preds, setup, t, result.errors if errors else None)
         result.stats[t] = stats
-        fig = figures_fn(t, setup)
-        total = stats.sum(axis=0)
-        point = fig(total)
-        cis = bootstrap(stats, fig, resamples, seed)
-        entry = {"figures": {k: {"value": _num(v), **({"ci": list(cis[k])} if k in cis else {})} for k, v in point.items()}}
-        if t == "entities":
-            entry["counts"] = E.counts_dict(total, setup.labels)
-            entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
-        elif t == "quotes":
-            entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
-        else:
-            entry["confusion"] = S.confusion(total)
-            entry["counts"] = {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
-                               "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}
-        result.tasks[t] = entry
+        result.tasks[t] = summarise(t, stats, setup, resamples, seed)
     return result
+
+
+def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: int) -> dict:
+    """A task's figures (with bootstrap CIs) and counts from its per-document statistics.
+
+    Shared by :func:`score` and the in-memory scorer (:mod:`newsgold.scoring.inmemory`),
+    so both report the same figures from the same statistics.
+    """
+    fig = figures_fn(task, setup)
+    total = stats.sum(axis=0)
+    point = fig(total)
+    cis = bootstrap(stats, fig, resamples, seed)
+    entry = {"figures": {k: {"value": _num(v), **({"ci": list(cis[k])} if k in cis else {})} for k, v in point.items()}}
+    if task == "entities":
+        entry["counts"] = E.counts_dict(total, setup.labels)
+        entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
+    elif task == "quotes":
+        entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
+    else:
+        entry["confusion"] = S.confusion(total)
+        entry["counts"] = {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
+                           "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}
+    return entry
 
 
 @dataclass
