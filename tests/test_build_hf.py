@@ -468,7 +468,7 @@ def test_hub_export_loads_and_has_checksums(repo, tmp_path):
     for c in hf.CONFIGS:                                     # the same data bytes as `newsgold build`
         assert files[build.data_path(c)] == (repo / build.data_path(c)).read_bytes()
     _assert_loads(out, build.gold_at(repo))
-    export.export_hub(out, root=repo)
+    export.export_hub(out, root=repo, force=True)           # not empty now: --force
     assert _snapshot(out) == files                          # deterministic, and the cache stayed outside
 
 

@@ -171,7 +171,7 @@ def cmd_export(args) -> int:
     if args.parquet:
         print("wrote " + ", ".join(export.export_parquet(args.parquet)))
     if args.hub:
-        print("wrote " + export.export_hub(args.hub))
+        print("wrote " + export.export_hub(args.hub, force=args.force))
     if args.croissant:
         print("wrote " + export.export_croissant(args.croissant))
     return 0
@@ -320,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", metavar="DIR")
     p.add_argument("--hub", metavar="DIR")
     p.add_argument("--croissant", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="let --hub write into a folder that is not empty")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("baseline", help=COMMANDS["baseline"], description=COMMANDS["baseline"])
