@@ -222,14 +222,20 @@ def _decode(value, feature):
     return value
 
 
-def _drop_empty_open_keys(rec: dict) -> dict:
-    """``datasets`` gives every declared metadata/annotation key (None where a document lacks it); drop those."""
-    for key in ("metadata", "annotation"):
-        if isinstance(rec.get(key), dict):
-            rec[key] = {k: v for k, v in rec[key].items() if v is not None}
-    if rec.get("annotation") == {}:
-        del rec["annotation"]
-    return rec
+NULLABLE = ("cue", "speaker", "speaker_cluster")   # the gold keys whose null is a value (common.schema.json)
+
+
+def _drop_absent(value):
+    """``datasets`` gives every declared key, None where a record lacks it: drop those Nones.
+
+    A None is kept only where the gold schema allows null (:data:`NULLABLE`), so a saved
+    ``documents`` config gives back the records it was made from (and their content hash).
+    """
+    if isinstance(value, dict):
+        return {k: _drop_absent(v) for k, v in value.items() if v is not None or k in NULLABLE}
+    if isinstance(value, list):
+        return [_drop_absent(v) for v in value]
+    return value
 
 
 def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]:
@@ -244,5 +250,7 @@ def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]
     if len(ds) > MAX_DOCUMENTS:
         raise InputError(Problem(str(path), 0, "", f"{len(ds)} rows: more than {MAX_DOCUMENTS} documents", "size"))
     for i, row in enumerate(ds, 1):
-        rec = _drop_empty_open_keys(_decode(row, ds.features))
+        rec = _drop_absent(_decode(row, ds.features))
+        if rec.get("annotation") == {}:
+            del rec["annotation"]
         yield i, json.loads(json.dumps(rec)), []
