@@ -503,7 +503,7 @@ def test_croissant_required_fields(repo, tmp_path):
     assert len(files) == len(hf.CONFIGS)
     for d in doc["distribution"]:
         assert d["@type"] == "cr:FileObject" and d["encodingFormat"] == "application/jsonlines"
-        assert d["sha256"] == _sha((repo / d["contentUrl"]).read_bytes())
+        assert d["sha256"] == _sha((out.parent / d["contentUrl"]).read_bytes())   # relative to the file's folder
     record_sets = {r["@id"]: r for r in doc["recordSet"]}
     for c in hf.CONFIGS:
         rs = record_sets[c]

@@ -60,9 +60,11 @@ def cmd_validate(args) -> int:
     else:
         _print_problems(problems, "text", sys.stdout)
         targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
-        print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
-        if not errors and (not args.paths or args.gold):
+        if not errors and not args.paths:
             print(f"gold: {_gold_status(args.gold)}")
+        elif not errors and args.gold:   # predictions checked against a given gold: say which, off the report
+            sys.stderr.write(f"gold: {_gold_status(args.gold)}\n")
+        print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0
 
 
