@@ -5,9 +5,8 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 import newsgold
+import pytest
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
 from newsgold.dataset import export, releases

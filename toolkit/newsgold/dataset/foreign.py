@@ -87,14 +87,15 @@ def _gold(records: dict[str, dict], problems: list[Problem], source: str):
     if not records:
         raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
     records = {k: records[k] for k in sorted(records)}
-    version = _version_of(records)
+    version = version_of(records)
     return Gold(records, version, content_hash(records.values()), source)
 
 
-def _version_of(records: dict[str, dict]) -> str:
+def version_of(records: dict[str, dict]) -> str:
     """NewsGold's version when the records carry its stamp (a saved ``documents`` config), else custom."""
     versions = {(r.get("metadata") or {}).get("dataset_version") for r in records.values()}
-    return versions.pop() if len(versions) == 1 and None not in versions else CUSTOM
+    only = versions.pop() if len(versions) == 1 else None
+    return only if isinstance(only, str) and only else CUSTOM
 
 
 def _first_record(path: Path) -> dict | None:
@@ -153,7 +154,7 @@ def complete_record(rec: dict, text: str) -> dict:
     """A full gold record from a minimal one (records in the documents layout pass unchanged)."""
     if all(k in rec for k in FULL_KEYS):
         return rec
-    meta = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
+    meta: dict = rec["metadata"] if isinstance(rec.get("metadata"), dict) else {}
     out = {"id": rec.get("id", rec.get("doc_id")), "text": text, "text_sha256": sha256_text(text),
            "metadata": {"headline": "", "language": "und", **meta},
            "zones": rec.get("zones") or [{"start": 0, "end": len(text), "type": "body"}],
@@ -165,7 +166,7 @@ def complete_record(rec: dict, text: str) -> dict:
 
 def check_record(rec: dict, name: str, lineno: int) -> list[Problem]:
     """The checks every gold record gets (schema, text hash, zones, layers), at the input's line."""
-    lf = lambda p: lineno  # noqa: E731
+    lf = lambda p: lineno
     problems = schema_problems("gold", rec, name, lf)
     text = rec["text"]
     if rec.get("text_sha256") != sha256_text(text):

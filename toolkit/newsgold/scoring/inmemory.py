@@ -106,9 +106,10 @@ def _fill_texts(gold: list[dict], preds: list[dict], texts: Mapping[str, str] | 
 
 def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]]:
     """One batch as a checked gold and prediction records."""
-    from newsgold.dataset.foreign import complete_records
+    from newsgold.dataset.foreign import complete_records, version_of
     from newsgold.dataset.gold import load_gold
     preds = _documents(pred_docs, PRED)
+    warnings: list[Problem]
     if isinstance(gold_docs, Gold):
         gold, warnings = gold_docs, []
     elif isinstance(gold_docs, (str, Path)):
@@ -121,9 +122,7 @@ def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]
             raise InputError([p for p in problems if p.severity == "error"])
         warnings += problems
         records = {k: records[k] for k in sorted(records)}
-        versions = {(r.get("metadata") or {}).get("dataset_version") for r in records.values()}
-        version = versions.pop() if len(versions) == 1 and None not in versions else CUSTOM
-        gold = Gold(records, version, content_hash(records.values()) if records else "", GOLD)
+        gold = Gold(records, version_of(records), content_hash(records.values()) if records else "", GOLD)
     pred_records = [{"doc_id": d["id"], "entities": d["entities"]} for d in preds]
     return gold, pred_records, warnings
 
