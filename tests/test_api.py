@@ -300,7 +300,7 @@ def test_result_serialisation_and_signature(setup):
     assert p["seed"] == "777"
     assert p["ci"] == "none-2docs<6"                           # what was done: no resampling, too few documents
     assert p["labelmap"] == "none" and p["zones"] == "all" and p["labels"] == "all"
-    assert p["data"] == "9.9.9+" + setup.gold.content_hash[:12]
+    assert p["data"] == "newsgold-9.9.9+" + setup.gold.content_hash[:12]
     assert p["newsgold"] == api.__version__
 
 

@@ -12,7 +12,7 @@ BASE = dict(version="0.1.0", data_version="1.0.0", data_hash="443f5e29a1b2c3d4e5
 def test_documented_example():
     # the example in the module docstring, field by field
     s = sig.make(**BASE)
-    assert s == ("newsgold:0.1.0|data:1.0.0+443f5e29a1b2|task:entities|match:optimal-1to1|"
+    assert s == ("newsgold:0.1.0|data:newsgold-1.0.0+443f5e29a1b2|task:entities|match:optimal-1to1|"
                  "scheme:strict,exact,partial,type|overlap:char-jaccard>=0.5|labelmap:none|labels:all|"
                  "zones:all|ci:bootstrap-docs-1000-95|seed:12345")
 

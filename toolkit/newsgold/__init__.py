@@ -4,11 +4,16 @@ The Python API and the ``newsgold`` command share one core::
 
     import newsgold
     result = newsgold.score("predictions.jsonl", task="entities")
-    print(result.signature, result.to_dict()["entities"]["overall"]["strict"]["f1"])
+    print(result.signature, result.value("entities", "overall/strict/f1"))
+
+    # in memory, batch by batch (as Hugging Face evaluate)
+    scorer = newsgold.EntityScorer()
+    scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
+    scorer.compute().value("entities", "overall/strict/f1")
 """
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "score", "compare", "load_gold", "load"]
+__all__ = ["__version__", "score", "compare", "score_spans", "EntityScorer", "load_gold", "load"]
 
 
 def __getattr__(name):
@@ -16,6 +21,9 @@ def __getattr__(name):
     if name in ("score", "compare"):
         from newsgold.scoring import api
         return getattr(api, name)
+    if name in ("score_spans", "EntityScorer"):
+        from newsgold.scoring import inmemory
+        return getattr(inmemory, name)
     if name == "load_gold":
         from newsgold.dataset.gold import load_gold
         return load_gold

@@ -63,12 +63,25 @@ def cmd_validate(args) -> int:
     else:
         _print_problems(problems, "text", sys.stdout)
         targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
+        if not errors and not args.paths:
+            print(f"gold: {_gold_status(args.gold)}")
+        elif not errors and args.gold:   # predictions checked against a given gold: say which, off the report
+            sys.stderr.write(f"gold: {_gold_status(args.gold)}\n")
         print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0
 
 
+def _gold_status(gold) -> str:
+    """Which gold is in use: version, content hash, and whether it is a released one."""
+    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.dataset.releases import status
+    g = gold if isinstance(gold, Gold) else load_gold(gold)
+    return status(g.version, g.content_hash)
+
+
 def _add_score_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--gold", help="gold: an annotation folder or a documents JSONL file (default: the shipped dataset)")
+    p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
+                                  "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
     p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
@@ -104,8 +117,12 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from newsgold.scoring.api import score
     from newsgold.reporting.text import render_score, render_score_with_errors
-    result = score(_predictions_arg(args, args.predictions), errors=args.errors, jobs=args.jobs or None,
-                   progress=not args.quiet, **_score_kwargs(args))
+    from newsgold.scoring.api import make_setup
+    kwargs = _score_kwargs(args)
+    setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
+    sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
+    result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
+                   progress=not args.quiet, **kwargs)
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
@@ -156,7 +173,7 @@ def cmd_export(args) -> int:
     if args.parquet:
         print("wrote " + ", ".join(export.export_parquet(args.parquet)))
     if args.hub:
-        print("wrote " + export.export_hub(args.hub))
+        print("wrote " + export.export_hub(args.hub, force=args.force))
     if args.croissant:
         print("wrote " + export.export_croissant(args.croissant))
     return 0
@@ -268,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--gold", help="check predictions against this gold (annotation folder or documents JSONL)")
+    p.add_argument("--gold", help="check predictions against this gold (same forms as 'newsgold score --gold')")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
@@ -305,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_agree)
 
     p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
-    p.add_argument("--gold", help="annotation folder or documents JSONL (default: the shipped dataset)")
+    p.add_argument("--gold", help="gold, as for 'newsgold score --gold' (default: the shipped dataset)")
     p.add_argument("--format", choices=fmt4, default="table")
     p.add_argument("--out")
     p.set_defaults(func=cmd_stats)
@@ -318,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", metavar="DIR")
     p.add_argument("--hub", metavar="DIR")
     p.add_argument("--croissant", metavar="FILE")
+    p.add_argument("--force", action="store_true", help="let --hub write into a folder that is not empty")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("baseline", help=COMMANDS["baseline"], description=COMMANDS["baseline"])

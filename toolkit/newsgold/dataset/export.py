@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +25,11 @@ from newsgold.dataset import build
 from newsgold.dataset import hf
 from newsgold.repository import current
 from newsgold.dataset.gold import Gold
+from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
 
 CHECKSUMS = "SHA256SUMS"
+NOT_IN_DOCUMENTS = ("quotes.content",)   # fields the documents record set leaves out (see _fields)
 CROISSANT = "croissant.json"
 COPIED = ("DATASHEET.md", "LICENSE")
 DATASET_URL = "https://newsgold.github.io/"   # the project's namespace (as in the schema $id)
@@ -82,7 +85,7 @@ def hub_files(gold: Gold, root: Path) -> dict[str, bytes]:
         p = root / name
         if p.is_file():
             files[name] = p.read_bytes()
-    files[CROISSANT] = dump_json(croissant(gold, files)).encode("utf-8")
+    files[CROISSANT] = dump_json(croissant(gold, files, date_published=_date_published(gold, root))).encode("utf-8")
     return files
 
 
@@ -131,16 +134,31 @@ def export_parquet(directory: str | Path, *, root: str | Path | None = None, gol
 
 # ---------------------------------------------------------------- hub folder
 
-def export_hub(directory: str | Path, *, root: str | Path | None = None, gold: Gold | None = None) -> str:
+def _check_hub_target(directory: Path, root: Path, force: bool) -> None:
+    """Refuse a folder that is a dataset's own copy (it would lose its README), or holds files, unless forced."""
+    if directory.resolve() == root.resolve() or (directory / "seeds" / "manifest.json").exists():
+        raise InputError(Problem(str(directory), 0, "", "this is the repository itself: a Hub export would overwrite its "
+                                 "README; export into a new folder", "export-target"))
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise InputError(Problem(str(directory), 0, "", "the folder is not empty: give an empty or new folder, or --force to "
+                                 "write over it", "export-target"))
+
+
+def export_hub(directory: str | Path, *, root: str | Path | None = None, gold: Gold | None = None,
+               force: bool = False) -> str:
     """Write a Hub-ready folder: ``data/``, ``README.md`` (card), ``DATASHEET.md`` and ``LICENSE``
     when the repository has them, ``croissant.json`` and ``SHA256SUMS``.
 
-    ``SHA256SUMS`` (``sha256sum -c`` format) lists every file in the folder except
-    itself and dot-folders. ``datasets.load_dataset(DIR, config)`` loads it offline.
-    Returns the folder.
+    Refuses the repository itself (never, even with ``force``) and a non-empty folder
+    (unless ``force``). ``SHA256SUMS`` (``sha256sum -c`` format) lists every file in the
+    folder except itself and dot-folders, and is removed first and written last: a folder
+    without it is an interrupted export. ``datasets.load_dataset(DIR, config)`` loads it
+    offline. Returns the folder.
     """
     root, gold = _root_and_gold(root, gold)
     directory = Path(directory)
+    _check_hub_target(directory, root, force)
+    (directory / CHECKSUMS).unlink(missing_ok=True)
     for rel, data in hub_files(gold, root).items():
         target = directory / rel
         try:
@@ -175,11 +193,16 @@ def _label_set_id(label: hf.Label) -> str:
     return known.get(label.names) or "labels_" + _sha256("\n".join(label.names).encode())[:8]
 
 
-def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: str | None = None, path: str = "") -> list[dict]:
-    """Croissant fields of a struct. Top-level columns are extracted by ``column``; nested
-    values by their column plus a ``jsonPath`` transform relative to the column's value
-    (to each element when the column is a list), which is how mlcroissant reads nested
-    JSON Lines values; it reads one level of nesting (every config but ``documents``)."""
+def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: str | None = None,
+            path: tuple[str, ...] = (), in_list: bool = False) -> list[dict]:
+    """Croissant fields of a struct. Top-level columns are extracted by ``column``; a nested
+    value by its column plus one ``jsonPath`` transform per level below it. mlcroissant
+    applies each transform to every element when the value so far is a list, so
+    ``entities.mentions[].start`` is ``[mentions, start]``. (One transform with a
+    ``[*]`` path would return only the first match.) A list of objects inside a list of
+    objects (``quotes[].content[]`` of ``documents``) is beyond what mlcroissant reads (it
+    would give None for every value): it is left out there, and the ``quotes`` record set
+    has it (:data:`NOT_IN_DOCUMENTS`)."""
     out = []
     for name, t in spec.fields:
         fid = f"{prefix}/{name}"
@@ -189,13 +212,15 @@ def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: st
         field: dict = {"@type": "cr:Field", "@id": fid, "name": name}
         if isinstance(t, hf.Label):
             field["description"] = "Class label (ClassLabel in datasets; the name in the JSON Lines): " + ", ".join(t.names) + "."
+        if isinstance(t, hf.Struct) and repeated and in_list:
+            continue   # not readable (see the docstring); left out rather than read wrongly
         field["dataType"] = "sc:Thing" if isinstance(t, hf.Struct) else _data_type(t)
         if repeated:
             field["repeated"] = True
         source: dict = {"fileObject": {"@id": file_id}, "extract": {"column": column or name}}
-        own_path = f"{path}.{name}" if path else name
-        if column is not None:
-            source["transform"] = {"jsonPath": own_path}
+        own_path = path + (name,) if column is not None else ()
+        if own_path:
+            source["transform"] = [{"jsonPath": p} for p in own_path]
         field["source"] = source
         if isinstance(t, hf.Label):
             set_id = _label_set_id(t)
@@ -203,14 +228,27 @@ def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: st
             if column is None and not repeated:   # a join on list or nested values is not supported by readers
                 field["references"] = {"field": {"@id": f"{set_id}/name"}}
         if isinstance(t, hf.Struct):
-            child_path = "" if column is None else own_path + ("[*]" if repeated else "")
-            field["subField"] = _fields(fid, t, file_id, labels, column or name, child_path)
+            field["subField"] = _fields(fid, t, file_id, labels, column or name, own_path, in_list or repeated)
         out.append(field)
     return out
 
 
-def croissant(gold: Gold, files: dict[str, bytes]) -> dict:
-    """Croissant 1.0 JSON-LD for the data files in ``files`` (relative path -> bytes)."""
+def _date_published(gold: Gold, root: Path) -> str | None:
+    """The release date when this gold is a released version (``releases.json``), else None."""
+    from newsgold.dataset.releases import read_releases
+    listed = root / "releases.json"
+    for r in read_releases(listed if listed.is_file() else None):
+        if r.version == gold.version and r.content_hash == gold.content_hash:
+            return r.date
+    return None
+
+
+def croissant(gold: Gold, files: dict[str, bytes], *, date_published: str | None = None, url_prefix: str = "") -> dict:
+    """Croissant 1.0 JSON-LD for the data files in ``files`` (relative path -> bytes).
+
+    ``url_prefix`` goes before every ``contentUrl`` (the way from the Croissant file's
+    folder to the dataset root); ``datePublished`` is given when the gold is released.
+    """
     meta_keys, ann_keys = hf.document_keys(gold.docs.values())
     distribution = []
     record_sets = []
@@ -220,7 +258,7 @@ def croissant(gold: Gold, files: dict[str, bytes]) -> dict:
         file_id = f"{c}-{hf.SPLIT}.jsonl"
         distribution.append({"@type": "cr:FileObject", "@id": file_id, "name": file_id,
                              "description": f"Config {c!r}, split {hf.SPLIT!r}: {hf.DESCRIPTIONS[c]}",
-                             "contentUrl": rel, "encodingFormat": "application/jsonlines",
+                             "contentUrl": url_prefix + rel, "encodingFormat": "application/jsonlines",
                              "contentSize": f"{len(files[rel])} B", "sha256": _sha256(files[rel])})
         record_sets.append({"@type": "cr:RecordSet", "@id": c, "name": c, "description": hf.DESCRIPTIONS[c],
                             "field": _fields(c, hf.feature_spec(c, meta_keys, ann_keys), file_id, labels)})
@@ -240,6 +278,7 @@ def croissant(gold: Gold, files: dict[str, bytes]) -> dict:
         "license": [ANNOTATION_LICENSE, TEXT_LICENSE],
         "url": DATASET_URL,
         "version": gold.version,
+        **({"datePublished": date_published} if date_published else {}),
         "inLanguage": "en",
         "keywords": list(build.CARD["tags"]),
         "creator": {"@type": "sc:Organization", "name": "The NewsGold developers", "url": DATASET_URL},
@@ -255,12 +294,16 @@ def croissant(gold: Gold, files: dict[str, bytes]) -> dict:
 def export_croissant(file: str | Path, *, root: str | Path | None = None, gold: Gold | None = None) -> str:
     """Write Croissant 1.0 metadata (JSON-LD) describing the data files; returns the path.
 
-    ``contentUrl`` values are relative (``data/<config>/test.jsonl``): the file is meant to
-    sit at the dataset root (the repository or a Hub export folder, which includes it).
+    ``contentUrl`` values are relative to the file's folder: ``data/<config>/test.jsonl``
+    when the file sits at the dataset root (as in a Hub export), else the relative way
+    from its folder to the root's data files, so a file written elsewhere still resolves.
     """
     root, gold = _root_and_gold(root, gold)
     files = hub_files(gold, root)
-    write_atomic(file, files[CROISSANT])
+    way = Path(os.path.relpath(root.resolve(), Path(file).resolve().parent)).as_posix()
+    prefix = "" if way == "." else way + "/"
+    doc = croissant(gold, files, date_published=_date_published(gold, root), url_prefix=prefix)
+    write_atomic(file, dump_json(doc).encode("utf-8"))
     return str(file)
 
 

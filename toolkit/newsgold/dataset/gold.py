@@ -228,8 +228,14 @@ def load_gold(path: str | Path | None = None) -> Gold:
     """The gold: by default the shipped annotations joined with the seeds.
 
     ``path`` may be an annotation folder (joined with the manifest) or a JSONL file of
-    full gold document records. Raises :class:`InputError` listing every problem.
+    full gold document records, or any other gold :mod:`newsgold.dataset.foreign` reads
+    (a clone, a Hub export, a saved ``datasets`` dataset, a minimal JSONL). Raises
+    :class:`InputError` listing every problem.
     """
+    from newsgold.dataset.foreign import load_any
+    found = load_any(path)
+    if found is not None:
+        return found
     if path is None or Path(path).is_dir():
         docs = load_documents()
         folder = Path(path) if path is not None else current().gold_dir

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Union
 
-from newsgold.repository import current
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.repository import current, missing_dataset
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
 
 CONFIGS = ("documents", "entities", "ner", "quotes", "stance")
@@ -214,8 +215,9 @@ def label_fields(spec: Struct, prefix: str = "") -> dict[str, Label]:
 def load(config: str = DEFAULT_CONFIG, path: str | Path | None = None, split: str | None = SPLIT):
     """Load one config with ``datasets.load_dataset``, always from what is on disk now.
 
-    ``path`` is the dataset folder (default: the repository, or ``NEWSGOLD_HOME``; a Hub
-    export folder works too). Returns the ``test`` split as a ``datasets.Dataset`` (or a
+    ``path`` is the dataset folder (default: the copy in use: ``NEWSGOLD_HOME``, the clone,
+    or the release packaged in an installed wheel; a Hub export folder works too; a
+    relative path such as ``"."`` is resolved first). Returns the ``test`` split as a ``datasets.Dataset`` (or a
     ``DatasetDict`` with ``split=None``), typed by the README features: every label is a
     ``ClassLabel``, ``ds.features["label"].int2str(i)`` gives its name.
 
@@ -226,5 +228,12 @@ def load(config: str = DEFAULT_CONFIG, path: str | Path | None = None, split: st
         raise ValueError(f"unknown config {config!r}; configs: {', '.join(CONFIGS)}")
     from datasets import load_dataset
     root = Path(path) if path is not None else current().root
+    if not (root / "README.md").is_file() or not (root / "data" / config).is_dir():
+        if path is None:
+            raise missing_dataset()
+        raise InputError(Problem(str(root), 0, "", f"not a NewsGold dataset folder (no README.md or data/{config}/): "
+                                 "give a clone or a Hub export folder", "no-dataset"))
+    # datasets 5.x refuses a relative path such as "." ("dataset_name should be specified")
+    root = root.resolve()
     with tempfile.TemporaryDirectory(prefix="newsgold-hf-") as cache:
         return load_dataset(str(root), config, split=split, cache_dir=cache, keep_in_memory=True)

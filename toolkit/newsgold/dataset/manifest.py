@@ -8,7 +8,7 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import line_for, locate_lines, read_json, require
 from newsgold.core.schema import schema_problems
 from newsgold.dataset.rules import check_zones, sha256_text
-from newsgold.repository import current
+from newsgold.repository import current, missing_dataset
 
 
 def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict], list[Problem]]:
@@ -16,6 +16,8 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
 
     Each document dict has ``id``, ``text``, ``metadata``, ``zones`` and its source range.
     """
+    if path is None and not current().has_sources:
+        raise missing_dataset()
     path = Path(path or current().manifest)
     name = str(path)
     man, text, problems = read_json(path)

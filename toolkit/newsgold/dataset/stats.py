@@ -66,16 +66,19 @@ def corpus_stats(gold: Gold):
     wide.columns.name = None
     wide.attrs["documents"] = len(gold.docs)
     wide.attrs["dataset"] = f"{gold.version}+{gold.content_hash[:12]}"
+    from newsgold.dataset.releases import status
+    wide.attrs["release"] = status(gold.version, gold.content_hash)
     return wide.reset_index()
 
 
 def render_stats(df, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps({"dataset": df.attrs.get("dataset"), "rows": df.to_dict(orient="records")}, ensure_ascii=False, indent=2)
+        return json.dumps({"dataset": df.attrs.get("dataset"), "release": df.attrs.get("release"),
+                           "rows": df.to_dict(orient="records")}, ensure_ascii=False, indent=2)
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")
     from newsgold.reporting.text import _table
     headers = [str(c) for c in df.columns]
     rows = df.astype(str).values.tolist()
     text = _table(headers, rows, markdown=(fmt == "markdown"))
-    return text if fmt == "markdown" else f"dataset {df.attrs.get('dataset')}\n{text}"
+    return text if fmt == "markdown" else f"dataset {df.attrs.get('dataset')} ({df.attrs.get('release')})\n{text}"

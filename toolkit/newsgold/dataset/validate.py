@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgold.repository import current
+from newsgold.repository import current, missing_dataset
 from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
 from newsgold.dataset.manifest import read_manifest
 from newsgold.scoring.predictions import read_predictions
@@ -26,6 +26,8 @@ def _kind_of_jsonl(path: Path) -> str:
 
 def default_targets() -> list[Path]:
     """The shipped dataset: manifest, gold, every pass, and the built documents file if any."""
+    if not current().has_sources:
+        return [current().data_dir / "documents" / "test.jsonl"]
     out = [current().manifest, current().gold_dir]
     if current().passes_dir.is_dir():
         out += sorted(p for p in current().passes_dir.iterdir() if p.is_dir())
@@ -41,8 +43,12 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
     Predictions are checked against ``gold_path`` when given (an annotation folder or a
     documents JSONL), otherwise against the shipped documents.
     """
+    repo = current()
+    if not repo.has_sources and not repo.has_data and gold_path is None:
+        raise missing_dataset(repo)
     targets = [Path(t) for t in targets] if targets else default_targets()
-    _, docs, problems = read_manifest()
+    # a copy without sources (a Hub export as NEWSGOLD_HOME) is checked from its documents file
+    _, docs, problems = read_manifest() if repo.has_sources else (None, {}, [])
     gold: Gold | None = None
 
     def get_gold() -> Gold:
@@ -50,6 +56,9 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
         if gold is None and gold_path is not None:
             from newsgold.dataset.gold import load_gold
             gold = load_gold(gold_path)
+        if gold is None and not repo.has_sources:
+            from newsgold.dataset.gold import load_gold
+            gold = load_gold()
         if gold is None:
             from newsgold.dataset.gold import read_annotation_set
             anns, _ = read_annotation_set(current().gold_dir, docs)

@@ -402,12 +402,29 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
         else:
             stats = task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
-        avail = availability(len(ids), resamples)
-        ci_done.append(f"bootstrap-docs-{resamples}-95" if avail.available else ("none" if resamples <= 0 else too_few_label(len(ids))))
-        result.tasks[t] = _task_entry(t, setup, stats, bootstrap(stats, figures_fn(t, setup), resamples, seed) if avail.available else None,
-                                      avail.reason, len(excluded))
+        ci_done.append(ci_label(len(ids), resamples))
+        result.tasks[t] = summarise(t, stats, setup, resamples, seed, len(excluded))
     result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done))
     return result
+
+
+def ci_label(n_docs: int, resamples: int) -> str:
+    """The signature's ``ci`` value for a task scored on ``n_docs`` documents."""
+    if availability(n_docs, resamples).available:
+        return f"bootstrap-docs-{resamples}-95"
+    return "none" if resamples <= 0 else too_few_label(n_docs)
+
+
+def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: int, excluded: int = 0) -> dict:
+    """A task's figures (with bootstrap intervals where the number of documents supports them,
+    else null and the reason) and counts, from its per-document statistics.
+
+    Shared by :func:`score` and the in-memory scorer (:mod:`newsgold.scoring.inmemory`),
+    so both report the same figures from the same statistics.
+    """
+    avail = availability(len(stats), resamples)
+    cis = bootstrap(stats, figures_fn(task, setup), resamples, seed) if avail.available else None
+    return _task_entry(task, setup, stats, cis, avail.reason, excluded)
 
 
 def _layered(preds, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list | None,

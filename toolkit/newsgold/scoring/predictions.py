@@ -11,7 +11,7 @@ from newsgold.core.storage import LazyRecords, SpanPacker
 from newsgold.dataset.gold import LAYERS, Gold
 from newsgold.scoring.fastcheck import clean_entities, plain_record
 from newsgold.dataset.rules import check_prediction
-from newsgold.repository import current
+from newsgold.repository import current, toolkit_schema_dir
 
 
 def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mapping[str, dict], list[Problem]]:
@@ -96,6 +96,8 @@ def load_label_map(name_or_path: str | None) -> dict | None:
     p = Path(name_or_path)
     if not p.exists():
         p = current().label_maps_dir / f"{name_or_path}.json"
+    if not p.exists():   # a gold folder without label maps (a Hub export): the toolkit's own
+        p = toolkit_schema_dir() / "label_maps" / f"{name_or_path}.json"
     data, _, problems = read_json(p)
     require(problems)
     if not isinstance(data, dict) or not isinstance(data.get("map"), dict):

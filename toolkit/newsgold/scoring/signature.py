@@ -3,11 +3,17 @@
 Two scores are comparable only when their signatures are equal. Format, as in
 sacreBLEU: ``key:value`` fields joined by ``|``, in a fixed order, e.g.::
 
-    newsgold:0.1.0|data:1.0.0+443f5e29a1b2|task:entities|match:optimal-1to1|scheme:strict,exact,partial,type|
+    newsgold:0.1.0|data:newsgold-1.0.0+443f5e29a1b2|task:entities|match:optimal-1to1|scheme:strict,exact,partial,type|
     overlap:char-jaccard>=0.5|labelmap:none|labels:all|zones:all|ci:bootstrap-docs-1000-95|seed:12345
+
+``data`` names the gold actually used: ``newsgold-<version>+<hash>`` for NewsGold's own
+(a clone, the packaged release, a Hub export, its documents file) and ``custom+<hash>``
+for any other gold (:data:`CUSTOM_DATA`); the hash is the first 12 hex digits of the
+content hash.
 """
 from __future__ import annotations
 
+CUSTOM_DATA = "custom"   # the data version of a foreign gold (newsgold.dataset.releases.CUSTOM)
 FIELDS = ("newsgold", "data", "task", "match", "scheme", "overlap", "labelmap", "labels", "zones", "ci", "seed")
 
 
@@ -17,7 +23,7 @@ def make(*, version: str, data_version: str, data_hash: str, task: str, overlap:
     ``none-2docs<6`` when too few documents, or the tests of ``compare``)."""
     values = {
         "newsgold": version,
-        "data": f"{data_version}+{data_hash[:12]}",
+        "data": data_field(data_version, data_hash),
         "task": task,
         "match": "optimal-1to1",
         "scheme": "strict,exact,partial,type",
@@ -29,6 +35,12 @@ def make(*, version: str, data_version: str, data_hash: str, task: str, overlap:
         "seed": str(seed),
     }
     return "|".join(f"{k}:{values[k]}" for k in FIELDS)
+
+
+def data_field(data_version: str, data_hash: str) -> str:
+    """``newsgold-<version>+<hash12>``, or ``custom+<hash12>`` for a foreign gold."""
+    name = CUSTOM_DATA if data_version == CUSTOM_DATA else f"newsgold-{data_version}"
+    return f"{name}+{data_hash[:12]}"
 
 
 def parse(signature: str) -> dict[str, str]:

@@ -1,0 +1,160 @@
+"""In-memory scoring (score_spans, EntityScorer) and the Hugging Face hooks give `newsgold score`'s figures."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import newsgold
+import numpy as np
+import pytest
+from newsgold import cli
+from newsgold.core.diagnostics import InputError
+from newsgold.dataset.hf import NER_TAGS
+from newsgold.formats.adapters import _decode_tags
+from newsgold.integrations import evaluate_metric_path
+from newsgold.integrations.transformers import compute_metrics, make_compute_metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+GOLD = [
+    {"id": "a", "text": "Angela Merkel visited Paris on Monday.",
+     "entities": [{"start": 0, "end": 13, "label": "PERSON"}, {"start": 22, "end": 27, "label": "GPE"},
+                  {"start": 31, "end": 37, "label": "DATE"}]},
+    {"id": "b", "text": "Apple sold 3 million phones.",
+     "entities": [{"start": 0, "end": 5, "label": "ORG"}, {"start": 11, "end": 20, "label": "CARDINAL"}]},
+]
+PRED = [
+    {"doc_id": "a", "entities": [{"start": 0, "end": 13, "label": "PERSON"}, {"start": 22, "end": 27, "label": "LOC"}]},
+    {"doc_id": "b", "entities": [{"start": 0, "end": 5, "label": "ORG"}, {"start": 11, "end": 12, "label": "CARDINAL"},
+                                 {"start": 21, "end": 27, "label": "PRODUCT"}]},
+]
+
+
+def _write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _cli_score(tmp_path, capsys, pred_rows, gold: str | None, *extra: str) -> dict:
+    pred = _write_jsonl(tmp_path / "pred.jsonl", pred_rows)
+    args = ["score", str(pred), "--task", "entities", "--format", "json", "--resamples", "0", *extra]
+    if gold:
+        args += ["--gold", gold]
+    capsys.readouterr()
+    assert cli.main(args) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_score_spans_hand_worked_and_equal_to_the_cli(tmp_path, capsys):
+    res = newsgold.score_spans(GOLD, PRED, resamples=0)
+    strict = res.tasks["entities"]["counts"]["overall"]["strict"]
+    # a: PERSON exact; GPE typed LOC (incorrect); DATE missed.  b: ORG exact; CARDINAL 11:12 vs 11:20 (incorrect
+    # under strict, partial under partial); PRODUCT spurious
+    assert strict == {"correct": 2, "incorrect": 2, "partial": 0, "missed": 1, "spurious": 1}
+    assert res.value("entities", "overall/strict/precision") == pytest.approx(2 / 5)
+    assert res.value("entities", "overall/strict/recall") == pytest.approx(2 / 5)
+    assert res.value("entities", "overall/partial/precision") == pytest.approx((3 + 0.5) / 5)
+    cli_out = _cli_score(tmp_path, capsys, PRED, str(_write_jsonl(tmp_path / "gold.jsonl", GOLD)))
+    assert cli_out["tasks"]["entities"]["figures"] == res.to_dict()["tasks"]["entities"]["figures"]
+    assert cli_out["tasks"]["entities"]["counts"] == res.tasks["entities"]["counts"]
+    assert cli_out["signature"] == res.signature
+    assert "|data:custom+" in res.signature
+
+
+def test_data_frames_and_tuples_give_the_same_figures():
+    pd = pytest.importorskip("pandas")
+    gold = pd.DataFrame([{"doc_id": d["id"], **e} for d in GOLD for e in d["entities"]])
+    pred = pd.DataFrame([{"doc_id": d["doc_id"], **e} for d in PRED for e in d["entities"]])
+    texts = {d["id"]: d["text"] for d in GOLD}
+    expected = newsgold.score_spans(GOLD, PRED, resamples=0).tasks
+    assert newsgold.score_spans(gold, pred, texts=texts, resamples=0).tasks == expected
+    no_text = newsgold.score_spans(gold, pred, resamples=0)
+    assert no_text.tasks == expected
+    assert any(w.rule == "no-text" for w in no_text.warnings)       # what could not be checked is said
+    tuples = [{"id": d["id"], "text": d["text"], "entities": [(e["start"], e["end"], e["label"]) for e in d["entities"]]}
+              for d in GOLD]
+    assert newsgold.score_spans(tuples, PRED, resamples=0).tasks == expected
+
+
+def test_batches_accumulate_to_the_single_call_including_intervals():
+    whole = newsgold.score_spans(GOLD, PRED, resamples=200, seed=3)
+    scorer = newsgold.EntityScorer(resamples=200, seed=3)
+    scorer.add_batch(GOLD[1:], PRED[1:])            # order of batches does not matter
+    scorer.add_batch(GOLD[:1], PRED[:1])
+    res = scorer.compute()
+    assert res.tasks == whole.tasks and res.signature == whole.signature
+    with pytest.raises(InputError):
+        scorer.add_batch(GOLD[:1], PRED[:1])           # a document twice
+
+
+def test_bad_spans_are_refused_with_their_place():
+    bad = [{"id": "a", "text": "short", "entities": [{"start": 0, "end": 50, "label": "PERSON"}]}]
+    with pytest.raises(InputError) as exc:
+        newsgold.score_spans(bad, [{"doc_id": "a", "entities": []}])
+    assert any(p.line == 1 and "entities/mentions/0" in p.path for p in exc.value.problems)
+
+
+# ---------------------------------------------------------------- transformers / evaluate
+
+def _ner_rows() -> list[dict]:
+    return [json.loads(x) for x in (ROOT / "data" / "ner" / "test.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _perturbed(tags: list[str], k: int) -> list[str]:
+    """Deterministic errors: some entities retyped, some dropped, some spurious dates."""
+    out = list(tags)
+    labels = sorted({t[2:] for t in NER_TAGS if t != "O"})
+    for j, t in enumerate(tags):
+        if t.startswith("B-") and (j + k) % 3 == 0:
+            out[j] = "B-" + labels[(labels.index(t[2:]) + 1) % len(labels)]
+        elif t.startswith("B-") and (j + k) % 5 == 1:
+            out[j] = "O"
+        elif t == "O" and (7 * j + k) % 11 == 0:
+            out[j] = "B-DATE"
+    return out
+
+
+def test_compute_metrics_equals_newsgold_score_on_the_ner_config(tmp_path, capsys):
+    rows = _ner_rows()
+    width = max(len(r["tokens"]) for r in rows) + 3                     # padded batch, as a Trainer gives it
+    label_ids = np.full((len(rows), width), -100)
+    pred_ids = np.zeros((len(rows), width), dtype=int)
+    preds_by_doc: dict[str, list] = {}
+    for k, r in enumerate(rows):
+        p_tags = _perturbed(r["ner_tags"], k)
+        n = len(r["tokens"])
+        label_ids[k, :n] = [NER_TAGS.index(t) for t in r["ner_tags"]]
+        pred_ids[k, :n] = [NER_TAGS.index(t) for t in p_tags]
+        pred_ids[k, n:] = NER_TAGS.index("B-PERSON")                    # garbage where labels are -100: ignored
+        for s, e, lab, _ in _decode_tags(p_tags, "iob2"):
+            preds_by_doc.setdefault(r["doc_id"], []).append(
+                {"start": r["token_starts"][s], "end": r["token_ends"][e - 1], "label": lab})
+    logits = np.eye(len(NER_TAGS))[pred_ids] * 4.0
+    from_logits = compute_metrics((logits, label_ids))
+    assert compute_metrics((pred_ids, label_ids)) == from_logits
+    assert make_compute_metrics(dict(enumerate(NER_TAGS)))((pred_ids, label_ids)) == from_logits
+
+    doc_ids = sorted({r["doc_id"] for r in rows})
+    out = _cli_score(tmp_path, capsys, [{"doc_id": d, "entities": preds_by_doc.get(d, [])} for d in doc_ids], None)
+    figures = out["tasks"]["entities"]["figures"]
+    expected = {name.replace("/", "_"): f["value"] for name, f in figures.items() if f["value"] is not None
+                and not (name.startswith("label/") and name.split("/")[1] not in out["tasks"]["entities"]["labels"])}
+    assert set(from_logits) == set(expected)
+    for key, value in expected.items():
+        assert from_logits[key] == pytest.approx(value), key
+    assert 0 < from_logits["overall_strict_f1"] < 1                     # the perturbation did something
+
+
+def test_evaluate_metric_module_loads_offline(tmp_path):
+    evaluate = pytest.importorskip("evaluate", reason="evaluate is not installed (pip install -e '.[test]')")
+    metric = evaluate.load(evaluate_metric_path(), cache_dir=str(tmp_path))
+    refs = [["B-PERSON", "I-PERSON", "O", "B-GPE"], ["B-ORG", "O"]]
+    preds = [["B-PERSON", "I-PERSON", "O", "B-LOC"], ["B-ORG", "B-DATE"]]
+    metric.add_batch(predictions=preds[:1], references=refs[:1])
+    metric.add_batch(predictions=preds[1:], references=refs[1:])
+    got = metric.compute()
+    # strict: PERSON, ORG correct; GPE typed LOC incorrect; DATE spurious -> P = 2/4, R = 2/3
+    assert got["overall_strict_precision"] == pytest.approx(2 / 4)
+    assert got["overall_strict_recall"] == pytest.approx(2 / 3)
+    assert got == compute_metrics((np.array([[NER_TAGS.index(t) for t in p] + [0] * (4 - len(p)) for p in preds]),
+                                   np.array([[NER_TAGS.index(t) for t in r] + [-100] * (4 - len(r)) for r in refs])))

@@ -1,0 +1,121 @@
+"""A wheel built from the repository works installed, away from any clone.
+
+Builds the wheel from a copy of the repository (offline: no build isolation), installs it
+with ``--no-deps --no-index`` into a fresh virtual environment made *without* system site
+packages, and lends that environment the dependencies of the one running the tests through
+a ``.pth`` file (a plain path line: the ``.pth`` files there, such as an editable install's
+pointer to the clone, are not read, so the clone's ``toolkit/`` stays off the path). Then,
+from an empty temporary folder: validate, score and load the shipped release, score a
+minimal foreign gold, and meet the one clear message when no dataset can be found.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SKIP_DIRS = {".git", ".venv", "build", "dist", "out", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache",
+             ".ruff_cache"}
+
+pytestmark = pytest.mark.slow
+
+
+def _can_build_wheels() -> bool:
+    """setuptools >= 70.1 builds wheels itself; older ones need the ``wheel`` package."""
+    import setuptools
+    major, minor = (int(x) for x in setuptools.__version__.split(".")[:2])
+    return (major, minor) >= (70, 1) or importlib.util.find_spec("wheel") is not None
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in SKIP_DIRS or n.endswith(".egg-info") or (Path(folder) / n) == ROOT / "benchmarks" / "data"}
+
+
+def _run(cmd: list[str], cwd: Path, env: dict, ok: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    if ok and proc.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    if not _can_build_wheels():
+        pytest.skip("cannot build a wheel offline: setuptools < 70.1 without the 'wheel' package (pip install -e '.[test]')")
+    tmp = tmp_path_factory.mktemp("packaging")
+    src = tmp / "src"
+    shutil.copytree(ROOT, src, ignore=_ignore)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NEWSGOLD_HOME", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", HF_HOME=str(tmp / "hf"), PIP_DISABLE_PIP_VERSION_CHECK="1")
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w",
+          str(tmp / "wheels"), str(src)], tmp, env)
+    wheel = next((tmp / "wheels").glob("newsgold-*.whl"))
+    venv = tmp / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp, env)
+    python = venv / "bin" / "python"
+    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)], tmp, env)
+    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp, env).stdout.strip())
+    lent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (site / "zz_newsgold_test_deps.pth").write_text("".join(p + "\n" for p in sorted(lent)), encoding="utf-8")
+    away = tmp / "away"
+    away.mkdir()
+    shutil.copy2(ROOT / "baselines" / "rules.jsonl", away / "rules.jsonl")
+    return {"python": python, "newsgold": venv / "bin" / "newsgold", "cwd": away, "env": env, "wheel": wheel}
+
+
+def test_the_wheel_carries_the_release(installed):
+    import zipfile
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    for rel in ("seeds/manifest.json", "schema/common.schema.json", "schema/label_maps/ontonotes_to_conll2003.json",
+                "data/documents/test.jsonl", "data/ner/test.jsonl", "VERSION", "releases.json", "README.md"):
+        assert f"newsgold/_release/{rel}" in names, rel
+    assert any(n.startswith("newsgold/_release/annotations/gold/") for n in names)
+    assert "newsgold/integrations/newsgold_ner/newsgold_ner.py" in names
+
+
+def test_installed_package_runs_from_anywhere(installed):
+    py, ng, cwd, env = installed["python"], installed["newsgold"], installed["cwd"], installed["env"]
+    where = _run([str(py), "-c", "import newsgold; print(newsgold.__file__)"], cwd, env).stdout.strip()
+    assert Path(where).is_relative_to(py.parent.parent), where          # the installed copy, not the clone's toolkit/
+    out = _run([str(ng), "validate"], cwd, env).stdout
+    assert "OK: the shipped dataset: 0 error(s)" in out and "gold: NewsGold 1.0.0" in out and "released" in out
+    proc = _run([str(ng), "score", "rules.jsonl", "--task", "entities", "--format", "json", "--resamples", "0"], cwd, env)
+    scored = json.loads(proc.stdout)
+    from newsgold.scoring.api import score
+    here = score(str(ROOT / "baselines" / "rules.jsonl"), task="entities", resamples=0)
+    assert scored["signature"] == here.signature and "|data:newsgold-1.0.0+" in scored["signature"]
+    assert scored["tasks"] == json.loads(json.dumps(here.to_dict()["tasks"]))
+    code = ("import json, newsgold; ds = newsgold.load('entities'); r = newsgold.score('rules.jsonl', task='entities', "
+            "resamples=0); print(json.dumps([len(ds), ds.features['label'].names[0], r.signature]))")
+    n_rows, first_label, sig = json.loads(_run([str(py), "-c", code], cwd, env).stdout.strip().splitlines()[-1])
+    assert n_rows == len((ROOT / "data" / "entities" / "test.jsonl").read_text(encoding="utf-8").splitlines())
+    assert first_label == "PERSON" and sig == here.signature
+
+
+def test_installed_package_scores_a_foreign_gold(installed):
+    ng, cwd, env = installed["newsgold"], installed["cwd"], installed["env"]
+    (cwd / "gold.jsonl").write_text(json.dumps({"id": "x1", "text": "Lagos is big.", "entities": [
+        {"start": 0, "end": 5, "label": "GPE"}]}) + "\n", encoding="utf-8")
+    (cwd / "pred.jsonl").write_text(json.dumps({"doc_id": "x1", "entities": [{"start": 0, "end": 5, "label": "GPE"}]}) + "\n",
+                                    encoding="utf-8")
+    out = json.loads(_run([str(ng), "score", "pred.jsonl", "--gold", "gold.jsonl", "--format", "json", "--resamples", "0"],
+                          cwd, env).stdout)
+    assert "|data:custom+" in out["signature"]
+    assert out["tasks"]["entities"]["figures"]["overall/strict/f1"]["value"] == 1.0
+
+
+def test_installed_package_without_a_dataset_says_what_to_pass(installed, tmp_path):
+    ng, cwd = installed["newsgold"], installed["cwd"]
+    env = {**installed["env"], "NEWSGOLD_HOME": str(tmp_path)}
+    for argv in (["validate"], ["score", "rules.jsonl"]):
+        proc = _run([str(ng), *argv], cwd, env, ok=False)
+        assert proc.returncode == 1, proc.stderr
+        assert "--gold" in proc.stderr and "NEWSGOLD_HOME" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,15 @@
+"""Hooks into other libraries' evaluation loops, all through the one scoring core.
+
+* :mod:`newsgold.integrations.transformers`: ``compute_metrics`` for ``transformers.Trainer``
+  (token-level predictions in, entity figures out); needs neither transformers nor torch.
+* ``newsgold_ner/``: a Hugging Face ``evaluate`` metric module,
+  ``evaluate.load(newsgold.integrations.evaluate_metric_path())``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def evaluate_metric_path() -> str:
+    """The folder of the ``evaluate`` metric module (``evaluate.load`` takes it as is)."""
+    return str(Path(__file__).resolve().parent / "newsgold_ner")
