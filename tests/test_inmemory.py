@@ -10,7 +10,7 @@ import pytest
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
 from newsgold.dataset.hf import NER_TAGS
-from newsgold.formats.adapters import _decode_tags
+from newsgold.formats.conll import decode_tags
 from newsgold.integrations import evaluate_metric_path
 from newsgold.integrations.transformers import compute_metrics, make_compute_metrics
 
@@ -126,7 +126,7 @@ def test_compute_metrics_equals_newsgold_score_on_the_ner_config(tmp_path, capsy
         label_ids[k, :n] = [NER_TAGS.index(t) for t in r["ner_tags"]]
         pred_ids[k, :n] = [NER_TAGS.index(t) for t in p_tags]
         pred_ids[k, n:] = NER_TAGS.index("B-PERSON")                    # garbage where labels are -100: ignored
-        for s, e, lab, _ in _decode_tags(p_tags, "iob2"):
+        for s, e, lab, _ in decode_tags(p_tags, "iob2"):
             preds_by_doc.setdefault(r["doc_id"], []).append(
                 {"start": r["token_starts"][s], "end": r["token_ends"][e - 1], "label": lab})
     logits = np.eye(len(NER_TAGS))[pred_ids] * 4.0

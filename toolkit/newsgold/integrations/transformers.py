@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from newsgold.dataset.hf import NER_TAGS
-from newsgold.formats.adapters import _decode_tags
+from newsgold.formats.conll import decode_tags
 
 IGNORE = -100   # the label id transformers uses for positions that are not scored
 
@@ -45,8 +45,8 @@ def documents_from_tags(references: Sequence[Sequence[str]], predictions: Sequen
             raise ValueError(f"example {i}: {len(p_tags)} predicted tags for {len(g_tags)} reference tags")
         doc_id = f"example-{i}"
         text = " " * max(len(g_tags), 1)    # token positions stand in for characters
-        gold.append({"id": doc_id, "text": text, "entities": [(s, e, lab) for s, e, lab, _ in _decode_tags(list(g_tags), "iob2")]})
-        pred.append({"id": doc_id, "entities": [(s, e, lab) for s, e, lab, _ in _decode_tags(list(p_tags), "iob2")]})
+        gold.append({"id": doc_id, "text": text, "entities": [(s, e, lab) for s, e, lab, _ in decode_tags(list(g_tags), "iob2")]})
+        pred.append({"id": doc_id, "entities": [(s, e, lab) for s, e, lab, _ in decode_tags(list(p_tags), "iob2")]})
     return gold, pred
 
 
