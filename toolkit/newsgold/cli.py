@@ -313,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_baseline)
 
     from_help = ("input format: newsgold (default), transformers, spacy, spacy-docbin, stanza, flair, conll-iob1, conll-iob2, "
-                 "conll-iobes, conll-bilou, conll-io, brat, labelstudio, doccano, gliner")
+                 "conll-iobes, conll-bilou, conll-io, brat, labelstudio, doccano, gliner, "
+                 "strings (offset-free LLM output, aligned to the text: see newsgold.formats.strings)")
     p = sub.add_parser("convert", help=COMMANDS["convert"], description=COMMANDS["convert"])
     p.add_argument("input", help="the tool's output file")
     p.add_argument("--from", dest="from_format", required=True, help=from_help)

@@ -417,6 +417,9 @@ def convert(fmt: str, path, gold: Gold | None = None, label_map=None, doc_id: st
     shipped gold); ``label_map`` a name, path or loaded map; ``doc_id`` the document of a
     single-document input that carries no id.
     """
+    if fmt == "strings":  # string-only (LLM) output, aligned by its own rule: newsgold.formats.strings
+        from newsgold.formats.strings import read as read_strings
+        return read_strings(path, gold, label_map=label_map, doc_id=doc_id)
     name = str(path)
     report = _Report()
     reader = _READERS.get(fmt)

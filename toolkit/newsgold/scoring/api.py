@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from newsgold import __version__
+from newsgold.scoring import documents as D
 from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import stance as S
@@ -24,6 +25,9 @@ from newsgold.scoring.resampling import bootstrap, paired_tests
 from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 
 TASKS = ("entities", "quotes", "stance")
+# Scored alongside a task and reported as a section of its own: document-level entities
+# (scoring/documents.py) come with every entity score.
+COMPANIONS = {"entities": "entities_document"}
 
 
 @dataclass
@@ -126,12 +130,19 @@ def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
     return found or list(TASKS)
 
 
+def with_companions(tasks: list[str]) -> list[str]:
+    """The tasks followed by their companion sections (``entities`` -> ``entities_document``)."""
+    return [x for t in tasks for x in (t, COMPANIONS.get(t)) if x]
+
+
 def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | None = None) -> np.ndarray:
     """Per-document sufficient statistics of one task, gold documents in id order.
 
     When ``errors`` is a list, every error item is appended to it (slower: entities are then
     matched document by document instead of in one vectorised pass).
     """
+    if task == "entities_document":
+        return D.corpus_stats(preds, setup)
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     gold_docs = setup.gold.docs
     ids = list(gold_docs)
@@ -184,6 +195,8 @@ def task_stats(preds: dict[str, dict], setup: Setup, task: str, errors: list | N
 def figures_fn(task: str, setup: Setup):
     if task == "entities":
         return lambda sums: E.figures(sums, setup.labels)
+    if task == "entities_document":
+        return lambda sums: D.figures(sums, setup.labels)
     return Q.figures if task == "quotes" else S.figures
 
 
@@ -277,8 +290,8 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature=_signature(setup, "+".join(chosen), resamples, seed), warnings=warnings,
                          n_documents=len(setup.gold.docs))
-    for t in chosen:
-        if preds and not any(t in p for p in preds.values()):
+    for t in with_companions(chosen):
+        if t in TASKS and preds and not any(t in p for p in preds.values()):
             result.warnings.append(Problem("<predictions>", 0, t, f"no document has a '{t}' layer: every gold item counts as missed",
                                            "missing-layer", "warning"))
         stats = task_stats(preds, setup, t, result.errors if errors else None)
@@ -291,6 +304,8 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
         if t == "entities":
             entry["counts"] = E.counts_dict(total, setup.labels)
             entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
+        elif t == "entities_document":
+            entry["counts"] = D.counts(total, setup.labels)
         elif t == "quotes":
             entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
         else:
@@ -322,7 +337,7 @@ def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zon
     pb, wb = load_predictions(b, setup)
     chosen = sorted(set(tasks_present(pa, task)) | set(tasks_present(pb, task)), key=TASKS.index)
     out = {}
-    for t in chosen:
+    for t in with_companions(chosen):
         sa, sb = task_stats(pa, setup, t), task_stats(pb, setup, t)
         out[t] = paired_tests(sa, sb, figures_fn(t, setup), resamples, seed)
     return CompareResult(_signature(setup, "+".join(chosen), resamples, seed), str(a), str(b), out, wa + wb)
