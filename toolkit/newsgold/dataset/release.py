@@ -194,8 +194,13 @@ def check_changelog(root: Path) -> CheckResult:
 
 def check_leaderboard(root: Path) -> CheckResult:
     """Every leaderboard row was scored on the current data by this toolkit (dataset/leaderboard.py)."""
+    from newsgold.core.diagnostics import InputError
     from newsgold.dataset.leaderboard import stale_rows
-    stale = stale_rows(root)
+    try:
+        stale = stale_rows(root)
+    except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
+        return CheckResult("leaderboard-current", False, f"cannot check the leaderboard: {exc.problems[0]}",
+                           "newsgold run SYSTEM --submit NAME for the broken row (or newsgold validate), then newsgold leaderboard")
     if stale:
         return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}",
                            "rerun each stale row's command (shown in README.md beside the row), then newsgold leaderboard")
