@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
-import ng_tools_helpers as H  # noqa: E402
-
-from newsgold.dataset.leaderboard import COLUMNS, load_submissions, stale_rows  # noqa: E402
-from newsgold.dataset.release import check_leaderboard, repository_at  # noqa: E402
-from newsgold.repository import current  # noqa: E402
+import ng_tools_helpers as H
+from newsgold.dataset.leaderboard import COLUMNS, load_submissions, stale_rows
+from newsgold.dataset.release import check_leaderboard, repository_at
+from newsgold.repository import current
 
 ROOT = current().root
 BLOCK = ("<!-- newsgold:leaderboard:start -->", "<!-- newsgold:leaderboard:end -->")

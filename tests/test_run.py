@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from newsgold.dataset.gold import load_gold
 from newsgold.repository import current
 

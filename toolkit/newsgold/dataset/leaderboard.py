@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-
 from newsgold.systems.run import PREDICTIONS, SCORE, SUBMISSIONS, provenance_path
 
 PROVENANCE = provenance_path(PREDICTIONS).name
@@ -93,16 +92,20 @@ def _without_task(signature: str) -> str:
 def paired_cells(subs: list[Submission], gold=None) -> dict[str, str]:
     """For each row, its difference from the best row on its primary figure and the paired-bootstrap p.
 
+    The best row is the best of every row that has the figure (a row whose main figure is
+    entity F1 still competes on quotes).
+
     Rows are compared only when their signatures agree apart from the task (same data, label
     map, labels, zones, overlap, resampling).
     """
     from newsgold.scoring.api import compare
     out: dict[str, str] = {}
     for task, figure in PRIMARY:
-        rows = [s for s in subs if s.primary == (task, figure)]
+        having = [s for s in subs if s.value(task, figure) is not None]
+        rows = [s for s in having if s.primary == (task, figure)]
         if not rows:
             continue
-        best = max(rows, key=lambda s: (s.value(task, figure), [-ord(c) for c in s.name]))
+        best = max(having, key=lambda s: (s.value(task, figure), [-ord(c) for c in s.name]))
         for s in rows:
             if s is best:
                 out[s.name] = f"best on {next(h for t, f, h in COLUMNS if (t, f) == (task, figure))}"

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 FIELDS = ("correct", "predicted", "gold")
 
 
-def _kept_label(setup: "Setup", doc: dict, label: str, start: int, side: str) -> str | None:
+def _kept_label(setup: Setup, doc: dict, label: str, start: int, side: str) -> str | None:
     """The label after the setup's map, label subset and zones; None when the item is not scored."""
     lab = setup.map_label(label, side)
     if lab is None or (setup.keep_labels is not None and lab not in setup.keep_labels):
@@ -43,7 +43,7 @@ def _kept_label(setup: "Setup", doc: dict, label: str, start: int, side: str) ->
     return lab if setup.in_zones(doc, start) else None
 
 
-def gold_items(doc: dict, setup: "Setup") -> set[tuple[str, str]]:
+def gold_items(doc: dict, setup: Setup) -> set[tuple[str, str]]:
     """The (cluster id, label) pairs the gold document mentions."""
     out = set()
     for m in (doc.get("entities") or {}).get("mentions", []):
@@ -53,7 +53,7 @@ def gold_items(doc: dict, setup: "Setup") -> set[tuple[str, str]]:
     return out
 
 
-def predicted_items(doc: dict, entities: Iterable[Mapping], setup: "Setup") -> set[tuple[str, str]]:
+def predicted_items(doc: dict, entities: Iterable[Mapping], setup: Setup) -> set[tuple[str, str]]:
     """The distinct (cluster id or ``name:<normalised name>``, label) pairs of a document's predictions."""
     names = name_index(doc)
     text = doc["text"]
@@ -83,7 +83,7 @@ def doc_stats(gold: set[tuple[str, str]], pred: set[tuple[str, str]], label_inde
     return row
 
 
-def corpus_stats(preds: Mapping[str, dict], setup: "Setup") -> np.ndarray:
+def corpus_stats(preds: Mapping[str, dict], setup: Setup) -> np.ndarray:
     """Per-document statistics (documents x labels x 3), gold documents in id order."""
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     rows = []

@@ -17,7 +17,14 @@ import tempfile
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.systems.common import OFFLINE_ENV, Document, RunOptions, SystemOutput, file_sha256, missing
+from newsgold.systems.common import (
+    OFFLINE_ENV,
+    Document,
+    RunOptions,
+    SystemOutput,
+    file_sha256,
+    missing,
+)
 
 MAX_OUTPUT = 512 * 1024 * 1024
 

@@ -7,8 +7,17 @@ Install: ``pip install 'newsgold[gliner]'``; the folder comes from ``model.save_
 """
 from __future__ import annotations
 
-from newsgold.systems.common import (Document, RunOptions, SystemOutput, folder_digest, go_offline, local_folder,
-                                     paragraphs, require_module, trimmed)
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    folder_digest,
+    go_offline,
+    local_folder,
+    paragraphs,
+    require_module,
+    trimmed,
+)
 
 INSTALL = "pip install 'newsgold[gliner]', then save a model folder with GLiNER.save_pretrained"
 

@@ -9,8 +9,17 @@ Install: ``pip install 'newsgold[hf]'``.
 """
 from __future__ import annotations
 
-from newsgold.systems.common import (Document, RunOptions, SystemOutput, folder_digest, go_offline, local_folder,
-                                     paragraphs, require_module, trimmed)
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    folder_digest,
+    go_offline,
+    local_folder,
+    paragraphs,
+    require_module,
+    trimmed,
+)
 
 INSTALL = "pip install 'newsgold[hf]'   (transformers and torch), then save a model folder with save_pretrained"
 AGGREGATIONS = ("simple", "first", "average", "max")

