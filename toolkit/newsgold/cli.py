@@ -28,8 +28,7 @@ COMMANDS = {
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
-    "run": "run an installed extractor (spacy:, hf:, gliner:, textacy:, cmd:, rules, majority-stance) on the documents, "
-           "write its predictions with provenance, and score them",
+    "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
     "leaderboard": "regenerate the README leaderboard from submissions/ (or --check it)",
     "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
@@ -291,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
         epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.",
-        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=120))
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=124))
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 

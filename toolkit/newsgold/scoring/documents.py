@@ -6,7 +6,8 @@ where. For each document:
 * the **gold set** holds one item per (gold cluster, label) with at least one mention that
   the scoring setup keeps (label map, ``--labels``, ``--zones`` apply as for spans);
 * the **predicted set** holds one item per distinct (name, label) of the predicted
-  entities, the name being the text of the span; a name that, normalised
+  entities, the name being the text of the span; a span with the exact offsets of a gold
+  mention is that mention's cluster; otherwise a name that, normalised
   (:func:`newsgold.scoring.quotes.normalise_name`: case, accents, punctuation, possessive
   and a leading "the" ignored), equals a gold cluster's canonical name, one of its aliases or
   the text of one of its mentions *is* that cluster, so "Trump" and "Donald Trump" predicted
@@ -54,8 +55,13 @@ def gold_items(doc: dict, setup: Setup) -> set[tuple[str, str]]:
 
 
 def predicted_items(doc: dict, entities: Iterable[Mapping], setup: Setup) -> set[tuple[str, str]]:
-    """The distinct (cluster id or ``name:<normalised name>``, label) pairs of a document's predictions."""
+    """The distinct (cluster id or ``name:<normalised name>``, label) pairs of a document's predictions.
+
+    A predicted span with exactly the offsets of a gold mention is that mention's cluster (so an
+    ambiguous name, dropped from the name index, still resolves where the span says which one).
+    """
     names = name_index(doc)
+    at = {(m["start"], m["end"]): m["cluster"] for m in (doc.get("entities") or {}).get("mentions", [])}
     text = doc["text"]
     out = set()
     for e in entities:
@@ -63,9 +69,9 @@ def predicted_items(doc: dict, entities: Iterable[Mapping], setup: Setup) -> set
         if lab is None:
             continue
         name = normalise_name(text[e["start"]:e["end"]])
-        if not name:
-            continue
-        out.add((names.get(name, f"name:{name}"), lab))
+        cluster = at.get((e["start"], e["end"])) or names.get(name)
+        if cluster or name:
+            out.add((cluster or f"name:{name}", lab))
     return out
 
 
