@@ -22,7 +22,7 @@ from newsgold.repository import current  # noqa: E402
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 DOC1, DOC2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
 NAMES = ["valid", "manifest-reviewed", "gold-complete", "two-passes", "adjudicated", "build-current",
-         "datasheet-current", "changelog"]
+         "datasheet-current", "changelog", "leaderboard-current"]
 
 
 @pytest.fixture

@@ -251,7 +251,7 @@ def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
     path.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
     res = score(path, resamples=50)
     values = {(t, k): f["value"] for t, e in res.tasks.items() for k, f in e["figures"].items()}
-    assert set(res.tasks) == {"entities", "quotes", "stance"}
+    assert set(res.tasks) == {"entities", "entities_document", "quotes", "stance"}
     applicable = {k: v for k, v in values.items() if v is not None}
     assert applicable and all(v == 1.0 for v in applicable.values()), {k: v for k, v in applicable.items() if v != 1.0}
     # not applicable only where the gold has nothing of that kind: entity labels and stance
@@ -261,7 +261,7 @@ def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
     stance_present = {s["label"] for r in recs for s in r["stance"]["items"]}
     for (task, name), v in values.items():
         if v is None:
-            if task == "entities":
+            if task.startswith("entities"):
                 assert name.startswith("label/") and name.split("/")[1] not in present, name
             else:
                 assert task == "stance" and name.split("/")[1] not in stance_present, name

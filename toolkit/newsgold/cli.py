@@ -28,6 +28,8 @@ COMMANDS = {
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
+    "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
+    "leaderboard": "regenerate the README leaderboard from submissions/ (or --check it)",
     "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
 
@@ -265,6 +267,39 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_run(args) -> int:
+    from newsgold.reporting.text import render_score
+    from newsgold.systems.common import RunOptions
+    from newsgold.systems.run import UsageError, parse_system, reproduce_command, run_system, submit, write_predictions
+    try:
+        parse_system(args.system)
+    except UsageError as exc:
+        sys.stderr.write(f"newsgold run: {exc}\n")
+        return 2
+    if not (args.out or args.submit):
+        sys.stderr.write("newsgold run: give -o PREDICTIONS.jsonl or --submit NAME (submissions/NAME/)\n")
+        return 2
+    opts = RunOptions(aggregation=args.aggregation, threshold=args.threshold, input_format=args.from_format,
+                      timeout=args.timeout)
+    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=reproduce_command(args.system, args.submit, args.out, opts, args.label_map))
+    _print_problems(list(res.warnings))
+    written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
+    sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
+    _out(render_score(res.score, args.format), args.score_out)
+    return 0
+
+
+def cmd_leaderboard(args) -> int:
+    from newsgold.dataset.datasheet import refresh
+    from newsgold.repository import current
+    stale = refresh(path=current().root / "README.md", check=args.check)
+    if args.check:
+        print("README leaderboard is stale (run: newsgold leaderboard)" if "leaderboard" in stale else "README leaderboard is current")
+        return 1 if "leaderboard" in stale else 0
+    print("updated the README leaderboard" if "leaderboard" in stale else "README leaderboard already current")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 DOC_MAP_HELP = ("client document id -> NewsGold document id, as a JSON object or TAB-separated lines "
@@ -278,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
         epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.",
-        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=120))
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=124))
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
@@ -386,6 +421,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("run", help=COMMANDS["run"], description=COMMANDS["run"])
+    p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
+                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
+    p.add_argument("-o", "--out", help="predictions JSONL to write (provenance goes beside it as NAME.provenance.json)")
+    p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/")
+    p.add_argument("--aggregation", default="simple", help="hf: transformers aggregation strategy (simple, first, average, max)")
+    p.add_argument("--threshold", type=float, default=0.5, help="gliner: minimum span score (default 0.5)")
+    p.add_argument("--from", dest="from_format", default="newsgold", choices=["newsgold", "strings"],
+                   help="cmd: what the command writes: predictions records (default) or offset-free strings")
+    p.add_argument("--timeout", type=float, default=3600.0, help="cmd: seconds before the command is stopped")
+    p.add_argument("--date", help="run date recorded in the provenance (YYYY-MM-DD; default SOURCE_DATE_EPOCH or today, UTC)")
+    _add_score_options(p)
+    p.add_argument("--format", choices=fmt4, default="table", help="format of the score printed")
+    p.add_argument("--score-out", help="write the score to this file instead of standard output")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("leaderboard", help=COMMANDS["leaderboard"], description=COMMANDS["leaderboard"])
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the README table is out of date")
+    p.set_defaults(func=cmd_leaderboard)
 
     p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")

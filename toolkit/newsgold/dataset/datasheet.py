@@ -5,7 +5,7 @@ and is rewritten by ``newsgold datasheet`` (and checked by ``newsgold check``):
 
 * ``stats``: composition figures from ``newsgold stats``;
 * ``agreement``: agreement between the annotation passes, from ``newsgold agree``;
-* ``leaderboard``: the shipped baselines scored with CIs and signatures, from ``newsgold score``.
+* ``leaderboard``: one row per ``submissions/`` folder, with CIs, signatures and commands (``newsgold leaderboard``).
 """
 from __future__ import annotations
 
@@ -48,36 +48,10 @@ def _agreement_block(root: Path) -> str:
     return "\n".join(out)
 
 
-LEADERBOARD_FIGURES = [("entities", "overall/strict/f1", "entities strict F1"),
-                       ("entities", "overall/partial/f1", "entities partial F1"),
-                       ("quotes", "content_overlap/f1", "quote content F1 (overlap)"),
-                       ("quotes", "end_to_end/f1", "quote end-to-end F1"),
-                       ("quotes", "speaker_entity/accuracy", "speaker accuracy (entity)")]
-
-
 def _leaderboard_block(root: Path) -> str:
-    from newsgold.scoring.api import score
-    from newsgold.reporting.text import _table
-    rows, sigs, reasons = [], [], []
-    gold = None if root == current().root else root / "annotations" / "gold"
-    for pred in sorted((root / "baselines").glob("*.jsonl")):
-        res = score(pred, gold=gold)
-        row = [f"`baselines/{pred.name}`"]
-        for task, fig, _ in LEADERBOARD_FIGURES:
-            f = res.tasks.get(task, {}).get("figures", {}).get(fig)
-            if not f or f["value"] is None:
-                row.append("n/a")
-            else:
-                lo, hi = f.get("ci") or (None, None)
-                row.append(f"{f['value']:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None and hi is not None else f"{f['value']:.3f} [n/a]")
-        rows.append(row)
-        sigs.append(f"- `baselines/{pred.name}`: `{res.signature}`")
-        reasons += [f"{t}: {e['ci_reason']}" for t, e in res.tasks.items() if e.get("ci_reason")]
-    note = "Values with 95% bootstrap intervals over documents"
-    if reasons:
-        note += " where the data support them; [n/a]: " + "; ".join(dict.fromkeys(reasons))
-    return (_table(["system"] + [h for _, _, h in LEADERBOARD_FIGURES], rows, markdown=True)
-            + "\n\n" + note + ". Signatures:\n\n" + "\n".join(sigs) + "\n")
+    """The leaderboard rows of ``submissions/`` (see :mod:`newsgold.dataset.leaderboard`)."""
+    from newsgold.dataset.leaderboard import render
+    return render(root, gold=None if root == current().root else root / "annotations" / "gold")
 
 
 GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block}

@@ -11,7 +11,9 @@ Every check says what is wrong and which command fixes it. The gate passes only 
 * ``adjudicated``: every gold document has a ``## <doc_id>`` section in ``annotations/ADJUDICATION.md``;
 * ``build-current``: the data files and README front matter equal what ``newsgold build`` writes;
 * ``datasheet-current``: the generated figures of DATASHEET.md and README.md are current;
-* ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``.
+* ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``;
+* ``leaderboard-current``: no ``submissions/`` row was scored on other data, by another toolkit
+  version, or by changed built-in system code.
 
 ``run_checks(root)`` checks the repository at ``root`` (default: the installed one), so the
 gate can be tried on a copy.
@@ -190,8 +192,23 @@ def check_changelog(root: Path) -> CheckResult:
     return CheckResult("changelog", True, f"CHANGELOG.md has a section for {version}")
 
 
+def check_leaderboard(root: Path) -> CheckResult:
+    """Every leaderboard row was scored on the current data by this toolkit (dataset/leaderboard.py)."""
+    from newsgold.core.diagnostics import InputError
+    from newsgold.dataset.leaderboard import stale_rows
+    try:
+        stale = stale_rows(root)
+    except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
+        return CheckResult("leaderboard-current", False, f"cannot check the leaderboard: {exc.problems[0]}",
+                           "newsgold run SYSTEM --submit NAME for the broken row (or newsgold validate), then newsgold leaderboard")
+    if stale:
+        return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}",
+                           "rerun each stale row's command (shown in README.md beside the row), then newsgold leaderboard")
+    return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit")
+
+
 CHECKS = (check_valid, check_reviewed, check_gold_complete, check_two_passes, check_adjudicated, check_build,
-          check_datasheet, check_changelog)
+          check_datasheet, check_changelog, check_leaderboard)
 
 
 def run_checks(root: str | Path | None = None) -> list[CheckResult]:

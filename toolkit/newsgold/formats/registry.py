@@ -22,6 +22,7 @@ class Format:
     summary: str                # one line for --help
     annotation_tool: bool = False   # newsgold tasks --to / import --from (the tool takes pre-annotations)
     reader_arg: str | None = None
+    records: bool = False       # the reader gives predictions records itself (no offsets to place: strings)
 
     def read_function(self) -> Callable:
         """The reader, imported on first use (spaCy and friends stay off the start-up path)."""
@@ -44,6 +45,8 @@ FORMATS: tuple[Format, ...] = (
     Format("labelstudio", "labelstudio", "read", UTF16_OR_CODE_POINTS, "Label Studio JSON export", annotation_tool=True),
     Format("doccano", "doccano", "read", UTF16_OR_CODE_POINTS, "doccano JSONL export", annotation_tool=True),
     Format("gliner", "gliner", "read", UTF16_OR_CODE_POINTS, "GLiNER predict_entities output"),
+    Format("strings", "strings", "read", CODE_POINTS, "offset-free (LLM) output, strings aligned to the text: "
+           "newsgold.formats.strings", records=True),
 )
 
 BY_NAME = {f.name: f for f in FORMATS}

@@ -101,6 +101,9 @@ def convert(fmt: str, path, gold: Gold | None = None, label_map=None, doc_id: st
     shipped gold); ``label_map`` a name, path or loaded map; ``doc_id`` the document of a
     single-document input that carries no id; ``doc_map`` client id -> document id (or its file).
     """
+    spec = registry.get(fmt)
+    if spec is not None and spec.records:   # string-only output, aligned by its own rule
+        return spec.read_function()(path, gold, label_map=label_map, doc_id=doc_id)
     name = str(path)
     report = Report()
     if isinstance(doc_map, (str, Path)):

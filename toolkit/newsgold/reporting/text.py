@@ -39,6 +39,8 @@ def headline_figures(task: str, entry: dict) -> list[str]:
         names = [f"overall/{s}/{m}" for s in ("strict", "exact", "partial", "type") for m in ("precision", "recall", "f1")]
         names += ["macro/strict/f1"] + [f"label/{lab}/strict/f1" for lab in entry.get("labels", [])]
         return names
+    if task == "entities_document":
+        return [k for k in figs if k.startswith("overall/")]
     if task == "quotes":
         return [k for k in figs if not k.startswith("by_type/")] + [k for k in figs if k.startswith("by_type/") and k.endswith("recall")]
     return ["classification/accuracy", "classification/macro_f1", "classification/f_avg"] + \

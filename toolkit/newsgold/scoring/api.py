@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from newsgold import __version__
+from newsgold.scoring import documents as D
 from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import stance as S
@@ -29,6 +30,9 @@ from newsgold.scoring.resampling import (availability, bootstrap, paired_tests, 
 from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 
 TASKS = ("entities", "quotes", "stance")
+# Scored alongside a task and reported as a section of its own: document-level entities
+# (scoring/documents.py) come with every entity score.
+COMPANIONS = {"entities": "entities_document"}
 
 
 @dataclass
@@ -147,7 +151,7 @@ def scored_ids(preds: Mapping[str, dict], setup: Setup, task: str) -> list[str]:
     on the document: the document is left out of that layer's score (the schema's meaning of
     an absent layer). A document with no line at all is scored: everything in it was missed.
     """
-    return [d for d in setup.gold.docs if d not in preds or has_layer(preds, d, task)]
+    return [d for d in setup.gold.docs if d not in preds or has_layer(preds, d, layer_of(task))]
 
 
 def _exclusion_warning(name: str, task: str, excluded: list[str]) -> Problem:
@@ -162,6 +166,16 @@ def _require_some(ids: list[str], task: str, name: str) -> None:
                                  f"(write \"{task}\": [] on a line to score 'predicted nothing')", "missing-layer"))
 
 
+def with_companions(tasks: list[str]) -> list[str]:
+    """The tasks followed by their companion sections (``entities`` -> ``entities_document``)."""
+    return [x for t in tasks for x in (t, COMPANIONS.get(t)) if x]
+
+
+def layer_of(task: str) -> str:
+    """The predictions layer a task (or a companion section) reads."""
+    return next((t for t, c in COMPANIONS.items() if c == task), task)
+
+
 def task_stats(preds: Mapping[str, dict], setup: Setup, task: str, errors: list | None = None,
                ids: list[str] | None = None) -> np.ndarray:
     """Per-document sufficient statistics of one task, for ``ids`` (default :func:`scored_ids`) in id order.
@@ -169,6 +183,8 @@ def task_stats(preds: Mapping[str, dict], setup: Setup, task: str, errors: list 
     When ``errors`` is a list, every error item is appended to it (slower: entities are then
     matched document by document instead of in one vectorised pass).
     """
+    if task == "entities_document":
+        return D.corpus_stats(preds, setup, list(ids) if ids is not None else scored_ids(preds, setup, task))
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     gold_docs = setup.gold.docs
     ids = list(ids) if ids is not None else scored_ids(preds, setup, task)
@@ -285,6 +301,8 @@ def _progress(items: list, on: bool, what: str):
 def figures_fn(task: str, setup: Setup):
     if task == "entities":
         return lambda sums: E.figures(sums, setup.labels)
+    if task == "entities_document":
+        return lambda sums: D.figures(sums, setup.labels)
     return Q.figures if task == "quotes" else S.figures
 
 
@@ -388,14 +406,14 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
     ci_done = []
-    ids_of = {t: scored_ids(preds, setup, t) for t in chosen}
+    ids_of = {t: scored_ids(preds, setup, t) for t in with_companions(chosen)}
     layered_stats = _layered(preds, setup, [t for t in chosen if t != "entities"], ids_of, result.errors if errors else None,
                              jobs, progress)
-    for t in chosen:
+    for t in with_companions(chosen):
         ids = ids_of[t]
         _require_some(ids, t, name)
-        excluded = [d for d in setup.gold.docs if d in preds and not has_layer(preds, d, t)]
-        if excluded:
+        excluded = [d for d in setup.gold.docs if d in preds and not has_layer(preds, d, layer_of(t))]
+        if excluded and t in TASKS:
             result.warnings.append(_exclusion_warning(name, t, excluded))
         if t in layered_stats:
             stats = layered_stats[t]
@@ -458,6 +476,8 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
     if t == "entities":
         entry["counts"] = E.counts_dict(total, setup.labels)
         entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
+    elif t == "entities_document":
+        entry["counts"] = D.counts(total, setup.labels)
     elif t == "quotes":
         entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
     else:
@@ -494,12 +514,12 @@ def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zon
     warnings = wa + wb
     chosen = sorted(set(tasks_present(pa, task)) | set(tasks_present(pb, task)), key=TASKS.index)
     out, methods, done = {}, {}, []
-    for t in chosen:
+    for t in with_companions(chosen):
         in_b = set(scored_ids(pb, setup, t))
         ids = [d for d in scored_ids(pa, setup, t) if d in in_b]
         _require_some(ids, t, f"{a} / {b}")
         left_out = [d for d in setup.gold.docs if d not in ids]
-        if left_out:
+        if left_out and t in TASKS:
             warnings.append(_exclusion_warning(f"{a} / {b}", t, left_out))
         out[t] = paired_tests(task_stats(pa, setup, t, ids=ids), task_stats(pb, setup, t, ids=ids), figures_fn(t, setup), resamples, seed)
         methods[t], label = _test_methods(len(ids), resamples)

@@ -1,0 +1,52 @@
+"""``gliner:PATH``: a local GLiNER model folder, asked for the OntoNotes types by description.
+
+GLiNER takes entity types as natural-language labels; each OntoNotes label is asked for by
+the description in :data:`DESCRIPTIONS` and mapped back. Spans under ``--threshold``
+(default 0.5) are dropped by GLiNER itself. Documents are fed a paragraph at a time.
+Install: ``pip install 'newsgold[gliner]'``; the folder comes from ``model.save_pretrained``.
+"""
+from __future__ import annotations
+
+from newsgold.systems.common import (
+    Document,
+    RunOptions,
+    SystemOutput,
+    folder_digest,
+    go_offline,
+    local_folder,
+    paragraphs,
+    require_module,
+    trimmed,
+)
+
+INSTALL = "pip install 'newsgold[gliner]', then save a model folder with GLiNER.save_pretrained"
+
+# OntoNotes 5 label -> the description GLiNER is asked for (after the OntoNotes guidelines).
+DESCRIPTIONS = {
+    "PERSON": "person", "NORP": "nationality, religious or political group", "FAC": "building, airport, highway or bridge",
+    "ORG": "organization", "GPE": "country, city or state", "LOC": "location",
+    "PRODUCT": "product", "EVENT": "event", "WORK_OF_ART": "work of art", "LAW": "law",
+    "LANGUAGE": "language", "DATE": "date", "TIME": "time", "PERCENT": "percentage",
+    "MONEY": "monetary value", "QUANTITY": "quantity", "ORDINAL": "ordinal number", "CARDINAL": "cardinal number",
+}
+
+
+def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
+    system = f"gliner:{arg}"
+    go_offline()
+    folder = local_folder(system, arg, "GLiNER", INSTALL)
+    gliner = require_module("gliner", system, INSTALL)
+    model = gliner.GLiNER.from_pretrained(str(folder), local_files_only=True)
+    back = {v: k for k, v in DESCRIPTIONS.items()}
+    records = []
+    for d in docs:
+        ents = []
+        for offset, piece in paragraphs(d.text, max_chars=1000):
+            for item in model.predict_entities(piece, list(DESCRIPTIONS.values()), threshold=opts.threshold):
+                s, e = trimmed(d.text, offset + int(item["start"]), offset + int(item["end"]))
+                if e > s and item["label"] in back:
+                    ents.append({"start": s, "end": e, "text": d.text[s:e], "label": back[item["label"]],
+                                 "score": round(float(item["score"]), 6)})
+        records.append({"doc_id": d.doc_id, "system": system, "entities": sorted(ents, key=lambda x: (x["start"], x["end"]))})
+    return SystemOutput(records, {"name": folder.name, "descriptions": DESCRIPTIONS, "files_sha256": folder_digest(folder)},
+                        packages=("gliner", "torch", "transformers"), options={"threshold": opts.threshold})
