@@ -137,8 +137,13 @@ def cmd_stats(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from newsgold.dataset.build import build
-    changed = build(check=args.check)
+    from newsgold.dataset.build import build, gold_at, ner_alignment
+    gold = gold_at()
+    changed = build(check=args.check, gold=gold)
+    misaligned = ner_alignment(gold)
+    for m in misaligned:
+        sys.stderr.write(f"ner: mention not on token boundaries: {m.line()}\n")
+    sys.stderr.write(f"ner: {len(misaligned)} gold mention(s) not on token boundaries (listed in DATASHEET.md)\n")
     if args.check:
         if changed:
             print("stale: " + ", ".join(changed) + " (run: newsgold build)")
