@@ -28,6 +28,7 @@ COMMANDS = {
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
+    "release": "bump VERSION, write the CHANGELOG skeleton section and record the release in releases.json",
     "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
 
@@ -252,6 +253,18 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_release(args) -> int:
+    import datetime
+    from newsgold.dataset.release import make_release
+    part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
+    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    res = make_release(None, part, date, amend=args.amend)
+    print(f"release {res.version} ({res.date}), content hash {res.content_hash}; wrote " + ", ".join(res.written))
+    print("next: describe the release in CHANGELOG.md (replace every TODO line), then newsgold build && newsgold datasheet "
+          "&& newsgold check")
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -357,6 +370,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("release", help=COMMANDS["release"], description=COMMANDS["release"])
+    part = p.add_mutually_exclusive_group(required=True)
+    part.add_argument("--major", action="store_true", help="schema or label-set change: X+1.0.0")
+    part.add_argument("--minor", action="store_true", help="documents or layers added: X.Y+1.0")
+    part.add_argument("--patch", action="store_true", help="label corrections in existing gold: X.Y.Z+1")
+    part.add_argument("--amend", action="store_true",
+                      help="keep VERSION; re-record it with the current content hash (changes after 'release', before the tag)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="release date (default: today, UTC)")
+    p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")
