@@ -22,7 +22,7 @@ from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
-SHIPPED = ["9745ee8d84514be4-01", "9745ee8d84514be4-02"]
+SHIPPED = H.gold_documents(H.REPO)   # whatever the manifest holds with gold
 LAYERS = ("entities", "quotes", "stance")
 
 
@@ -34,8 +34,9 @@ def gold(doc_id: str) -> dict:
 def repo(tmp_path):
     """A repository copy with the new two-article source registered and reviewed, targets declared for -01."""
     root = H.copy_repo(tmp_path)
+    before = H.manifest(root)
     add_source(H.ARTICLE, {"provenance": "tests", "licence": "CC0"}, seeds_dir=root / "seeds")
-    d1, d2 = [d["id"] for d in H.manifest(root)["documents"][2:]]
+    d1, d2 = H.new_documents(root, before)
     H.review(root)
     H.declare_targets(root, d1)
     return root, d1, d2

@@ -23,8 +23,9 @@ from newsgold.dataset.manifest import read_manifest
 from newsgold.dataset.rules import check_gold_layers
 from newsgold.core.schema import schema_problems
 from newsgold.dataset.validate import validate
+from newsgold.repository import current  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"
 MANIFEST_PATH = SEEDS / "manifest.json"
 MANIFEST = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
