@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from newsgold.annotation.agree import agree, disagreement_key
 from newsgold.repository import current
 

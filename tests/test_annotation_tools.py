@@ -69,7 +69,7 @@ def test_notes_and_annotator_kind():
 def test_declared_targets_read_from_guidelines():
     targets = declared_targets(H.REPO / "annotations" / "GUIDELINES.md")
     for d in SHIPPED:
-        assert targets[d] == gold(d)["stance"]["targets"]
+        assert targets.get(d, []) == gold(d)["stance"]["targets"]   # no declared block: no targets (S-9)
 
 
 # ---------------------------------------------------------------- tasks
@@ -160,7 +160,7 @@ def test_gold_round_trip_is_exact(tmp_path, tool):
         _as_annotated(src)
     written, problems = import_annotations(tool, src, tmp_path / "out", "ann-z")
     assert not _errors(problems), problems
-    assert len(written) == 2
+    assert len(written) == len(SHIPPED)
     for d in SHIPPED:
         back = json.loads((tmp_path / "out" / f"{d}.json").read_text(encoding="utf-8"))
         for layer in LAYERS:

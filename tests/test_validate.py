@@ -522,7 +522,11 @@ def test_seed_hash_tampered_manifest(tmp_path):
 
 def test_seed_hash_tampered_seed(tmp_path):
     # an edited seed is caught twice: its own hash, and the hash of the document it changes
+    source = DOCS[DOC2]["source"]
+
     def mutate_seed(raw: bytes) -> bytes:
+        if raw != (SEEDS / source).read_bytes():
+            return raw                                          # only the seed of document 02 is edited
         assert raw.count(b"Hamas said in a statement") == 1   # inside document 02
         return raw.replace(b"Hamas said in a statement", b"HAmas said in a statement")
     path, man = _manifest_copy(tmp_path, mutate_seed=mutate_seed)

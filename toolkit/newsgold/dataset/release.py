@@ -141,7 +141,7 @@ def check_adjudicated(root: Path) -> CheckResult:
         text = log.read_text(encoding="utf-8")
     except OSError:
         text = ""
-    headings = set(re.findall(r"^##[ \t]+(\S+)[ \t]*$", text, re.M))
+    headings = set(re.findall(r"^##[ \t]+(\S+)[ \t]*$", text, re.MULTILINE))
     missing = [d for d in _gold_ids(root) if d not in headings]
     if missing:
         return CheckResult("adjudicated", False,
@@ -202,8 +202,8 @@ def _read_version(root: Path) -> str | None:
 
 def check_version_bump(root: Path) -> CheckResult:
     """The gold of ``VERSION`` is the gold ``releases.json`` records for it; a changed gold has a new version."""
-    from newsgold.dataset import releases as R
     from newsgold.core.diagnostics import InputError
+    from newsgold.dataset import releases as R
     version = _read_version(root)
     if version is None:
         return CheckResult("version-bump", False, "VERSION is missing or not MAJOR.MINOR.PATCH",
@@ -295,8 +295,8 @@ def _leaderboard_signatures(root: Path) -> dict[str, str]:
         text = (root / "README.md").read_text(encoding="utf-8")
     except OSError:
         return {}
-    m = re.search(r"<!-- newsgold:leaderboard:start -->\n(.*?)<!-- newsgold:leaderboard:end -->", text, re.S)
-    return dict(re.findall(r"^- `(baselines/[^`]+)`: `([^`]+)`", m.group(1), re.M)) if m else {}
+    m = re.search(r"<!-- newsgold:leaderboard:start -->\n(.*?)<!-- newsgold:leaderboard:end -->", text, re.DOTALL)
+    return dict(re.findall(r"^- `(baselines/[^`]+)`: `([^`]+)`", m.group(1), re.MULTILINE)) if m else {}
 
 
 def stale_baselines(root: Path) -> list[str]:
@@ -358,7 +358,7 @@ def check_changelog(root: Path) -> CheckResult:
         text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     except OSError:
         text = ""
-    m = re.search(rf"^## \[{re.escape(version)}\].*?(?=^## \[|\Z)", text, re.M | re.S)
+    m = re.search(rf"^## \[{re.escape(version)}\].*?(?=^## \[|\Z)", text, re.MULTILINE | re.DOTALL)
     if not m:
         return CheckResult("changelog", False, f"CHANGELOG.md has no '## [{version}]' section for VERSION {version}",
                            f"add '## [{version}] - YYYY-MM-DD' with Added/Changed/Fixed lines to CHANGELOG.md "
@@ -401,7 +401,7 @@ def changelog_skeleton(version: str, date: str, content_hash: str) -> str:
 
 def insert_changelog_section(text: str, section: str) -> str:
     """``section`` placed above the first released ``## [X.Y.Z]`` section (below ``## [Unreleased]``)."""
-    m = re.search(r"^## \[\d+\.\d+\.\d+\]", text, re.M)
+    m = re.search(r"^## \[\d+\.\d+\.\d+\]", text, re.MULTILINE)
     if m is None:
         return text.rstrip("\n") + "\n\n" + section
     return text[:m.start()] + section + text[m.start():]
@@ -445,7 +445,7 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
         written.append(R.RELEASES_FILE)
         log = r / "CHANGELOG.md"
         text = log.read_text(encoding="utf-8") if log.exists() else "# Changelog\n\n"
-        if not re.search(rf"^## \[{re.escape(version)}\]", text, re.M):
+        if not re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
             write_atomic(log, insert_changelog_section(text, changelog_skeleton(version, date, digest)))
             written.append("CHANGELOG.md")
         return ReleaseResult(version, date, digest, tuple(written))

@@ -113,15 +113,15 @@ def _values(text: str) -> list[Span]:
     out += _finditer(r"\b(?:19|20)\d{2}\b", text, "DATE")
     out += _finditer(r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:year|month|week|day)s?(?: ago)?\b",
                      text, "DATE")
-    out += _finditer(r"\b(?:yesterday|today|tomorrow)\b", text, "DATE", re.I)
+    out += _finditer(r"\b(?:yesterday|today|tomorrow)\b", text, "DATE", re.IGNORECASE)
     out += _finditer(r"\b\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|am|pm)|\b\d{1,2}:\d{2}\b", text, "TIME")
     out += _finditer(r"\b(?:\d+|a few|several) (?:hours?|minutes?)(?: ago)?\b", text, "TIME")
     out += _finditer(rf"(?:[$€£]\s?)?\b(?:\d[\d,.]*|{NUMBER_WORDS})(?: (?:million|billion|trillion))? "
                      r"(?:dollars|euros|pounds|yen)\b", text, "MONEY")
     out += _finditer(r"[$€£]\s?\d[\d,.]*(?: (?:million|billion|trillion))?", text, "MONEY")
     out += _finditer(r"\b\d+(?:\.\d+)? ?(?:percent|per cent|%)", text, "PERCENT")
-    out += _finditer(rf"\b(?:{ORDINALS}|\d+(?:st|nd|rd|th))\b", text, "ORDINAL", re.I)
-    out += _finditer(rf"\b(?:{NUMBER_WORDS})\b", text, "CARDINAL", re.I)
+    out += _finditer(rf"\b(?:{ORDINALS}|\d+(?:st|nd|rd|th))\b", text, "ORDINAL", re.IGNORECASE)
+    out += _finditer(rf"\b(?:{NUMBER_WORDS})\b", text, "CARDINAL", re.IGNORECASE)
     out += _finditer(r"\b\d+(?:,\d{3})*(?:\.\d+)?(?: (?:million|billion|trillion))?\b", text, "CARDINAL")
     return out
 
@@ -277,7 +277,7 @@ def rule_quotes(text: str, entities: list[dict]) -> list[dict]:
             q["speaker_name"] = last_speaker["text"]  # continuation paragraph: same speaker
         return q
 
-    in_quote = set()
+    in_quote: set[int] = set()
     for s, e in marks:
         inner = (s + 1, e)
         words = len(text[inner[0]:inner[1]].split())
