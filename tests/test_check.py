@@ -18,11 +18,12 @@ import ng_tools_helpers as H  # noqa: E402
 
 from newsgold.dataset.release import CHECKS, repository_at, run_checks  # noqa: E402
 from newsgold.repository import current  # noqa: E402
+from newsgold.core.diagnostics import InputError  # noqa: E402
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
-DOC1, DOC2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
-NAMES = ["valid", "manifest-reviewed", "gold-complete", "two-passes", "adjudicated", "build-current",
-         "datasheet-current", "changelog", "leaderboard-current"]
+DOC1, DOC2 = H.gold_documents(H.REPO)[:2]    # any two gold documents of the manifest
+NAMES = ["valid", "manifest-reviewed", "seeds-registered", "gold-complete", "two-passes", "adjudicated", "build-current",
+         "datasheet-current", "baselines-current", "version-bump", "changelog", "no-stray-files", "leaderboard-current"]
 
 
 @pytest.fixture
@@ -144,8 +145,9 @@ def test_missing_datasheet(root):
 
 def test_new_document_without_gold_and_review(root):
     from newsgold.dataset.sources import add_source
+    before = H.manifest(root)
     add_source(H.ARTICLE, {}, seeds_dir=root / "seeds")
-    new = [d["id"] for d in H.manifest(root)["documents"][2:]]
+    new = H.new_documents(root, before)
     res = checks(root)
     assert not res["gold-complete"].ok and all(d in res["gold-complete"].message for d in new)
     assert "annotations/gold/<doc_id>.json" in res["gold-complete"].fix
@@ -164,4 +166,109 @@ def test_cli_check_exit_code_and_fixes(root):
     assert "FAIL changelog" in r.stdout and "fix: add '## [2.0.0]" in r.stdout
     assert "FAIL build-current" in r.stdout and "fix: newsgold build" in r.stdout
     assert "FAIL datasheet-current" in r.stdout and "fix: newsgold datasheet" in r.stdout
-    assert "ok   valid" in r.stdout and "release gate FAILED: 3 check(s)" in r.stdout
+    assert "FAIL version-bump" in r.stdout and "newsgold release --amend" in r.stdout   # 2.0.0 has no release record
+    assert "FAIL baselines-current" in r.stdout and "was scored on data:" in r.stdout   # the leaderboard's signature
+    assert "ok   valid" in r.stdout and "release gate FAILED: 5 check(s)" in r.stdout
+
+
+# ---------------------------------------------------------------- release record, baselines, stray files
+
+def _regenerate(root) -> None:
+    from newsgold.dataset.build import build
+    from newsgold.dataset.datasheet import refresh
+    build(root=root)
+    with repository_at(root):
+        refresh(root=root)
+
+
+def _change_gold(root) -> None:
+    """A valid change of the gold's content (the annotation notes are part of the content hash)."""
+    p = root / "annotations" / "gold" / f"{DOC1}.json"
+    rec = json.loads(p.read_text(encoding="utf-8"))
+    rec["annotation"]["notes"] = (rec["annotation"].get("notes") or "") + " Corrected."
+    p.write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def test_changed_gold_needs_a_release_then_passes(root):
+    from newsgold.dataset.release import make_release
+    from newsgold.dataset.releases import bump, read_releases
+    _change_gold(root)
+    _regenerate(root)
+    c = only_failure(root, "version-bump")
+    version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    assert "the gold changed" in c.message and f"VERSION is still {version}" in c.message
+    assert c.fix.startswith("newsgold release --minor") and "--patch" in c.fix
+    res = make_release(root, "patch", "2026-12-01")
+    assert res.version == bump(version, "patch") and set(res.written) == {"VERSION", "releases.json", "CHANGELOG.md"}
+    assert read_releases(root)[-1].content_hash == res.content_hash != read_releases(root)[-2].content_hash
+    failed = {n for n, c in checks(root).items() if not c.ok}
+    assert failed == {"changelog", "build-current", "datasheet-current", "baselines-current"}  # TODO left; version stamped
+    log = root / "CHANGELOG.md"
+    text = log.read_text(encoding="utf-8")
+    log.write_text(re.sub(r"\n### \w+\n- TODO[^\n]*\n", "\n### Fixed\n- annotation notes.\n", text, count=1)
+                   .replace("### Changed\n- TODO: schema, guidelines or label changes; delete if none.\n\n", "")
+                   .replace("### Fixed\n- TODO: label corrections (document, span, rule, ADJ entry); delete if none.\n\n", ""),
+                   encoding="utf-8")
+    _regenerate(root)
+    assert all(c.ok for c in run_checks(root)), [c for c in run_checks(root) if not c.ok]
+    # a later change before the tag: amend the record of the same version
+    _change_gold(root)
+    _regenerate(root)
+    c = only_failure(root, "version-bump")
+    assert "newsgold release --amend" in c.fix
+    make_release(root, None, "2026-12-02", amend=True)
+    assert all(c.ok for c in run_checks(root))
+    # a version already released is refused
+    (root / "VERSION").write_text(version + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="already released"):
+        make_release(root, "patch", "2026-12-03")
+
+
+def test_version_not_above_last_release(root):
+    (root / "VERSION").write_text("0.9.0\n", encoding="utf-8")
+    c = checks(root)["version-bump"]
+    assert not c.ok and "not above the last release" in c.message and "newsgold release" in c.fix
+
+
+def test_invalid_release_record(root):
+    (root / "releases.json").write_text('[{"version": "1.0", "date": "today", "content_hash": "x"}]\n', encoding="utf-8")
+    c = checks(root)["version-bump"]
+    assert not c.ok and "releases.json is invalid" in c.message and "git checkout -- releases.json" in c.fix
+
+
+def test_baseline_without_a_line_for_a_document(root):
+    p = root / "baselines" / "rules.jsonl"
+    lines = p.read_text(encoding="utf-8").splitlines(keepends=True)
+    p.write_text("".join(lines[1:]), encoding="utf-8")
+    res = checks(root)
+    c = res["baselines-current"]
+    assert not c.ok and "has no line for" in c.message and "differs from what newsgold baseline writes" in c.message
+    assert c.fix.startswith("newsgold baseline -o baselines/rules.jsonl") and "newsgold datasheet" in c.fix
+
+
+def test_leaderboard_row_scored_on_other_data(root):
+    p = root / "README.md"
+    text = p.read_text(encoding="utf-8")
+    new = re.sub(r"(- `baselines/rules\.jsonl`: `newsgold:[^|]+\|data:)[^|]+", r"\g<1>0.9.0+000000000000", text)
+    assert new != text
+    p.write_text(new, encoding="utf-8")
+    res = checks(root)
+    c = res["baselines-current"]
+    assert not c.ok and "scored on data:0.9.0+000000000000" in c.message
+    assert not res["datasheet-current"].ok
+
+
+def test_unregistered_seed_file(root):
+    (root / "seeds" / "001_0123456789abcdef.txt").write_text("Headline\n\nBody.\n", encoding="utf-8")
+    c = only_failure(root, "seeds-registered")
+    assert "001_0123456789abcdef.txt" in c.message and c.fix.startswith("rm seeds/001_0123456789abcdef.txt")
+
+
+def test_temporary_and_export_files(root):
+    (root / "annotations" / "gold" / f".{DOC1}.json.k2j3.tmp").write_text("{", encoding="utf-8")
+    (root / "SHA256SUMS").write_text("", encoding="utf-8")
+    (root / "data" / "croissant.json").write_text("{}", encoding="utf-8")
+    c = only_failure(root, "no-stray-files")
+    for name in (f"annotations/gold/.{DOC1}.json.k2j3.tmp", "SHA256SUMS", "data/croissant.json"):
+        assert name in c.message and name in c.fix
+    assert c.fix.startswith("rm ")

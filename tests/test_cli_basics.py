@@ -17,8 +17,9 @@ import pytest
 
 import newsgold
 from newsgold.cli import build_parser, main
+from newsgold.repository import current  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 MANIFEST = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
 DOC1 = MANIFEST["documents"][0]["id"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ import ng_tools_helpers as H  # noqa: E402
 
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
+from newsgold.dataset.gold import load_gold
 from newsgold.dataset.release import repository_at, run_checks
+from newsgold.dataset.releases import bump
 from newsgold.dataset.sources import REVIEW_NOTE, add_source
 from newsgold.core.diagnostics import InputError
 
@@ -39,16 +42,17 @@ def test_add_source_copies_registers_and_proposes(tmp_path):
     before = (root / "seeds" / "manifest.json").read_text(encoding="utf-8")
     raw = H.ARTICLE.read_bytes()
     digest = sha(raw)
+    n_sources, n_docs = len(json.loads(before)["sources"]), len(json.loads(before)["documents"])
     lines = add_source(H.ARTICLE, META, seeds_dir=root / "seeds")
-    target = root / "seeds" / f"001_{digest[:16]}.txt"
+    target = root / "seeds" / f"{n_sources:03d}_{digest[:16]}.txt"
     assert target.read_bytes() == raw                       # byte for byte
     man = H.manifest(root)
     old = json.loads(before)
-    assert man["sources"][:1] == old["sources"] and man["documents"][:2] == old["documents"]
-    src = man["sources"][1]
+    assert man["sources"][:n_sources] == old["sources"] and man["documents"][:n_docs] == old["documents"]
+    src = man["sources"][n_sources]
     assert src == {"file": target.name, "sha256": digest, "encoding": "utf-8", "length": len(raw.decode()),
                    "provenance": META["provenance"], "licence": META["licence"]}
-    new = man["documents"][2:]
+    new = man["documents"][n_docs:]
     assert [d["id"] for d in new] == [f"{digest[:16]}-01", f"{digest[:16]}-02"]
     text = raw.decode("utf-8")
     d1, d2 = new
@@ -84,13 +88,14 @@ def test_add_source_dry_run_writes_nothing(tmp_path):
 
 def test_add_source_next_index_and_placeholders(tmp_path):
     root = H.copy_repo(tmp_path)
+    n = len(H.manifest(root)["sources"])
     add_source(H.ARTICLE, {}, seeds_dir=root / "seeds")
     other = tmp_path / "other.txt"
     other.write_text("Second source headline\n\nBody text of the second source.\n", encoding="utf-8")
     add_source(other, {"date": "null"}, seeds_dir=root / "seeds")
     man = H.manifest(root)
-    assert [s["file"][:4] for s in man["sources"]] == ["000_", "001_", "002_"]
-    assert man["sources"][2]["provenance"].startswith("TODO") and man["sources"][2]["licence"].startswith("TODO")
+    assert [s["file"][:4] for s in man["sources"]] == [f"{i:03d}_" for i in range(n + 2)]
+    assert man["sources"][n + 1]["provenance"].startswith("TODO") and man["sources"][n + 1]["licence"].startswith("TODO")
     assert man["documents"][-1]["metadata"]["date"] is None
 
 
@@ -109,13 +114,13 @@ def test_add_source_refuses_bad_files(tmp_path, content, rule, words):
         add_source(bad, {}, seeds_dir=root / "seeds")
     assert exc.value.problems[0].rule == rule and words in exc.value.problems[0].message
     assert (root / "seeds" / "manifest.json").read_bytes() == before
-    assert len(list((root / "seeds").glob("*.txt"))) == 1
+    assert len(list((root / "seeds").glob("*.txt"))) == len(H.manifest(root)["sources"])
 
 
 def test_add_source_refuses_duplicates(tmp_path):
     root = H.copy_repo(tmp_path)
     with pytest.raises(InputError) as exc:          # the shipped seed itself
-        add_source(H.REPO / "seeds" / "000_9745ee8d84514be4.txt", {}, seeds_dir=root / "seeds")
+        add_source(H.REPO / "seeds" / H.manifest(H.REPO)["sources"][0]["file"], {}, seeds_dir=root / "seeds")
     assert exc.value.problems[0].rule == "duplicate" and "already registered" in exc.value.problems[0].message
     add_source(H.ARTICLE, {}, seeds_dir=root / "seeds")
     before = (root / "seeds" / "manifest.json").read_bytes()
@@ -159,8 +164,9 @@ def test_whole_contribution_path(tmp_path):
     root = H.copy_repo(tmp_path)
 
     # 1. register
+    before = H.manifest(root)
     add_source(H.ARTICLE, META, seeds_dir=root / "seeds")
-    d1, d2 = [d["id"] for d in H.manifest(root)["documents"][2:]]
+    d1, d2 = H.new_documents(root, before)
     res = _checks(root)
     assert not res["manifest-reviewed"].ok and d1 in res["manifest-reviewed"].message
     assert "review" in res["manifest-reviewed"].fix
@@ -256,31 +262,52 @@ def test_whole_contribution_path(tmp_path):
         problems = validate()
     assert not [p for p in problems if p.severity == "error"], problems
     res = _checks(root)
-    for ok in ("valid", "manifest-reviewed", "gold-complete", "two-passes", "adjudicated", "changelog"):
+    for ok in ("valid", "manifest-reviewed", "seeds-registered", "gold-complete", "two-passes", "adjudicated", "changelog",
+               "no-stray-files"):
         assert res[ok].ok, res[ok]
     assert not res["build-current"].ok and "data/documents/test.jsonl" in res["build-current"].message
     assert res["build-current"].fix == "newsgold build"
     assert not res["datasheet-current"].ok and "stats" in res["datasheet-current"].message
     assert res["datasheet-current"].fix == "newsgold datasheet"
+    # the gold changed and VERSION did not: the gate asks for a release; the baseline lacks the new documents
+    assert not res["version-bump"].ok and "the gold changed" in res["version-bump"].message
+    assert res["version-bump"].fix.startswith("newsgold release --minor")
+    assert not res["baselines-current"].ok and d1 in res["baselines-current"].message
+    assert "newsgold baseline -o baselines/rules.jsonl" in res["baselines-current"].fix
 
-    # 6. build, datasheet, version, changelog
+    # 6. build, baseline, release (version, changelog skeleton, release record), datasheet
     assert "data/documents/test.jsonl" in build(root=root)
+    env = {**os.environ, "NEWSGOLD_HOME": str(root)}
+    r = subprocess.run([str(NEWSGOLD), "baseline", "-o", str(root / "baselines" / "rules.jsonl")], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    old_version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    new_version = bump(old_version, "minor")
+    r = subprocess.run([str(NEWSGOLD), "release", "--minor", "--date", "2026-11-25"], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and new_version in r.stdout, r.stdout + r.stderr
+    assert (root / "VERSION").read_text(encoding="utf-8") == new_version + "\n"
     with repository_at(root):
-        refresh(root=root)
-    (root / "VERSION").write_text("1.1.0\n", encoding="utf-8")
+        new_hash = load_gold().content_hash
+    assert json.loads((root / "releases.json").read_text(encoding="utf-8"))[-1] == {
+        "version": new_version, "date": "2026-11-25", "content_hash": new_hash}
     res = _checks(root)
-    assert not res["changelog"].ok and "## [1.1.0]" in res["changelog"].message and "CHANGELOG.md" in res["changelog"].fix
+    assert res["version-bump"].ok, res["version-bump"]
+    assert not res["changelog"].ok and "TODO" in res["changelog"].message and "CHANGELOG.md" in res["changelog"].fix
+    assert not res["build-current"].ok                 # the version is stamped into the built files
     log = root / "CHANGELOG.md"
-    log.write_text(log.read_text(encoding="utf-8").replace(
-        "## [1.0.0]", f"## [1.1.0] - 2026-11-24\n\n### Added\n- Documents {d1}, {d2}.\n\n## [1.0.0]", 1), encoding="utf-8")
-    # the version is part of the built files and of the datasheet figures
+    text = log.read_text(encoding="utf-8")
+    section = re.search(rf"^## \[{re.escape(new_version)}\] - 2026-11-25\n\nContent hash: `{new_hash}`\.\n.*?(?=^## \[)",
+                        text, re.M | re.S)
+    assert section and "TODO" in section.group(0)
+    log.write_text(text.replace(section.group(0), f"## [{new_version}] - 2026-11-25\n\nContent hash: `{new_hash}`.\n\n"
+                                f"### Added\n- Documents {d1}, {d2}.\n\n"), encoding="utf-8")
     build(root=root)
     with repository_at(root):
         refresh(root=root)
     res = _checks(root)
     assert all(r.ok for r in res.values()), [r for r in res.values() if not r.ok]
     built = [json.loads(x) for x in (root / "data" / "documents" / "test.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert {r["id"] for r in built} >= {d1, d2} and all(r["metadata"]["dataset_version"] == "1.1.0" for r in built)
+    assert {r["id"] for r in built} >= {d1, d2} and all(r["metadata"]["dataset_version"] == new_version for r in built)
 
     # 7. a later correction starts from the gold as pre-annotations; accepted unchanged, it is the gold again
     corr = tmp_path / "tasks-correction"

@@ -16,7 +16,6 @@ import subprocess
 import zlib
 from collections import Counter, defaultdict
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,8 +24,9 @@ from newsgold.reporting import html as H
 from newsgold.scoring.api import score
 from newsgold.cli import main as cli_main
 from newsgold.dataset.gold import Gold, load_gold
+from newsgold.repository import current  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 BASELINE = ROOT / "baselines" / "rules.jsonl"
 OUTCOME_CLASSES = ("o-correct", "o-missed", "o-spurious", "o-partial", "o-wrongtype")
 # background colours of the five outcome styles (see html_report.CSS)

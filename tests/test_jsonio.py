@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from newsgold.core import jsonio
 from newsgold.core.jsonio import BOM, dump_json, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, write_atomic
+from newsgold.repository import current  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
 SOURCES = {s["file"]: (SEEDS / s["file"]).read_bytes().decode("utf-8") for s in MANIFEST["sources"]}

@@ -14,8 +14,9 @@ import pytest
 
 from newsgold.dataset import segment
 from newsgold.dataset.manifest import read_manifest
+from newsgold.repository import current  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"
 MANIFEST = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
 SOURCE_FILES = [s["file"] for s in MANIFEST["sources"]]

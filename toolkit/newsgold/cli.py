@@ -30,6 +30,7 @@ COMMANDS = {
     "check": "release gate: everything a release needs, with the command that fixes each failure",
     "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
     "leaderboard": "regenerate the README leaderboard from submissions/ (or --check it)",
+    "release": "bump VERSION, write the CHANGELOG skeleton section and record the release in releases.json",
     "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
 
@@ -156,8 +157,13 @@ def cmd_stats(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from newsgold.dataset.build import build
-    changed = build(check=args.check)
+    from newsgold.dataset.build import build, gold_at, ner_alignment
+    gold = gold_at()
+    changed = build(check=args.check, gold=gold)
+    misaligned = ner_alignment(gold)
+    for m in misaligned:
+        sys.stderr.write(f"ner: mention not on token boundaries: {m.line()}\n")
+    sys.stderr.write(f"ner: {len(misaligned)} gold mention(s) not on token boundaries (listed in DATASHEET.md)\n")
     if args.check:
         if changed:
             print("stale: " + ", ".join(changed) + " (run: newsgold build)")
@@ -297,6 +303,18 @@ def cmd_leaderboard(args) -> int:
         print("README leaderboard is stale (run: newsgold leaderboard)" if "leaderboard" in stale else "README leaderboard is current")
         return 1 if "leaderboard" in stale else 0
     print("updated the README leaderboard" if "leaderboard" in stale else "README leaderboard already current")
+    return 0
+
+
+def cmd_release(args) -> int:
+    import datetime
+    from newsgold.dataset.release import make_release
+    part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
+    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    res = make_release(None, part, date, amend=args.amend)
+    print(f"release {res.version} ({res.date}), content hash {res.content_hash}; wrote " + ", ".join(res.written))
+    print("next: describe the release in CHANGELOG.md (replace every TODO line), then newsgold build && newsgold datasheet "
+          "&& newsgold check")
     return 0
 
 
@@ -441,6 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("leaderboard", help=COMMANDS["leaderboard"], description=COMMANDS["leaderboard"])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the README table is out of date")
     p.set_defaults(func=cmd_leaderboard)
+    p = sub.add_parser("release", help=COMMANDS["release"], description=COMMANDS["release"])
+    part = p.add_mutually_exclusive_group(required=True)
+    part.add_argument("--major", action="store_true", help="schema or label-set change: X+1.0.0")
+    part.add_argument("--minor", action="store_true", help="documents or layers added: X.Y+1.0")
+    part.add_argument("--patch", action="store_true", help="label corrections in existing gold: X.Y.Z+1")
+    part.add_argument("--amend", action="store_true",
+                      help="keep VERSION; re-record it with the current content hash (changes after 'release', before the tag)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="release date (default: today, UTC)")
+    p.set_defaults(func=cmd_release)
 
     p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")

@@ -35,7 +35,8 @@ The configs
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.dataset import hf
@@ -183,41 +184,93 @@ def stance_rows(gold: Gold) -> list[dict]:
 
 # ---------------------------------------------------------------- ner
 
-TOKEN_RE = re.compile(r"\w+(?:[-’'.]\w+)*|[^\w\s]")
-SENTENCE_FINAL = {".", "!", "?", "…"}
-CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
-OPENERS = {"“", "‘", '"', "'", "(", "[", "«"}
+# The tokenizer of the ``ner`` config. It is written from general English tokenisation rules
+# (whitespace, then punctuation prefixes and suffixes, clitics and infixes, as in the Penn
+# Treebank / OntoNotes conventions and spaCy's rule-based English tokenizer) and never sees
+# the gold: a token boundary must not tell a tagger where an entity ends (issue 11, §3).
+# It is our own, not spaCy's, so that the data files are byte-identical on every machine and
+# for every spaCy version, and ``newsgold build`` needs no heavy dependency. DATASHEET.md
+# ("The ner config") states the rules; :func:`tokenize` implements them.
+_PREFIX = re.compile(r"(?:\.\.\.|[“‘\"'(\[{«$£€#*•¿¡…–—-])")
+_SUFFIX = re.compile(r"(?:\.\.\.|[”’\"')\]}»,;:!?%…*–—-])$")
+_CLITIC = re.compile(r"(?<=[^\W_])(?:n['’][tT]|['’](?:[sS]|re|RE|ve|VE|ll|LL|d|D|m|M))$")
+_INFIX = re.compile(r"(?<=[^\W_]|\.)-(?=[^\W\d_])"          # US-backed, Al-Sharaa, U.S.-backed, 20-year
+                    r"|[–—…]|\.\.\.+"                       # dashes and ellipses anywhere
+                    r"|(?<=[^\W\d_])[/,](?=[^\W\d_])"      # and/or, a,b (not 1,000)
+                    r"|(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")  # end.Then (not U.S, not 3.5)
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+")                    # U.S. U.K. J. p.m.
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "st", "jr", "sr",
                  "inc", "corp", "ltd", "co", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-                 "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e"}
+                 "sept", "oct", "nov", "dec", "mt", "ft", "rev", "hon", "maj", "brig", "adm", "cmdr", "supt", "dept",
+                 "univ", "approx", "est", "fig"}
+SENTENCE_FINAL = {".", "!", "?", "…", "..."}
+CLOSERS = {"”", "’", '"', "'", ")", "]", "»"}
+OPENERS = {"“", "‘", '"', "'", "(", "[", "«"}
 
 
-def tokenize(text: str, cuts=()) -> list[tuple[int, int]]:
-    """Token ``(start, end)`` offsets: the regex tokens, split at every offset in ``cuts``."""
-    cuts = sorted(set(cuts))
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        s, e = m.span()
-        lo = bisect_right(cuts, s)
-        for c in cuts[lo:]:
-            if c >= e:
-                break
-            out.append((s, c))
-            s = c
-        out.append((s, e))
+def _is_abbreviation(word: str) -> bool:
+    """Is ``word`` (ending in a period) an abbreviation or initial whose period belongs to it?"""
+    return word[:-1].lower() in ABBREVIATIONS or _DOTTED.fullmatch(word) is not None
+
+
+def _split_affixes(s: int, e: int, text: str) -> tuple[list[tuple[int, int]], tuple[int, int], list[tuple[int, int]]]:
+    """Peel prefix and suffix tokens off the whitespace-free chunk ``text[s:e]``."""
+    pre: list[tuple[int, int]] = []
+    suf: list[tuple[int, int]] = []
+    while e - s > 1:
+        m = _PREFIX.match(text, s, e)
+        if not m:
+            break
+        pre.append((s, m.end()))
+        s = m.end()
+    while e - s > 1:
+        core = text[s:e]
+        m = _CLITIC.search(core) or _SUFFIX.search(core)
+        if m and m.start() > 0:
+            cut = s + m.start()
+        elif core.endswith(".") and not _is_abbreviation(core):
+            cut = e - 1
+        else:
+            break
+        suf.insert(0, (cut, e))
+        e = cut
+    return pre, (s, e), suf
+
+
+def _split_infixes(s: int, e: int, text: str) -> list[tuple[int, int]]:
+    out, pos = [], s
+    for m in _INFIX.finditer(text, s, e):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        out.append((m.start(), m.end()))
+        pos = m.end()
+    if pos < e:
+        out.append((pos, e))
     return out
 
 
-def _is_abbreviation(text: str, tokens: list[tuple[int, int]], dot: int) -> bool:
-    """Is the period token at index ``dot`` the end of an abbreviation or initial?"""
-    if dot == 0 or tokens[dot - 1][1] != tokens[dot][0]:
-        return False
-    word = text[tokens[dot - 1][0]:tokens[dot - 1][1]]
-    return word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isupper()) or "." in word
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """Token ``(start, end)`` offsets of ``text``, from the text alone (rules: DATASHEET.md, the ner config).
+
+    1. Whitespace (any Unicode space, the no-break space included) separates chunks and is in no token.
+    2. From each chunk, opening punctuation (quotes, brackets, ``$ £ € #``, dashes) is split off
+       the front, and closing punctuation (quotes, brackets, ``, ; : ! ? %``, dashes), the clitics
+       ``’s 're 've 'll 'd 'm n't`` (straight or curly apostrophe) and a final period are split off
+       the end; a period stays on a known abbreviation (``Mr.``, ``Jan.``, ``Inc.``) and on
+       letter-period sequences (``U.S.``, ``J.``, ``p.m.``).
+    3. Inside what is left, a hyphen before a letter (``US-backed`` → ``US - backed``), en and em
+       dashes, ellipses, and a slash or comma between letters are tokens of their own. Numbers keep
+       their inner commas and periods (``1,000``, ``3.5``).
+    """
+    out: list[tuple[int, int]] = []
+    for chunk in re.finditer(r"\S+", text):
+        pre, (s, e), suf = _split_affixes(chunk.start(), chunk.end(), text)
+        out += pre + (_split_infixes(s, e, text) if e > s else []) + suf
+    return out
 
 
 def _sentence_break(text: str, tokens: list[tuple[int, int]], j: int) -> bool:
-    """Does a new sentence start at token ``j``?"""
+    """Does a new sentence start at token ``j``? (rules: :func:`ner_rows`)"""
     gap = text[tokens[j - 1][1]:tokens[j][0]]
     if "\n" in gap:
         return True
@@ -226,8 +279,7 @@ def _sentence_break(text: str, tokens: list[tuple[int, int]], j: int) -> bool:
     k = j - 1
     while k > 0 and text[tokens[k][0]:tokens[k][1]] in CLOSERS:
         k -= 1
-    final = text[tokens[k][0]:tokens[k][1]]
-    if final not in SENTENCE_FINAL or (final == "." and _is_abbreviation(text, tokens, k)):
+    if text[tokens[k][0]:tokens[k][1]] not in SENTENCE_FINAL:
         return False
     nxt = text[tokens[j][0]:tokens[j][1]]
     if nxt in OPENERS and j + 1 < len(tokens):
@@ -235,69 +287,145 @@ def _sentence_break(text: str, tokens: list[tuple[int, int]], j: int) -> bool:
     return nxt[:1].isupper() or nxt[:1].isdigit()
 
 
-def ner_doc(rec: dict) -> list[dict]:
-    """The CoNLL-style sentences of one gold record (see :func:`ner_rows`)."""
+def sentences(text: str) -> list[list[tuple[int, int]]]:
+    """The text's tokens grouped into sentences, from the text alone (rules: :func:`ner_rows`)."""
+    tokens = tokenize(text)
+    out: list[list[tuple[int, int]]] = []
+    for j, tok in enumerate(tokens):
+        if not out or _sentence_break(text, tokens, j):
+            out.append([])
+        out[-1].append(tok)
+    return out
+
+
+@dataclass(frozen=True)
+class Misaligned:
+    """A gold mention whose edges are not token edges, or that the IOB2 rows cannot hold as it is.
+
+    ``how`` says what the ``ner`` config does with it; ``tagged`` is the character span the
+    tags encode (``None`` when the mention is not tagged at all).
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    how: str
+    tagged: tuple[int, int] | None
+
+    def line(self) -> str:
+        return f"{self.doc_id} {self.start}:{self.end} {self.text!r} {self.label}: {self.how}"
+
+
+def _covering(tokens: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """Indexes of the first and last token that overlap ``[start, end)``."""
+    first = bisect_right([t[0] for t in tokens], start) - 1
+    if first < 0 or tokens[first][1] <= start:
+        first += 1
+    last = bisect_left([t[1] for t in tokens], end)
+    if last >= len(tokens) or tokens[last][0] >= end:
+        last -= 1
+    return first, last
+
+
+def _place_mentions(rec: dict, tokens: list[tuple[int, int]]) -> tuple[list[str], list[dict | None], list[Misaligned]]:
+    """IOB2 tags for ``tokens`` from the gold mentions, the mention each token is tagged with,
+    and every mention that does not align."""
     text, doc_id = rec["text"], rec["id"]
-    mentions = sorted(rec["entities"]["mentions"], key=lambda m: (m["start"], m["end"]))
-    tokens = tokenize(text, [x for m in mentions for x in (m["start"], m["end"])])
-    starts = {s: i for i, (s, _) in enumerate(tokens)}
-    ends = {e: i for i, (_, e) in enumerate(tokens)}
     tags = ["O"] * len(tokens)
-    problems = []
-    for m in mentions:
+    owner: list[dict | None] = [None] * len(tokens)
+    notes: list[Misaligned] = []
+    problems: list[Problem] = []
+    mentions = sorted(rec["entities"]["mentions"], key=lambda m: (m["start"], m["end"]))
+    for prev, m in zip([None] + mentions, mentions):
         where = f"entities/mentions ({m['start']}:{m['end']} {m['text']!r})"
-        first, last = starts.get(m["start"]), ends.get(m["end"])
-        if first is None or last is None:
-            problems.append(Problem(doc_id, 0, where, "mention starts or ends in whitespace, so it is not a token sequence; "
-                                    "trim the span", "ner-tokens"))
+        if m["start"] >= m["end"] or text[m["start"]].isspace() or text[m["end"] - 1].isspace():
+            problems.append(Problem(doc_id, 0, where, "mention is empty or starts or ends in whitespace; trim the span (F-3)",
+                                    "ner-tokens"))
             continue
-        if any(t != "O" for t in tags[first:last + 1]):
+        if prev is not None and m["start"] < prev["end"]:
             problems.append(Problem(doc_id, 0, where, "mention overlaps another mention; IOB2 tags cannot hold nested "
                                     "or overlapping mentions (guidelines E-3.5)", "ner-overlap"))
             continue
+        first, last = _covering(tokens, m["start"], m["end"])
+        span = (tokens[first][0], tokens[last][1])
+        note = None
+        if any(t != "O" for t in tags[first:last + 1]):
+            notes.append(Misaligned(doc_id, m["start"], m["end"], m["text"], m["label"],
+                                    f"not tagged: its token {text[span[0]:span[1]]!r} already carries the mention before it "
+                                    "(one token holds one tag)", None))
+            continue
+        if span != (m["start"], m["end"]):
+            note = Misaligned(doc_id, m["start"], m["end"], m["text"], m["label"],
+                              f"tagged on the covering token(s) {text[span[0]:span[1]]!r} ({span[0]}:{span[1]})", span)
+            notes.append(note)
         tags[first] = f"B-{m['label']}"
         for i in range(first + 1, last + 1):
             tags[i] = f"I-{m['label']}"
+        owner[first:last + 1] = [m] * (last + 1 - first)
     require(problems)
-    rows: list[dict] = []
-    cur: list[int] = []
-    for j in range(len(tokens)):
-        if cur and not tags[j].startswith("I-") and _sentence_break(text, tokens, j):
-            rows.append(cur)
-            cur = []
-        cur.append(j)
-    if cur:
-        rows.append(cur)
-    return [{"doc_id": doc_id, "sentence_id": n, "tokens": [text[tokens[i][0]:tokens[i][1]] for i in idx],
-             "ner_tags": [tags[i] for i in idx], "token_starts": [tokens[i][0] for i in idx],
-             "token_ends": [tokens[i][1] for i in idx]} for n, idx in enumerate(rows)]
+    return tags, owner, notes
+
+
+def _ner_doc(rec: dict) -> tuple[list[dict], list[Misaligned]]:
+    """The CoNLL-style sentences of one gold record and its misaligned mentions (see :func:`ner_rows`)."""
+    text, doc_id = rec["text"], rec["id"]
+    sents = sentences(text)
+    tokens = [t for s in sents for t in s]
+    tags, owner, notes = _place_mentions(rec, tokens)
+    rows, pos = [], 0
+    for n, sent in enumerate(sents):
+        sent_tags = tags[pos:pos + len(sent)]
+        if sent_tags and sent_tags[0].startswith("I-"):
+            # a mention runs across the sentence break: IOB2 rows cannot continue it, so it is cut in two
+            m = owner[pos]
+            assert m is not None  # an I- tag is always set together with its owner
+            sent_tags[0] = f"B-{m['label']}"
+            notes.append(Misaligned(doc_id, m["start"], m["end"], m["text"], m["label"],
+                                    f"cut in two at the sentence break before {text[sent[0][0]:sent[0][1]]!r} "
+                                    f"({sent[0][0]}): two spans in the ner config", None))
+        rows.append({"doc_id": doc_id, "sentence_id": n, "tokens": [text[s:e] for s, e in sent], "ner_tags": sent_tags,
+                     "token_starts": [s for s, _ in sent], "token_ends": [e for _, e in sent]})
+        pos += len(sent)
+    return rows, notes
+
+
+def ner_doc(rec: dict) -> list[dict]:
+    """The CoNLL-style sentences of one gold record (see :func:`ner_rows`)."""
+    return _ner_doc(rec)[0]
+
+
+def ner_alignment(gold: Gold) -> list[Misaligned]:
+    """Every gold mention the ``ner`` config does not hold exactly, with how it is tagged."""
+    out: list[Misaligned] = []
+    for rec in gold.docs.values():
+        out += _ner_doc(rec)[1]
+    return out
 
 
 def ner_rows(gold: Gold) -> list[dict]:
     r"""CoNLL-style rows: one sentence per row, IOB2 tags, and each token's character offsets.
 
-    Tokenisation rule:
+    Tokens and sentences come from the text alone (the gold is never looked at), so a
+    token boundary does not give away where an entity ends:
 
-    1. Tokens are the matches of ``\w+(?:[-’'.]\w+)*|[^\w\s]`` over the document text
-       (Python ``re``, Unicode): words keep inner hyphens, apostrophes and periods
-       (``Al-Sharaa``, ``Syria’s``, ``U.S``); every other non-space character is a token
-       of its own. Whitespace (including no-break spaces) is never part of a token.
-    2. Every token that a gold mention boundary falls inside is split at that boundary
-       (``Syria’s`` with the mention ``Syria`` becomes ``Syria`` + ``’s``), so every gold
-       mention is exactly a sequence of whole tokens. A mention that starts or ends in
-       whitespace, or overlaps another mention, stops the build with an error instead of
-       being lost.
-    3. Sentences end at a line break, and after ``.``, ``!``, ``?`` or ``…`` (optionally
+    1. Tokens: :func:`tokenize` (general English rules, stated there and in DATASHEET.md).
+    2. Sentences end at a line break, and after ``.``, ``!``, ``?`` or ``…`` tokens (optionally
        followed by closing quotes or brackets) when whitespace follows and the next token
-       (after an opening quote) begins with a capital letter or a digit. A period right
-       after a single capital letter, a known abbreviation (``Mr``, ``Dr``, ``Jan``…) or a
-       dotted word (``U.S``) does not end a sentence. A sentence never ends inside a gold
-       mention. Lines with no tokens give no row.
+       (after an opening quote) begins with a capital letter or a digit. An abbreviation's
+       period is part of its token (``Mr.``, ``U.S.``), so it ends no sentence.
+    3. The gold is then placed on the tokens (IOB2). A mention whose edges fall inside a token
+       is tagged on the covering tokens; a mention whose covering tokens are already tagged is
+       not tagged; a mention cut by a sentence break becomes two spans. Each such case is
+       listed by :func:`ner_alignment`, printed by ``newsgold build`` and published in
+       DATASHEET.md. A mention that starts or ends in whitespace, or overlaps another
+       (invalid gold), stops the build with an error.
 
     ``tokens[i] == text[token_starts[i]:token_ends[i]]``; ``sentence_id`` counts from 0
     within each document. Reading the tags back (a ``B-X`` token and the ``I-X`` tokens
     after it form one span from the first token's start to the last token's end) gives
-    every gold mention exactly: token predictions can be scored at character level.
+    every gold mention exactly, except those :func:`ner_alignment` lists.
     """
     rows = []
     for rec in gold.docs.values():

@@ -6,6 +6,7 @@ and is rewritten by ``newsgold datasheet`` (and checked by ``newsgold check``):
 * ``stats``: composition figures from ``newsgold stats``;
 * ``agreement``: agreement between the annotation passes, from ``newsgold agree``;
 * ``leaderboard``: one row per ``submissions/`` folder, with CIs, signatures and commands (``newsgold leaderboard``).
+* ``ner-alignment``: the gold mentions that the ``ner`` config's tokens do not hold exactly.
 """
 from __future__ import annotations
 
@@ -54,7 +55,23 @@ def _leaderboard_block(root: Path) -> str:
     return render(root, gold=None if root == current().root else root / "annotations" / "gold")
 
 
-GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block}
+def _ner_alignment_block(root: Path) -> str:
+    from newsgold.dataset.build import gold_at, ner_alignment
+    gold = gold_at(root)
+    notes = ner_alignment(gold)
+    n = sum(len(r["entities"]["mentions"]) for r in gold.docs.values())
+    head = (f"Dataset {gold.version}: {n - len(notes)} of {n} gold mentions fall on token boundaries of the `ner` config; "
+            f"{len(notes)} do not. Reproduce: `newsgold build` (it prints the same list).\n")
+    if not notes:
+        return head
+    rows = [[m.doc_id, f"{m.start}:{m.end}", repr(m.text), m.label, m.how]
+            for m in notes]
+    from newsgold.reporting.text import _table
+    return head + "\n" + _table(["document", "span", "text", "label", "in the ner config"], rows, markdown=True) + "\n"
+
+
+GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block,
+              "ner-alignment": _ner_alignment_block}
 DOCUMENTS = ("DATASHEET.md", "README.md")
 
 

@@ -235,9 +235,8 @@ def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: st
 
 def _date_published(gold: Gold, root: Path) -> str | None:
     """The release date when this gold is a released version (``releases.json``), else None."""
-    from newsgold.dataset.releases import read_releases
-    listed = root / "releases.json"
-    for r in read_releases(listed if listed.is_file() else None):
+    from newsgold.dataset.releases import read_releases, releases_in_use
+    for r in read_releases(root) if (root / "releases.json").is_file() else releases_in_use():
         if r.version == gold.version and r.content_hash == gold.content_hash:
             return r.date
     return None

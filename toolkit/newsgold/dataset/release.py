@@ -11,7 +11,19 @@ Every check says what is wrong and which command fixes it. The gate passes only 
 * ``adjudicated``: every gold document has a ``## <doc_id>`` section in ``annotations/ADJUDICATION.md``;
 * ``build-current``: the data files and README front matter equal what ``newsgold build`` writes;
 * ``datasheet-current``: the generated figures of DATASHEET.md and README.md are current;
-* ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``;
+* ``seeds-registered``: every file in ``seeds/`` is a source of the manifest;
+* ``baselines-current``: every shipped baseline has a line for every gold document, the rule
+  baseline equals what ``newsgold baseline`` writes now, and every leaderboard row was scored on
+  the current data and toolkit with a shipped baseline;
+* ``version-bump``: the gold's content hash equals the one ``releases.json`` records for
+  ``VERSION``; a changed gold needs a new version (``newsgold release``);
+* ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``,
+  with no ``TODO`` left from the skeleton ``newsgold release`` writes;
+* ``no-stray-files``: no temporary files of interrupted writes (``.*.tmp``) and no export files
+  (``SHA256SUMS``, ``croissant.json``) lie in the repository.
+
+:func:`make_release` is ``newsgold release``: it bumps ``VERSION``, writes the CHANGELOG
+skeleton section and appends the release record to ``releases.json``.
 * ``leaderboard-current``: no ``submissions/`` row was scored on other data, by another toolkit
   version, or by changed built-in system code.
 
@@ -131,7 +143,7 @@ def check_adjudicated(root: Path) -> CheckResult:
         text = log.read_text(encoding="utf-8")
     except OSError:
         text = ""
-    headings = set(re.findall(r"^##[ \t]+(\S+)[ \t]*$", text, re.M))
+    headings = set(re.findall(r"^##[ \t]+(\S+)[ \t]*$", text, re.MULTILINE))
     missing = [d for d in _gold_ids(root) if d not in headings]
     if missing:
         return CheckResult("adjudicated", False,
@@ -173,6 +185,169 @@ def check_datasheet(root: Path) -> CheckResult:
     return CheckResult("datasheet-current", True, "generated figures are current")
 
 
+RELEASE_FIX = ("newsgold release --minor   (documents or layers added; --patch for label corrections, --major for a "
+               "schema or label-set change), then newsgold build && newsgold datasheet")
+
+
+def _current_hash(root: Path) -> str:
+    from newsgold.dataset.build import gold_at
+    return gold_at(root).content_hash
+
+
+def _read_version(root: Path) -> str | None:
+    try:
+        version = (root / "VERSION").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return version if SEMVER.match(version) else None
+
+
+def check_version_bump(root: Path) -> CheckResult:
+    """The gold of ``VERSION`` is the gold ``releases.json`` records for it; a changed gold has a new version."""
+    from newsgold.core.diagnostics import InputError
+    from newsgold.dataset import releases as R
+    version = _read_version(root)
+    if version is None:
+        return CheckResult("version-bump", False, "VERSION is missing or not MAJOR.MINOR.PATCH",
+                           "write the dataset version (X.Y.Z) into VERSION")
+    try:
+        recs = R.read_releases(root)
+    except InputError as exc:
+        return CheckResult("version-bump", False, f"{R.RELEASES_FILE} is invalid: {exc.problems[0]}",
+                           f"restore it: git checkout -- {R.RELEASES_FILE}")
+    if not recs:
+        return CheckResult("version-bump", False, f"{R.RELEASES_FILE} is missing or empty: no release to compare with",
+                           f"restore it (git checkout -- {R.RELEASES_FILE}), or for a first release: newsgold release --amend")
+    now = _current_hash(root)
+    rec, last = R.find(recs, version), R.latest(recs)
+    assert last is not None
+    if rec is None and R.version_key(version) <= R.version_key(last.version):
+        return CheckResult("version-bump", False, f"VERSION {version} is not above the last release {last.version} and "
+                           f"has no record in {R.RELEASES_FILE}", RELEASE_FIX)
+    if rec is None:
+        return CheckResult("version-bump", False, f"VERSION {version} has no record in {R.RELEASES_FILE} "
+                           f"(last release: {last.version})",
+                           "newsgold release --amend   (records VERSION with today's date and the current content hash)")
+    if rec.content_hash != now:
+        unreleased = rec == last
+        return CheckResult("version-bump", False,
+                           f"the gold changed since {version} was recorded (content hash {rec.content_hash[:12]} in "
+                           f"{R.RELEASES_FILE}, now {now[:12]}) and VERSION is still {version}",
+                           RELEASE_FIX + ("; or, if " + version + " is not tagged yet, newsgold release --amend"
+                                          if unreleased else ""))
+    return CheckResult("version-bump", True, f"the gold is the recorded release {version} (content hash {now[:12]})")
+
+
+def check_seeds_registered(root: Path) -> CheckResult:
+    """Every file in seeds/ is a manifest source (an interrupted add-source leaves an unregistered copy)."""
+    folder = root / "seeds"
+    _, sources = _manifest_docs(root)
+    known = {str(s.get("file")) for s in sources} | {"manifest.json"}
+    stray = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known
+                   and not p.name.endswith(".tmp")) if folder.is_dir() else []
+    if stray:
+        return CheckResult("seeds-registered", False, f"files in seeds/ that the manifest does not list: {_short(stray)}",
+                           f"rm seeds/{stray[0]}" + (" (and the others)" if len(stray) > 1 else "")
+                           + ", then register the article again: newsgold add-source FILE")
+    return CheckResult("seeds-registered", True, f"every seed file is in the manifest ({len(sources)} source(s))")
+
+
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+              ".hypothesis", ".tox"}
+EXPORT_FILES = ("SHA256SUMS", "croissant.json")
+
+
+def stray_files(root: Path) -> list[str]:
+    """Temporary files of interrupted atomic writes and export files inside the repository (relative paths)."""
+    import os
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        for name in sorted(files):
+            if (name.startswith(".") and name.endswith(".tmp")) or name in EXPORT_FILES:
+                out.append((Path(folder) / name).relative_to(root).as_posix())
+    return out
+
+
+def check_stray_files(root: Path) -> CheckResult:
+    stray = stray_files(root)
+    if stray:
+        return CheckResult("no-stray-files", False, "temporary or export files in the repository: " + _short(stray),
+                           "rm " + " ".join(stray[:5]) + ("  (and the others listed)" if len(stray) > 5 else "")
+                           + "   (exports belong outside the repository: newsgold export --hub /tmp/DIR)")
+    return CheckResult("no-stray-files", True, "no temporary or export files")
+
+
+def _baseline_doc_ids(path: Path) -> tuple[set[str], str | None]:
+    """Document ids of a predictions file, and the reason it cannot be read (if any)."""
+    ids: set[str] = set()
+    try:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                rec = json.loads(line)
+                ids.add(str(rec.get("doc_id")) if isinstance(rec, dict) else "")
+    except (OSError, ValueError) as exc:
+        return ids, f"{path.name}: cannot be read ({type(exc).__name__})"
+    return ids, None
+
+
+def _leaderboard_signatures(root: Path) -> dict[str, str]:
+    """``baselines/NAME.jsonl`` → signature, as the README leaderboard block lists them."""
+    try:
+        text = (root / "README.md").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    m = re.search(r"<!-- newsgold:leaderboard:start -->\n(.*?)<!-- newsgold:leaderboard:end -->", text, re.DOTALL)
+    return dict(re.findall(r"^- `(baselines/[^`]+)`: `([^`]+)`", m.group(1), re.MULTILINE)) if m else {}
+
+
+def stale_baselines(root: Path) -> list[str]:
+    """Why each shipped baseline or leaderboard row is stale (empty when all are current)."""
+    from newsgold import __version__
+    from newsgold.dataset.build import gold_at
+    gold = gold_at(root)
+    out: list[str] = []
+    files = sorted((root / "baselines").glob("*.jsonl"))
+    for path in files:
+        ids, err = _baseline_doc_ids(path)
+        missing = sorted(set(gold.docs) - ids)
+        if err or missing:
+            out.append(err or f"baselines/{path.name} has no line for {_short(missing, 3)}")
+    rules = root / "baselines" / "rules.jsonl"
+    if rules.is_file() and rules.read_text(encoding="utf-8") != _rules_baseline_now(root):
+        out.append("baselines/rules.jsonl differs from what newsgold baseline writes now")
+    data = f"data:{gold.version}+{gold.content_hash[:12]}"
+    sigs = _leaderboard_signatures(root)
+    for name, sig in sorted(sigs.items()):
+        parts = sig.split("|")
+        if not (root / name).is_file():
+            out.append(f"leaderboard row {name}: no such file")
+        elif data not in parts or f"newsgold:{__version__}" not in parts:
+            out.append(f"leaderboard row {name} was scored on {parts[1] if len(parts) > 1 else '?'} with {parts[0]}, "
+                       f"not {data} with newsgold:{__version__}")
+    for path in files:
+        if sigs and f"baselines/{path.name}" not in sigs:
+            out.append(f"baselines/{path.name} has no leaderboard row")
+    return out
+
+
+def _rules_baseline_now(root: Path) -> str:
+    from newsgold.core.jsonio import dump_jsonl
+    from newsgold.dataset.manifest import load_documents
+    from newsgold.systems.rules_baseline import predict
+    docs = load_documents(root / "seeds" / "manifest.json")
+    return dump_jsonl([predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)])
+
+
+def check_baselines(root: Path) -> CheckResult:
+    stale = stale_baselines(root)
+    if stale:
+        return CheckResult("baselines-current", False, "; ".join(stale[:4]) + (f"; and {len(stale) - 4} more" if len(stale) > 4 else ""),
+                           "newsgold baseline -o baselines/rules.jsonl (rerun other systems on every document), "
+                           "then newsgold datasheet")
+    return CheckResult("baselines-current", True, "shipped baselines cover every gold document; leaderboard rows are current")
+
+
 def check_changelog(root: Path) -> CheckResult:
     try:
         version = (root / "VERSION").read_text(encoding="utf-8").strip()
@@ -185,10 +360,15 @@ def check_changelog(root: Path) -> CheckResult:
         text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
     except OSError:
         text = ""
-    if not re.search(rf"^## \[{re.escape(version)}\]", text, re.M):
+    m = re.search(rf"^## \[{re.escape(version)}\].*?(?=^## \[|\Z)", text, re.MULTILINE | re.DOTALL)
+    if not m:
         return CheckResult("changelog", False, f"CHANGELOG.md has no '## [{version}]' section for VERSION {version}",
                            f"add '## [{version}] - YYYY-MM-DD' with Added/Changed/Fixed lines to CHANGELOG.md "
-                           "(or set VERSION to the version you are releasing)")
+                           "(newsgold release writes the skeleton; or set VERSION to the version you are releasing)")
+    if "TODO" in m.group(0):
+        return CheckResult("changelog", False, f"the CHANGELOG.md section '## [{version}]' still has TODO lines",
+                           f"edit CHANGELOG.md: describe the release under '## [{version}]' and delete every TODO line "
+                           "(and any heading left empty)")
     return CheckResult("changelog", True, f"CHANGELOG.md has a section for {version}")
 
 
@@ -207,8 +387,9 @@ def check_leaderboard(root: Path) -> CheckResult:
     return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit")
 
 
-CHECKS = (check_valid, check_reviewed, check_gold_complete, check_two_passes, check_adjudicated, check_build,
-          check_datasheet, check_changelog, check_leaderboard)
+CHECKS = (check_valid, check_reviewed, check_seeds_registered, check_gold_complete, check_two_passes, check_adjudicated,
+          check_build, check_datasheet, check_baselines, check_version_bump, check_changelog, check_stray_files,
+          check_leaderboard)
 
 
 def run_checks(root: str | Path | None = None) -> list[CheckResult]:
@@ -223,3 +404,66 @@ def run_checks(root: str | Path | None = None) -> list[CheckResult]:
                                        f"the check itself failed: {type(exc).__name__}: {exc}",
                                        "newsgold validate; if that passes, report this as a bug"))
         return out
+
+
+# ---------------------------------------------------------------- newsgold release
+
+def changelog_skeleton(version: str, date: str, content_hash: str) -> str:
+    """The section ``newsgold release`` adds to CHANGELOG.md; the gate refuses it while a TODO is left."""
+    return (f"## [{version}] - {date}\n\n"
+            f"Content hash: `{content_hash}`.\n\n"
+            "### Added\n- TODO: documents or layers added (ids, seed file, passes, adjudicator); delete if none.\n\n"
+            "### Changed\n- TODO: schema, guidelines or label changes; delete if none.\n\n"
+            "### Fixed\n- TODO: label corrections (document, span, rule, ADJ entry); delete if none.\n\n")
+
+
+def insert_changelog_section(text: str, section: str) -> str:
+    """``section`` placed above the first released ``## [X.Y.Z]`` section (below ``## [Unreleased]``)."""
+    m = re.search(r"^## \[\d+\.\d+\.\d+\]", text, re.MULTILINE)
+    if m is None:
+        return text.rstrip("\n") + "\n\n" + section
+    return text[:m.start()] + section + text[m.start():]
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    version: str
+    date: str
+    content_hash: str
+    written: tuple[str, ...]
+
+
+def make_release(root: str | Path | None, part: str | None, date: str, amend: bool = False) -> ReleaseResult:
+    """``newsgold release``: bump VERSION by ``part`` (``major``/``minor``/``patch``), or with
+    ``amend`` keep it, then record ``{version, date, content_hash}`` in releases.json and add the
+    CHANGELOG skeleton section when the version has none. Refuses a version already recorded
+    (unless amending) and a bump that does not go above the last release."""
+    from newsgold.core.diagnostics import InputError, Problem
+    from newsgold.core.jsonio import write_atomic
+    from newsgold.dataset import releases as R
+    with repository_at(root) as r:
+        if not R.DATE.match(date):
+            raise InputError(Problem("--date", 0, "", f"{date!r} is not YYYY-MM-DD", "usage"))
+        current_version = _read_version(r)
+        if current_version is None:
+            raise InputError(Problem(str(r / "VERSION"), 1, "", "VERSION is missing or not MAJOR.MINOR.PATCH", "version"))
+        recs = R.read_releases(r)
+        version = current_version if amend else R.bump(current_version, str(part))
+        last = R.latest(recs)
+        if not amend and R.find(recs, version):
+            raise InputError(Problem(R.RELEASES_FILE, 0, "", f"version {version} is already released", "version"))
+        if not amend and last and R.version_key(version) <= R.version_key(last.version):
+            raise InputError(Problem("VERSION", 1, "", f"{version} is not above the last release {last.version}", "version"))
+        digest = _current_hash(r)
+        written = []
+        if version != current_version:
+            write_atomic(r / "VERSION", version + "\n")
+            written.append("VERSION")
+        R.write_releases(r, R.record(recs, R.Release(version, date, digest)))
+        written.append(R.RELEASES_FILE)
+        log = r / "CHANGELOG.md"
+        text = log.read_text(encoding="utf-8") if log.exists() else "# Changelog\n\n"
+        if not re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
+            write_atomic(log, insert_changelog_section(text, changelog_skeleton(version, date, digest)))
+            written.append("CHANGELOG.md")
+        return ReleaseResult(version, date, digest, tuple(written))

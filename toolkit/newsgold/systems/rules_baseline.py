@@ -1,13 +1,31 @@
 """Baseline extractors that see only the document text (no gold information).
 
-* ``rules``: a rule-based NER (gazetteers of countries, nationalities and regions,
-  title-triggered person names, organisation keywords and acronyms, regular
-  expressions for dates, times, money, ordinals and cardinals) and a rule-based quote
-  extractor (quotation-mark pairing, reporting-verb cues, speaker from the nearest name
-  or a pronoun chain).
+* ``rules``: a rule-based NER and a rule-based quote extractor.
 
-They exist to give the leaderboard an honest floor that runs offline on a fresh
-machine in well under a second; they are not meant to be good.
+They give the leaderboard an honest floor that runs offline on a fresh machine in well under
+a second; they are not meant to be good.
+
+**No list or pattern here was derived from the test documents.** Every resource is general
+and was chosen without looking at the NewsGold documents (the first version of this module
+held names from them -- Daesh, AFP, Aleppo, Idlib... -- and scored 0.916 strict F1: a
+baseline tuned on the test set is not a floor). The resources are:
+
+* ``COUNTRIES``: the 193 member states of the United Nations and its two observer states
+  (short English names), plus the usual short forms of the largest ones (US, USA, UK,
+  Britain, America); a complete list, never a selection. No cities, no regions.
+* ``CONTINENTS``: the seven continents and common macro-regions of an atlas's contents page.
+* ``IRREGULAR_DEMONYMS`` and ``RELIGIONS``: nationality adjectives not formed from the country
+  name by a suffix, and the adherents of the major world religions. Other nationality words
+  come from a rule: a capitalised word that shares its first four letters with a country and
+  ends in ``-ian -ean -an -ese -ish -i`` (``Syrian``, ``Iraqi``, ``Lebanese``).
+* ``ORG_SUFFIXES``: generic last words of organisation names (``Inc``, ``Ministry``, ``Council``,
+  ``University``...), and the pattern "capitalised words + suffix (+ of + capitalised words)";
+  all-capital words of two to five letters are organisation acronyms.
+* ``TITLES``: common English honorifics and office titles; a capitalised name after a title is
+  a PERSON, as is any pair of capitalised words inside a sentence, and later uses of its
+  last word.
+* Month and weekday names, number words, ordinal words, currency and percent signs for the
+  value types; reporting verbs (``said``, ``told``...) and quotation marks for quotes.
 """
 from __future__ import annotations
 
@@ -15,133 +33,167 @@ import re
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens|several"
-ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+                "dozen|dozens|hundreds|thousands|millions")
+ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|twentieth|hundredth"
 
-COUNTRIES = """Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bahrain Bangladesh Belarus Belgium Bolivia
-Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chad Chile China Colombia Congo Croatia Cuba Cyprus Denmark Djibouti Ecuador Egypt
-Eritrea Estonia Ethiopia Finland France Georgia Germany Ghana Greece Guatemala Haiti Hungary Iceland India Indonesia Iran Iraq
-Ireland Israel Italy Japan Jordan Kazakhstan Kenya Kosovo Kuwait Kyrgyzstan Latvia Lebanon Libya Lithuania Malaysia Mali Malta
-Mauritania Mexico Moldova Mongolia Montenegro Morocco Mozambique Myanmar Nepal Netherlands Nicaragua Niger Nigeria Norway Oman
-Pakistan Palestine Panama Paraguay Peru Philippines Poland Portugal Qatar Romania Russia Rwanda Senegal Serbia Singapore Slovakia
-Slovenia Somalia Spain Sudan Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Turkmenistan Uganda
-Ukraine Uruguay Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe Gaza US USA UK Britain England Scotland Washington London
-Paris Moscow Beijing Cairo Damascus Tehran Baghdad Beirut Riyadh Jeddah Dubai Doha Ankara Istanbul Jerusalem Amman Kabul
-Berlin Rome Madrid Brussels Geneva Tokyo Delhi Aleppo Idlib Homs Raqqa Kyiv Kiev""".split()
-MULTIWORD_GPE = ["Gaza Strip", "West Bank", "United States", "United Kingdom", "Saudi Arabia", "New York", "Gaza City",
-                 "United Arab Emirates", "South Africa", "North Korea", "South Korea", "Sri Lanka", "New Zealand"]
-NATIONALITIES = """Afghan Albanian Algerian American Arab Arabic Armenian Australian Austrian Bahraini British Canadian Chinese
-Christian Christians Druze Dutch Egyptian Emirati European French German Greek Indian Indonesian Iranian Iraqi Irish Islamic
-Islamist Israeli Israelis Italian Japanese Jewish Jordanian Kurdish Kurds Kuwaiti Lebanese Libyan Moroccan Muslim Muslims
-Omani Pakistani Palestinian Palestinians Qatari Russian Saudi Shiite Sunni Syrian Syrians Turkish Ukrainian Western Yemeni
-Alawite Sudanese Somali Tunisian""".split()
-REGIONS = ["Middle East", "Gulf", "West", "Europe", "Africa", "Asia", "Levant", "Mediterranean", "Red Sea", "Balkans"]
-ORG_WORDS = """Forces Force Council Board Agency Organization Organisation Party Ministry Movement Union Nations Army Group
-Committee Commission Bank Fund Court Parliament Assembly Front Brigades Authority Office Department Institute University
-Company Corporation Agency News Times Post Press""".split()
-KNOWN_ORGS = ["UN", "EU", "NATO", "AFP", "Reuters", "AP", "Daesh", "ISIS", "Hamas", "Hezbollah", "Fatah", "IMF", "WHO",
-              "UNICEF"]
-TITLES = ["President", "Prime Minister", "Minister", "Foreign Minister", "General", "Major General", "Gen.", "Secretary",
-          "King", "Crown Prince", "Prince", "Sheikh", "Ambassador", "Envoy", "Spokesman", "Spokeswoman", "Senator",
-          "Governor", "Mayor", "Chancellor", "Commander", "Colonel", "Mr.", "Mrs.", "Ms.", "Dr."]
+COUNTRIES = [
+    "Afghanistan", "Albania", "Algeria", "Andorra", "Angola", "Antigua and Barbuda", "Argentina", "Armenia", "Australia",
+    "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belarus", "Belgium", "Belize", "Benin",
+    "Bhutan", "Bolivia", "Bosnia and Herzegovina", "Botswana", "Brazil", "Brunei", "Bulgaria", "Burkina Faso", "Burundi",
+    "Cabo Verde", "Cambodia", "Cameroon", "Canada", "Central African Republic", "Chad", "Chile", "China", "Colombia",
+    "Comoros", "Congo", "Costa Rica", "Côte d'Ivoire", "Croatia", "Cuba", "Cyprus", "Czechia", "Democratic Republic of the Congo", "Denmark", "Djibouti",
+    "Dominica", "Dominican Republic", "Ecuador", "Egypt", "El Salvador", "Equatorial Guinea", "Eritrea", "Estonia",
+    "Eswatini", "Ethiopia", "Fiji", "Finland", "France", "Gabon", "Gambia", "Georgia", "Germany", "Ghana", "Greece",
+    "Grenada", "Guatemala", "Guinea", "Guinea-Bissau", "Guyana", "Haiti", "Honduras", "Hungary", "Iceland", "India",
+    "Indonesia", "Iran", "Iraq", "Ireland", "Israel", "Italy", "Jamaica", "Japan", "Jordan", "Kazakhstan", "Kenya",
+    "Kiribati", "Kuwait", "Kyrgyzstan", "Laos", "Latvia", "Lebanon", "Lesotho", "Liberia", "Libya", "Liechtenstein",
+    "Lithuania", "Luxembourg", "Madagascar", "Malawi", "Malaysia", "Maldives", "Mali", "Malta", "Marshall Islands",
+    "Mauritania", "Mauritius", "Mexico", "Micronesia", "Moldova", "Monaco", "Mongolia", "Montenegro", "Morocco",
+    "Mozambique", "Myanmar", "Namibia", "Nauru", "Nepal", "Netherlands", "New Zealand", "Nicaragua", "Niger", "Nigeria",
+    "North Korea", "North Macedonia", "Norway", "Oman", "Pakistan", "Palau", "Panama", "Papua New Guinea", "Paraguay",
+    "Peru", "Philippines", "Poland", "Portugal", "Qatar", "Romania", "Russia", "Rwanda", "Saint Kitts and Nevis",
+    "Saint Lucia", "Saint Vincent and the Grenadines", "Samoa", "San Marino", "Sao Tome and Principe", "Saudi Arabia",
+    "Senegal", "Serbia", "Seychelles", "Sierra Leone", "Singapore", "Slovakia", "Slovenia", "Solomon Islands", "Somalia",
+    "South Africa", "South Korea", "South Sudan", "Spain", "Sri Lanka", "Sudan", "Suriname", "Sweden", "Switzerland",
+    "Syria", "Tajikistan", "Tanzania", "Thailand", "Timor-Leste", "Togo", "Tonga", "Trinidad and Tobago", "Tunisia",
+    "Turkey", "Turkmenistan", "Tuvalu", "Uganda", "Ukraine", "United Arab Emirates", "United Kingdom", "United States",
+    "Uruguay", "Uzbekistan", "Vanuatu", "Venezuela", "Vietnam", "Yemen", "Zambia", "Zimbabwe",
+    "Palestine", "Holy See",                                   # the two UN observer states
+    "US", "USA", "U.S.", "UK", "U.K.", "Britain", "America",   # usual short forms
+]
+CONTINENTS = ["Africa", "Antarctica", "Asia", "Europe", "North America", "South America", "Oceania", "Latin America",
+              "Central America", "the Caribbean", "Scandinavia"]
+IRREGULAR_DEMONYMS = ["French", "Dutch", "Swiss", "Welsh", "Greek", "Thai", "Filipino", "Danish", "Swedish", "Finnish",
+                      "Polish", "Spanish", "Irish", "Scottish", "English", "Arab", "Arabs", "European", "Europeans",
+                      "African", "Africans", "Asian", "Asians"]
+RELIGIONS = ["Christian", "Christians", "Muslim", "Muslims", "Jewish", "Jew", "Jews", "Hindu", "Hindus", "Buddhist",
+             "Buddhists", "Sikh", "Sikhs", "Catholic", "Catholics", "Protestant", "Protestants"]
+ORG_SUFFIXES = ["Inc", "Inc.", "Corp", "Corp.", "Ltd", "Ltd.", "LLC", "PLC", "Co.", "Company", "Corporation", "Group",
+                "Holdings", "Bank", "Fund", "Ministry", "Council", "Committee", "Commission", "Agency", "Authority",
+                "Board", "Bureau", "Department", "Office", "Organization", "Organisation", "Association", "Federation",
+                "Foundation", "Institute", "University", "College", "School", "Hospital", "Party", "Movement", "Union",
+                "Alliance", "Coalition", "Front", "Army", "Navy", "Police", "Forces", "Force", "Court", "Parliament",
+                "Assembly", "Congress", "Senate", "Church", "Times", "News", "Post", "Press", "Television", "Radio"]
+TITLES = ["President", "Vice President", "Prime Minister", "Minister", "Secretary", "Chancellor", "King", "Queen",
+          "Prince", "Princess", "Emperor", "Pope", "Senator", "Governor", "Mayor", "Ambassador", "Judge", "Justice",
+          "General", "Colonel", "Major", "Captain", "Lieutenant", "Admiral", "Sergeant", "Commander", "Chief",
+          "Director", "Chairman", "Chairwoman", "Professor", "Mr.", "Mrs.", "Ms.", "Dr.", "Sir", "Lord", "Lady"]
+FUNCTION_WORDS = {"The", "A", "An", "In", "On", "At", "Of", "For", "From", "To", "By", "With", "As", "And", "But", "Or",
+                  "If", "When", "While", "After", "Before", "During", "Since", "This", "That", "These", "Those", "It",
+                  "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our", "Its", "Any", "All", "Some",
+                  "There", "Here", "What", "Who", "How", "Why", "Where", "Updated", "Follow"}
 REPORTING = ("said|says|say|told|tells|added|adds|stated|states|insisted|insists|reported|reports|announced|announces|"
              "noted|notes|explained|warned|warns|argued|claimed|claims|stressed|affirmed|reaffirmed|urged|declared")
 
 CAP = r"[A-Z][\w’'\-]*(?:-[A-Z][\w’'\-]*)*"
+_DEMONYM_END = re.compile(r"(?:ian|ean|an|ese|ish|i)s?$")
+_COUNTRY_STEMS = {c[:4] for c in COUNTRIES if " " not in c and len(c) >= 4}
+Span = tuple[int, int, str]
 
 
-def _add(spans: list, start: int, end: int, label: str) -> None:
-    spans.append((start, end, label))
+def _is_demonym(word: str) -> bool:
+    """A nationality or religion word: listed, or a country stem with a demonym ending (``Syrian``, ``Iraqi``)."""
+    if word in IRREGULAR_DEMONYMS or word in RELIGIONS:
+        return True
+    return len(word) >= 5 and word[:4] in _COUNTRY_STEMS and word not in COUNTRIES and _DEMONYM_END.search(word) is not None
+
+
+def _finditer(pattern: str, text: str, label: str, flags: int = 0) -> list[Span]:
+    return [(m.start(), m.end(), label) for m in re.finditer(pattern, text, flags)]
+
+
+def _values(text: str) -> list[Span]:
+    """Dates, times, money, percentages, ordinals and cardinals from general patterns."""
+    out: list[Span] = []
+    out += _finditer(rf"\b\d{{1,2}} (?:{MONTHS})(?: \d{{4}})?\b", text, "DATE")
+    out += _finditer(rf"\b(?:{MONTHS})(?: \d{{1,2}},?)?(?: \d{{4}})?\b", text, "DATE")
+    out += _finditer(rf"\b(?:last |next |this )?(?:{WEEKDAYS})\b", text, "DATE")
+    out += _finditer(r"\b(?:19|20)\d{2}\b", text, "DATE")
+    out += _finditer(r"\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:year|month|week|day)s?(?: ago)?\b",
+                     text, "DATE")
+    out += _finditer(r"\b(?:yesterday|today|tomorrow)\b", text, "DATE", re.IGNORECASE)
+    out += _finditer(r"\b\d{1,2}(?::\d{2})? ?(?:a\.m\.|p\.m\.|am|pm)|\b\d{1,2}:\d{2}\b", text, "TIME")
+    out += _finditer(r"\b(?:\d+|a few|several) (?:hours?|minutes?)(?: ago)?\b", text, "TIME")
+    out += _finditer(rf"(?:[$€£]\s?)?\b(?:\d[\d,.]*|{NUMBER_WORDS})(?: (?:million|billion|trillion))? "
+                     r"(?:dollars|euros|pounds|yen)\b", text, "MONEY")
+    out += _finditer(r"[$€£]\s?\d[\d,.]*(?: (?:million|billion|trillion))?", text, "MONEY")
+    out += _finditer(r"\b\d+(?:\.\d+)? ?(?:percent|per cent|%)", text, "PERCENT")
+    out += _finditer(rf"\b(?:{ORDINALS}|\d+(?:st|nd|rd|th))\b", text, "ORDINAL", re.IGNORECASE)
+    out += _finditer(rf"\b(?:{NUMBER_WORDS})\b", text, "CARDINAL", re.IGNORECASE)
+    out += _finditer(r"\b\d+(?:,\d{3})*(?:\.\d+)?(?: (?:million|billion|trillion))?\b", text, "CARDINAL")
+    return out
+
+
+def _places_and_groups(text: str) -> list[Span]:
+    """Countries (GPE), continents (LOC), nationalities and religions (NORP), also as hyphenated prefixes."""
+    out: list[Span] = []
+    for name in COUNTRIES:
+        out += _finditer(rf"(?<![\w.]){re.escape(name)}(?![\w])", text, "GPE")
+    for name in CONTINENTS:
+        start = 4 if name.startswith("the ") else 0
+        out += [(s + start, e, lab) for s, e, lab in _finditer(rf"\b{re.escape(name)}\b", text, "LOC")]
+    for m in re.finditer(r"\b[A-Z][a-z]+\b", text):
+        if _is_demonym(m.group()):
+            out.append((m.start(), m.end(), "NORP"))
+    return out
+
+
+def _organisations(text: str) -> list[Span]:
+    """Capitalised names ending in a generic organisation word, and acronyms."""
+    out: list[Span] = []
+    suffixes = "|".join(re.escape(s) for s in sorted(ORG_SUFFIXES, key=len, reverse=True))
+    for m in re.finditer(rf"\b(?:{CAP} )+(?:{suffixes})(?![\w])(?: of(?: the)? {CAP}(?: {CAP})*)?", text):
+        words = m.group().split(" ")
+        s = m.start()
+        while len(words) > 2 and (words[0] in FUNCTION_WORDS or words[0] in TITLES or _is_demonym(words[0])):
+            s += len(words[0]) + 1
+            words = words[1:]
+        out.append((s, m.end(), "ORG"))
+    for m in re.finditer(r"\b[A-Z]{2,5}\b", text):
+        if m.group() not in COUNTRIES:
+            out.append((m.start(), m.end(), "ORG"))
+    return out
+
+
+def _people(text: str) -> list[Span]:
+    """Names after a title, pairs of capitalised words inside a sentence, and later uses of their last word."""
+    out: list[Span] = []
+    title_re = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    not_names = set(FUNCTION_WORDS) | set(TITLES) | set(ORG_SUFFIXES) | set(COUNTRIES)
+    surnames: set[str] = set()
+    for m in re.finditer(rf"(?<!\w)(?:{title_re}) ((?:{CAP})(?: {CAP})*)", text):
+        parts = m.group(1).split(" ")
+        while parts and parts[0] in not_names:
+            parts = parts[1:]
+        if parts and not _is_demonym(parts[0]):
+            out.append((m.end(1) - len(" ".join(parts)), m.end(1), "PERSON"))
+            surnames.add(parts[-1])
+    for m in re.finditer(rf"(?<=[a-z,] )({CAP}) ({CAP})\b", text):
+        a, b = m.group(1), m.group(2)
+        if a in not_names or b in not_names or a.isupper() or b.isupper() or _is_demonym(a) or _is_demonym(b):
+            continue
+        out.append((m.start(), m.end(), "PERSON"))
+        surnames.add(b)
+    for sn in sorted(surnames - not_names):
+        out += _finditer(rf"\b{re.escape(sn)}\b", text, "PERSON")
+    return out
+
+
+PRIORITY = {"MONEY": 0, "DATE": 1, "TIME": 1, "PERCENT": 1, "PERSON": 2, "ORG": 3, "GPE": 4, "LOC": 5, "NORP": 6,
+            "ORDINAL": 7, "CARDINAL": 8}
 
 
 def rule_entities(text: str) -> list[dict]:
-    """Entities found by gazetteers, title triggers, keywords and regular expressions."""
-    cand: list[tuple[int, int, str]] = []
-    pats = [
-        (rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b", "DATE"),
-        (rf"\b(?:{MONTHS})(?: \d{{1,2}},?)?(?: \d{{4}})?\b", "DATE"),
-        (rf"\b(?:on |last |next )?(?:{WEEKDAYS})\b", "DATE"),
-        (r"\b(?:more than |over |about |nearly )?(?:a|one|two|three|four|five|six|\d+) (?:year|month|week|day)s?(?: ago)?\b", "DATE"),
-        (r"\b\d+ min(?:ute)?s? \d+ sec(?:ond)?s? ago\b", "TIME"),
-        (rf"\b(?:more than |over |about |nearly )?(?:\$\s?)?(?:\d[\d,.]*|{NUMBER_WORDS}) (?:million|billion|trillion) (?:dollars|euros|pounds)\b", "MONEY"),
-        (r"\$\s?\d[\d,.]*(?: (?:million|billion))?", "MONEY"),
-        (r"\b\d+(?:\.\d+)? ?(?:percent|%)", "PERCENT"),
-        (rf"\b(?:{ORDINALS})\b", "ORDINAL"),
-        (rf"\b(?:{NUMBER_WORDS})\b", "CARDINAL"),
-        (r"\b\d+(?:,\d{3})*\b", "CARDINAL"),
-    ]
-    for pat, label in pats:
-        for m in re.finditer(pat, text):
-            s = m.start() + (3 if m.group().startswith("on ") else 0)
-            _add(cand, s, m.end(), label)
-    for name in MULTIWORD_GPE:
-        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
-            _add(cand, m.start(), m.end(), "GPE")
-    for name in REGIONS:
-        for m in re.finditer(rf"(?<=\bthe ){re.escape(name)}\b", text):
-            _add(cand, m.start(), m.end(), "LOC")
-    for m in re.finditer(r"\b[A-Z][A-Za-z]+\b", text):
-        w = m.group()
-        if w in COUNTRIES:
-            _add(cand, m.start(), m.end(), "GPE")
-        elif w in NATIONALITIES:
-            _add(cand, m.start(), m.end(), "NORP")
-        elif w in KNOWN_ORGS:
-            _add(cand, m.start(), m.end(), "ORG")
-    # Hyphenated prefixes: "US-backed", "Kurdish-led"
-    for m in re.finditer(r"\b([A-Z][A-Za-z]+)-(?=[a-z])", text):
-        w = m.group(1)
-        if w in COUNTRIES:
-            _add(cand, m.start(1), m.end(1), "GPE")
-        elif w in NATIONALITIES:
-            _add(cand, m.start(1), m.end(1), "NORP")
-    # Organisations: capitalised sequences ending in an organisation word, and acronyms
-    for m in re.finditer(rf"\b(?:{CAP} )*?(?:{CAP} )?(?:{'|'.join(ORG_WORDS)})\b(?: of(?: the)? {CAP}(?: {CAP})*)?", text):
-        if m.group()[0].isupper() and " " in m.group():
-            s = m.start()
-            words = m.group().split(" ")
-            while words and (words[0] in NATIONALITIES or words[0] in TITLES) and len(words) > 2:
-                s += len(words[0]) + 1
-                words = words[1:]
-            _add(cand, s, m.end(), "ORG")
-    for m in re.finditer(r"\b[A-Z]{2,5}\b", text):
-        if m.group() not in COUNTRIES:
-            _add(cand, m.start(), m.end(), "ORG")
-    # People: names after a title, then every later use of their last name
-    title_re = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-    surnames: set[str] = set()
-    for m in re.finditer(rf"\b(?:{title_re}) ((?:{CAP})(?: (?:{CAP}))*)", text):
-        name = m.group(1)
-        parts = name.split(" ")
-        while parts and (parts[0] in TITLES or parts[0] in ("General", "Minister")):
-            parts = parts[1:]
-        if not parts or parts[0] in COUNTRIES or parts[0] in NATIONALITIES or parts[0] in TITLES:
-            continue
-        s = m.end(1) - len(" ".join(parts))
-        _add(cand, s, m.end(1), "PERSON")
-        surnames.add(parts[-1])
-        surnames.add(" ".join(parts))
-    for m in re.finditer(rf"\b({CAP}) ({CAP})\b", text):
-        a, b = m.group(1), m.group(2)
-        if a in TITLES or b in ORG_WORDS or a in COUNTRIES or a in NATIONALITIES or b in COUNTRIES or a in ("The", "A", "An", "In", "On", "During", "Any", "We", "It", "They", "He", "She"):
-            continue
-        if a.isupper() or b.isupper() or b in NATIONALITIES or f"{a} {b}" in REGIONS or f"{a} {b}" in ("Short Url",) or f"{a} {b}" in TITLES:
-            continue
-        _add(cand, m.start(), m.end(), "PERSON")
-        surnames.add(b)
-    surnames -= set(NATIONALITIES) | set(COUNTRIES) | set(REGIONS) | set(TITLES)
-    for sn in sorted(surnames):
-        for m in re.finditer(rf"\b{re.escape(sn)}\b", text):
-            _add(cand, m.start(), m.end(), "PERSON")
-    # Resolve overlaps: longest span first, then earliest, then label priority
-    prio = {"MONEY": 0, "DATE": 1, "TIME": 1, "PERCENT": 1, "PERSON": 2, "ORG": 3, "GPE": 4, "LOC": 5, "NORP": 6, "ORDINAL": 7, "CARDINAL": 8}
-    chosen: list[tuple[int, int, str]] = []
+    """Entities from the general resources above; overlaps resolved longest first, then earliest, then by label."""
+    cand = _values(text) + _places_and_groups(text) + _organisations(text) + _people(text)
     taken = [False] * (len(text) + 1)
-    for s, e, lab in sorted(set(cand), key=lambda c: (-(c[1] - c[0]), c[0], prio[c[2]])):
+    chosen: list[Span] = []
+    for s, e, lab in sorted(set(cand), key=lambda c: (-(c[1] - c[0]), c[0], PRIORITY[c[2]])):
         if any(taken[s:e]):
             continue
-        for i in range(s, e):
-            taken[i] = True
+        taken[s:e] = [True] * (e - s)
         chosen.append((s, e, lab))
     out = []
     for s, e, lab in sorted(chosen):
@@ -225,7 +277,7 @@ def rule_quotes(text: str, entities: list[dict]) -> list[dict]:
             q["speaker_name"] = last_speaker["text"]  # continuation paragraph: same speaker
         return q
 
-    in_quote = set()
+    in_quote: set[int] = set()
     for s, e in marks:
         inner = (s + 1, e)
         words = len(text[inner[0]:inner[1]].split())
