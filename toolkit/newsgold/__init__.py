@@ -11,7 +11,7 @@ The Python API and the ``newsgold`` command share one core::
     scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
     scorer.compute().value("entities", "overall/strict/f1")
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__", "score", "compare", "score_spans", "EntityScorer", "load_gold", "load"]
 

@@ -365,7 +365,7 @@ def check_changelog(root: Path) -> CheckResult:
         return CheckResult("changelog", False, f"CHANGELOG.md has no '## [{version}]' section for VERSION {version}",
                            f"add '## [{version}] - YYYY-MM-DD' with Added/Changed/Fixed lines to CHANGELOG.md "
                            "(newsgold release writes the skeleton; or set VERSION to the version you are releasing)")
-    if "TODO" in m.group(0):
+    if re.search(r"^\s*- TODO", m.group(0), re.M):   # the skeleton lines newsgold release writes
         return CheckResult("changelog", False, f"the CHANGELOG.md section '## [{version}]' still has TODO lines",
                            f"edit CHANGELOG.md: describe the release under '## [{version}]' and delete every TODO line "
                            "(and any heading left empty)")

@@ -2,20 +2,20 @@
 
 * ``rules``: the rule baseline of :mod:`newsgold.systems.rules_baseline` (text only), the
   same predictions as ``newsgold baseline``.
-* ``majority-stance``: every gold stance item gets the label most frequent among the gold
-  stance items (ties: FAVOR, AGAINST, NEUTRAL in that order). It reads the test labels, as a
-  majority-class baseline does by definition: it is the score of knowing only the label
-  distribution, the floor a stance classifier must clear.
+* ``majority-stance``: every gold stance item gets the label NONE, fixed in this code and not
+  computed from any gold: the gold labels every (holder, target) pair of a document
+  (GUIDELINES.md S-7), and a holder addresses few of the declared targets, so NONE is the majority
+  class by the design of the task. It is the floor a stance classifier must clear: the score of
+  saying that no holder takes any position. (It reads the gold's item ids, as every
+  classification run does, never their labels.)
 """
 from __future__ import annotations
 
-from collections import Counter
-
-from newsgold.core.schema import STANCE_LABELS
 from newsgold.systems.common import Document, RunOptions, SystemOutput
 
 RULES_CODE = ("toolkit/newsgold/systems/rules_baseline.py",)
 MAJORITY_CODE = ("toolkit/newsgold/systems/baselines.py",)
+MAJORITY_LABEL = "NONE"   # by design of the stance matrix, never from the gold labels
 
 
 def run_rules(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
@@ -34,9 +34,6 @@ def _gold_items(gold) -> dict[str, list[dict]]:
 
 def run_majority_stance(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     items = _gold_items(opts.gold)
-    counts = Counter(it.get("label") for its in items.values() for it in its if it.get("label") in STANCE_LABELS)
-    majority = max(STANCE_LABELS, key=lambda lab: (counts[lab], -STANCE_LABELS.index(lab)))
     records = [{"doc_id": d.doc_id, "system": "majority-stance",
-                "stance": [{"item": it["id"], "label": majority} for it in items.get(d.doc_id, [])]} for d in docs]
-    return SystemOutput(records, {"name": "majority-stance", "label": majority,
-                                  "label_counts": {lab: counts[lab] for lab in STANCE_LABELS}}, code=MAJORITY_CODE)
+                "stance": [{"item": it["id"], "label": MAJORITY_LABEL} for it in items.get(d.doc_id, [])]} for d in docs]
+    return SystemOutput(records, {"name": "majority-stance", "label": MAJORITY_LABEL}, code=MAJORITY_CODE)
