@@ -97,8 +97,17 @@ def test_saved_minimal_dataset(tmp_path):
     assert g.version == releases.CUSTOM and g.content_hash == load_gold(_jsonl(tmp_path / "g.jsonl", MINIMAL)).content_hash
 
 
+def _recorded(version: str) -> releases.Release:
+    """The release record of ``version`` in the repository's releases.json (read here, not by the code under test)."""
+    rows = json.loads((ROOT / "releases.json").read_text(encoding="utf-8"))
+    row = next(r for r in rows if r["version"] == version)
+    return releases.Release(row["version"], row["date"], row["content_hash"])
+
+
 def test_release_status(shipped):
-    assert "released 2026-11-24" in releases.status(shipped.version, shipped.content_hash)
+    rec = _recorded(shipped.version)
+    assert rec.content_hash == shipped.content_hash
+    assert f"released {rec.date}" in releases.status(shipped.version, shipped.content_hash)
     assert releases.is_released(shipped.version, shipped.content_hash)
     assert "NOT the released" in releases.status(shipped.version, "0" * 64)
     assert "unreleased" in releases.status("9.9.9", "0" * 64)
@@ -107,9 +116,10 @@ def test_release_status(shipped):
 
 def test_validate_and_stats_say_which_gold(capsys):
     assert cli.main(["validate"]) == 0
-    assert "gold: NewsGold 1.0.0, content hash" in capsys.readouterr().out
+    version = (ROOT / "VERSION").read_text(encoding="utf-8").strip()
+    assert f"gold: NewsGold {version}, content hash" in capsys.readouterr().out
     assert cli.main(["stats"]) == 0
-    assert "released 2026-11-24" in capsys.readouterr().out.splitlines()[0]
+    assert f"released {_recorded(version).date}" in capsys.readouterr().out.splitlines()[0]
 
 
 @pytest.mark.parametrize("argv", [["validate"], ["score", str(BASELINE)], ["stats"], ["validate", str(BASELINE)]])
@@ -166,7 +176,7 @@ def test_croissant_loads_every_record_set(tmp_path, shipped):
     out.parent.mkdir()
     export.export_croissant(out)
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["datePublished"] == "2026-11-24"
+    assert doc["datePublished"] == _recorded((ROOT / "VERSION").read_text(encoding="utf-8").strip()).date
     ds = mlc.Dataset(jsonld=str(out))
     rows = build.render_rows(shipped)
     for config in ("documents", "entities", "ner", "quotes", "stance"):

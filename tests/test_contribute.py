@@ -207,7 +207,8 @@ def test_whole_contribution_path(tmp_path):
     a1 = json.loads((pass_a / f"{d1}.json").read_text(encoding="utf-8"))
     t1 = H.doc_text(root, d1)
     assert a1["annotation"]["annotator"] == "ann-alice" and a1["annotation"]["annotator_kind"] == "human"
-    assert a1["annotation"]["guidelines_version"] == "1.1.0"
+    codebook = re.search(r"Guidelines version: \*\*([0-9.]+)\*\*", (root / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")).group(1)
+    assert a1["annotation"]["guidelines_version"] == codebook
     assert a1["annotation"]["notes"].startswith("imported from labelstudio") and "undeclared" in a1["annotation"]["notes"]
     assert {c["id"]: c["aliases"] for c in a1["entities"]["clusters"]} == {
         "3-march-2026": ["3 March 2026"], "lyon": ["LYON"], "claire-dubois": ["Claire Dubois", "Dubois"], "monday": ["Monday"]}
@@ -302,6 +303,8 @@ def test_whole_contribution_path(tmp_path):
     log.write_text(text.replace(section.group(0), f"## [{new_version}] - 2026-11-25\n\nContent hash: `{new_hash}`.\n\n"
                                 f"### Added\n- Documents {d1}, {d2}.\n\n"), encoding="utf-8")
     build(root=root)
+    assert not _checks(root)["leaderboard-current"].ok      # every row was scored on the old gold
+    H.rerun_submissions(root, env, NEWSGOLD)
     with repository_at(root):
         refresh(root=root)
     res = _checks(root)

@@ -10,6 +10,7 @@ copy: a test that hard-codes the shipped dataset fails there.
 from __future__ import annotations
 
 import json
+import shlex
 import os
 import re
 import subprocess
@@ -64,12 +65,13 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
     ng(env, "check")                                                         # step 0: the starting point passes
     before = H.manifest(root)
-    # 1-3. register, review (no stance targets declared: S-9 allows a document without any)
+    # 1-3. register, review, declare the stance targets (GUIDELINES.md S-3: at least the headline topic)
     ng(env, "add-source", ARTICLE, "--meta", "publisher=Test Gazette", "--meta", "provenance=written for the tests",
        "--meta", "licence=CC0")
     [doc] = H.new_documents(root, before)
     assert ng(env, "check", ok=False).returncode == 1
     H.review(root)
+    H.declare_targets(root, doc, [{"id": "t-harbour-budget", "kind": "topic", "description": "the harbour budget"}])
     ng(env, "validate", root / "seeds" / "manifest.json")
     # 4-6. tasks, two blind passes, import
     ng(env, "tasks", "--to", "labelstudio", doc, "-o", tmp_path / "tasks-ls")
@@ -89,9 +91,9 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     log.write_text(log.read_text(encoding="utf-8")
                    + f"\n## {doc}\n\n- `newsgold agree annotations/passes/ann-walker annotations/passes/llm-walk-r1`: "
                    f"1 disagreement.\n\n### ADJ-T001\n- key: {disagreement_key(res['disagreements'][0])}\n"
-                   "- decision: DATE\n- reason: a weekday is a DATE\n- guideline: E-7.1 (v1.1.0)\n", encoding="utf-8")
+                   "- decision: DATE\n- reason: a weekday is a DATE\n- guideline: E-7.1 (v2.0.0)\n", encoding="utf-8")
     rec = json.loads((pass_a / f"{doc}.json").read_text(encoding="utf-8"))
-    rec["annotation"] = {"guidelines_version": "1.1.0", "annotator": "adj-carol", "annotator_kind": "adjudicated",
+    rec["annotation"] = {"guidelines_version": "2.0.0", "annotator": "adj-carol", "annotator_kind": "adjudicated",
                          "notes": "adjudicated from ann-walker and llm-walk-r1"}
     (root / "annotations" / "gold" / f"{doc}.json").write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n",
                                                                encoding="utf-8")
@@ -110,6 +112,12 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     text = re.sub(r"### \w+\n- TODO[^\n]*\n\n", "", text)
     changelog.write_text(text, encoding="utf-8")
     ng(env, "build")
+    out = ng(env, "check", ok=False).stdout
+    assert "FAIL leaderboard-current" in out, out       # every row was scored on the old gold
+    for prov in sorted((root / "submissions").glob("*/predictions.provenance.json")):
+        command = shlex.split(json.loads(prov.read_text(encoding="utf-8"))["command"])
+        ng(env, *command[1:], "--date", "2026-11-25")
+    ng(env, "leaderboard")
     ng(env, "datasheet")
     out = ng(env, "check").stdout
     assert "release gate passed" in out, out

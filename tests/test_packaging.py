@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+VERSION = (ROOT / "VERSION").read_text(encoding="utf-8").strip()   # the release the wheel must carry
 SKIP_DIRS = {".git", ".venv", "build", "dist", "out", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache",
              ".ruff_cache"}
 
@@ -86,12 +87,12 @@ def test_installed_package_runs_from_anywhere(installed):
     where = _run([str(py), "-c", "import newsgold; print(newsgold.__file__)"], cwd, env).stdout.strip()
     assert Path(where).is_relative_to(py.parent.parent), where          # the installed copy, not the clone's toolkit/
     out = _run([str(ng), "validate"], cwd, env).stdout
-    assert "OK: the shipped dataset: 0 error(s)" in out and "gold: NewsGold 1.0.0" in out and "released" in out
+    assert "OK: the shipped dataset: 0 error(s)" in out and f"gold: NewsGold {VERSION}" in out and "released" in out
     proc = _run([str(ng), "score", "rules.jsonl", "--task", "entities", "--format", "json", "--resamples", "0"], cwd, env)
     scored = json.loads(proc.stdout)
     from newsgold.scoring.api import score
     here = score(str(ROOT / "baselines" / "rules.jsonl"), task="entities", resamples=0)
-    assert scored["signature"] == here.signature and "|data:newsgold-1.0.0+" in scored["signature"]
+    assert scored["signature"] == here.signature and f"|data:newsgold-{VERSION}+" in scored["signature"]
     assert scored["tasks"] == json.loads(json.dumps(here.to_dict()["tasks"]))
     code = ("import json, newsgold; ds = newsgold.load('entities'); r = newsgold.score('rules.jsonl', task='entities', "
             "resamples=0); print(json.dumps([len(ds), ds.features['label'].names[0], r.signature]))")

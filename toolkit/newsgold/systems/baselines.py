@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from newsgold.systems.common import Document, RunOptions, SystemOutput
 
-RULES_CODE = ("toolkit/newsgold/systems/rules_baseline.py",)
-MAJORITY_CODE = ("toolkit/newsgold/systems/baselines.py",)
+RULES_CODE = ("systems/rules_baseline.py",)
+MAJORITY_CODE = ("systems/baselines.py",)
 MAJORITY_LABEL = "NONE"   # by design of the stance matrix, never from the gold labels
 
 
