@@ -8,13 +8,20 @@ incrementally, then scores with newsgold.score_entities.corpus_tables. Depends o
 
     /tmp/dev/bin/python benchmarks/proto_streaming_memory.py benchmarks/data/docs50000-seed1
 """
-import json, sys, time, resource, hashlib
+import hashlib
+import json
+import resource
+import sys
+import time
 from array import array
+
 import numpy as np
-from newsgold.core.schema import schema_problems, ENTITY_LABELS
-from newsgold.dataset.rules import check_gold_layers, check_prediction, check_zones, sha256_text
+
 from newsgold.core.jsonio import dump_jsonl
+from newsgold.core.schema import ENTITY_LABELS, schema_problems
+from newsgold.dataset.rules import check_gold_layers, check_prediction, check_zones, sha256_text
 from newsgold.scoring import entities as E
+
 d = sys.argv[1]
 li = {l: i for i, l in enumerate(ENTITY_LABELS)}
 t0 = time.perf_counter()

@@ -7,6 +7,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # the trust cache of validated gold files (newsgold.core.trustcache) goes to a fresh folder per
 # run, never to the user's ~/.cache; subprocesses of the CLI inherit it
-import tempfile  # noqa: E402
+import tempfile
 
 os.environ.setdefault("NEWSGOLD_CACHE_DIR", tempfile.mkdtemp(prefix="newsgold-test-cache-"))

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from newsgold.cli import main
+from newsgold.core.schema import ENTITY_LABELS
+from newsgold.dataset.gold import load_gold
 from newsgold.formats import registry
 from newsgold.formats.align import codepoints_to_utf16, utf16_to_codepoints
 from newsgold.formats.brat import parse as read_brat
 from newsgold.formats.to_predictions import convert as convert_with_notes
-from newsgold.cli import main
-from newsgold.dataset.gold import load_gold
 from newsgold.scoring.predictions import read_predictions
-from newsgold.core.schema import ENTITY_LABELS
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
 D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
@@ -288,7 +288,7 @@ def test_transformers_token_level_merge(gold):
     assert spans(records, D2) == expected
     # an entity's score is the mean of its tokens' (Benjamin Net ##any ##ahu)
     items = json.loads(path.read_text(encoding="utf-8"))[D2]
-    toks = [x for x in items if 1162 <= x["start"] and x["end"] <= 1180]
+    toks = [x for x in items if x["start"] >= 1162 and x["end"] <= 1180]
     assert [x["word"] for x in toks] == ["Benjamin", "Net", "##any", "##ahu"]
     net = next(e for e in records[0]["entities"] if e["start"] == 1162)
     assert net["score"] == pytest.approx(sum(x["score"] for x in toks) / 4)

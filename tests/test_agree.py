@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsgold.annotation.agree import agree, disagreement_key
 from newsgold.repository import current
 

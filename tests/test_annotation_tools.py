@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
-import ng_tools_helpers as H  # noqa: E402
+import ng_tools_helpers as H
 
 from newsgold.annotation.encoding import annotator_kind, cluster_id, declared_targets, parse_note
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
-from newsgold.dataset.sources import add_source
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
+from newsgold.dataset.sources import add_source
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 SHIPPED = H.gold_documents(H.REPO)   # whatever the manifest holds with gold
@@ -176,9 +176,9 @@ def test_gold_round_trip_doccano_keeps_spans(tmp_path):
     assert not _errors(problems), problems
     for d in SHIPPED:
         back, g = json.loads((tmp_path / "out" / f"{d}.json").read_text(encoding="utf-8")), gold(d)
-        key = lambda m: (m["start"], m["end"], m["label"])  # noqa: E731
+        key = lambda m: (m["start"], m["end"], m["label"])
         assert [key(m) for m in back["entities"]["mentions"]] == [key(m) for m in g["entities"]["mentions"]]
-        strip = lambda q: {k: v for k, v in q.items() if k != "speaker_cluster"}  # noqa: E731
+        strip = lambda q: {k: v for k, v in q.items() if k != "speaker_cluster"}
         assert [strip(q) for q in back["quotes"]] == [strip(q) for q in g["quotes"]]
         assert [(s["target"], s["label"], s["evidence"]) for s in back["stance"]["items"]] == \
                [(s["target"], s["label"], s["evidence"]) for s in g["stance"]["items"]]

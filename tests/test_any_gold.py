@@ -5,8 +5,9 @@ import json
 import shutil
 from pathlib import Path
 
-import newsgold
 import pytest
+
+import newsgold
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
 from newsgold.dataset import export, releases

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from newsgold.scoring import api
-from newsgold.scoring import signature
 from newsgold.core.diagnostics import InputError
+from newsgold.scoring import api, signature
 
 RESAMPLES = 40
 
@@ -353,8 +352,8 @@ def test_file_and_in_memory_inputs_give_identical_results(gold_path, tmp_path):
     preds[1]["entities"][0]["label"] = "GPE"
     path = tmp_path / "p.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds), encoding="utf-8")
-    from newsgold.dataset.gold import Gold, load_gold
     from newsgold.core.storage import LazyRecords
+    from newsgold.dataset.gold import Gold, load_gold
     lazy = load_gold(gold_path)
     assert isinstance(lazy.docs, LazyRecords)
     plain = Gold({k: lazy.docs[k] for k in lazy.docs}, lazy.version, lazy.content_hash, "plain")

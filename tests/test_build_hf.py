@@ -16,13 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.dataset import build
-from newsgold.dataset import export
-from newsgold.dataset import hf
 from newsgold import repository
-from newsgold.dataset.gold import load_gold
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.dataset import build, export, hf
+from newsgold.dataset.gold import load_gold
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

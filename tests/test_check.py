@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
-import ng_tools_helpers as H  # noqa: E402
+import ng_tools_helpers as H
 
-from newsgold.dataset.release import CHECKS, repository_at, run_checks  # noqa: E402
-from newsgold.repository import current  # noqa: E402
-from newsgold.core.diagnostics import InputError  # noqa: E402
+from newsgold.core.diagnostics import InputError
+from newsgold.dataset.release import CHECKS, repository_at, run_checks
+from newsgold.repository import current
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 DOC1, DOC2 = H.gold_documents(H.REPO)[:2]    # any two gold documents of the manifest
@@ -62,10 +62,9 @@ def test_paths_are_restored(root):
     before = current()
     run_checks(root)
     assert current() == before
-    with pytest.raises(RuntimeError):
-        with repository_at(root):
-            assert current().manifest == root / "seeds" / "manifest.json"
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), repository_at(root):
+        assert current().manifest == root / "seeds" / "manifest.json"
+        raise RuntimeError("boom")
     assert current() == before
 
 

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
-import ng_tools_helpers as H  # noqa: E402
+import ng_tools_helpers as H
 
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
+from newsgold.core.diagnostics import InputError
 from newsgold.dataset.gold import load_gold
 from newsgold.dataset.release import repository_at, run_checks
 from newsgold.dataset.releases import bump
 from newsgold.dataset.sources import REVIEW_NOTE, add_source
-from newsgold.core.diagnostics import InputError
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 META = {"publisher": "Test Gazette", "provenance": "written for the NewsGold tests",

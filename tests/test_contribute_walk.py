@@ -10,15 +10,16 @@ copy: a test that hard-codes the shipped dataset fails there.
 from __future__ import annotations
 
 import json
-import shlex
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
+
 from newsgold.annotation.agree import disagreement_key
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from newsgold.dataset.gold import Gold
 from newsgold.scoring.api import score
 

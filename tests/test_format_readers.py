@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
-import ng_tools_helpers as H  # noqa: E402
+import ng_tools_helpers as H
 
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks

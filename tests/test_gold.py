@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from newsgold.repository import current  # noqa: E402
+
+from newsgold.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 CODE_ROOT = Path(__file__).resolve().parents[1]   # the clone with the code and CI files

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from newsgold.cli import main
 from newsgold.core import jsonio
 

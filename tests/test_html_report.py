@@ -20,11 +20,11 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from newsgold.reporting import html as H
-from newsgold.scoring.api import score
 from newsgold.cli import main as cli_main
 from newsgold.dataset.gold import Gold, load_gold
-from newsgold.repository import current  # noqa: E402
+from newsgold.reporting import html as H
+from newsgold.repository import current
+from newsgold.scoring.api import score
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 BASELINE = ROOT / "baselines" / "rules.jsonl"

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import newsgold
 import numpy as np
 import pytest
+
+import newsgold
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
 from newsgold.dataset.hf import NER_TAGS

@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
+
 from newsgold.dataset.leaderboard import COLUMNS, load_submissions, stale_rows
 from newsgold.dataset.release import check_leaderboard, repository_at
 from newsgold.repository import current
@@ -77,7 +78,7 @@ def test_toolkit_version_predictions_and_code_changes_make_a_row_stale(copy):
         fh.write("\n")
     prov_file = copy / "submissions" / "majority-stance" / "predictions.provenance.json"
     prov = json.loads(prov_file.read_text(encoding="utf-8"))
-    prov["code_sha256"] = {k: "0" * 64 for k in prov["code_sha256"]}
+    prov["code_sha256"] = dict.fromkeys(prov["code_sha256"], "0" * 64)
     prov_file.write_text(json.dumps(prov), encoding="utf-8")
     with repository_at(copy):
         stale = stale_rows(copy)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from newsgold.dataset.gold import load_gold
 from newsgold.repository import current
 
@@ -157,6 +158,7 @@ def test_majority_stance_labels_every_item_none_whatever_the_gold_says(tmp_path)
            for s in json.loads(line)["stance"]]
     assert got == ["NONE"] * n_items
     import inspect
+
     from newsgold.systems import baselines
     assert "label\")" not in inspect.getsource(baselines.run_majority_stance)   # no gold label is read
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgold.core import schema
-from newsgold.repository import current  # noqa: E402
+from newsgold.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from newsgold.scoring import stance as S
 from newsgold.core.schema import STANCE_LABELS
+from newsgold.scoring import stance as S
 
 NONE = "none"   # an item the system left unlabelled: a prediction that is always wrong
 

@@ -14,7 +14,7 @@ import pytest
 
 from newsgold.dataset import segment
 from newsgold.dataset.manifest import read_manifest
-from newsgold.repository import current  # noqa: E402
+from newsgold.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"

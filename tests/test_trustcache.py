@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import InputError
 from newsgold.dataset import gold as G

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from newsgold.cli import main
 from newsgold.scoring import resampling as R
 from newsgold.scoring import signature

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsgold.core.schema import schema_problems
 from newsgold.dataset.manifest import read_manifest
 from newsgold.dataset.rules import check_gold_layers
-from newsgold.core.schema import schema_problems
 from newsgold.dataset.validate import validate
-from newsgold.repository import current  # noqa: E402
+from newsgold.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"
@@ -697,7 +697,7 @@ def test_predictions_missing_doc_id(tmp_path, gold_jsonl):
     f = write_jsonl(tmp_path / "p.jsonl", [{"entities": []}])
     assert messages(validate([f], gold_path=gold_jsonl)) == sorted([
         fmt(f, 1, "", "'doc_id' is a required property", "schema:required"),
-        fmt(f, 1, "doc_id", "unknown document id None; the gold has 2 documents ({0}, {1})".format(DOC1, DOC2), "ref-document"),
+        fmt(f, 1, "doc_id", f"unknown document id None; the gold has 2 documents ({DOC1}, {DOC2})", "ref-document"),
     ])
 
 
@@ -734,7 +734,7 @@ def annotation_records(draw):
     text = TEXT1
     n = len(text)
     starts = st.integers(0, n - 1)
-    mk = lambda s, k: (s, min(n, s + k))  # noqa: E731
+    mk = lambda s, k: (s, min(n, s + k))
     mention_spans = draw(st.lists(st.builds(mk, starts, SPAN_LEN), min_size=1, max_size=10, unique=True))
     n_clusters = draw(st.integers(1, len(mention_spans)))
     labels = draw(st.lists(st.sampled_from(ENTITY_LABELS), min_size=n_clusters, max_size=n_clusters))

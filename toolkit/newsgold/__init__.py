@@ -13,7 +13,7 @@ The Python API and the ``newsgold`` command share one core::
 """
 __version__ = "0.2.0"
 
-__all__ = ["__version__", "score", "compare", "score_spans", "EntityScorer", "load_gold", "load"]
+__all__ = ["EntityScorer", "__version__", "compare", "load", "load_gold", "score", "score_spans"]
 
 
 def __getattr__(name):

@@ -106,8 +106,8 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.formats.to_predictions import convert
     from newsgold.dataset.gold import load_gold
+    from newsgold.formats.to_predictions import convert
     records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
                                 doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
@@ -118,9 +118,8 @@ def _predictions_arg(args, path):
 
 
 def cmd_score(args) -> int:
-    from newsgold.scoring.api import score
     from newsgold.reporting.text import render_score, render_score_with_errors
-    from newsgold.scoring.api import make_setup
+    from newsgold.scoring.api import make_setup, score
     kwargs = _score_kwargs(args)
     setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
@@ -132,8 +131,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from newsgold.scoring.api import compare
     from newsgold.reporting.text import render_compare
+    from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
     _print_problems(res.warnings)
     _out(render_compare(res, args.format), args.out)
@@ -188,9 +187,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_baseline(args) -> int:
-    from newsgold.systems.rules_baseline import predict
-    from newsgold.dataset.manifest import load_documents
     from newsgold.core.jsonio import dump_jsonl
+    from newsgold.dataset.manifest import load_documents
+    from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
     _out(dump_jsonl(records), args.out)
@@ -200,9 +199,9 @@ def cmd_baseline(args) -> int:
 
 
 def cmd_convert(args) -> int:
-    from newsgold.formats.to_predictions import convert
-    from newsgold.dataset.gold import load_gold
     from newsgold.core.jsonio import dump_jsonl
+    from newsgold.dataset.gold import load_gold
+    from newsgold.formats.to_predictions import convert
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
                                 doc_id=args.doc_id, doc_map=args.doc_map)
     _print_problems(problems)
@@ -308,9 +307,10 @@ def cmd_leaderboard(args) -> int:
 
 def cmd_release(args) -> int:
     import datetime
+
     from newsgold.dataset.release import make_release
     part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
-    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
     res = make_release(None, part, date, amend=args.amend)
     print(f"release {res.version} ({res.date}), content hash {res.content_hash}; wrote " + ", ".join(res.written))
     print("next: describe the release in CHANGELOG.md (replace every TODO line), then newsgold build && newsgold datasheet "

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from newsgold.scoring import entities as E
-from newsgold.dataset.manifest import load_documents
-from newsgold.dataset.gold import read_annotation_set
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
+from newsgold.dataset.gold import read_annotation_set
+from newsgold.dataset.manifest import load_documents
+from newsgold.scoring import entities as E
 from newsgold.scoring.quotes import match_quotes
 
 
@@ -231,7 +231,7 @@ def _figures(counts: dict, q: dict, st: dict, overlap: float) -> list[dict]:
             figures.append({"layer": "entities", "figure": f"{lab} span F1 overlap", "value": _f1(c["overlap"], c["a"], c["b"]), "n": f"{c['a']}/{c['b']}"})
     figures.append({"layer": "quotes", "figure": "content F1 exact", "value": _f1(q["exact"], q["a"], q["b"]), "n": f"{q['a']}/{q['b']}"})
     figures.append({"layer": "quotes", "figure": f"content F1 overlap (char Jaccard >= {overlap:g})", "value": _f1(q["overlap"], q["a"], q["b"]), "n": f"{q['a']}/{q['b']}"})
-    ratio = lambda x, n: None if n == 0 else x / n  # noqa: E731
+    ratio = lambda x, n: None if n == 0 else x / n
     figures.append({"layer": "quotes", "figure": "speaker cluster agreement on matched quotes", "value": ratio(q["speaker_ok"], q["n"]), "n": q["n"]})
     figures.append({"layer": "quotes", "figure": "speaker span agreement on matched quotes", "value": ratio(q["speaker_span_ok"], q["n"]), "n": q["n"]})
     figures.append({"layer": "quotes", "figure": "type agreement on matched quotes", "value": ratio(q["type_ok"], q["n"]), "n": q["n"]})

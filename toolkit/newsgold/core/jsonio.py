@@ -17,8 +17,8 @@ import math
 import os
 import re
 import tempfile
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
 

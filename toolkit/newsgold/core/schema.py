@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 from newsgold.core.diagnostics import Problem
 from newsgold.repository import toolkit_schema_dir
@@ -31,7 +31,7 @@ def _load(name: str) -> dict:
         return json.load(fh)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(kind: str):
     """A compiled Draft 2020-12 validator for one record kind; cross-file refs resolve locally only."""
     from jsonschema import Draft202012Validator
@@ -53,14 +53,14 @@ def _is_strict_integer(_checker, instance) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _strict_validator_class():
     from jsonschema import Draft202012Validator, validators
     checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer)
     return validators.extend(Draft202012Validator, type_checker=checker)
 
 
-@lru_cache(maxsize=None)
+@cache
 def integer_keys(kind: str) -> frozenset:
     """Property names whose schema type is ``integer`` anywhere in the schema of ``kind``."""
     keys: set = set()
@@ -129,7 +129,7 @@ def _dereferenced(kind: str) -> dict:
     return walk(files[SCHEMA_FILES[kind]], SCHEMA_FILES[kind])
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_validator(kind: str):
     """A compiled yes/no check (fastjsonschema) of the same schema, or None if unavailable.
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsgold.repository import current
 from newsgold.core.jsonio import write_atomic
+from newsgold.repository import current
 
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 

@@ -21,12 +21,11 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsgold.dataset import build
-from newsgold.dataset import hf
-from newsgold.repository import current
-from newsgold.dataset.gold import Gold
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
+from newsgold.dataset import build, hf
+from newsgold.dataset.gold import Gold
+from newsgold.repository import current
 
 CHECKSUMS = "SHA256SUMS"
 NOT_IN_DOCUMENTS = ("quotes.content",)   # fields the documents record set leaves out (see _fields)

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgold.core import trustcache
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.schema import schema_problems
-from newsgold.core import trustcache
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
 from newsgold.dataset.manifest import load_documents
 from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
@@ -51,7 +51,7 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, problems
     lines = locate_lines(text)
-    lf = lambda p: line_for(lines, p)  # noqa: E731
+    lf = lambda p: line_for(lines, p)
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
     problems += schema_problems("annotation", rec, name, lf)
@@ -147,7 +147,7 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         problems += probs
         if rec is None:
             continue
-        lf = lambda p, n=lineno: n  # noqa: E731
+        lf = lambda p, n=lineno: n
         problems += schema_problems("gold", rec, name, lf)
         text = rec.get("text")
         if not isinstance(text, str):

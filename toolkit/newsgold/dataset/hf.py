@@ -28,13 +28,14 @@ sizes are used to verify); it works together with ``verification_mode="no_checks
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Union
+from typing import Union
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.repository import current, missing_dataset
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.repository import current, missing_dataset
 
 CONFIGS = ("documents", "entities", "ner", "quotes", "stance")
 DEFAULT_CONFIG = "documents"
@@ -70,12 +71,12 @@ class Label:
 
 @dataclass(frozen=True)
 class ListOf:
-    item: "FeatureType"
+    item: FeatureType
 
 
 @dataclass(frozen=True)
 class Struct:
-    fields: tuple[tuple[str, "FeatureType"], ...]
+    fields: tuple[tuple[str, FeatureType], ...]
 
 
 FeatureType = Union[str, Label, ListOf, Struct]   # str: a datasets Value dtype ("string", "int32")

@@ -24,7 +24,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
     if man is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, {}, problems
     lines = locate_lines(text)
-    lf = lambda p: line_for(lines, p)  # noqa: E731
+    lf = lambda p: line_for(lines, p)
     problems += schema_problems("manifest", man, name, lf)
     if any(p.severity == "error" for p in problems):
         return man, {}, problems

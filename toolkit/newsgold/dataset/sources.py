@@ -17,12 +17,12 @@ import json
 import re
 from pathlib import Path
 
-from newsgold.repository import current
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import BOM, dump_json, read_json, write_atomic
-from newsgold.dataset.rules import check_zones, sha256_text
 from newsgold.core.schema import schema_problems
+from newsgold.dataset.rules import check_zones, sha256_text
 from newsgold.dataset.segment import propose_documents, propose_zones
+from newsgold.repository import current
 
 REVIEW_NOTE = "proposed by newsgold add-source; review the cut, zones and metadata"
 TODO_PREFIX = "TODO"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from newsgold.dataset.gold import Gold
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
+from newsgold.dataset.gold import Gold
 
 
 def _zone_of(doc: dict, start: int) -> str:

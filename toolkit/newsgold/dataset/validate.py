@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsgold.repository import current, missing_dataset
-from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
-from newsgold.dataset.manifest import read_manifest
-from newsgold.scoring.predictions import read_predictions
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
+from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
+from newsgold.dataset.manifest import read_manifest
+from newsgold.repository import current, missing_dataset
+from newsgold.scoring.predictions import read_predictions
 
 
 def _kind_of_jsonl(path: Path) -> str:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsgold.core.jsonio import RefusedValue, loads
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import read_text
+from newsgold.core.jsonio import RefusedValue, loads, read_text
 from newsgold.formats.common import Report, declared_id, short
 from newsgold.formats.ir import (
     UTF16_OR_CODE_POINTS,

@@ -12,9 +12,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from newsgold.core.jsonio import RefusedValue, loads
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import read_text
+from newsgold.core.jsonio import RefusedValue, loads, read_text
 from newsgold.formats.align import match_text, same_document_text
 from newsgold.formats.ir import ReadDocument
 

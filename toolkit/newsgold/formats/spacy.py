@@ -113,7 +113,7 @@ def read_docbin(path: Path, name: str, report: Report, options: ReadOptions) -> 
     try:
         db = DocBin().from_bytes(raw)
         sdocs = list(db.get_docs(Vocab()))
-    except Exception as exc:  # noqa: BLE001 - any decoding failure is a problem of the file
+    except Exception as exc:
         report.add(Problem(name, 0, "", f"not a spaCy DocBin: {type(exc).__name__}: {exc}", "format"))
         return []
     docs = []

@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold import __version__
+from newsgold.core.jsonio import write_atomic
 from newsgold.scoring import api
 from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
-from newsgold.core.jsonio import write_atomic
 
 # Entity outcomes: CSS class suffix, legend name, legend explanation.
 OUTCOMES = (

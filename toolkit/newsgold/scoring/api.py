@@ -16,18 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from newsgold import __version__
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
+from newsgold.core.storage import LazyRecords
+from newsgold.dataset.gold import Gold, load_gold
 from newsgold.scoring import documents as D
 from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
-from newsgold.scoring import stance as S
 from newsgold.scoring import signature as sig
-from newsgold.dataset.gold import Gold, load_gold
-from newsgold.core.storage import LazyRecords
+from newsgold.scoring import stance as S
 from newsgold.scoring.predictions import has_layer, load_label_map, read_predictions
-from newsgold.core.diagnostics import InputError, Problem
-from newsgold.scoring.resampling import (availability, bootstrap, paired_tests, randomization_method, smallest_p,
-                                         too_few_label)
-from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
+from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
 
 TASKS = ("entities", "quotes", "stance")
 # Scored alongside a task and reported as a section of its own: document-level entities

@@ -140,7 +140,7 @@ def counts_dict(total: np.ndarray, labels: list[str]) -> dict:
     return out
 
 
-def corpus_tables(gold: "Flat", pred: "Flat", n_docs: int, n_labels: int,
+def corpus_tables(gold: Flat, pred: Flat, n_docs: int, n_labels: int,
                   slow_doc=None) -> np.ndarray:
     """Base counts of every document at once: array (docs, labels, 6), equal to :func:`doc_table`
     per document, vectorised with numpy.

@@ -9,9 +9,9 @@ from newsgold.core.jsonio import iter_jsonl, loads_fast, read_json, require
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker
 from newsgold.dataset.gold import LAYERS, Gold
-from newsgold.scoring.fastcheck import clean_entities, plain_record
 from newsgold.dataset.rules import check_prediction
 from newsgold.repository import current, toolkit_schema_dir
+from newsgold.scoring.fastcheck import clean_entities, plain_record
 
 
 def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mapping[str, dict], list[Problem]]:
@@ -52,7 +52,7 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
         clean = None
         if plain and doc_id in gold.docs:
             clean = clean_entities(rec.get("entities", []), gold.text(doc_id), allowed)
-        lf = lambda p, n=lineno: n  # noqa: E731
+        lf = lambda p, n=lineno: n
         schema_errs = [] if clean is not None else schema_problems("predictions", rec, name, lf)
         problems += schema_errs
         if not isinstance(doc_id, str) or doc_id not in gold.docs:

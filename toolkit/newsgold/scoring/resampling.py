@@ -22,8 +22,8 @@ and p-values are not computed and the reason is reported instead.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
