@@ -38,15 +38,21 @@ for _t in QUOTE_TYPES:
 IDX = {f: i for i, f in enumerate(FIELDS)}
 
 
+_POSSESSIVE = re.compile(r"[’'`]s\b")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 @lru_cache(maxsize=1 << 16)   # the same names recur in every document; the function is pure
 def normalise_name(name: str) -> str:
     """Case-, accent-, punctuation- and article-insensitive form of a name."""
     s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[’'`]s\b", "", s)
-    s = re.sub(r"[^\w]+", " ", s).strip()
-    s = re.sub(r"^the ", "", s)
-    return s
+    if not s.isascii():   # drop combining marks; found per distinct character, not per character (long spans)
+        marks = {c for c in set(s) if unicodedata.combining(c)}
+        if marks:
+            s = "".join(c for c in s if c not in marks)
+    s = _POSSESSIVE.sub("", s.lower())
+    s = _NON_WORD.sub(" ", s).strip()
+    return s[4:] if s.startswith("the ") else s
 
 
 def name_index(gold_doc: dict) -> dict[str, str]:
