@@ -40,14 +40,16 @@ import bisect
 import html
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold import __version__
 from newsgold.core.jsonio import write_atomic
+from newsgold.dataset.gold import Gold
+from newsgold.reporting.alignment import DocAlignment, EntityLink, QuoteLink, StanceLink, align
 from newsgold.scoring import api
 from newsgold.scoring import entities as E
-from newsgold.scoring import quotes as Q
 
 # Entity outcomes: CSS class suffix, legend name, legend explanation.
 OUTCOMES = (
@@ -57,8 +59,6 @@ OUTCOMES = (
     ("partial", "partial (boundary)", "overlapping spans, same type, different boundaries"),
     ("wrongtype", "wrong type", "matched span with another type (with partial: boundaries and type both differ)"),
 )
-_KIND_OUTCOME = {"missed": ("missed",), "spurious": ("spurious",), "partial": ("partial",),
-                 "wrong_type": ("wrongtype",), "partial_wrong_type": ("partial", "wrongtype")}
 _PRIORITY = {"correct": 0, "wrongtype": 1, "partial": 2, "missed": 3, "spurious": 3}
 _OUTCOME_NAME = {k: name for k, name, _ in OUTCOMES}
 
@@ -179,31 +179,11 @@ class Item:
     title: str = ""
 
 
-def entity_items(doc: dict, pred: dict, setup, doc_no: int) -> tuple[list[Item], list[Item]]:
-    """Gold and predicted items of one document, with outcomes from the scorer's matching."""
-    label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    gold = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
-    preds = setup.entity_tuples(doc, pred.get("entities") or [])
-    errors: list = []
-    E.doc_table(gold, preds, label_index, errors)
-    text = doc["text"]
-    links: list[tuple] = []                    # (outcome, gold tuple or None, pred tuple or None)
-    left_g, left_p = Counter(gold), Counter(preds)
-    for kind, g, p in errors:
-        links.append((_KIND_OUTCOME[kind], g, p))
-        if g is not None:
-            left_g[g] -= 1
-        if p is not None:
-            left_p[p] -= 1
-    # what the scorer did not report is an exact match (same span and label on both sides)
-    for t in sorted(left_g.elements()):
-        links.append((("correct",), t, t))
-        left_p[t] -= 1
-    if any(left_p.values()):
-        raise RuntimeError(f"{doc['id']}: the scorer's errors and exact matches do not add up")
-    links.sort(key=lambda x: (min(t[0] for t in (x[1], x[2]) if t), x[1] or (), x[2] or (), x[0]))
+def entity_items(links: Sequence[EntityLink], text: str, doc_no: int) -> tuple[list[Item], list[Item]]:
+    """The gold and predicted items of one document drawn from its alignment (no matching here)."""
     g_items, p_items = [], []
-    for n, (outcome, g, p) in enumerate(links):
+    for n, link in enumerate(links):
+        outcome, g, p = link.outcome, link.gold, link.pred
         pair = f"d{doc_no}-m{n}" if g is not None and p is not None else None
         desc = " + ".join(_OUTCOME_NAME[o] for o in outcome)
         if g is not None:
@@ -235,39 +215,6 @@ def split_inline(items: list[Item]) -> tuple[list[Item], list[Item]]:
             placed.insert(k, it)
     rest.sort(key=lambda it: (it.start, it.end, it.label, it.key))
     return placed, rest
-
-
-def quote_rows(doc: dict, pred: dict, setup) -> list[dict]:
-    """Gold and predicted quotes of one document paired and classified by the scorer."""
-    gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
-    pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-    gq = gdoc.get("quotes") or []
-    errors: list = []
-    Q.doc_stats(gdoc, pq, setup.overlap, errors)
-    kind_of = {(id(g) if g is not None else None, id(p) if p is not None else None): k for k, g, p in errors}
-    _, pairs = Q.match_quotes(gq, pq, setup.overlap)
-    names = Q.name_index(gdoc)
-    rows = []
-    for gi, pi in pairs:
-        g, p = gq[gi], pq[pi]
-        kind = kind_of.get((id(g), id(p)), "matched")
-        resolved = Q.resolve_speaker(p, gdoc, names)
-        status = {"matched": ["matched"], "quote_partial": ["partial"], "quote_wrong_speaker": ["wrongspk"]}[kind]
-        if kind == "quote_partial" and g.get("speaker_cluster") and resolved != g["speaker_cluster"]:
-            status.append("wrongspk")
-        rows.append({"status": status, "gold": g, "pred": p, "resolved": resolved})
-    for (gid, pid), kind in kind_of.items():
-        if kind == "quote_missed":
-            rows.append({"status": ["missed"], "gold": next(q for q in gq if id(q) == gid), "pred": None, "resolved": None})
-        elif kind == "quote_spurious":
-            p = next(q for q in pq if id(q) == pid)
-            rows.append({"status": ["spurious"], "gold": None, "pred": p, "resolved": Q.resolve_speaker(p, gdoc, names)})
-
-    def pos(r):
-        q = r["gold"] or r["pred"]
-        return (q["content"][0]["start"], 0 if r["gold"] else 1, (r["pred"] or {}).get("content", [{}])[0].get("start", -1))
-    rows.sort(key=pos)
-    return rows
 
 
 # ---------------------------------------------------------------- text panes
@@ -411,36 +358,35 @@ def _quote_cell(text: str, q: dict | None, side: str, resolved=None, other: dict
     return "<td>" + "".join(parts) + "</td>"
 
 
-def render_quotes(doc: dict, rows: list[dict]) -> str:
+def render_quotes(doc: dict, links: Sequence[QuoteLink]) -> str:
+    """The quote table of one document: one row per gold quote, predicted quote or matched pair."""
     text = doc["text"]
-    if not rows:
+    if not links:
         return '<p class="muted">No quotes in the gold or the predictions.</p>'
-    counts = Counter(s for r in rows for s in r["status"])
+    counts = Counter(s for r in links for s in r.status)
     summary = " · ".join(f"{counts[k]} {name}" for k, name, _ in QUOTE_STATUS if counts[k])
     out = [f'<p class="counts">{summary}</p>',
            '<table class="quotes"><colgroup><col class="st"><col><col></colgroup>'
            "<tr><th>status</th><th>gold</th><th>predicted</th></tr>"]
     names = {k: n for k, n, _ in QUOTE_STATUS}
-    for r in rows:
-        chips = " ".join(f'<span class="chip q-{s}">{names[s]}</span>' for s in r["status"])
-        out.append(f'<tr class="qrow {" ".join("q-" + s + "-row" for s in r["status"])}"><td>{chips}</td>'
-                   + _quote_cell(text, r["gold"], "gold", other=r["pred"])
-                   + _quote_cell(text, r["pred"], "pred", r["resolved"], other=r["gold"]) + "</tr>")
+    for r in links:
+        chips = " ".join(f'<span class="chip q-{s}">{names[s]}</span>' for s in r.status)
+        out.append(f'<tr class="qrow {" ".join("q-" + s + "-row" for s in r.status)}"><td>{chips}</td>'
+                   + _quote_cell(text, r.gold, "gold", other=r.pred)
+                   + _quote_cell(text, r.pred, "pred", r.resolved, other=r.gold) + "</tr>")
     out.append("</table>")
     return "\n".join(out)
 
 
-def render_stance_doc(doc: dict, errors: list[dict]) -> str:
-    items = (doc.get("stance") or {}).get("items", [])
-    if not items:
+def render_stance_doc(doc: dict, links: Sequence[StanceLink]) -> str:
+    """The stance table of one document: each gold item with the label the system gave it."""
+    if not links:
         return '<p class="muted">No stance items in the gold.</p>'
     targets = {t["id"]: t for t in (doc.get("stance") or {}).get("targets", [])}
-    wrong = {e["gold"]["item"]: e for e in errors}
     out = ["<table><tr><th>item</th><th>holder</th><th>target</th><th>gold</th><th>predicted</th><th></th></tr>"]
-    for s in items:
-        e = wrong.get(s["id"])
-        pl = s["label"] if e is None else e["pred"]["label"]
-        mark = '<span class="ok">✓</span>' if e is None else ('<span class="bad">✗</span>' if pl else '<span class="bad">unlabelled</span>')
+    for link in links:
+        s, pl = link.item, link.predicted
+        mark = '<span class="ok">✓</span>' if link.correct else ('<span class="bad">✗</span>' if pl else '<span class="bad">unlabelled</span>')
         t = targets.get(s["target"], {})
         out.append(f'<tr><td class="mono">{esc(s["id"])}</td><td>{esc(s["holder"])}</td>'
                    f'<td title="{esc(t.get("description", ""))}">{esc(s["target"])}</td><td>{esc(s["label"])}</td>'
@@ -578,12 +524,17 @@ def render_legend() -> str:
 
 def build_report(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
                  resamples: int = 1000, seed: int = 12345) -> str:
-    """The report as one HTML string (see :func:`write_report`)."""
+    """The report as one HTML string (see :func:`write_report`).
+
+    The predictions are scored once, with their errors; every outcome drawn comes from the
+    :class:`~newsgold.reporting.alignment.Alignment` read off that result.
+    """
     if not isinstance(predictions, (str, Path)):
         predictions = list(predictions)          # read twice: by score() and here
     setup = api.make_setup(gold, label_map, labels, zones, overlap)
     result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup, errors=True)
     preds, _ = api.load_predictions(predictions, setup)
+    alignment = align(result, preds, setup)
     g = setup.gold
     systems = sorted({str(p["system"]) for p in preds.values() if p.get("system")})
     pred_name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
@@ -592,6 +543,20 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>NewsGold report · {esc(', '.join(systems) or pred_name)}</title>",
             f"<style>{CSS}</style>", "</head>", "<body>"]
+    body = render_header(result, g, pred_name, systems)
+    toc, docs_html = [], []
+    for n, (doc_id, doc) in enumerate(g.docs.items()):
+        section, summary = render_document(doc, n, alignment.docs[doc_id], doc_id in preds, setup, result.tasks)
+        docs_html.append(section)
+        toc.append(f'<li><a href="#doc-{n}">{esc(doc_id)}</a> <span class="muted">{esc("; ".join(summary))}</span></li>')
+    body.append(f"<h2>Documents ({len(g.docs)})</h2><ul>{''.join(toc)}</ul>")
+    body += docs_html
+    body.append(f"<script>{JS}</script>")
+    return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
+
+
+def render_header(result: api.ScoreResult, g: Gold, pred_name: str, systems: list[str]) -> list[str]:
+    """The top of the page: what was scored, the signature, interval notes, warnings, legend and corpus figures."""
     body = ["<h1>NewsGold error report</h1>",
             f'<p class="meta">predictions <b>{esc(pred_name)}</b>'
             + (f" · system <b>{esc(', '.join(systems))}</b>" if systems else "")
@@ -611,44 +576,41 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
         body.append(render_quote_figures(result.tasks["quotes"]))
     if "stance" in result.tasks:
         body.append(render_stance_figures(result.tasks["stance"]))
+    return body
 
-    toc, docs_html = [], []
-    for n, (doc_id, doc) in enumerate(g.docs.items()):
-        pred = preds.get(doc_id, {})
-        part = [f'<section class="doc" id="doc-{n}" data-doc-id="{esc(doc_id)}">', f"<h2>{esc(doc_id)}</h2>"]
-        md = doc.get("metadata") or {}
-        info = [esc(md[k]) for k in ("headline", "publisher", "date") if md.get(k)]
-        if info:
-            part.append(f'<p class="meta">{" · ".join(info)}</p>')
-        if doc_id not in preds:
-            part.append('<p class="warn">No predictions for this document: every gold item counts as missed.</p>')
-        summary = []
-        if "entities" in result.tasks:
-            g_items, p_items = entity_items(doc, pred, setup, n)
-            c = Counter(o for it in g_items for o in it.outcome if o != "spurious")
-            c["spurious"] = sum(1 for it in p_items if it.outcome == ("spurious",))
-            line = " · ".join(f'<span class="ent o-{k}">{c[k]}</span> {name}' for k, name, _ in OUTCOMES)
-            part.append(f'<p class="counts">entities: {len(g_items)} gold, {len(p_items)} predicted — {line}</p>')
-            summary.append(f"{c['missed']} missed, {c['spurious']} spurious, {c['partial']} partial, {c['wrongtype']} wrong type")
-        else:
-            g_items, p_items = [], []
-        part.append(render_panes(doc, g_items, p_items, n, setup, "entities" in result.tasks))
-        if "quotes" in result.tasks:
-            rows = quote_rows(doc, pred, setup)
-            part.append("<h3>Quotes</h3>")
-            part.append(render_quotes(doc, rows))
-            bad = sum(1 for r in rows if r["status"] != ["matched"])
-            summary.append(f"{bad} quote error(s)")
-        if "stance" in result.tasks:
-            part.append("<h3>Stance</h3>")
-            part.append(render_stance_doc(doc, [e for e in result.errors if e["task"] == "stance" and e["doc_id"] == doc_id]))
-        part.append("</section>")
-        docs_html.append("\n".join(part))
-        toc.append(f'<li><a href="#doc-{n}">{esc(doc_id)}</a> <span class="muted">{esc("; ".join(summary))}</span></li>')
-    body.append(f"<h2>Documents ({len(g.docs)})</h2><ul>{''.join(toc)}</ul>")
-    body += docs_html
-    body.append(f"<script>{JS}</script>")
-    return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
+
+def render_document(doc: dict, n: int, aligned: DocAlignment, predicted: bool, setup: api.Setup,
+                    tasks: Mapping[str, dict]) -> tuple[str, list[str]]:
+    """One document's section (panes, quotes, stance) and its one-line summary for the table of contents."""
+    doc_id = doc["id"]
+    part = [f'<section class="doc" id="doc-{n}" data-doc-id="{esc(doc_id)}">', f"<h2>{esc(doc_id)}</h2>"]
+    md = doc.get("metadata") or {}
+    info = [esc(md[k]) for k in ("headline", "publisher", "date") if md.get(k)]
+    if info:
+        part.append(f'<p class="meta">{" · ".join(info)}</p>')
+    if not predicted:
+        part.append('<p class="warn">No predictions for this document: every gold item counts as missed.</p>')
+    summary = []
+    g_items: list[Item] = []
+    p_items: list[Item] = []
+    if "entities" in tasks:
+        g_items, p_items = entity_items(aligned.entities, doc["text"], n)
+        c = Counter(o for it in g_items for o in it.outcome if o != "spurious")
+        c["spurious"] = sum(1 for it in p_items if it.outcome == ("spurious",))
+        line = " · ".join(f'<span class="ent o-{k}">{c[k]}</span> {name}' for k, name, _ in OUTCOMES)
+        part.append(f'<p class="counts">entities: {len(g_items)} gold, {len(p_items)} predicted — {line}</p>')
+        summary.append(f"{c['missed']} missed, {c['spurious']} spurious, {c['partial']} partial, {c['wrongtype']} wrong type")
+    part.append(render_panes(doc, g_items, p_items, n, setup, "entities" in tasks))
+    if "quotes" in tasks:
+        part.append("<h3>Quotes</h3>")
+        part.append(render_quotes(doc, aligned.quotes))
+        bad = sum(1 for r in aligned.quotes if r.status != ("matched",))
+        summary.append(f"{bad} quote error(s)")
+    if "stance" in tasks:
+        part.append("<h3>Stance</h3>")
+        part.append(render_stance_doc(doc, aligned.stance))
+    part.append("</section>")
+    return "\n".join(part), summary
 
 
 def write_report(predictions, out_path, **score_kwargs) -> str:
