@@ -27,10 +27,11 @@ import json
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsgold.scoring import api
-from newsgold.scoring import quotes as Q
+if TYPE_CHECKING:                # the scorer (numpy) is imported where an alignment is built, not by the
+    from newsgold.scoring import api   # plain-text renderers that only read error items
+
 
 Record = dict[str, Any]
 EntitySpan = tuple[int, int, str]
@@ -113,6 +114,7 @@ def error_items(records: Iterable[Record]) -> tuple[ErrorItem, ...]:
 
 def align(result: api.ScoreResult, preds: Mapping[str, dict], setup: api.Setup) -> Alignment:
     """The alignment of ``preds`` with ``setup.gold``, read off ``result`` (scored with ``errors=True``)."""
+    from newsgold.scoring import api
     errors = error_items(result.errors)
     by_doc: dict[tuple[str, str], list[ErrorItem]] = {}
     for e in errors:
@@ -182,6 +184,7 @@ def _scored_quotes(doc: dict, pred: dict, setup: api.Setup) -> tuple[dict, list[
 
 def _view_key(doc: dict, q: Record, side: str) -> str:
     """The scorer's view of a quote in an error record, as a key (the record names quotes by it)."""
+    from newsgold.scoring import api
     raw = ("", q, None) if side == "gold" else ("", None, q)
     return json.dumps(api._error_record("quotes", doc, raw)[side], sort_keys=True, ensure_ascii=False)
 
@@ -203,6 +206,7 @@ def _exact_pairs(gq: list[Record], pq: list[Record], left_g: list[int], left_p: 
     recovered by content: gold quotes with a known speaker first take a prediction that
     resolves to that speaker, then the others take what is left. Quotes with identical
     content are interchangeable to the scorer; this bookkeeping never compares overlaps."""
+    from newsgold.scoring import quotes as Q
     free: dict[frozenset, list[int]] = {}
     for pi in left_p:
         free.setdefault(Q.charset(pq[pi]["content"]), []).append(pi)
@@ -225,6 +229,7 @@ def quote_links(doc: dict, pred: dict, setup: api.Setup, errors: Sequence[ErrorI
                 scored: bool = True) -> tuple[QuoteLink, ...]:
     """Links of one document, ordered by the first content offset (gold before predicted).
     In a document the scorer left out (``scored`` false) every gold quote is shown missed."""
+    from newsgold.scoring import quotes as Q
     gdoc, gq, pq = _scored_quotes(doc, pred, setup)
     if not scored:
         return tuple(sorted((QuoteLink(("missed",), q, None, None) for q in gq), key=_quote_position))

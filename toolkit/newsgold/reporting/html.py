@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 import html
 import math
+import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -397,17 +398,33 @@ def render_stance_doc(doc: dict, links: Sequence[StanceLink]) -> str:
 
 # ---------------------------------------------------------------- corpus figures
 
-def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str]) -> str:
-    """Horizontal bars in [0, 1] with CI whiskers: rows of (name, [(value, lo, hi) per series])."""
-    lw, cw, bh, gap, top = 150, 360, 13, 10, 40
+def chart_title(base: str, entry: dict, with_ci: str) -> tuple[str, str | None]:
+    """A chart's title and, when the task has no intervals, the reason to print under it
+    (the same words as the note at the top of the report)."""
+    if entry.get("ci_reason"):
+        return f"{base} (no confidence intervals)", str(entry["ci_reason"])
+    return f"{base} ({with_ci})", None
+
+
+def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str], note: str | None = None) -> str:
+    """Horizontal bars in [0, 1] with CI whiskers: rows of (name, [(value, lo, hi) per series]).
+
+    ``note`` (why there are no whiskers) is printed under the title, wrapped to the chart's width."""
+    lw, cw, bh, gap = 150, 360, 13, 10
+    lines = textwrap.wrap(note, 88) if note else []
+    shift = 14 * len(lines)
+    top = 40 + shift
     k = len(series)
     height = top + len(rows) * (k * bh + gap) + 22
     width = lw + cw + 70
-    out = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">',
-           f"<title>{esc(title)}</title>", f'<text x="0" y="14" font-weight="600">{esc(title)}</text>']
+    label = f"{title}: {note}" if note else title
+    out = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label)}">',
+           f"<title>{esc(label)}</title>", f'<text x="0" y="14" font-weight="600">{esc(title)}</text>']
+    out += [f'<text class="na" x="0" y="{28 + 14 * j}" font-size="11">{esc(line)}</text>' for j, line in enumerate(lines)]
     lx = lw
     for i, name in enumerate(series):
-        out.append(f'<rect class="b{i}" x="{lx}" y="21" width="10" height="10"/><text x="{lx + 14}" y="30">{esc(name)}</text>')
+        out.append(f'<rect class="b{i}" x="{lx}" y="{21 + shift}" width="10" height="10"/>'
+                   f'<text x="{lx + 14}" y="{30 + shift}">{esc(name)}</text>')
         lx += 14 + 8 * len(name) + 16
     for t in (0, 0.25, 0.5, 0.75, 1.0):
         x = lw + t * cw
@@ -443,7 +460,8 @@ def render_entity_figures(entry: dict) -> str:
     rows = [("overall (micro)", [_fig(entry, f"overall/{s}/f1") for s in ("strict", "partial")]),
             ("macro", [_fig(entry, f"macro/{s}/f1") for s in ("strict", "partial")])]
     rows += [(lab, [_fig(entry, f"label/{lab}/{s}/f1") for s in ("strict", "partial")]) for lab in labels]
-    out = ["<h2>Entities</h2>", '<div class="charts">', bar_chart("Entity F1 by label (95% bootstrap CI)", rows, ["strict", "partial"]), "</div>"]
+    title, note = chart_title("Entity F1 by label", entry, "95% bootstrap CI")
+    out = ["<h2>Entities</h2>", '<div class="charts">', bar_chart(title, rows, ["strict", "partial"], note), "</div>"]
     out.append("<table><tr><th>scheme</th><th>precision</th><th>recall</th><th>F1</th></tr>")
     for s in E.SCHEMES:
         out.append(f"<tr><td>{s}</td>" + "".join(_ci_cell(*_fig(entry, f"overall/{s}/{m}")) for m in ("precision", "recall", "f1")) + "</tr>")
@@ -468,9 +486,12 @@ def render_quote_figures(entry: dict) -> str:
     rows = [(label, [_fig(entry, f"{key}/{m}") for m in ("precision", "recall", "f1")]) for label, key in names]
     acc = [("quote type", "type/accuracy"), ("speaker (mention)", "speaker_mention/accuracy"), ("speaker (entity)", "speaker_entity/accuracy")]
     arows = [(label, [_fig(entry, key)]) for label, key in acc]
-    out = ["<h2>Quotes</h2>", '<div class="charts">', bar_chart("Quote precision, recall, F1 (95% CI)", rows, ["precision", "recall", "F1"]),
-           bar_chart("Quote accuracies on matched quotes (95% CI)", arows, ["accuracy"]), "</div>"]
-    out.append("<details><summary>every quote figure</summary><table><tr><th>figure</th><th>value (95% CI)</th></tr>")
+    title, note = chart_title("Quote precision, recall, F1", entry, "95% CI")
+    atitle, _ = chart_title("Quote accuracies on matched quotes", entry, "95% CI")
+    out = ["<h2>Quotes</h2>", '<div class="charts">', bar_chart(title, rows, ["precision", "recall", "F1"], note),
+           bar_chart(atitle, arows, ["accuracy"], note), "</div>"]
+    value_head = "value" if entry.get("ci_reason") else "value (95% CI)"
+    out.append(f"<details><summary>every quote figure</summary><table><tr><th>figure</th><th>{value_head}</th></tr>")
     for name in entry["figures"]:
         out.append(f"<tr><td>{esc(name)}</td>{_ci_cell(*_fig(entry, name))}</tr>")
     out.append("</table></details>")
