@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:                # the scorer (numpy) is imported where an alignment is built, not by the
-    from newsgold.scoring import api   # plain-text renderers that only read error items
+    from newsgold.scoring import api  # plain-text renderers that only read error items
 
 
 Record = dict[str, Any]
@@ -215,11 +215,11 @@ def _exact_pairs(gq: list[Record], pq: list[Record], left_g: list[int], left_p: 
     for gi in order:
         want = gq[gi].get("speaker_cluster")
         cands = free.get(Q.charset(gq[gi]["content"]), [])
-        pi = next((p for p in cands if not want or resolved[p] == want), None)
-        if pi is None:
+        partner = next((p for p in cands if not want or resolved[p] == want), None)
+        if partner is None:
             raise RuntimeError(f"{doc_id}: the scorer's quote errors and exact matches do not add up")
-        cands.remove(pi)
-        pairs.append((gi, pi))
+        cands.remove(partner)
+        pairs.append((gi, partner))
     if any(free.values()):
         raise RuntimeError(f"{doc_id}: the scorer's quote errors and exact matches do not add up")
     return sorted(pairs)

@@ -74,7 +74,8 @@ QUOTE_STATUS = (
 CSS = """
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg2:#f6f8fa}
 *{box-sizing:border-box}
-body{margin:0;padding:24px 28px 60px;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#fff;max-width:1500px}
+body{margin:0;padding:24px 28px 60px;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;\
+color:var(--fg);background:#fff;max-width:1500px}
 h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;margin:1.8em 0 .5em;padding-bottom:.2em;border-bottom:1px solid var(--line)}
 h3{font-size:1.05em;margin:1.3em 0 .4em}
 code,.mono{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
@@ -87,7 +88,8 @@ th{background:var(--bg2);font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .warn{color:#9a6700}
 .muted{color:var(--muted)}
-.legend{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 22px;margin:.5em 0 1em;padding:10px 14px;border:1px solid var(--line);border-radius:6px;background:#fcfcfd}
+.legend{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 22px;\
+margin:.5em 0 1em;padding:10px 14px;border:1px solid var(--line);border-radius:6px;background:#fcfcfd}
 .legend div{font-size:13.5px}
 .legend .ent{margin-right:6px}
 .charts{display:flex;flex-wrap:wrap;gap:10px 30px;align-items:flex-start}
@@ -98,9 +100,12 @@ svg.chart .b0{fill:#4e79a7}svg.chart .b1{fill:#a0cbe8}svg.chart .b2{fill:#59a14f
 svg.chart .wh{stroke:#1f2328;stroke-width:1.3}
 svg.chart .na{fill:#8c959f;font-style:italic}
 .ent{border-radius:3px;padding:0 1px;-webkit-box-decoration-break:clone;box-decoration-break:clone}
-.ent[data-l]::after{content:attr(data-l);font:600 9.5px/1 system-ui,sans-serif;letter-spacing:.02em;margin-left:3px;padding:1px 3px;border-radius:3px;vertical-align:.2em;background:rgba(255,255,255,.75);color:#24292f;border:1px solid rgba(0,0,0,.18);white-space:nowrap}
+.ent[data-l]::after{content:attr(data-l);font:600 9.5px/1 system-ui,sans-serif;letter-spacing:.02em;margin-left:3px;\
+padding:1px 3px;border-radius:3px;vertical-align:.2em;background:rgba(255,255,255,.75);\
+color:#24292f;border:1px solid rgba(0,0,0,.18);white-space:nowrap}
 .o-correct{background:#c8f0d2;border-bottom:2px solid #1a7f37}
-.o-missed{background:#ffc9c9;border-bottom:2px solid #cf222e;text-decoration:underline wavy #cf222e;text-decoration-thickness:1px;text-underline-offset:3px}
+.o-missed{background:#ffc9c9;border-bottom:2px solid #cf222e;\
+text-decoration:underline wavy #cf222e;text-decoration-thickness:1px;text-underline-offset:3px}
 .o-spurious{background:#ffdfb3;border-bottom:2.5px dotted #bc4c00}
 .o-partial{background:#fff1a6;border-bottom:2px dashed #9a6700}
 .o-wrongtype{background:#e4d4ff;border-bottom:3px double #6639ba}
@@ -113,7 +118,8 @@ svg.chart .na{fill:#8c959f;font-style:italic}
 .grid{display:grid;grid-template-columns:88px minmax(0,1fr) minmax(0,1fr);border:1px solid var(--line);border-radius:6px;overflow:hidden}
 .grid>div{padding:6px 10px}
 .grid .hd{background:var(--bg2);font-weight:600;font-size:13px;border-bottom:1px solid var(--line)}
-.zl{font:11px/1.3 system-ui,sans-serif;color:#8c959f;text-transform:lowercase;border-top:1px solid #eaeef2;padding-top:9px!important;background:#fcfcfd;overflow-wrap:anywhere}
+.zl{font:11px/1.3 system-ui,sans-serif;color:#8c959f;text-transform:lowercase;\
+border-top:1px solid #eaeef2;padding-top:9px!important;background:#fcfcfd;overflow-wrap:anywhere}
 .txt{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.85;border-top:1px solid #eaeef2;border-left:1px solid #eaeef2}
 .zodd{background:#fbfbfc}
 .unscored{opacity:.5}
@@ -138,7 +144,8 @@ details{margin:.3em 0 1em}summary{cursor:pointer;color:#0969da}
 
 JS = """
 (function(){
-  function pairs(el){var p=el&&el.closest?el.closest('[data-p]'):null;return p?document.querySelectorAll('[data-p="'+p.getAttribute('data-p')+'"]'):[];}
+  function pairs(el){var p=el&&el.closest?el.closest('[data-p]'):null;\
+return p?document.querySelectorAll('[data-p="'+p.getAttribute('data-p')+'"]'):[];}
   document.addEventListener('mouseover',function(e){pairs(e.target).forEach(function(x){x.classList.add('hl');});});
   document.addEventListener('mouseout',function(e){pairs(e.target).forEach(function(x){x.classList.remove('hl');});});
 })();
@@ -223,7 +230,8 @@ def split_inline(items: list[Item]) -> tuple[list[Item], list[Item]]:
 def _cells(doc: dict) -> list[tuple[int, int, str | None]]:
     """The zones as (start, end, type), gaps filled, so the cells tile the text."""
     text_len = len(doc["text"])
-    cells, cur = [], 0
+    cells: list[tuple[int, int, str | None]] = []
+    cur = 0
     for z in sorted(doc.get("zones") or [], key=lambda z: (z["start"], z["end"])):
         s, e = max(z["start"], cur), min(z["end"], text_len)
         if e <= s:
@@ -291,7 +299,8 @@ def render_panes(doc: dict, g_items: list[Item], p_items: list[Item], doc_no: in
     panes = []
     for side, items in (("gold", g_items), ("pred", p_items)):
         inline, rest = split_inline(items)
-        markers = [(it.start, f'<a class="ovm" href="#ov-{it.key}" data-n="{n}" title="{esc(it.title)} (overlaps a span shown inline; see the table below)"></a>')
+        markers = [(it.start, f'<a class="ovm" href="#ov-{it.key}" data-n="{n}" '
+                              f'title="{esc(it.title)} (overlaps a span shown inline; see the table below)"></a>')
                    for n, it in enumerate(rest, 1)]
         panes.append((side, inline, rest, markers))
     out = ['<div class="grid">', '<div class="hd">zone</div><div class="hd">Gold</div><div class="hd">Predictions</div>']
@@ -443,7 +452,8 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str]
                        + (f" (95% CI {_f(lo)}–{_f(hi)})" if lo is not None and hi is not None else "") + "</title></rect>")
             if lo is not None and hi is not None:
                 x1, x2, ym = lw + lo * cw, lw + hi * cw, yy + bh / 2
-                out.append(f'<path class="wh" d="M{x1:.1f} {ym:.1f}H{x2:.1f}M{x1:.1f} {ym - 4:.1f}V{ym + 4:.1f}M{x2:.1f} {ym - 4:.1f}V{ym + 4:.1f}"/>')
+                out.append(f'<path class="wh" d="M{x1:.1f} {ym:.1f}H{x2:.1f}'
+                           f'M{x1:.1f} {ym - 4:.1f}V{ym + 4:.1f}M{x2:.1f} {ym - 4:.1f}V{ym + 4:.1f}"/>')
             out.append(f'<text x="{lw + cw + 6}" y="{yy + bh - 3}" font-size="11">{_f(v)}</text>')
         y += k * bh + gap
     out.append("</svg>")
@@ -511,7 +521,8 @@ def render_stance_figures(entry: dict) -> str:
         for j, v in enumerate(row):
             share = v / tot if tot else 0.0
             rgb = "26,127,55" if j < len(cm["labels"]) and cm["columns"][j] == g else "207,34,46"
-            cells.append(f'<td class="n" style="background:rgba({rgb},{0.08 + 0.6 * share:.3f})" title="gold {esc(g)}, predicted {esc(cm["columns"][j])}: {v}">{v}</td>'
+            cells.append(f'<td class="n" style="background:rgba({rgb},{0.08 + 0.6 * share:.3f})" '
+                         f'title="gold {esc(g)}, predicted {esc(cm["columns"][j])}: {v}">{v}</td>'
                          if v else '<td class="n muted">0</td>')
         out.append(f"<tr><th>{esc(g)}</th>{''.join(cells)}<td class=\"n\">{tot}</td></tr>")
     out.append("</table>")

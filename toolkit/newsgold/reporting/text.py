@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
 
 from newsgold.reporting.alignment import ErrorItem, error_items
 
