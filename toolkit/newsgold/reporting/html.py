@@ -39,15 +39,18 @@ from __future__ import annotations
 import bisect
 import html
 import math
+import textwrap
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold import __version__
 from newsgold.core.jsonio import write_atomic
+from newsgold.dataset.gold import Gold
+from newsgold.reporting.alignment import DocAlignment, EntityLink, QuoteLink, StanceLink, align
 from newsgold.scoring import api
 from newsgold.scoring import entities as E
-from newsgold.scoring import quotes as Q
 
 # Entity outcomes: CSS class suffix, legend name, legend explanation.
 OUTCOMES = (
@@ -57,8 +60,6 @@ OUTCOMES = (
     ("partial", "partial (boundary)", "overlapping spans, same type, different boundaries"),
     ("wrongtype", "wrong type", "matched span with another type (with partial: boundaries and type both differ)"),
 )
-_KIND_OUTCOME = {"missed": ("missed",), "spurious": ("spurious",), "partial": ("partial",),
-                 "wrong_type": ("wrongtype",), "partial_wrong_type": ("partial", "wrongtype")}
 _PRIORITY = {"correct": 0, "wrongtype": 1, "partial": 2, "missed": 3, "spurious": 3}
 _OUTCOME_NAME = {k: name for k, name, _ in OUTCOMES}
 
@@ -73,7 +74,8 @@ QUOTE_STATUS = (
 CSS = """
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg2:#f6f8fa}
 *{box-sizing:border-box}
-body{margin:0;padding:24px 28px 60px;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#fff;max-width:1500px}
+body{margin:0;padding:24px 28px 60px;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;\
+color:var(--fg);background:#fff;max-width:1500px}
 h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;margin:1.8em 0 .5em;padding-bottom:.2em;border-bottom:1px solid var(--line)}
 h3{font-size:1.05em;margin:1.3em 0 .4em}
 code,.mono{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace}
@@ -86,7 +88,8 @@ th{background:var(--bg2);font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .warn{color:#9a6700}
 .muted{color:var(--muted)}
-.legend{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 22px;margin:.5em 0 1em;padding:10px 14px;border:1px solid var(--line);border-radius:6px;background:#fcfcfd}
+.legend{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 22px;\
+margin:.5em 0 1em;padding:10px 14px;border:1px solid var(--line);border-radius:6px;background:#fcfcfd}
 .legend div{font-size:13.5px}
 .legend .ent{margin-right:6px}
 .charts{display:flex;flex-wrap:wrap;gap:10px 30px;align-items:flex-start}
@@ -97,9 +100,12 @@ svg.chart .b0{fill:#4e79a7}svg.chart .b1{fill:#a0cbe8}svg.chart .b2{fill:#59a14f
 svg.chart .wh{stroke:#1f2328;stroke-width:1.3}
 svg.chart .na{fill:#8c959f;font-style:italic}
 .ent{border-radius:3px;padding:0 1px;-webkit-box-decoration-break:clone;box-decoration-break:clone}
-.ent[data-l]::after{content:attr(data-l);font:600 9.5px/1 system-ui,sans-serif;letter-spacing:.02em;margin-left:3px;padding:1px 3px;border-radius:3px;vertical-align:.2em;background:rgba(255,255,255,.75);color:#24292f;border:1px solid rgba(0,0,0,.18);white-space:nowrap}
+.ent[data-l]::after{content:attr(data-l);font:600 9.5px/1 system-ui,sans-serif;letter-spacing:.02em;margin-left:3px;\
+padding:1px 3px;border-radius:3px;vertical-align:.2em;background:rgba(255,255,255,.75);\
+color:#24292f;border:1px solid rgba(0,0,0,.18);white-space:nowrap}
 .o-correct{background:#c8f0d2;border-bottom:2px solid #1a7f37}
-.o-missed{background:#ffc9c9;border-bottom:2px solid #cf222e;text-decoration:underline wavy #cf222e;text-decoration-thickness:1px;text-underline-offset:3px}
+.o-missed{background:#ffc9c9;border-bottom:2px solid #cf222e;\
+text-decoration:underline wavy #cf222e;text-decoration-thickness:1px;text-underline-offset:3px}
 .o-spurious{background:#ffdfb3;border-bottom:2.5px dotted #bc4c00}
 .o-partial{background:#fff1a6;border-bottom:2px dashed #9a6700}
 .o-wrongtype{background:#e4d4ff;border-bottom:3px double #6639ba}
@@ -112,7 +118,8 @@ svg.chart .na{fill:#8c959f;font-style:italic}
 .grid{display:grid;grid-template-columns:88px minmax(0,1fr) minmax(0,1fr);border:1px solid var(--line);border-radius:6px;overflow:hidden}
 .grid>div{padding:6px 10px}
 .grid .hd{background:var(--bg2);font-weight:600;font-size:13px;border-bottom:1px solid var(--line)}
-.zl{font:11px/1.3 system-ui,sans-serif;color:#8c959f;text-transform:lowercase;border-top:1px solid #eaeef2;padding-top:9px!important;background:#fcfcfd;overflow-wrap:anywhere}
+.zl{font:11px/1.3 system-ui,sans-serif;color:#8c959f;text-transform:lowercase;\
+border-top:1px solid #eaeef2;padding-top:9px!important;background:#fcfcfd;overflow-wrap:anywhere}
 .txt{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.85;border-top:1px solid #eaeef2;border-left:1px solid #eaeef2}
 .zodd{background:#fbfbfc}
 .unscored{opacity:.5}
@@ -137,7 +144,8 @@ details{margin:.3em 0 1em}summary{cursor:pointer;color:#0969da}
 
 JS = """
 (function(){
-  function pairs(el){var p=el&&el.closest?el.closest('[data-p]'):null;return p?document.querySelectorAll('[data-p="'+p.getAttribute('data-p')+'"]'):[];}
+  function pairs(el){var p=el&&el.closest?el.closest('[data-p]'):null;\
+return p?document.querySelectorAll('[data-p="'+p.getAttribute('data-p')+'"]'):[];}
   document.addEventListener('mouseover',function(e){pairs(e.target).forEach(function(x){x.classList.add('hl');});});
   document.addEventListener('mouseout',function(e){pairs(e.target).forEach(function(x){x.classList.remove('hl');});});
 })();
@@ -179,31 +187,11 @@ class Item:
     title: str = ""
 
 
-def entity_items(doc: dict, pred: dict, setup, doc_no: int) -> tuple[list[Item], list[Item]]:
-    """Gold and predicted items of one document, with outcomes from the scorer's matching."""
-    label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    gold = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
-    preds = setup.entity_tuples(doc, pred.get("entities") or [])
-    errors: list = []
-    E.doc_table(gold, preds, label_index, errors)
-    text = doc["text"]
-    links: list[tuple] = []                    # (outcome, gold tuple or None, pred tuple or None)
-    left_g, left_p = Counter(gold), Counter(preds)
-    for kind, g, p in errors:
-        links.append((_KIND_OUTCOME[kind], g, p))
-        if g is not None:
-            left_g[g] -= 1
-        if p is not None:
-            left_p[p] -= 1
-    # what the scorer did not report is an exact match (same span and label on both sides)
-    for t in sorted(left_g.elements()):
-        links.append((("correct",), t, t))
-        left_p[t] -= 1
-    if any(left_p.values()):
-        raise RuntimeError(f"{doc['id']}: the scorer's errors and exact matches do not add up")
-    links.sort(key=lambda x: (min(t[0] for t in (x[1], x[2]) if t), x[1] or (), x[2] or (), x[0]))
+def entity_items(links: Sequence[EntityLink], text: str, doc_no: int) -> tuple[list[Item], list[Item]]:
+    """The gold and predicted items of one document drawn from its alignment (no matching here)."""
     g_items, p_items = [], []
-    for n, (outcome, g, p) in enumerate(links):
+    for n, link in enumerate(links):
+        outcome, g, p = link.outcome, link.gold, link.pred
         pair = f"d{doc_no}-m{n}" if g is not None and p is not None else None
         desc = " + ".join(_OUTCOME_NAME[o] for o in outcome)
         if g is not None:
@@ -237,45 +225,13 @@ def split_inline(items: list[Item]) -> tuple[list[Item], list[Item]]:
     return placed, rest
 
 
-def quote_rows(doc: dict, pred: dict, setup) -> list[dict]:
-    """Gold and predicted quotes of one document paired and classified by the scorer."""
-    gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
-    pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-    gq = gdoc.get("quotes") or []
-    errors: list = []
-    Q.doc_stats(gdoc, pq, setup.overlap, errors)
-    kind_of = {(id(g) if g is not None else None, id(p) if p is not None else None): k for k, g, p in errors}
-    _, pairs = Q.match_quotes(gq, pq, setup.overlap)
-    names = Q.name_index(gdoc)
-    rows = []
-    for gi, pi in pairs:
-        g, p = gq[gi], pq[pi]
-        kind = kind_of.get((id(g), id(p)), "matched")
-        resolved = Q.resolve_speaker(p, gdoc, names)
-        status = {"matched": ["matched"], "quote_partial": ["partial"], "quote_wrong_speaker": ["wrongspk"]}[kind]
-        if kind == "quote_partial" and g.get("speaker_cluster") and resolved != g["speaker_cluster"]:
-            status.append("wrongspk")
-        rows.append({"status": status, "gold": g, "pred": p, "resolved": resolved})
-    for (gid, pid), kind in kind_of.items():
-        if kind == "quote_missed":
-            rows.append({"status": ["missed"], "gold": next(q for q in gq if id(q) == gid), "pred": None, "resolved": None})
-        elif kind == "quote_spurious":
-            p = next(q for q in pq if id(q) == pid)
-            rows.append({"status": ["spurious"], "gold": None, "pred": p, "resolved": Q.resolve_speaker(p, gdoc, names)})
-
-    def pos(r):
-        q = r["gold"] or r["pred"]
-        return (q["content"][0]["start"], 0 if r["gold"] else 1, (r["pred"] or {}).get("content", [{}])[0].get("start", -1))
-    rows.sort(key=pos)
-    return rows
-
-
 # ---------------------------------------------------------------- text panes
 
 def _cells(doc: dict) -> list[tuple[int, int, str | None]]:
     """The zones as (start, end, type), gaps filled, so the cells tile the text."""
     text_len = len(doc["text"])
-    cells, cur = [], 0
+    cells: list[tuple[int, int, str | None]] = []
+    cur = 0
     for z in sorted(doc.get("zones") or [], key=lambda z: (z["start"], z["end"])):
         s, e = max(z["start"], cur), min(z["end"], text_len)
         if e <= s:
@@ -343,7 +299,8 @@ def render_panes(doc: dict, g_items: list[Item], p_items: list[Item], doc_no: in
     panes = []
     for side, items in (("gold", g_items), ("pred", p_items)):
         inline, rest = split_inline(items)
-        markers = [(it.start, f'<a class="ovm" href="#ov-{it.key}" data-n="{n}" title="{esc(it.title)} (overlaps a span shown inline; see the table below)"></a>')
+        markers = [(it.start, f'<a class="ovm" href="#ov-{it.key}" data-n="{n}" '
+                              f'title="{esc(it.title)} (overlaps a span shown inline; see the table below)"></a>')
                    for n, it in enumerate(rest, 1)]
         panes.append((side, inline, rest, markers))
     out = ['<div class="grid">', '<div class="hd">zone</div><div class="hd">Gold</div><div class="hd">Predictions</div>']
@@ -411,36 +368,35 @@ def _quote_cell(text: str, q: dict | None, side: str, resolved=None, other: dict
     return "<td>" + "".join(parts) + "</td>"
 
 
-def render_quotes(doc: dict, rows: list[dict]) -> str:
+def render_quotes(doc: dict, links: Sequence[QuoteLink]) -> str:
+    """The quote table of one document: one row per gold quote, predicted quote or matched pair."""
     text = doc["text"]
-    if not rows:
+    if not links:
         return '<p class="muted">No quotes in the gold or the predictions.</p>'
-    counts = Counter(s for r in rows for s in r["status"])
+    counts = Counter(s for r in links for s in r.status)
     summary = " · ".join(f"{counts[k]} {name}" for k, name, _ in QUOTE_STATUS if counts[k])
     out = [f'<p class="counts">{summary}</p>',
            '<table class="quotes"><colgroup><col class="st"><col><col></colgroup>'
            "<tr><th>status</th><th>gold</th><th>predicted</th></tr>"]
     names = {k: n for k, n, _ in QUOTE_STATUS}
-    for r in rows:
-        chips = " ".join(f'<span class="chip q-{s}">{names[s]}</span>' for s in r["status"])
-        out.append(f'<tr class="qrow {" ".join("q-" + s + "-row" for s in r["status"])}"><td>{chips}</td>'
-                   + _quote_cell(text, r["gold"], "gold", other=r["pred"])
-                   + _quote_cell(text, r["pred"], "pred", r["resolved"], other=r["gold"]) + "</tr>")
+    for r in links:
+        chips = " ".join(f'<span class="chip q-{s}">{names[s]}</span>' for s in r.status)
+        out.append(f'<tr class="qrow {" ".join("q-" + s + "-row" for s in r.status)}"><td>{chips}</td>'
+                   + _quote_cell(text, r.gold, "gold", other=r.pred)
+                   + _quote_cell(text, r.pred, "pred", r.resolved, other=r.gold) + "</tr>")
     out.append("</table>")
     return "\n".join(out)
 
 
-def render_stance_doc(doc: dict, errors: list[dict]) -> str:
-    items = (doc.get("stance") or {}).get("items", [])
-    if not items:
+def render_stance_doc(doc: dict, links: Sequence[StanceLink]) -> str:
+    """The stance table of one document: each gold item with the label the system gave it."""
+    if not links:
         return '<p class="muted">No stance items in the gold.</p>'
     targets = {t["id"]: t for t in (doc.get("stance") or {}).get("targets", [])}
-    wrong = {e["gold"]["item"]: e for e in errors}
     out = ["<table><tr><th>item</th><th>holder</th><th>target</th><th>gold</th><th>predicted</th><th></th></tr>"]
-    for s in items:
-        e = wrong.get(s["id"])
-        pl = s["label"] if e is None else e["pred"]["label"]
-        mark = '<span class="ok">✓</span>' if e is None else ('<span class="bad">✗</span>' if pl else '<span class="bad">unlabelled</span>')
+    for link in links:
+        s, pl = link.item, link.predicted
+        mark = '<span class="ok">✓</span>' if link.correct else ('<span class="bad">✗</span>' if pl else '<span class="bad">unlabelled</span>')
         t = targets.get(s["target"], {})
         out.append(f'<tr><td class="mono">{esc(s["id"])}</td><td>{esc(s["holder"])}</td>'
                    f'<td title="{esc(t.get("description", ""))}">{esc(s["target"])}</td><td>{esc(s["label"])}</td>'
@@ -451,17 +407,33 @@ def render_stance_doc(doc: dict, errors: list[dict]) -> str:
 
 # ---------------------------------------------------------------- corpus figures
 
-def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str]) -> str:
-    """Horizontal bars in [0, 1] with CI whiskers: rows of (name, [(value, lo, hi) per series])."""
-    lw, cw, bh, gap, top = 150, 360, 13, 10, 40
+def chart_title(base: str, entry: dict, with_ci: str) -> tuple[str, str | None]:
+    """A chart's title and, when the task has no intervals, the reason to print under it
+    (the same words as the note at the top of the report)."""
+    if entry.get("ci_reason"):
+        return f"{base} (no confidence intervals)", str(entry["ci_reason"])
+    return f"{base} ({with_ci})", None
+
+
+def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str], note: str | None = None) -> str:
+    """Horizontal bars in [0, 1] with CI whiskers: rows of (name, [(value, lo, hi) per series]).
+
+    ``note`` (why there are no whiskers) is printed under the title, wrapped to the chart's width."""
+    lw, cw, bh, gap = 150, 360, 13, 10
+    lines = textwrap.wrap(note, 88) if note else []
+    shift = 14 * len(lines)
+    top = 40 + shift
     k = len(series)
     height = top + len(rows) * (k * bh + gap) + 22
     width = lw + cw + 70
-    out = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}">',
-           f"<title>{esc(title)}</title>", f'<text x="0" y="14" font-weight="600">{esc(title)}</text>']
+    label = f"{title}: {note}" if note else title
+    out = [f'<svg class="chart" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(label)}">',
+           f"<title>{esc(label)}</title>", f'<text x="0" y="14" font-weight="600">{esc(title)}</text>']
+    out += [f'<text class="na" x="0" y="{28 + 14 * j}" font-size="11">{esc(line)}</text>' for j, line in enumerate(lines)]
     lx = lw
     for i, name in enumerate(series):
-        out.append(f'<rect class="b{i}" x="{lx}" y="21" width="10" height="10"/><text x="{lx + 14}" y="30">{esc(name)}</text>')
+        out.append(f'<rect class="b{i}" x="{lx}" y="{21 + shift}" width="10" height="10"/>'
+                   f'<text x="{lx + 14}" y="{30 + shift}">{esc(name)}</text>')
         lx += 14 + 8 * len(name) + 16
     for t in (0, 0.25, 0.5, 0.75, 1.0):
         x = lw + t * cw
@@ -480,7 +452,8 @@ def bar_chart(title: str, rows: list[tuple[str, list[tuple]]], series: list[str]
                        + (f" (95% CI {_f(lo)}–{_f(hi)})" if lo is not None and hi is not None else "") + "</title></rect>")
             if lo is not None and hi is not None:
                 x1, x2, ym = lw + lo * cw, lw + hi * cw, yy + bh / 2
-                out.append(f'<path class="wh" d="M{x1:.1f} {ym:.1f}H{x2:.1f}M{x1:.1f} {ym - 4:.1f}V{ym + 4:.1f}M{x2:.1f} {ym - 4:.1f}V{ym + 4:.1f}"/>')
+                out.append(f'<path class="wh" d="M{x1:.1f} {ym:.1f}H{x2:.1f}'
+                           f'M{x1:.1f} {ym - 4:.1f}V{ym + 4:.1f}M{x2:.1f} {ym - 4:.1f}V{ym + 4:.1f}"/>')
             out.append(f'<text x="{lw + cw + 6}" y="{yy + bh - 3}" font-size="11">{_f(v)}</text>')
         y += k * bh + gap
     out.append("</svg>")
@@ -497,7 +470,8 @@ def render_entity_figures(entry: dict) -> str:
     rows = [("overall (micro)", [_fig(entry, f"overall/{s}/f1") for s in ("strict", "partial")]),
             ("macro", [_fig(entry, f"macro/{s}/f1") for s in ("strict", "partial")])]
     rows += [(lab, [_fig(entry, f"label/{lab}/{s}/f1") for s in ("strict", "partial")]) for lab in labels]
-    out = ["<h2>Entities</h2>", '<div class="charts">', bar_chart("Entity F1 by label (95% bootstrap CI)", rows, ["strict", "partial"]), "</div>"]
+    title, note = chart_title("Entity F1 by label", entry, "95% bootstrap CI")
+    out = ["<h2>Entities</h2>", '<div class="charts">', bar_chart(title, rows, ["strict", "partial"], note), "</div>"]
     out.append("<table><tr><th>scheme</th><th>precision</th><th>recall</th><th>F1</th></tr>")
     for s in E.SCHEMES:
         out.append(f"<tr><td>{s}</td>" + "".join(_ci_cell(*_fig(entry, f"overall/{s}/{m}")) for m in ("precision", "recall", "f1")) + "</tr>")
@@ -522,9 +496,12 @@ def render_quote_figures(entry: dict) -> str:
     rows = [(label, [_fig(entry, f"{key}/{m}") for m in ("precision", "recall", "f1")]) for label, key in names]
     acc = [("quote type", "type/accuracy"), ("speaker (mention)", "speaker_mention/accuracy"), ("speaker (entity)", "speaker_entity/accuracy")]
     arows = [(label, [_fig(entry, key)]) for label, key in acc]
-    out = ["<h2>Quotes</h2>", '<div class="charts">', bar_chart("Quote precision, recall, F1 (95% CI)", rows, ["precision", "recall", "F1"]),
-           bar_chart("Quote accuracies on matched quotes (95% CI)", arows, ["accuracy"]), "</div>"]
-    out.append("<details><summary>every quote figure</summary><table><tr><th>figure</th><th>value (95% CI)</th></tr>")
+    title, note = chart_title("Quote precision, recall, F1", entry, "95% CI")
+    atitle, _ = chart_title("Quote accuracies on matched quotes", entry, "95% CI")
+    out = ["<h2>Quotes</h2>", '<div class="charts">', bar_chart(title, rows, ["precision", "recall", "F1"], note),
+           bar_chart(atitle, arows, ["accuracy"], note), "</div>"]
+    value_head = "value" if entry.get("ci_reason") else "value (95% CI)"
+    out.append(f"<details><summary>every quote figure</summary><table><tr><th>figure</th><th>{value_head}</th></tr>")
     for name in entry["figures"]:
         out.append(f"<tr><td>{esc(name)}</td>{_ci_cell(*_fig(entry, name))}</tr>")
     out.append("</table></details>")
@@ -544,7 +521,8 @@ def render_stance_figures(entry: dict) -> str:
         for j, v in enumerate(row):
             share = v / tot if tot else 0.0
             rgb = "26,127,55" if j < len(cm["labels"]) and cm["columns"][j] == g else "207,34,46"
-            cells.append(f'<td class="n" style="background:rgba({rgb},{0.08 + 0.6 * share:.3f})" title="gold {esc(g)}, predicted {esc(cm["columns"][j])}: {v}">{v}</td>'
+            cells.append(f'<td class="n" style="background:rgba({rgb},{0.08 + 0.6 * share:.3f})" '
+                         f'title="gold {esc(g)}, predicted {esc(cm["columns"][j])}: {v}">{v}</td>'
                          if v else '<td class="n muted">0</td>')
         out.append(f"<tr><th>{esc(g)}</th>{''.join(cells)}<td class=\"n\">{tot}</td></tr>")
     out.append("</table>")
@@ -578,12 +556,17 @@ def render_legend() -> str:
 
 def build_report(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
                  resamples: int = 1000, seed: int = 12345) -> str:
-    """The report as one HTML string (see :func:`write_report`)."""
+    """The report as one HTML string (see :func:`write_report`).
+
+    The predictions are scored once, with their errors; every outcome drawn comes from the
+    :class:`~newsgold.reporting.alignment.Alignment` read off that result.
+    """
     if not isinstance(predictions, (str, Path)):
         predictions = list(predictions)          # read twice: by score() and here
     setup = api.make_setup(gold, label_map, labels, zones, overlap)
     result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup, errors=True)
     preds, _ = api.load_predictions(predictions, setup)
+    alignment = align(result, preds, setup)
     g = setup.gold
     systems = sorted({str(p["system"]) for p in preds.values() if p.get("system")})
     pred_name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
@@ -592,6 +575,20 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>NewsGold report · {esc(', '.join(systems) or pred_name)}</title>",
             f"<style>{CSS}</style>", "</head>", "<body>"]
+    body = render_header(result, g, pred_name, systems)
+    toc, docs_html = [], []
+    for n, (doc_id, doc) in enumerate(g.docs.items()):
+        section, summary = render_document(doc, n, alignment.docs[doc_id], doc_id in preds, setup, result.tasks)
+        docs_html.append(section)
+        toc.append(f'<li><a href="#doc-{n}">{esc(doc_id)}</a> <span class="muted">{esc("; ".join(summary))}</span></li>')
+    body.append(f"<h2>Documents ({len(g.docs)})</h2><ul>{''.join(toc)}</ul>")
+    body += docs_html
+    body.append(f"<script>{JS}</script>")
+    return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
+
+
+def render_header(result: api.ScoreResult, g: Gold, pred_name: str, systems: list[str]) -> list[str]:
+    """The top of the page: what was scored, the signature, interval notes, warnings, legend and corpus figures."""
     body = ["<h1>NewsGold error report</h1>",
             f'<p class="meta">predictions <b>{esc(pred_name)}</b>'
             + (f" · system <b>{esc(', '.join(systems))}</b>" if systems else "")
@@ -611,44 +608,41 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
         body.append(render_quote_figures(result.tasks["quotes"]))
     if "stance" in result.tasks:
         body.append(render_stance_figures(result.tasks["stance"]))
+    return body
 
-    toc, docs_html = [], []
-    for n, (doc_id, doc) in enumerate(g.docs.items()):
-        pred = preds.get(doc_id, {})
-        part = [f'<section class="doc" id="doc-{n}" data-doc-id="{esc(doc_id)}">', f"<h2>{esc(doc_id)}</h2>"]
-        md = doc.get("metadata") or {}
-        info = [esc(md[k]) for k in ("headline", "publisher", "date") if md.get(k)]
-        if info:
-            part.append(f'<p class="meta">{" · ".join(info)}</p>')
-        if doc_id not in preds:
-            part.append('<p class="warn">No predictions for this document: every gold item counts as missed.</p>')
-        summary = []
-        if "entities" in result.tasks:
-            g_items, p_items = entity_items(doc, pred, setup, n)
-            c = Counter(o for it in g_items for o in it.outcome if o != "spurious")
-            c["spurious"] = sum(1 for it in p_items if it.outcome == ("spurious",))
-            line = " · ".join(f'<span class="ent o-{k}">{c[k]}</span> {name}' for k, name, _ in OUTCOMES)
-            part.append(f'<p class="counts">entities: {len(g_items)} gold, {len(p_items)} predicted — {line}</p>')
-            summary.append(f"{c['missed']} missed, {c['spurious']} spurious, {c['partial']} partial, {c['wrongtype']} wrong type")
-        else:
-            g_items, p_items = [], []
-        part.append(render_panes(doc, g_items, p_items, n, setup, "entities" in result.tasks))
-        if "quotes" in result.tasks:
-            rows = quote_rows(doc, pred, setup)
-            part.append("<h3>Quotes</h3>")
-            part.append(render_quotes(doc, rows))
-            bad = sum(1 for r in rows if r["status"] != ["matched"])
-            summary.append(f"{bad} quote error(s)")
-        if "stance" in result.tasks:
-            part.append("<h3>Stance</h3>")
-            part.append(render_stance_doc(doc, [e for e in result.errors if e["task"] == "stance" and e["doc_id"] == doc_id]))
-        part.append("</section>")
-        docs_html.append("\n".join(part))
-        toc.append(f'<li><a href="#doc-{n}">{esc(doc_id)}</a> <span class="muted">{esc("; ".join(summary))}</span></li>')
-    body.append(f"<h2>Documents ({len(g.docs)})</h2><ul>{''.join(toc)}</ul>")
-    body += docs_html
-    body.append(f"<script>{JS}</script>")
-    return "\n".join(head + body + ["</body>", "</html>"]) + "\n"
+
+def render_document(doc: dict, n: int, aligned: DocAlignment, predicted: bool, setup: api.Setup,
+                    tasks: Mapping[str, dict]) -> tuple[str, list[str]]:
+    """One document's section (panes, quotes, stance) and its one-line summary for the table of contents."""
+    doc_id = doc["id"]
+    part = [f'<section class="doc" id="doc-{n}" data-doc-id="{esc(doc_id)}">', f"<h2>{esc(doc_id)}</h2>"]
+    md = doc.get("metadata") or {}
+    info = [esc(md[k]) for k in ("headline", "publisher", "date") if md.get(k)]
+    if info:
+        part.append(f'<p class="meta">{" · ".join(info)}</p>')
+    if not predicted:
+        part.append('<p class="warn">No predictions for this document: every gold item counts as missed.</p>')
+    summary = []
+    g_items: list[Item] = []
+    p_items: list[Item] = []
+    if "entities" in tasks:
+        g_items, p_items = entity_items(aligned.entities, doc["text"], n)
+        c = Counter(o for it in g_items for o in it.outcome if o != "spurious")
+        c["spurious"] = sum(1 for it in p_items if it.outcome == ("spurious",))
+        line = " · ".join(f'<span class="ent o-{k}">{c[k]}</span> {name}' for k, name, _ in OUTCOMES)
+        part.append(f'<p class="counts">entities: {len(g_items)} gold, {len(p_items)} predicted — {line}</p>')
+        summary.append(f"{c['missed']} missed, {c['spurious']} spurious, {c['partial']} partial, {c['wrongtype']} wrong type")
+    part.append(render_panes(doc, g_items, p_items, n, setup, "entities" in tasks))
+    if "quotes" in tasks:
+        part.append("<h3>Quotes</h3>")
+        part.append(render_quotes(doc, aligned.quotes))
+        bad = sum(1 for r in aligned.quotes if r.status != ("matched",))
+        summary.append(f"{bad} quote error(s)")
+    if "stance" in tasks:
+        part.append("<h3>Stance</h3>")
+        part.append(render_stance_doc(doc, aligned.stance))
+    part.append("</section>")
+    return "\n".join(part), summary
 
 
 def write_report(predictions, out_path, **score_kwargs) -> str:

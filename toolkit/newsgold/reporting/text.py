@@ -5,6 +5,8 @@ import csv
 import io
 import json
 
+from newsgold.reporting.alignment import ErrorItem, error_items
+
 
 def _fmt(v) -> str:
     return "n/a" if v is None else f"{v:.4f}"
@@ -102,16 +104,20 @@ def render_score_with_errors(result, fmt: str) -> str:
 
 
 def render_errors(result, fmt: str) -> str:
+    """The scorer's error list: JSON as the scorer gives it, else a table of the alignment's error items."""
     if fmt == "json":
         return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
-    rows = []
-    for e in result.errors:
-        g, p = e.get("gold") or {}, e.get("pred") or {}
-        where = g if "start" in g else p
-        rows.append([e["task"], e["doc_id"], e["kind"], f"{where.get('start', '')}:{where.get('end', '')}",
-                     g.get("label") or g.get("speaker_cluster") or g.get("item") or "", p.get("label") or p.get("speaker_cluster") or p.get("speaker_name") or "",
-                     (where.get("context") or "").replace("|", "/")[:120]])
+    rows = [_error_row(e) for e in error_items(result.errors)]
     return f"errors: {len(rows)}\n" + _table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
+
+
+def _error_row(e: ErrorItem) -> list[str]:
+    g, p = e.gold or {}, e.pred or {}
+    where = g if "start" in g else p
+    return [e.task, e.doc_id, e.kind, f"{where.get('start', '')}:{where.get('end', '')}",
+            g.get("label") or g.get("speaker_cluster") or g.get("item") or "",
+            p.get("label") or p.get("speaker_cluster") or p.get("speaker_name") or "",
+            (where.get("context") or "").replace("|", "/")[:120]]
 
 
 def _compare_notes(res) -> list[str]:
