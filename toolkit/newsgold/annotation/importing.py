@@ -451,8 +451,8 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
     stance += _stance_choices(x, has, declared)
     for c, h, label, target, rel in stance:
         if declared is None:
-            x.error(rel.where, f"stance relation {rel.type!r}, but annotations/targets/ (GUIDELINES.md S-3, S-9) declares no targets for {doc['id']}; "
-                    "declare them first (S-3.1)", "ref-target", rel.line)
+            x.error(rel.where, f"stance relation {rel.type!r}, but annotations/targets/ (GUIDELINES.md S-3, S-9) "
+                    f"declares no targets for {doc['id']}; declare them first (S-3.1)", "ref-target", rel.line)
             continue
         if target not in order:
             x.error(rel.where, f"target {target!r} is not declared for {doc['id']} (annotations/targets/ (GUIDELINES.md S-3, S-9): "

@@ -39,7 +39,8 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         digest = hashlib.sha256(raw).hexdigest()
         if digest != src["sha256"]:
             problems.append(Problem(name, lf(("sources", i, "sha256")), f"sources/{i}/sha256",
-                                    f"seed file {src['file']} has sha256 {digest}, manifest says {src['sha256']}: seeds are never edited", "seed-hash"))
+                                    f"seed file {src['file']} has sha256 {digest}, manifest says {src['sha256']}: "
+                                    "seeds are never edited", "seed-hash"))
         try:
             sources[src["file"]] = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -52,10 +53,12 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
             continue
         src = sources.get(d["source"])
         if src is None:
-            problems.append(Problem(name, lf(base + ("source",)), f"documents/{i}/source", f"unknown or unreadable source {d['source']!r}", "ref-source"))
+            problems.append(Problem(name, lf(base + ("source",)), f"documents/{i}/source",
+                                    f"unknown or unreadable source {d['source']!r}", "ref-source"))
             continue
         if not 0 <= d["start"] < d["end"] <= len(src):
-            problems.append(Problem(name, lf(base + ("end",)), f"documents/{i}", f"range {d['start']}:{d['end']} outside the source (length {len(src)})", "offset-range"))
+            problems.append(Problem(name, lf(base + ("end",)), f"documents/{i}",
+                                    f"range {d['start']}:{d['end']} outside the source (length {len(src)})", "offset-range"))
             continue
         text = src[d["start"]:d["end"]]
         if sha256_text(text) != d["text_sha256"]:

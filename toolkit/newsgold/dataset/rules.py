@@ -53,7 +53,8 @@ def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) 
             out.append(Problem(file, line_of(base + (i,)), "/".join(map(str, base + (i,))), "empty or reversed zone", "zones-tile"))
         pos = max(pos, z["end"])
     if zones and pos != len(text):
-        out.append(Problem(file, line_of(base), "/".join(map(str, base)), f"zones end at {pos} but the text has {len(text)} characters", "zones-tile"))
+        out.append(Problem(file, line_of(base), "/".join(map(str, base)),
+                           f"zones end at {pos} but the text has {len(text)} characters", "zones-tile"))
     return out
 
 

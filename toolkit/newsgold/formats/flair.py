@@ -74,10 +74,7 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
     docs = []
     for u in load_units(path, name, report):
         v = u.value
-        if _flair_sentence(v):
-            parts = [(None, (), [v])]
-        else:
-            parts = keyed(v, _flair_doc)
+        parts = [(None, (), [v])] if _flair_sentence(v) else keyed(v, _flair_doc)
         if not parts:
             report.add(Problem(name, u.lf(()), "", "expected flair Sentence.to_dict(tag_type='ner') output: a list of "
                                "{\"text\", \"entities\": [{text, start_pos, end_pos, labels}]} per document, or {doc_id: [...]}",
