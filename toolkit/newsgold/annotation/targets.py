@@ -29,7 +29,7 @@ def declared_targets(targets_dir: Path) -> dict[str, list[dict]]:
         if data is None:
             continue
         targets = data.get("targets") if isinstance(data, dict) else None
-        if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+        if not isinstance(data, dict) or not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
             problems.append(Problem(str(path), 1, "targets", "expected a 'targets' list of objects (GUIDELINES.md S-9)", "targets"))
             continue
         if data.get("doc_id") != path.stem:
