@@ -100,6 +100,13 @@ def _tf_spans(d: DocDraft, items: list, base: tuple, lf, report: Report) -> None
                                  label_line=lf(base + (i, "entity_group"))))
         d.place = lambda gtext, probs, dd=d, w=words: _tf_check_words(dd, w, gtext, probs) or dd.regions
         return
+    groups = _tf_token_groups(d, items, base, lf, report)
+    d.place = lambda gtext, probs, dd=d, gs=groups, b=base, w=words: (_tf_check_words(dd, w, gtext, probs)
+                                                                     or _tf_place(dd, gs, gtext, lf, b))
+
+
+def _tf_token_groups(d: DocDraft, items: list, base: tuple, lf, report: Report) -> list[dict]:
+    """Token items merged into entities (rules in the module docstring): ``{"label", "i", "toks"}`` each."""
     sentencepiece = any(isinstance(x.get("word"), str) and x["word"][:1] in ("▁", "Ġ") for x in items)
     groups: list[dict] = []
     cur = None
@@ -134,8 +141,7 @@ def _tf_spans(d: DocDraft, items: list, base: tuple, lf, report: Report) -> None
         if bi in ("E", "L", "S", "U"):
             cur = None
         prev = x
-    d.place = lambda gtext, probs, dd=d, gs=groups, b=base, w=words: (_tf_check_words(dd, w, gtext, probs)
-                                                                     or _tf_place(dd, gs, gtext, lf, b))
+    return groups
 
 
 def _tf_check_words(d: DocDraft, words: list, gtext: str, probs: list) -> None:
