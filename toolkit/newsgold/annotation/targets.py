@@ -12,10 +12,6 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import read_json
 
 
-def targets_path(targets_dir: Path, doc_id: str) -> Path:
-    return Path(targets_dir) / f"{doc_id}.json"
-
-
 def declared_targets(targets_dir: Path) -> dict[str, list[dict]]:
     """The declared targets of every document that has a targets file, by document id.
 

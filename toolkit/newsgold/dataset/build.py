@@ -511,12 +511,8 @@ def replace_front_matter(readme: str | None, fm: str) -> str:
 ROW_MAKERS = {"documents": document_rows, "entities": entity_rows, "ner": ner_rows, "quotes": quote_rows, "stance": stance_rows}
 
 
-def render(gold: Gold) -> dict[str, str]:
-    """The content of every data file, by path relative to the dataset root."""
-    return {data_path(c): dump_jsonl(rows) for c, rows in render_rows(gold).items()}
-
-
 def render_rows(gold: Gold) -> dict[str, list[dict]]:
+    """The rows of every Hugging Face config, by config name."""
     return {c: ROW_MAKERS[c](gold) for c in hf.CONFIGS}
 
 

@@ -300,10 +300,6 @@ def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed:
     return out
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _check_references(rec: dict, gold_doc: dict, file: str, line_of) -> list[Problem]:
     """Quote speakers and stance items/targets of a predictions line against the gold document."""
     probs = _Problems(file, line_of)
