@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import line_for, locate_lines, read_json, require
@@ -20,6 +21,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         raise missing_dataset()
     path = Path(path or current().manifest)
     name = str(path)
+    man: Any    # whatever the file holds: the schema check below says when it is not a manifest
     man, text, problems = read_json(path)
     if man is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, {}, problems
