@@ -768,8 +768,11 @@ def _import_docs(docs: list[ReadDocument], tool: str, repo: Repo, annotator: str
             if rec is not None:
                 name = f"{x.file} -> {doc_id}.json"
                 line = x.line
-                errs = schema_problems("annotation", rec, name, lambda p, n=line: n)
-                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, lambda p, n=line: n)
+
+                def line_of(path: tuple, n: int = line) -> int:   # every path of the record: the unit's line
+                    return n
+                errs = schema_problems("annotation", rec, name, line_of)
+                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, line_of)
                 x.problems += errs
                 if not any(p.severity == "error" for p in errs):
                     records[doc_id] = (rec, x)

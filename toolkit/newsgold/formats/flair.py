@@ -56,13 +56,11 @@ def _flair_entities(sent: dict) -> tuple[str | None, list]:
 def _flair_label(ent: dict) -> tuple[str | None, float | None]:
     labels = ent.get("labels")
     if isinstance(labels, list) and labels:
-        best = None
-        for lab in labels:
-            if isinstance(lab, dict):
-                val, conf = lab.get("value"), as_score(lab.get("confidence", lab.get("score")))
-            else:
-                val, conf = lab, None
-            if best is None or (conf is not None and (best[1] is None or conf > best[1])):
+        candidates = [(lab.get("value"), as_score(lab.get("confidence", lab.get("score")))) if isinstance(lab, dict)
+                      else (lab, None) for lab in labels]
+        best = candidates[0]
+        for val, conf in candidates[1:]:   # the most confident; the first among equals
+            if conf is not None and (best[1] is None or conf > best[1]):
                 best = (val, conf)
         return best
     if "type" in ent:

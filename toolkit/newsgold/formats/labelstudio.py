@@ -129,7 +129,9 @@ def _results(task: dict, ti: int, d: DocDraft, lf, options: ReadOptions) -> list
             d.source = "cancelled"
         return []
     d.source = f"{part}/{i}"
-    res = a.get("result") if isinstance(a.get("result"), list) else []
+    res = a.get("result")
+    if not isinstance(res, list):
+        res = []
     return [(r, (part, i, "result", j)) for j, r in enumerate(res) if isinstance(r, dict)]
 
 
@@ -180,7 +182,9 @@ def _regions(d: DocDraft, results: list, ti: int, lf, options: ReadOptions) -> N
 
 def _region(d: DocDraft, r: dict, p: tuple, ti: int, lf, attached: dict, options: ReadOptions) -> None:
     fp = jp(ti, *p)
-    val = r.get("value") if isinstance(r.get("value"), dict) else {}
+    val = r.get("value")
+    if not isinstance(val, dict):
+        val = {}
     if "start" not in val or "end" not in val:
         d.problems.append(Problem(d.file, lf(p + ("value",)), fp + "/value", f"region of type {r.get('type')!r} has no "
                                   "start/end character offsets (only Text regions are supported)", "format"))
