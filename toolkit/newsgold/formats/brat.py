@@ -17,17 +17,7 @@ from typing import Any
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    Choice,
-    DocDraft,
-    PreRegion,
-    PreRelation,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    Relation,
-)
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument, ReadOptions, Region, Relation
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "code points"   # what write() puts in .ann files

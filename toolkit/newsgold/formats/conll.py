@@ -18,14 +18,7 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text
 from newsgold.formats.align import canon
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 SCHEMES = ("iob1", "iob2", "iobes", "bilou", "io")

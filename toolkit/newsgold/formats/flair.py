@@ -10,24 +10,8 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import TextMap, canon, same_text, search_near
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    short,
-)
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, short
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 

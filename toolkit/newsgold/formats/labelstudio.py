@@ -19,25 +19,8 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import codepoints_to_utf16
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    jp,
-    load_units,
-    score_problem,
-)
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    Choice,
-    DocDraft,
-    PreRegion,
-    PreRelation,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    Relation,
-)
+from newsgold.formats.common import Report, as_score, declared_id, jp, load_units, score_problem
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument, ReadOptions, Region, Relation
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "UTF-16 code units"   # what write() puts in tasks: what the browser counts

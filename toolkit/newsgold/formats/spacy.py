@@ -15,17 +15,7 @@ from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
-from newsgold.formats.common import (
-    ID_KEYS,
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
+from newsgold.formats.common import ID_KEYS, Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
 UNIT = CODE_POINTS

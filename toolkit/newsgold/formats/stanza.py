@@ -8,16 +8,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit, same_text
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
 from newsgold.formats.conll import decode_tags, tag_issues
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 

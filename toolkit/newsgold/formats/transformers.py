@@ -17,24 +17,8 @@ from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import loose
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 
