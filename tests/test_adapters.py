@@ -47,7 +47,7 @@ def convert(*args, **kwargs):
 
 def _check_text(gold, doc_id, expected):
     text = gold.docs[doc_id]["text"]
-    for s, e, lab, surface in expected:
+    for s, e, _lab, surface in expected:
         assert text[s:e] == surface, f"bad expectation {s}:{e} {surface!r} (text reads {text[s:e]!r})"
 
 
@@ -197,7 +197,7 @@ def test_conll_misaligned_token_reported_with_line(gold, tmp_path):
     ent = [p for p in errs if p.path == "tag"]
     assert len(ent) == 1 and ent[0].line == n + 1 and "GPE entity" in ent[0].message
     # everything else still aligned: the other 29 spans are there
-    assert [x for x in spans(records, D2)] == [x for x in SYS_D2 if x[0] != 209]
+    assert list(spans(records, D2)) == [x for x in SYS_D2 if x[0] != 209]
     assert not [p for p in problems if p.severity == "warning"]
 
 
@@ -322,7 +322,7 @@ def test_transformers_token_level_edge_cases(syn, tmp_path):
 def test_transformers_without_offsets_is_an_error(gold, tmp_path):
     path = tmp_path / "slow.json"
     path.write_text(json.dumps({D2: [{"entity_group": "ORG", "score": 0.9, "word": "Hamas", "start": None, "end": None}]}))
-    records, problems = convert("transformers", path, gold)
+    _records, problems = convert("transformers", path, gold)
     assert errors(problems) and "fast tokenizer" in errors(problems)[0].message
 
 

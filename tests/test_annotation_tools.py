@@ -172,7 +172,7 @@ def test_gold_round_trip_is_exact(tmp_path, tool):
 def test_gold_round_trip_doccano_keeps_spans(tmp_path):
     """doccano has no per-span notes: spans, quotes and stance survive; some cluster names do not."""
     export_tasks("doccano", SHIPPED, tmp_path / "t")
-    written, problems = import_annotations("doccano", tmp_path / "t" / "doccano.jsonl", tmp_path / "out", "ann-z")
+    _written, problems = import_annotations("doccano", tmp_path / "t" / "doccano.jsonl", tmp_path / "out", "ann-z")
     assert not _errors(problems), problems
     for d in SHIPPED:
         back, g = json.loads((tmp_path / "out" / f"{d}.json").read_text(encoding="utf-8")), gold(d)
@@ -344,7 +344,7 @@ def test_broken_labelstudio_export_is_rejected(repo, tmp_path, case):
     root, d1, d2 = repo
     mutate, rule, words = _mutations()[case]
     tasks = _ls_export(root, d1, d2)
-    written, problems, out = _import_ls(tasks, root, tmp_path)          # the intact export imports
+    written, problems, _out = _import_ls(tasks, root, tmp_path)          # the intact export imports
     assert not _errors(problems) and len(written) == 2
     tasks = _ls_export(root, d1, d2)
     mutate(tasks)
@@ -405,7 +405,7 @@ def test_broken_doccano_export(repo, tmp_path):
     assert {(p.line, p.rule) for p in errs} >= {(1, "quote-type"), (1, "ref-region")}
     # an id that is no manifest document, on the text of one: identified by the text, and said so
     assert [(p.line, p.rule, p.severity) for p in problems if p.rule == "doc-by-text"] == [(2, "doc-by-text", "warning")]
-    assert "'ffffffffffffffff-09'" in [p for p in problems if p.rule == "doc-by-text"][0].message
+    assert "'ffffffffffffffff-09'" in next(p for p in problems if p.rule == "doc-by-text").message
 
 
 def test_bad_annotator_id(repo, tmp_path):

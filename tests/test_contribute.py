@@ -324,7 +324,7 @@ def test_whole_contribution_path(tmp_path):
         t["id"] = i
         t["annotations"] = [{"id": i, "result": t.pop("predictions")[0]["result"], "was_cancelled": False}]
     (corr / "export.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    w, p = import_annotations("labelstudio", corr / "export.json", tmp_path / "scratch", "adj-carol", root=root)
+    _w, p = import_annotations("labelstudio", corr / "export.json", tmp_path / "scratch", "adj-carol", root=root)
     assert not [x for x in p if x.severity == "error"], p
     for d in (d1, d2):
         back = json.loads((tmp_path / "scratch" / f"{d}.json").read_text(encoding="utf-8"))

@@ -106,7 +106,7 @@ def _imported_spans(rec: dict) -> set[tuple[int, int, str]]:
 def test_convert_and_import_agree_on_every_span(repo, tmp_path, tool):
     root, d1, d2 = repo
     src = _exports(root, d1, d2, tool, tmp_path / "export")
-    written, problems = import_annotations(tool, src, tmp_path / "out", "ann-q", root=root)
+    _written, problems = import_annotations(tool, src, tmp_path / "out", "ann-q", root=root)
     assert not _errors(problems), "\n".join(map(str, problems))
     records, cproblems = convert(tool, src, _gold_of(root, (d1, d2)), label_map=ENCODING_MAP)
     assert not _errors(cproblems), "\n".join(map(str, cproblems))
@@ -148,7 +148,7 @@ def _import_ls(root, tmp_path, tasks, name, **kwargs):
 @pytest.mark.parametrize("value_of", [lambda v: v, lambda v: v.split(":")[0]], ids=["with-target", "single-declared-target"])
 def test_labelstudio_per_region_stance_choices_are_imported(repo, tmp_path, value_of):
     root, d1, d2 = repo
-    written, problems = _import_ls(root, tmp_path, _stance_as_choices(H.ls_pass_a(root, d1, d2), value_of), "choices")
+    _written, problems = _import_ls(root, tmp_path, _stance_as_choices(H.ls_pass_a(root, d1, d2), value_of), "choices")
     assert not _errors(problems), "\n".join(map(str, problems))
     rec = json.loads((tmp_path / "choices" / f"{d1}.json").read_text(encoding="utf-8"))
     # by hand: Claire Dubois's two quotes (q1 "the city would fund…", q2 "We will build it, … fast.") favour the tram line
@@ -167,7 +167,7 @@ def test_labelstudio_stance_choice_with_unknown_label_is_an_error(repo, tmp_path
 
 
 def test_labelstudio_json_min_import_is_one_error_with_a_hint(repo, tmp_path):
-    root, d1, d2 = repo
+    root, _d1, d2 = repo
     t2 = H.doc_text(root, d2)
     s, e = H.off(t2, "CGT")
     rows = [{"id": 42, "text": t2, "doc_id": d2, "annotator": 1, "annotation_id": 142,
@@ -340,7 +340,7 @@ def test_labelstudio_only_cancelled_annotation_is_not_predicted_nothing(syn, tmp
 def test_doccano_label_as_a_string_is_an_error(syn, tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps({"id": 1, "text": syn.docs["syn-plain"]["text"], "label": "ORG"}) + "\n", encoding="utf-8")
-    records, problems = convert("doccano", path, syn)
+    _records, problems = convert("doccano", path, syn)
     errs = _errors(problems)
     assert [(p.line, p.path, p.rule) for p in errs] == [(1, "label", "format")] and "got str" in errs[0].message
 
@@ -353,7 +353,7 @@ def test_transformers_word_mismatch_reported_per_item(gold_default, tmp_path):
     items.append({"entity_group": "GPE", "score": 0.9, "word": "Kenya", "start": s, "end": e})   # one of seven: under a fifth
     path = tmp_path / "tf.json"
     path.write_text(json.dumps({D2: items}), encoding="utf-8")
-    records, problems = convert("transformers", path, gold_default)
+    _records, problems = convert("transformers", path, gold_default)
     mism = [p for p in problems if p.rule == "word-mismatch"]
     assert [(p.path, p.severity) for p in mism] == [(f"{D2}/6/word", "warning")]
     assert "'Kenya'" in mism[0].message and "'Kazakhstan'" in mism[0].message
@@ -397,7 +397,7 @@ def test_non_finite_scores_are_reported(syn, tmp_path, bad):
     text = syn.docs["syn-plain"]["text"]
     s, e = H.off(text, "Apple")
     path = tmp_path / "g.json"
-    path.write_text('{"syn-plain": [{"start": %d, "end": %d, "text": "Apple", "label": "ORG", "score": %s}]}' % (s, e, bad),
+    path.write_text(f'{{"syn-plain": [{{"start": {s}, "end": {e}, "text": "Apple", "label": "ORG", "score": {bad}}}]}}',
                     encoding="utf-8")
     records, problems = convert("gliner", path, syn)
     # NaN and Infinity are not JSON: the strict parser refuses the file and says why (nothing is dropped silently)
@@ -408,7 +408,8 @@ def test_non_finite_scores_are_reported(syn, tmp_path, bad):
 @pytest.mark.parametrize("fmt,content", [
     ("spacy", '{"text": "x", "ents": [{"start": 0.0, "end": true, "label": "ORG"}]}'),
     ("spacy", '{"text": "x", "ents": [{"start": 0, "end": 1, "label": ["ORG"]}]}'),
-    ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": [{"id": 1, "type": "labels", "value": {"start": "0", "end": 1, "labels": ["ORG"]}}]}]}]'),
+    ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": [{"id": 1, "type": "labels", '
+                    '"value": {"start": "0", "end": 1, "labels": ["ORG"]}}]}]}]'),
     ("labelstudio", '[{"data": {"text": "x"}, "annotations": [{"result": [{"type": "labels", "value": 5}]}]}]'),
     ("doccano", '{"text": "x", "label": [[0, 1, ["ORG"]]]}\n{"text": "x", "label": {"a": 1}}\n[1,2]\n'),
     ("doccano", '[{"text": "x", "entities": [{"id": 1, "label": "ORG", "start_offset": null, "end_offset": 1}], "relations": 5}]'),

@@ -4,6 +4,7 @@ are reproducible from the files in the repository.
 These tests recompute every invariant directly from the JSON files and the seed text, without
 the toolkit's validator, so a bug in the validator cannot hide a broken gold file.
 """
+import itertools
 import json
 import re
 import subprocess
@@ -44,8 +45,7 @@ def gold(request):
 
 
 def spans_of(rec):
-    for m in rec["entities"]["mentions"]:
-        yield m
+    yield from rec["entities"]["mentions"]
     for q in rec["quotes"]:
         yield from q["content"]
         for part in ("cue", "speaker"):
@@ -68,7 +68,7 @@ def test_mentions_are_flat_and_trimmed(gold):
     """E-3: OntoNotes spans are flat (no nesting, no overlap) and never start or end in whitespace."""
     rec, _ = gold
     ms = sorted((m["start"], m["end"]) for m in rec["entities"]["mentions"])
-    for (s1, e1), (s2, e2) in zip(ms, ms[1:]):
+    for (s1, e1), (s2, e2) in itertools.pairwise(ms):
         assert e1 <= s2, f"overlapping mentions {s1}:{e1} and {s2}:{e2}"
     for m in rec["entities"]["mentions"]:
         assert m["text"] == m["text"].strip()
@@ -110,7 +110,7 @@ def test_every_quote_speaker_cluster_exists(gold):
         assert q["speaker_cluster"] is None or q["speaker_cluster"] in clusters
         # content spans in text order and disjoint (Q-3)
         cs = [(s["start"], s["end"]) for s in q["content"]]
-        assert cs == sorted(cs) and all(a[1] <= b[0] for a, b in zip(cs, cs[1:]))
+        assert cs == sorted(cs) and all(a[1] <= b[0] for a, b in itertools.pairwise(cs))
 
 
 def test_direct_quote_content_lies_inside_quotation_marks(gold):
@@ -161,7 +161,7 @@ def test_stance_targets_are_the_declared_ones(gold):
 
 def test_codebook_holds_no_answers_for_our_documents(gold):
     """GUIDELINES.md is given to annotators: no target, entity name or quote of our documents in it."""
-    rec, doc = gold
+    rec, _doc = gold
     guide = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
     assert rec["doc_id"] not in guide
     for t in rec["stance"]["targets"]:

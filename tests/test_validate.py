@@ -292,7 +292,7 @@ CASES = {
     "span-text-cue": (
         _set(("quotes", 0, "cue", "text"), "said"),
         [(("quotes", 0, "cue", "text"), "quotes/0/cue/text",
-          "span text 'said' does not match the document at {0}:{1}, which reads 'told'".format(
+          "span text 'said' does not match the document at {}:{}, which reads 'told'".format(
               TEXT1.index("told"), TEXT1.index("told") + 4), "span-text")]),
     "span-text-missing": (
         _del(("quotes", 0, "speaker", "text")),
@@ -355,7 +355,7 @@ CASES = {
     "duplicate-span-quote": (
         lambda rec: rec["quotes"].append({**copy.deepcopy(rec["quotes"][3]), "id": "q5"}),
         [(("quotes", 4, "content"), "quotes/4/content",
-          "duplicate quote content [({0}, {1})]".format(TEXT1.index("Trump agreed on"),
+          "duplicate quote content [({}, {})]".format(TEXT1.index("Trump agreed on"),
                                                        TEXT1.index("disputes.”") + len("disputes.”")), "duplicate-span")]),
     "duplicate-item": (
         _append(("stance", "items"), {"id": "s5", "holder": "c-trump", "target": "t-syria", "label": "AGAINST", "evidence": ["q2"]}),
@@ -565,7 +565,7 @@ def test_duplicate_document_id_in_manifest(tmp_path):
     def mutate(man):
         man["documents"][1]["id"] = man["documents"][0]["id"]
     path, man = _manifest_copy(tmp_path, mutate)
-    _, docs, problems = read_manifest(path)
+    _, _docs, problems = read_manifest(path)
     assert messages(problems) == [fmt(path, expected_line(man, ("documents", 1, "id")), "documents/1/id",
                                       f"duplicate document id {DOC1!r}", "unique-id")]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,8 @@ def _entity_disagreements(d: str, text: str, A: dict, B: dict, counts: dict) -> 
     for side, only in (("a", links_a - links_b), ("b", links_b - links_a)):
         for x, y in sorted(only):
             dis.append({"doc_id": d, "layer": "entities", "kind": f"cluster link only in {side}",
-                        "a": f"{x[0]}:{x[1]} {text[x[0]:x[1]]!r} ~ {y[0]}:{y[1]} {text[y[0]:y[1]]!r} in {ca[x]!r}" + ("" if ca[x] == ca[y] else f" / {ca[y]!r}"),
+                        "a": f"{x[0]}:{x[1]} {text[x[0]:x[1]]!r} ~ {y[0]}:{y[1]} {text[y[0]:y[1]]!r} in {ca[x]!r}"
+                             + ("" if ca[x] == ca[y] else f" / {ca[y]!r}"),
                         "b": f"in {cb[x]!r}" + ("" if cb[x] == cb[y] else f" / {cb[y]!r}")})
     # the canonical name of the cluster each shared mention is in (reported once per pair of clusters)
     names_a = {c["id"]: c.get("name") for c in A["entities"]["clusters"]}
@@ -214,32 +216,46 @@ def agree(a, b, overlap: float = 0.5) -> dict:
     return {"a": str(a), "b": str(b), "documents": ids, "figures": _figures(counts, q, st, overlap), "disagreements": dis}
 
 
+def _f1_figure(layer: str, figure: str, both: int, a: int, b: int) -> dict[str, Any]:
+    """One F1 row: the value from the counts, ``n`` as "A/B" so both sides' sizes are visible."""
+    return {"layer": layer, "figure": figure, "value": _f1(both, a, b), "n": f"{a}/{b}"}
+
+
+def _ratio_figure(layer: str, figure: str, agreeing: int, n: int) -> dict[str, Any]:
+    """One agreement-rate row; no value (not 0) when nothing was matched to agree on."""
+    return {"layer": layer, "figure": figure, "value": None if n == 0 else agreeing / n, "n": n}
+
+
 def _figures(counts: dict, q: dict, st: dict, overlap: float) -> list[dict]:
     """The agreement figures from the per-layer counts (each symmetric in A and B)."""
-    figures: list[dict] = []
     total = counts["table"].sum(axis=0)
     links = counts["links"]
     n_a, n_b = int(total.sum() - total[E.BS]), int(total.sum() - total[E.BM])
-    figures.append({"layer": "entities", "figure": "span F1 strict (exact span and label)", "value": _f1(int(total[E.ES]), n_a, n_b), "n": f"{n_a}/{n_b}"})
-    figures.append({"layer": "entities", "figure": "span F1 overlap (overlap and same label)", "value": _f1(int(total[E.ES] + total[E.OS]), n_a, n_b), "n": f"{n_a}/{n_b}"})
-    figures.append({"layer": "entities", "figure": "span F1 exact span (any label)", "value": _f1(int(total[E.ES] + total[E.ED]), n_a, n_b), "n": f"{n_a}/{n_b}"})
-    figures.append({"layer": "entities", "figure": "cluster link F1 (mention pairs in one cluster, shared spans)",
-                    "value": _f1(links["both"], links["a"], links["b"]), "n": f"{links['a']}/{links['b']}"})
+    figures = [
+        _f1_figure("entities", "span F1 strict (exact span and label)", int(total[E.ES]), n_a, n_b),
+        _f1_figure("entities", "span F1 overlap (overlap and same label)", int(total[E.ES] + total[E.OS]), n_a, n_b),
+        _f1_figure("entities", "span F1 exact span (any label)", int(total[E.ES] + total[E.ED]), n_a, n_b),
+        _f1_figure("entities", "cluster link F1 (mention pairs in one cluster, shared spans)", links["both"], links["a"], links["b"]),
+    ]
     for lab, c in counts["per_label"].items():
         if c["a"] + c["b"]:
-            figures.append({"layer": "entities", "figure": f"{lab} span F1 strict", "value": _f1(c["strict"], c["a"], c["b"]), "n": f"{c['a']}/{c['b']}"})
-            figures.append({"layer": "entities", "figure": f"{lab} span F1 overlap", "value": _f1(c["overlap"], c["a"], c["b"]), "n": f"{c['a']}/{c['b']}"})
-    figures.append({"layer": "quotes", "figure": "content F1 exact", "value": _f1(q["exact"], q["a"], q["b"]), "n": f"{q['a']}/{q['b']}"})
-    figures.append({"layer": "quotes", "figure": f"content F1 overlap (char Jaccard >= {overlap:g})", "value": _f1(q["overlap"], q["a"], q["b"]), "n": f"{q['a']}/{q['b']}"})
-    ratio = lambda x, n: None if n == 0 else x / n
-    figures.append({"layer": "quotes", "figure": "speaker cluster agreement on matched quotes", "value": ratio(q["speaker_ok"], q["n"]), "n": q["n"]})
-    figures.append({"layer": "quotes", "figure": "speaker span agreement on matched quotes", "value": ratio(q["speaker_span_ok"], q["n"]), "n": q["n"]})
-    figures.append({"layer": "quotes", "figure": "type agreement on matched quotes", "value": ratio(q["type_ok"], q["n"]), "n": q["n"]})
-    figures.append({"layer": "quotes", "figure": "cue agreement on matched quotes", "value": ratio(q["cue_ok"], q["n"]), "n": q["n"]})
+            figures.append(_f1_figure("entities", f"{lab} span F1 strict", c["strict"], c["a"], c["b"]))
+            figures.append(_f1_figure("entities", f"{lab} span F1 overlap", c["overlap"], c["a"], c["b"]))
+    figures += [
+        _f1_figure("quotes", "content F1 exact", q["exact"], q["a"], q["b"]),
+        _f1_figure("quotes", f"content F1 overlap (char Jaccard >= {overlap:g})", q["overlap"], q["a"], q["b"]),
+        _ratio_figure("quotes", "speaker cluster agreement on matched quotes", q["speaker_ok"], q["n"]),
+        _ratio_figure("quotes", "speaker span agreement on matched quotes", q["speaker_span_ok"], q["n"]),
+        _ratio_figure("quotes", "type agreement on matched quotes", q["type_ok"], q["n"]),
+        _ratio_figure("quotes", "cue agreement on matched quotes", q["cue_ok"], q["n"]),
+    ]
     labels_a, labels_b = st["labels_a"], st["labels_b"]
-    figures.append({"layer": "stance", "figure": "item F1 (same holder and target)", "value": _f1(st["matched"], st["a"], st["b"]), "n": f"{st['a']}/{st['b']}"})
-    figures.append({"layer": "stance", "figure": "label agreement on matched items", "value": ratio(sum(x == y for x, y in zip(labels_a, labels_b)), len(labels_a)), "n": len(labels_a)})
-    figures.append({"layer": "stance", "figure": "evidence agreement on matched items (same quotes)", "value": ratio(st["evidence_ok"], st["matched"]), "n": st["matched"]})
+    same_label = sum(x == y for x, y in zip(labels_a, labels_b))
+    figures += [
+        _f1_figure("stance", "item F1 (same holder and target)", st["matched"], st["a"], st["b"]),
+        _ratio_figure("stance", "label agreement on matched items", same_label, len(labels_a)),
+        _ratio_figure("stance", "evidence agreement on matched items (same quotes)", st["evidence_ok"], st["matched"]),
+    ]
     kappa = None
     if labels_a and len(set(labels_a) | set(labels_b)) > 1:  # one label throughout: kappa is undefined
         from sklearn.metrics import cohen_kappa_score

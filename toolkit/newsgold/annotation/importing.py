@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsgold.annotation.encoding import (
     ANNOTATOR_ID,
@@ -187,27 +188,85 @@ def to_xdoc(d: ReadDocument, tool: str, doc_text: str, rel_map: Mapping[str, str
 # ================================================================ regions -> annotation record
 
 class _UF:
-    def __init__(self):
-        self.p: dict = {}
+    """Union-find over hashable keys (regions joined into clusters or quotes)."""
 
-    def find(self, a):
+    def __init__(self) -> None:
+        self.p: dict[Hashable, Hashable] = {}
+
+    def find(self, a: Hashable) -> Hashable:
         self.p.setdefault(a, a)
         while self.p[a] != a:
             self.p[a] = self.p[self.p[a]]
             a = self.p[a]
         return a
 
-    def union(self, a, b):
+    def union(self, a: Hashable, b: Hashable) -> None:
         self.p[self.find(a)] = self.find(b)
 
 
+Link = tuple[str, str, XRelation]                          # (from region, to region, relation), oriented by role
+StanceEntry = tuple[str, str | None, str, str, XRelation]  # (evidence region, holder region or None, label, target, relation)
+_WANT = {"cue": ("QUOTE_CONTENT", "CUE"), "said_by": ("QUOTE_CONTENT", "SPEAKER"),
+         "continues": ("QUOTE_CONTENT", "QUOTE_CONTENT"), "same_as": ("ENTITY", "ENTITY")}
+
+
+@dataclass
+class _Roles:
+    """What each region of a document is: an entity mention (with its label) and/or quote roles."""
+    ents: dict[str, XRegion] = field(default_factory=dict)       # region id -> region with an entity label
+    ent_label: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, set[str]] = field(default_factory=dict)
+
+    def has(self, rid: str, role: str) -> bool:
+        if role == "ENTITY":
+            return rid in self.ents
+        return role in self.roles.get(rid, ())
+
+
+@dataclass
+class _Entities:
+    """The entity layer of the record, and how regions map onto its clusters."""
+    clusters: list[dict[str, Any]]
+    mentions: list[dict[str, Any]]
+    cluster_of: dict[str, str]                 # entity region id -> cluster id
+    mention_at: dict[tuple[int, int], str]     # (start, end) of a mention -> its cluster id
+
+
 def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) -> dict | None:
-    """The annotation record a tool document encodes; problems go to ``x.problems``."""
+    """The annotation record a tool document encodes; problems go to ``x.problems``.
+
+    The layers are built in the order the problems are reported: regions, relations, entities,
+    quotes, stance. None when this document added an error.
+    """
     text, zones = doc["text"], doc["zones"]
     nerr = sum(p.severity == "error" for p in x.problems)
-    ents: dict[str, XRegion] = {}      # region id -> region with an entity label
-    ent_label: dict[str, str] = {}
-    roles: dict[str, set[str]] = {}
+    roles = _region_roles(x, text)
+    struct, stance = _oriented_relations(x, roles)
+    entities = _entities(x, roles, struct["same_as"], text, zones)
+    speakers = _Speakers(x, text, entities, _targets_by_source(struct["refers_to"]))
+    quotes, region_quote = _quotes(x, roles, struct, speakers)
+    declared = repo.targets.get(doc["id"])
+    stance_items = _stance_items(x, doc["id"], declared, stance + _stance_choices(x, roles.has, declared),
+                                 roles, speakers, region_quote, quotes)
+    notes = [f"imported from {tool}"]
+    for rid, r in x.regions.items():
+        if r.note and rid not in roles.ents:
+            notes.append(f"{_desc(x, rid)}: {r.note}")
+    notes += x.notes
+    rec = {"doc_id": doc["id"], "text_sha256": doc["text_sha256"],
+           "annotation": {"guidelines_version": repo.guidelines_version, "annotator": annotator,
+                          "annotator_kind": annotator_kind(annotator), "notes": "; ".join(notes)},
+           "entities": {"clusters": entities.clusters, "mentions": entities.mentions},
+           "quotes": quotes,
+           "stance": {"targets": json.loads(json.dumps(declared or [])), "items": stance_items}}
+    if sum(p.severity == "error" for p in x.problems) > nerr:
+        return None
+    return rec
+
+
+def _region_roles(x: XDoc, text: str) -> _Roles:
+    """Sort the regions into entity mentions and quote roles, reporting labels and spans the encoding refuses."""
+    out = _Roles()
     for r in x.regions.values():
         el = [lab for lab in r.labels if lab in ENTITY_LABELS]
         ql = {lab for lab in r.labels if lab in QUOTE_LABELS}
@@ -227,24 +286,21 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
             x.error(r.where, f"{(el or sorted(ql))[0]} region has {len(r.spans)} fragments; only quote content may be "
                     "discontinuous", "discontinuous", r.line)
         if el:
-            ents[r.id] = r
-            ent_label[r.id] = el[0]
-        roles[r.id] = ql
+            out.ents[r.id] = r
+            out.ent_label[r.id] = el[0]
+        out.roles[r.id] = ql
         if r.quote_type is not None and "QUOTE_CONTENT" not in ql:
             x.error(r.where, "quote type on a region that is not QUOTE_CONTENT", "quote-type", r.line)
         if r.quote_type is not None and r.quote_type not in QUOTE_TYPES:
             x.error(r.where, f"quote type {r.quote_type!r} is not one of {', '.join(QUOTE_TYPES)}", "quote-type", r.line)
+    return out
 
-    def has(rid: str, role: str) -> bool:
-        if role == "ENTITY":
-            return rid in ents
-        return role in roles.get(rid, ())
 
-    # ---- relations: check labels and endpoints, orient them by role
-    struct: dict[str, list[tuple[str, str, XRelation]]] = {k: [] for k in STRUCTURAL}
-    stance: list[tuple[str, str, str, str, XRelation]] = []
-    want = {"cue": ("QUOTE_CONTENT", "CUE"), "said_by": ("QUOTE_CONTENT", "SPEAKER"),
-            "continues": ("QUOTE_CONTENT", "QUOTE_CONTENT"), "same_as": ("ENTITY", "ENTITY")}
+def _oriented_relations(x: XDoc, roles: _Roles) -> tuple[dict[str, list[Link]], list[StanceEntry]]:
+    """Check every relation's label and endpoints; orient structural ones by role (a tool may draw them either way)."""
+    struct: dict[str, list[Link]] = {k: [] for k in STRUCTURAL}
+    stance: list[StanceEntry] = []
+    has = roles.has
     for rel in x.relations:
         missing = [rid for rid in (rel.a, rel.b) if rid not in x.regions]
         if missing:
@@ -252,8 +308,8 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                     "document (deleted, or a broken export)", "ref-region", rel.line)
             continue
         m = STANCE_REL.match(rel.type)
-        if rel.type in want:
-            ra, rb = want[rel.type]
+        if rel.type in _WANT:
+            ra, rb = _WANT[rel.type]
             if has(rel.a, ra) and has(rel.b, rb):
                 struct[rel.type].append((rel.a, rel.b, rel))
             elif has(rel.b, ra) and has(rel.a, rb):
@@ -263,7 +319,8 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                         f"{rb.replace('ENTITY', 'an entity')}; it joins {_desc(x, rel.a)} and {_desc(x, rel.b)}",
                         "relation-args", rel.line)
         elif rel.type == "refers_to":
-            src = lambda rid: has(rid, "SPEAKER") or has(rid, "QUOTE_CONTENT")
+            def src(rid: str) -> bool:
+                return has(rid, "SPEAKER") or has(rid, "QUOTE_CONTENT")
             if src(rel.a) and has(rel.b, "ENTITY"):
                 struct["refers_to"].append((rel.a, rel.b, rel))
             elif src(rel.b) and has(rel.a, "ENTITY"):
@@ -273,7 +330,8 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
                         f"it joins {_desc(x, rel.a)} and {_desc(x, rel.b)}", "relation-args", rel.line)
         elif m:
             label, target = m.group(1), m.group(2)
-            holder_ok = lambda rid: has(rid, "SPEAKER") or has(rid, "ENTITY")
+            def holder_ok(rid: str) -> bool:
+                return has(rid, "SPEAKER") or has(rid, "ENTITY")
             if has(rel.a, "QUOTE_CONTENT") and holder_ok(rel.b):
                 stance.append((rel.a, rel.b, label, target, rel))
             elif has(rel.b, "QUOTE_CONTENT") and holder_ok(rel.a):
@@ -284,8 +342,39 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
         else:
             x.error(rel.where, f"unknown relation label {rel.type!r}: the labels are {', '.join(STRUCTURAL)} and "
                     "FAVOR:/AGAINST:/NEUTRAL:<target id>", "label-inventory", rel.line)
+    return struct, stance
 
-    # ---- entities and clusters
+
+# ---------------------------------------------------------------- entities and clusters
+
+def _entities(x: XDoc, roles: _Roles, same_as: list[Link], text: str, zones: list[dict]) -> _Entities:
+    """Mentions and clusters: regions with one note or one name key, or joined by ``same_as``, are one cluster."""
+    ents = roles.ents
+    groups, note_of = _entity_groups(x, roles, same_as, text)
+    cluster_of: dict[str, str] = {}
+    clusters = []
+    used_ids: set[str] = set()
+    for members in sorted(groups, key=lambda ms: ents[ms[0]].spans[0]):
+        cluster = _cluster(x, members, roles, note_of, text, zones, used_ids)
+        used_ids.add(cluster["id"])
+        for m in members:
+            cluster_of[m] = cluster["id"]
+        clusters.append(cluster)
+    mentions: list[dict[str, Any]] = []
+    for rid in sorted(ents, key=lambda i: ents[i].spans[0]):
+        s, e = ents[rid].spans[0]
+        mentions.append({"start": s, "end": e, "text": text[s:e], "label": roles.ent_label[rid], "cluster": cluster_of[rid]})
+    for a, b in itertools.pairwise(mentions):
+        if b["start"] < a["end"]:
+            x.error(x.where, f"entity mentions overlap: {a['start']}:{a['end']} {a['text']!r} and {b['start']}:{b['end']} "
+                    f"{b['text']!r}; annotation is flat (E-3.5)", "overlap")
+    return _Entities(clusters, mentions, cluster_of, {(m["start"], m["end"]): m["cluster"] for m in mentions})
+
+
+def _entity_groups(x: XDoc, roles: _Roles, same_as: list[Link], text: str
+                   ) -> tuple[list[list[str]], dict[str, tuple[str, str]]]:
+    """The entity regions grouped into clusters (each in text order), and the parsed cluster note of each region."""
+    ents, ent_label = roles.ents, roles.ent_label
     uf = _UF()
     note_of: dict[str, tuple[str, str]] = {}
     for rid, r in ents.items():
@@ -298,188 +387,193 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
             note_of[rid] = parsed
         key = note_of[rid][1] if rid in note_of else cluster_id(text[r.spans[0][0]:r.spans[0][1]])
         uf.union(("region", rid), ("key", ent_label[rid], key))
-    for a, b, rel in struct["same_as"]:
+    for a, b, rel in same_as:
         if ent_label[a] != ent_label[b]:
             x.error(rel.where, f"'same_as' joins a {ent_label[a]} and a {ent_label[b]} mention; a cluster has one type (E-8.1)",
                     "cluster-type", rel.line)
             continue
         uf.union(("region", a), ("region", b))
-    groups: dict = {}
+    groups: dict[Hashable, list[str]] = {}
     for rid in sorted(ents, key=lambda i: ents[i].spans[0]):
         groups.setdefault(uf.find(("region", rid)), []).append(rid)
-    cluster_of: dict[str, str] = {}
-    clusters = []
-    used_ids: set[str] = set()
-    for members in sorted(groups.values(), key=lambda ms: ents[ms[0]].spans[0]):
-        label = ent_label[members[0]]
-        notes = {note_of[m] for m in members if m in note_of}
-        if len(notes) > 1:
-            x.error(ents[members[0]].where, f"the mentions of one cluster carry different notes: "
-                    f"{', '.join(sorted(' | '.join(n) for n in notes))}", "cluster-note", ents[members[0]].line)
-        spans = [(ents[m].spans[0][0], ents[m].spans[0][1], text[ents[m].spans[0][0]:ents[m].spans[0][1]]) for m in members]
+    return list(groups.values()), note_of
+
+
+def _cluster(x: XDoc, members: list[str], roles: _Roles, note_of: dict[str, tuple[str, str]], text: str,
+             zones: list[dict], used_ids: set[str]) -> dict[str, Any]:
+    """One cluster record: named by its note, else derived from its mentions (E-8); its id unique among ``used_ids``."""
+    ents = roles.ents
+    first = ents[members[0]]
+    label = roles.ent_label[members[0]]
+    notes = {note_of[m] for m in members if m in note_of}
+    if len(notes) > 1:
+        x.error(first.where, f"the mentions of one cluster carry different notes: "
+                f"{', '.join(sorted(' | '.join(n) for n in notes))}", "cluster-note", first.line)
+    spans = [(ents[m].spans[0][0], ents[m].spans[0][1], text[ents[m].spans[0][0]:ents[m].spans[0][1]]) for m in members]
+    if notes:
+        name, cid = min(notes)
+    else:
+        name = derived_name(spans, label, zones)
+        cid = cluster_id(name) or "cluster"
+        if label == "NORP" and name[:1].isupper() and not name.endswith("s"):
+            x.error(first.where, f"NORP cluster named {name!r}: E-8.3 wants the plural group noun; add a "
+                    "note (e.g. 'Syrians')", "cluster-name", first.line, "warning")
+    if cid in used_ids:
         if notes:
-            name, cid = min(notes)
+            x.error(first.where, f"cluster id {cid!r} is used by two clusters", "unique-id", first.line)
         else:
-            name = derived_name(spans, label, zones)
-            cid = cluster_id(name) or "cluster"
-            if label == "NORP" and name[:1].isupper() and not name.endswith("s"):
-                x.error(ents[members[0]].where, f"NORP cluster named {name!r}: E-8.3 wants the plural group noun; add a "
-                        "note (e.g. 'Syrians')", "cluster-name", ents[members[0]].line, "warning")
-        if cid in used_ids:
-            if notes:
-                x.error(ents[members[0]].where, f"cluster id {cid!r} is used by two clusters", "unique-id", ents[members[0]].line)
-            else:
-                k = 2
-                while f"{cid}-{k}" in used_ids:
-                    k += 1
-                x.error(ents[members[0]].where, f"a second cluster would get id {cid!r}; it gets {cid}-{k} (E-8.7); add a note "
-                        "if that is not what you meant", "cluster-id", ents[members[0]].line, "warning")
-                cid = f"{cid}-{k}"
-        used_ids.add(cid)
-        for m in members:
-            cluster_of[m] = cid
-        clusters.append({"id": cid, "name": name, "type": label,
-                         "aliases": list(dict.fromkeys(t for _, _, t in sorted(spans)))})
-    mentions = []
-    for rid in sorted(ents, key=lambda i: ents[i].spans[0]):
-        s, e = ents[rid].spans[0]
-        mentions.append({"start": s, "end": e, "text": text[s:e], "label": ent_label[rid], "cluster": cluster_of[rid]})
-    for a, b in itertools.pairwise(mentions):
-        if b["start"] < a["end"]:
-            x.error(x.where, f"entity mentions overlap: {a['start']}:{a['end']} {a['text']!r} and {b['start']}:{b['end']} "
-                    f"{b['text']!r}; annotation is flat (E-3.5)", "overlap")
-    mention_at = {(m["start"], m["end"]): m["cluster"] for m in mentions}
+            k = 2
+            while f"{cid}-{k}" in used_ids:
+                k += 1
+            x.error(first.where, f"a second cluster would get id {cid!r}; it gets {cid}-{k} (E-8.7); add a note "
+                    "if that is not what you meant", "cluster-id", first.line, "warning")
+            cid = f"{cid}-{k}"
+    return {"id": cid, "name": name, "type": label, "aliases": list(dict.fromkeys(t for _, _, t in sorted(spans)))}
 
-    # ---- quotes
-    content = [rid for rid in x.regions if has(rid, "QUOTE_CONTENT")]
-    quf = _UF()
-    for rid in content:
-        quf.find(rid)
-    for a, b, _ in struct["continues"]:
-        quf.union(a, b)
-    qgroups: dict[str, list[str]] = {}
-    for rid in content:
-        qgroups.setdefault(quf.find(rid), []).append(rid)
-    linked: dict[str, list[tuple[str, XRelation]]] = {}
-    for kind in ("cue", "said_by"):
-        for a, b, rel in struct[kind]:
-            linked.setdefault(b, []).append((a, rel))
-    refers: dict[str, list[tuple[str, XRelation]]] = {}
-    for a, b, rel in struct["refers_to"]:
-        refers.setdefault(a, []).append((b, rel))
 
-    def speaker_cluster_of(sp: str) -> str | None:
-        refs = {cluster_of.get(b) for b, _ in refers.get(sp, []) if b in cluster_of}
+# ---------------------------------------------------------------- quotes
+
+def _targets_by_source(links: list[Link]) -> dict[str, list[tuple[str, XRelation]]]:
+    """Oriented links grouped by their first region: region -> [(other region, relation)]."""
+    out: dict[str, list[tuple[str, XRelation]]] = {}
+    for a, b, rel in links:
+        out.setdefault(a, []).append((b, rel))
+    return out
+
+
+@dataclass
+class _Speakers:
+    """Resolves a SPEAKER region to its entity cluster once (quotes and stance both ask; the problems are said once)."""
+    x: XDoc
+    text: str
+    entities: _Entities
+    refers: dict[str, list[tuple[str, XRelation]]]      # region -> the entity regions it 'refers_to'
+    cache: dict[str, str | None] = field(default_factory=dict)
+
+    def cluster(self, sp: str) -> str | None:
+        if sp not in self.cache:
+            self.cache[sp] = self._resolve(sp)
+        return self.cache[sp]
+
+    def _resolve(self, sp: str) -> str | None:
+        x, cluster_of = self.x, self.entities.cluster_of
+        refs = {cluster_of[b] for b, _ in self.refers.get(sp, []) if b in cluster_of}
         if len(refs) > 1:
             x.error(x.regions[sp].where, f"speaker refers to several clusters ({', '.join(sorted(refs))})", "speaker-cluster",
                     x.regions[sp].line)
         if refs:
             return min(refs)
         s, e = x.regions[sp].spans[0]
-        if (s, e) in mention_at:
-            return mention_at[(s, e)]
-        inside = [m for m in mentions if m["start"] < e and s < m["end"]]
+        if (s, e) in self.entities.mention_at:
+            return self.entities.mention_at[(s, e)]
+        inside = [m for m in self.entities.mentions if m["start"] < e and s < m["end"]]
         if inside:
-            x.error(x.regions[sp].where, f"speaker {text[s:e]!r} overlaps the mention(s) "
+            x.error(x.regions[sp].where, f"speaker {self.text[s:e]!r} overlaps the mention(s) "
                     f"{', '.join(repr(m['text']) for m in inside)} without being one: speaker_cluster left null. "
                     "Q-5.1: a named speaker's span is exactly its mention; for a description or pronoun draw 'refers_to' "
                     "when the text makes the speaker certain (Q-5.4)", "speaker-cluster", x.regions[sp].line, "warning")
         return None
 
+
+def _quotes(x: XDoc, roles: _Roles, struct: dict[str, list[Link]], speakers: _Speakers
+            ) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The quote records (ids q1.. in text order), and the quote each QUOTE_CONTENT region belongs to."""
+    content = [rid for rid in x.regions if roles.has(rid, "QUOTE_CONTENT")]
+    quf = _UF()
+    for rid in content:
+        quf.find(rid)
+    for a, b, _ in struct["continues"]:
+        quf.union(a, b)
+    qgroups: dict[Hashable, list[str]] = {}
+    for rid in content:
+        qgroups.setdefault(quf.find(rid), []).append(rid)
+    linked = {b for kind in ("cue", "said_by") for _, b, _ in struct[kind]}
     for rid in x.regions:
-        if (has(rid, "CUE") or has(rid, "SPEAKER")) and rid not in linked:
-            role = "CUE" if has(rid, "CUE") else "SPEAKER"
+        if (roles.has(rid, "CUE") or roles.has(rid, "SPEAKER")) and rid not in linked:
+            role = "CUE" if roles.has(rid, "CUE") else "SPEAKER"
             x.error(x.regions[rid].where, f"{role} region {_desc(x, rid)} belongs to no quote: draw a "
                     f"'{'cue' if role == 'CUE' else 'said_by'}' relation from its QUOTE_CONTENT, or delete it", "orphan",
                     x.regions[rid].line)
     quotes = []
-    region_quote: dict[str, dict] = {}
-    speaker_region_cluster: dict[str, str | None] = {}
+    region_quote: dict[str, dict[str, Any]] = {}
     for members in qgroups.values():
         members.sort(key=lambda m: x.regions[m].spans[0])
-        first = x.regions[members[0]]
-        spans = sorted(sp for m in members for sp in x.regions[m].spans)
-        types = {x.regions[m].quote_type for m in members if x.regions[m].quote_type}
-        if not types:
-            x.error(first.where, f"quote {_desc(x, first.id)} has no quote type (direct, indirect or mixed): Label Studio: "
-                    "the quote_type choice; brat: the QuoteType attribute; doccano: the label QUOTE_CONTENT:<type>",
-                    "quote-type", first.line)
-        elif len(types) > 1:
-            x.error(first.where, f"the content regions of one quote have different types ({', '.join(sorted(types))})",
-                    "quote-type", first.line)
-        cues = sorted({b for a, b, _ in struct["cue"] if a in members})
-        speakers = sorted({b for a, b, _ in struct["said_by"] if a in members})
-        for kind, found in (("cue", cues), ("speaker", speakers)):
-            if len(found) > 1:
-                x.error(first.where, f"quote {_desc(x, first.id)} has {len(found)} {kind}s "
-                        f"({', '.join(_desc(x, f) for f in found)}); a quote has one", f"quote-{kind}", first.line)
-        sc = None
-        if speakers:
-            sp = speakers[0]
-            if sp not in speaker_region_cluster:
-                speaker_region_cluster[sp] = speaker_cluster_of(sp)
-            sc = speaker_region_cluster[sp]
-        crefs = {cluster_of.get(b) for m in members for b, _ in refers.get(m, []) if b in cluster_of}
-        if len(crefs) > 1 or (crefs and speakers and sc is not None and crefs != {sc}):
-            x.error(first.where, f"quote {_desc(x, first.id)} refers to several speaker clusters "
-                    f"({', '.join(sorted(c for c in crefs | {sc} if c))})", "speaker-cluster", first.line)
-        if crefs and sc is None:
-            sc = min(crefs)
-        span_obj = lambda s, e: {"start": s, "end": e, "text": text[s:e]}
-        q = {"id": None, "type": min(types) if types else "direct",
-             "content": [span_obj(s, e) for s, e in spans],
-             "cue": span_obj(*x.regions[cues[0]].spans[0]) if cues else None,
-             "speaker": span_obj(*x.regions[speakers[0]].spans[0]) if speakers else None,
-             "speaker_cluster": sc}
-        for part in ("cue", "speaker"):
-            if q[part]:
-                ps, pe = q[part]["start"], q[part]["end"]
-                if any(s < pe and ps < e for s, e in spans):
-                    x.error(first.where, f"the {part} {q[part]['text']!r} overlaps the quote's content (Q-3.5)", "quote-overlap",
-                            first.line)
+        q = _quote(x, members, struct, speakers)
         quotes.append(q)
         for m in members:
             region_quote[m] = q
     quotes.sort(key=lambda q: (q["content"][0]["start"], q["content"][0]["end"]))
     for i, q in enumerate(quotes, 1):
         q["id"] = f"q{i}"
+    return quotes, region_quote
 
-    # ---- stance
-    declared = repo.targets.get(doc["id"])
+
+def _quote(x: XDoc, members: list[str], struct: dict[str, list[Link]], speakers: _Speakers) -> dict[str, Any]:
+    """One quote record from its content regions (in text order) and the cue and speaker linked to them."""
+    text = speakers.text
+    first = x.regions[members[0]]
+    spans = sorted(sp for m in members for sp in x.regions[m].spans)
+    types = {t for m in members if (t := x.regions[m].quote_type)}
+    if not types:
+        x.error(first.where, f"quote {_desc(x, first.id)} has no quote type (direct, indirect or mixed): Label Studio: "
+                "the quote_type choice; brat: the QuoteType attribute; doccano: the label QUOTE_CONTENT:<type>",
+                "quote-type", first.line)
+    elif len(types) > 1:
+        x.error(first.where, f"the content regions of one quote have different types ({', '.join(sorted(types))})",
+                "quote-type", first.line)
+    cues = sorted({b for a, b, _ in struct["cue"] if a in members})
+    said_by = sorted({b for a, b, _ in struct["said_by"] if a in members})
+    for kind, found in (("cue", cues), ("speaker", said_by)):
+        if len(found) > 1:
+            x.error(first.where, f"quote {_desc(x, first.id)} has {len(found)} {kind}s "
+                    f"({', '.join(_desc(x, f) for f in found)}); a quote has one", f"quote-{kind}", first.line)
+    sc = speakers.cluster(said_by[0]) if said_by else None
+    cluster_of = speakers.entities.cluster_of
+    crefs = {cluster_of[b] for m in members for b, _ in speakers.refers.get(m, []) if b in cluster_of}
+    if len(crefs) > 1 or (crefs and said_by and sc is not None and crefs != {sc}):
+        x.error(first.where, f"quote {_desc(x, first.id)} refers to several speaker clusters "
+                f"({', '.join(sorted(c for c in crefs | {sc} if c))})", "speaker-cluster", first.line)
+    if crefs and sc is None:
+        sc = min(crefs)
+
+    def span_obj(s: int, e: int) -> dict[str, Any]:
+        return {"start": s, "end": e, "text": text[s:e]}
+    q: dict[str, Any] = {"id": None, "type": min(types) if types else "direct",
+                         "content": [span_obj(s, e) for s, e in spans],
+                         "cue": span_obj(*x.regions[cues[0]].spans[0]) if cues else None,
+                         "speaker": span_obj(*x.regions[said_by[0]].spans[0]) if said_by else None,
+                         "speaker_cluster": sc}
+    for part in ("cue", "speaker"):
+        if q[part]:
+            ps, pe = q[part]["start"], q[part]["end"]
+            if any(s < pe and ps < e for s, e in spans):
+                x.error(first.where, f"the {part} {q[part]['text']!r} overlaps the quote's content (Q-3.5)", "quote-overlap",
+                        first.line)
+    return q
+
+
+# ---------------------------------------------------------------- stance
+
+def _stance_items(x: XDoc, doc_id: str, declared: list[dict] | None, stance: list[StanceEntry], roles: _Roles,
+                  speakers: _Speakers, region_quote: dict[str, dict[str, Any]], quotes: list[dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+    """The stance items (ids s1..): one per (holder, target) with a position, NONE for every other pair."""
     order = {t["id"]: i for i, t in enumerate(declared or [])}
-    items: dict[tuple[str, str], dict] = {}
-    stance += _stance_choices(x, has, declared)
+    items: dict[tuple[str, str], dict[str, Any]] = {}
     for c, h, label, target, rel in stance:
         if declared is None:
-            x.error(rel.where, f"stance relation {rel.type!r}, but annotations/targets/ (GUIDELINES.md S-3, S-9) declares no targets for {doc['id']}; "
-                    "declare them first (S-3.1)", "ref-target", rel.line)
+            x.error(rel.where, f"stance relation {rel.type!r}, but annotations/targets/ (GUIDELINES.md S-3, S-9) "
+                    f"declares no targets for {doc_id}; declare them first (S-3.1)", "ref-target", rel.line)
             continue
         if target not in order:
-            x.error(rel.where, f"target {target!r} is not declared for {doc['id']} (annotations/targets/ (GUIDELINES.md S-3, S-9): "
+            x.error(rel.where, f"target {target!r} is not declared for {doc_id} (annotations/targets/ (GUIDELINES.md S-3, S-9): "
                     f"{', '.join(order) or 'none'})", "ref-target", rel.line)
             continue
         q = region_quote.get(c)
         if q is None:
             continue
-        if h is None:   # a per-region stance choice: the holder is the quote's speaker
-            holder = q["speaker_cluster"]
-            if holder is None:
-                x.error(rel.where, f"stance choice {rel.type!r} on a quote without a speaker cluster: give the quote a speaker "
-                        "(said_by, refers_to)", "stance-holder", rel.line)
-                continue
-        elif has(h, "SPEAKER"):
-            if h not in speaker_region_cluster:
-                speaker_region_cluster[h] = speaker_cluster_of(h)
-            holder = speaker_region_cluster[h]
-        else:
-            holder = cluster_of.get(h)
+        holder = _stance_holder(x, h, q, rel, roles, speakers)
         if holder is None:
-            x.error(rel.where, f"the holder {_desc(x, h)} resolves to no entity cluster; draw 'refers_to' from the SPEAKER "
-                    "to a mention of the speaker, or point the stance relation at a mention", "stance-holder", rel.line)
-            continue
-        if q["speaker_cluster"] != holder:
-            x.error(rel.where, f"the holder {holder!r} is not the speaker cluster of the evidence quote "
-                    f"({q['speaker_cluster']!r}); stance belongs to the quote's speaker (S-2.1, S-5.2)", "evidence-holder", rel.line)
             continue
         it = items.setdefault((holder, target), {"labels": {}, "quotes": []})
         it["labels"].setdefault(label, []).append(rel)
@@ -497,26 +591,37 @@ def build_annotation(x: XDoc, doc: dict, repo: Repo, annotator: str, tool: str) 
         stance_items.append({"id": None, "holder": holder, "target": target, "label": next(iter(it["labels"])),
                              "evidence": ev})
     stance_items = _complete_matrix(stance_items, quotes, declared or [], order)
-    for i, it in enumerate(stance_items, 1):
-        it["id"] = f"s{i}"
+    for i, item in enumerate(stance_items, 1):
+        item["id"] = f"s{i}"
     if declared is None:
-        x.error(x.where, f"no stance targets declared for {doc['id']} in annotations/targets/ (GUIDELINES.md S-3, S-9): stance.targets left empty",
-                "targets", severity="warning")
+        x.error(x.where, f"no stance targets declared for {doc_id} in annotations/targets/ (GUIDELINES.md S-3, S-9): "
+                "stance.targets left empty", "targets", severity="warning")
+    return stance_items
 
-    notes = [f"imported from {tool}"]
-    for rid, r in x.regions.items():
-        if r.note and rid not in ents:
-            notes.append(f"{_desc(x, rid)}: {r.note}")
-    notes += x.notes
-    rec = {"doc_id": doc["id"], "text_sha256": doc["text_sha256"],
-           "annotation": {"guidelines_version": repo.guidelines_version, "annotator": annotator,
-                          "annotator_kind": annotator_kind(annotator), "notes": "; ".join(notes)},
-           "entities": {"clusters": clusters, "mentions": mentions},
-           "quotes": quotes,
-           "stance": {"targets": json.loads(json.dumps(declared or [])), "items": stance_items}}
-    if sum(p.severity == "error" for p in x.problems) > nerr:
+
+def _stance_holder(x: XDoc, h: str | None, q: dict[str, Any], rel: XRelation, roles: _Roles, speakers: _Speakers
+                   ) -> str | None:
+    """The holder cluster of one stance entry, if it is the evidence quote's speaker (else reported, None)."""
+    holder: str | None
+    if h is None:   # a per-region stance choice: the holder is the quote's speaker
+        holder = q["speaker_cluster"]
+        if holder is None:
+            x.error(rel.where, f"stance choice {rel.type!r} on a quote without a speaker cluster: give the quote a speaker "
+                    "(said_by, refers_to)", "stance-holder", rel.line)
+            return None
+    elif roles.has(h, "SPEAKER"):
+        holder = speakers.cluster(h)
+    else:
+        holder = speakers.entities.cluster_of.get(h)
+    if holder is None:
+        x.error(rel.where, f"the holder {_desc(x, h)} resolves to no entity cluster; draw 'refers_to' from the SPEAKER "
+                "to a mention of the speaker, or point the stance relation at a mention", "stance-holder", rel.line)
         return None
-    return rec
+    if q["speaker_cluster"] != holder:
+        x.error(rel.where, f"the holder {holder!r} is not the speaker cluster of the evidence quote "
+                f"({q['speaker_cluster']!r}); stance belongs to the quote's speaker (S-2.1, S-5.2)", "evidence-holder", rel.line)
+        return None
+    return holder
 
 
 def _complete_matrix(items: list[dict], quotes: list[dict], declared: list[dict], order: dict) -> list[dict]:
@@ -529,9 +634,9 @@ def _complete_matrix(items: list[dict], quotes: list[dict], declared: list[dict]
     return sorted(items, key=lambda it: (order.get(it["target"], len(order)), it["holder"]))
 
 
-def _stance_choices(x: XDoc, has, declared: list[dict] | None) -> list[tuple]:
+def _stance_choices(x: XDoc, has: Callable[[str, str], bool], declared: list[dict] | None) -> list[StanceEntry]:
     """Per-region ``stance`` choices on QUOTE_CONTENT regions as stance entries (holder: the quote's speaker)."""
-    out: list[tuple] = []
+    out: list[StanceEntry] = []
     ids = [t["id"] for t in declared or []]
     for rid, r in x.regions.items():
         for value, line, where in r.stance:
@@ -554,8 +659,9 @@ def _stance_choices(x: XDoc, has, declared: list[dict] | None) -> list[tuple]:
     return out
 
 
-def _desc(x: XDoc, rid: str) -> str:
-    r = x.regions.get(rid)
+def _desc(x: XDoc, rid: str | None) -> str:
+    """A region as messages name it: labels, id, offsets and (shortened) text."""
+    r = x.regions.get(rid) if rid is not None else None
     if r is None:
         return repr(rid)
     s, e = r.spans[0]
@@ -662,8 +768,11 @@ def _import_docs(docs: list[ReadDocument], tool: str, repo: Repo, annotator: str
             if rec is not None:
                 name = f"{x.file} -> {doc_id}.json"
                 line = x.line
-                errs = schema_problems("annotation", rec, name, lambda p, n=line: n)
-                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, lambda p, n=line: n)
+
+                def line_of(path: tuple, n: int = line) -> int:   # every path of the record: the unit's line
+                    return n
+                errs = schema_problems("annotation", rec, name, line_of)
+                errs += check_gold_layers(rec, repo.docs[doc_id]["text"], name, line_of)
                 x.problems += errs
                 if not any(p.severity == "error" for p in errs):
                     records[doc_id] = (rec, x)

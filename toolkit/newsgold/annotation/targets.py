@@ -12,10 +12,6 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import read_json
 
 
-def targets_path(targets_dir: Path, doc_id: str) -> Path:
-    return Path(targets_dir) / f"{doc_id}.json"
-
-
 def declared_targets(targets_dir: Path) -> dict[str, list[dict]]:
     """The declared targets of every document that has a targets file, by document id.
 
@@ -29,7 +25,7 @@ def declared_targets(targets_dir: Path) -> dict[str, list[dict]]:
         if data is None:
             continue
         targets = data.get("targets") if isinstance(data, dict) else None
-        if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+        if not isinstance(data, dict) or not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
             problems.append(Problem(str(path), 1, "targets", "expected a 'targets' list of objects (GUIDELINES.md S-9)", "targets"))
             continue
         if data.get("doc_id") != path.stem:

@@ -37,9 +37,27 @@ def gold_regions(ann: dict, doc: dict, *, split_content: bool, notes: bool = Tru
     as notes (Label Studio, brat); without them (doccano) mentions are joined by ``same_as``
     and names come from the default rule, so E-8.3 plurals and E-8.7 ``-2`` ids are lost.
     """
-    zones = doc["zones"]
     regions: list[PreRegion] = []
     rels: list[PreRelation] = []
+    first_of = _mention_regions(ann, doc["zones"], notes, regions, rels)
+    quote_first, quote_speaker = _quote_regions(ann, split_content, first_of, regions, rels)
+    quote_cluster = {q["id"]: q["speaker_cluster"] for q in ann["quotes"]}
+    for it in ann["stance"]["items"]:
+        for qid in it["evidence"]:
+            holder = quote_speaker.get(qid) if quote_cluster.get(qid) == it["holder"] else None
+            rels.append(PreRelation(f"{it['label']}:{it['target']}", quote_first[qid], holder or first_of[it["holder"]]))
+    order = {lab: i for i, lab in enumerate((*ENTITY_LABELS, *QUOTE_LABELS))}
+    regions.sort(key=lambda r: (r.spans[0], order[r.label]))
+    return regions, rels
+
+
+def _mention_regions(ann: dict, zones: list[dict], notes: bool, regions: list[PreRegion], rels: list[PreRelation]
+                     ) -> dict[str, str]:
+    """One region per mention (appended to ``regions``/``rels``); returns each cluster's first mention region.
+
+    A mention carries its cluster's name as a note only where the import's default naming would
+    get the cluster wrong; without notes, ``same_as`` joins what the name key would not.
+    """
     clusters = {c["id"]: c for c in ann["entities"]["clusters"]}
     by_cluster: dict[str, list[dict]] = {}
     for m in sorted(ann["entities"]["mentions"], key=lambda m: (m["start"], m["end"])):
@@ -56,7 +74,15 @@ def gold_regions(ann: dict, doc: dict, *, split_content: bool, notes: bool = Tru
             if not notes and cluster_id(m["text"]) not in linked_keys:
                 linked_keys.add(cluster_id(m["text"]))
                 rels.append(PreRelation("same_as", key, f"m{ms[0]['start']}-{ms[0]['end']}"))
-    first_of = {cid: f"m{ms[0]['start']}-{ms[0]['end']}" for cid, ms in by_cluster.items()}
+    return {cid: f"m{ms[0]['start']}-{ms[0]['end']}" for cid, ms in by_cluster.items()}
+
+
+def _quote_regions(ann: dict, split_content: bool, first_of: dict[str, str], regions: list[PreRegion],
+                   rels: list[PreRelation]) -> tuple[dict[str, str], dict[str, str]]:
+    """Content, cue and speaker regions of every quote and their relations (appended to ``regions``/``rels``).
+
+    Returns quote id -> its first content region, and quote id -> its speaker region.
+    """
     mention_cluster = {(m["start"], m["end"]): m["cluster"] for m in ann["entities"]["mentions"]}
     made: dict[tuple, str] = {}
     prefix = {"CUE": "k", "SPEAKER": "s"}
@@ -97,14 +123,7 @@ def gold_regions(ann: dict, doc: dict, *, split_content: bool, notes: bool = Tru
                 rels.append(PreRelation("refers_to", sk, first_of[sc]))
         elif sc in first_of:
             rels.append(PreRelation("refers_to", first, first_of[sc]))
-    quote_cluster = {q["id"]: q["speaker_cluster"] for q in ann["quotes"]}
-    for it in ann["stance"]["items"]:
-        for qid in it["evidence"]:
-            holder = quote_speaker.get(qid) if quote_cluster.get(qid) == it["holder"] else None
-            rels.append(PreRelation(f"{it['label']}:{it['target']}", quote_first[qid], holder or first_of[it["holder"]]))
-    order = {lab: i for i, lab in enumerate((*ENTITY_LABELS, *QUOTE_LABELS))}
-    regions.sort(key=lambda r: (r.spans[0], order[r.label]))
-    return regions, rels
+    return quote_first, quote_speaker
 
 
 def _stance_values(targets: list[dict]) -> list[str]:

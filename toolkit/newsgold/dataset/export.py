@@ -20,6 +20,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
@@ -168,10 +169,10 @@ def export_hub(directory: str | Path, *, root: str | Path | None = None, gold: G
             write_atomic(target, data)
     lines = []
     for p in sorted(directory.rglob("*")):
-        rel = p.relative_to(directory)
-        if not p.is_file() or rel.as_posix() == CHECKSUMS or any(part.startswith(".") for part in rel.parts):
+        relpath = p.relative_to(directory)
+        if not p.is_file() or relpath.as_posix() == CHECKSUMS or any(part.startswith(".") for part in relpath.parts):
             continue
-        lines.append(f"{_sha256(p.read_bytes())}  {rel.as_posix()}\n")
+        lines.append(f"{_sha256(p.read_bytes())}  {relpath.as_posix()}\n")
     write_atomic(directory / CHECKSUMS, "".join(lines))
     return str(directory)
 
@@ -248,8 +249,8 @@ def croissant(gold: Gold, files: dict[str, bytes], *, date_published: str | None
     folder to the dataset root); ``datePublished`` is given when the gold is released.
     """
     meta_keys, ann_keys = hf.document_keys(gold.docs.values())
-    distribution = []
-    record_sets = []
+    distribution: list[dict[str, Any]] = []
+    record_sets: list[dict[str, Any]] = []
     labels: dict[str, hf.Label] = {}
     for c in hf.CONFIGS:
         rel = build.data_path(c)

@@ -55,9 +55,11 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
     problems += schema_problems("annotation", rec, name, lf)
-    doc = docs.get(rec.get("doc_id")) if isinstance(rec.get("doc_id"), str) else None
+    doc_id = rec.get("doc_id")
+    doc = docs.get(doc_id) if isinstance(doc_id, str) else None
     if doc is None:
-        problems.append(Problem(name, lf(("doc_id",)), "doc_id", f"unknown document id {rec.get('doc_id')!r} (not in seeds/manifest.json)", "ref-document"))
+        problems.append(Problem(name, lf(("doc_id",)), "doc_id",
+                                f"unknown document id {rec.get('doc_id')!r} (not in seeds/manifest.json)", "ref-document"))
         return rec, problems
     if rec.get("text_sha256") != doc["text_sha256"]:
         problems.append(Problem(name, lf(("text_sha256",)), "text_sha256",

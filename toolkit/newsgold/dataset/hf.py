@@ -31,7 +31,6 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
@@ -79,10 +78,10 @@ class Struct:
     fields: tuple[tuple[str, FeatureType], ...]
 
 
-FeatureType = Union[str, Label, ListOf, Struct]   # str: a datasets Value dtype ("string", "int32")
+FeatureType = str | Label | ListOf | Struct   # str: a datasets Value dtype ("string", "int32")
 
-S, I = "string", "int32"
-SPAN = Struct((("start", I), ("end", I), ("text", S)))
+STR, INT = "string", "int32"
+SPAN = Struct((("start", INT), ("end", INT), ("text", STR)))
 
 
 def _struct(*fields: tuple[str, FeatureType]) -> Struct:
@@ -125,38 +124,38 @@ def feature_spec(config: str, metadata_keys: tuple[str, ...] = KNOWN_METADATA + 
     ent = Label(tuple(ENTITY_LABELS))
     zone = Label(tuple(ZONE_TYPES))
     if config == "documents":
-        ann_fields = tuple((k, Label(ANNOTATOR_KINDS) if k == "annotator_kind" else S) for k in annotation_keys)
+        ann_fields = tuple((k, Label(ANNOTATOR_KINDS) if k == "annotator_kind" else STR) for k in annotation_keys)
         return _struct(
-            ("id", S), ("text", S), ("text_sha256", S),
-            ("metadata", Struct(tuple((k, S) for k in metadata_keys))),
-            ("zones", ListOf(_struct(("start", I), ("end", I), ("type", zone)))),
+            ("id", STR), ("text", STR), ("text_sha256", STR),
+            ("metadata", Struct(tuple((k, STR) for k in metadata_keys))),
+            ("zones", ListOf(_struct(("start", INT), ("end", INT), ("type", zone)))),
             ("annotation", Struct(ann_fields)),
             ("entities", _struct(
-                ("mentions", ListOf(_struct(("id", S), ("start", I), ("end", I), ("text", S), ("label", ent), ("cluster", S)))),
-                ("clusters", ListOf(_struct(("id", S), ("name", S), ("type", ent), ("aliases", ListOf(S))))))),
+                ("mentions", ListOf(_struct(("id", STR), ("start", INT), ("end", INT), ("text", STR), ("label", ent), ("cluster", STR)))),
+                ("clusters", ListOf(_struct(("id", STR), ("name", STR), ("type", ent), ("aliases", ListOf(STR))))))),
             ("quotes", ListOf(_struct(
-                ("id", S), ("type", Label(QUOTE_TYPES)), ("content", ListOf(SPAN)), ("cue", SPAN), ("speaker", SPAN),
-                ("speaker_cluster", S)))),
+                ("id", STR), ("type", Label(QUOTE_TYPES)), ("content", ListOf(SPAN)), ("cue", SPAN), ("speaker", SPAN),
+                ("speaker_cluster", STR)))),
             ("stance", _struct(
-                ("targets", ListOf(_struct(("id", S), ("kind", Label(TARGET_KINDS)), ("cluster", S), ("description", S)))),
-                ("items", ListOf(_struct(("id", S), ("holder", S), ("target", S), ("label", Label(STANCE_LABELS)),
-                                         ("evidence", ListOf(S))))))),
+                ("targets", ListOf(_struct(("id", STR), ("kind", Label(TARGET_KINDS)), ("cluster", STR), ("description", STR)))),
+                ("items", ListOf(_struct(("id", STR), ("holder", STR), ("target", STR), ("label", Label(STANCE_LABELS)),
+                                         ("evidence", ListOf(STR))))))),
         )
     if config == "entities":
-        return _struct(("doc_id", S), ("mention_index", I), ("mention_id", S), ("start", I), ("end", I), ("text", S),
-                       ("label", ent), ("cluster_id", S), ("cluster_name", S), ("zone_type", zone))
+        return _struct(("doc_id", STR), ("mention_index", INT), ("mention_id", STR), ("start", INT), ("end", INT), ("text", STR),
+                       ("label", ent), ("cluster_id", STR), ("cluster_name", STR), ("zone_type", zone))
     if config == "ner":
-        return _struct(("doc_id", S), ("sentence_id", I), ("tokens", ListOf(S)), ("ner_tags", ListOf(Label(NER_TAGS))),
-                       ("token_starts", ListOf(I)), ("token_ends", ListOf(I)))
+        return _struct(("doc_id", STR), ("sentence_id", INT), ("tokens", ListOf(STR)), ("ner_tags", ListOf(Label(NER_TAGS))),
+                       ("token_starts", ListOf(INT)), ("token_ends", ListOf(INT)))
     if config == "quotes":
-        return _struct(("doc_id", S), ("quote_id", S), ("type", Label(QUOTE_TYPES)), ("content_text", S), ("content", ListOf(SPAN)),
-                       ("cue_text", S), ("cue_start", I), ("cue_end", I),
-                       ("speaker_text", S), ("speaker_start", I), ("speaker_end", I),
-                       ("speaker_cluster", S), ("speaker_name", S), ("zone_type", zone))
+        return _struct(("doc_id", STR), ("quote_id", STR), ("type", Label(QUOTE_TYPES)), ("content_text", STR), ("content", ListOf(SPAN)),
+                       ("cue_text", STR), ("cue_start", INT), ("cue_end", INT),
+                       ("speaker_text", STR), ("speaker_start", INT), ("speaker_end", INT),
+                       ("speaker_cluster", STR), ("speaker_name", STR), ("zone_type", zone))
     if config == "stance":
-        return _struct(("doc_id", S), ("item_id", S), ("holder_cluster", S), ("holder_name", S),
-                       ("target_id", S), ("target_kind", Label(TARGET_KINDS)), ("target_cluster", S), ("target_description", S),
-                       ("label", Label(STANCE_LABELS)), ("evidence", ListOf(S)), ("evidence_texts", ListOf(S)))
+        return _struct(("doc_id", STR), ("item_id", STR), ("holder_cluster", STR), ("holder_name", STR),
+                       ("target_id", STR), ("target_kind", Label(TARGET_KINDS)), ("target_cluster", STR), ("target_description", STR),
+                       ("label", Label(STANCE_LABELS)), ("evidence", ListOf(STR)), ("evidence_texts", ListOf(STR)))
     raise ValueError(f"unknown config {config!r}; configs: {', '.join(CONFIGS)}")
 
 

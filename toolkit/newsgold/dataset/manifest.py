@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import line_for, locate_lines, read_json, require
@@ -20,6 +21,7 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         raise missing_dataset()
     path = Path(path or current().manifest)
     name = str(path)
+    man: Any    # whatever the file holds: the schema check below says when it is not a manifest
     man, text, problems = read_json(path)
     if man is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, {}, problems
@@ -39,7 +41,8 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         digest = hashlib.sha256(raw).hexdigest()
         if digest != src["sha256"]:
             problems.append(Problem(name, lf(("sources", i, "sha256")), f"sources/{i}/sha256",
-                                    f"seed file {src['file']} has sha256 {digest}, manifest says {src['sha256']}: seeds are never edited", "seed-hash"))
+                                    f"seed file {src['file']} has sha256 {digest}, manifest says {src['sha256']}: "
+                                    "seeds are never edited", "seed-hash"))
         try:
             sources[src["file"]] = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -52,10 +55,12 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
             continue
         src = sources.get(d["source"])
         if src is None:
-            problems.append(Problem(name, lf(base + ("source",)), f"documents/{i}/source", f"unknown or unreadable source {d['source']!r}", "ref-source"))
+            problems.append(Problem(name, lf(base + ("source",)), f"documents/{i}/source",
+                                    f"unknown or unreadable source {d['source']!r}", "ref-source"))
             continue
         if not 0 <= d["start"] < d["end"] <= len(src):
-            problems.append(Problem(name, lf(base + ("end",)), f"documents/{i}", f"range {d['start']}:{d['end']} outside the source (length {len(src)})", "offset-range"))
+            problems.append(Problem(name, lf(base + ("end",)), f"documents/{i}",
+                                    f"range {d['start']}:{d['end']} outside the source (length {len(src)})", "offset-range"))
             continue
         text = src[d["start"]:d["end"]]
         if sha256_text(text) != d["text_sha256"]:

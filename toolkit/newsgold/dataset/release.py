@@ -282,7 +282,7 @@ def _baseline_doc_ids(path: Path) -> tuple[set[str], str | None]:
     """Document ids of a predictions file, and the reason it cannot be read (if any)."""
     ids: set[str] = set()
     try:
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)
                 ids.add(str(rec.get("doc_id")) if isinstance(rec, dict) else "")

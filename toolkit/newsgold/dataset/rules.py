@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from newsgold.core.diagnostics import PER_RULE, Problem
 from newsgold.core.schema import ENTITY_LABELS
@@ -41,7 +44,8 @@ def check_span(span, text: str, path: tuple, file: str, line_of, *, text_require
 
 
 def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) -> list[Problem]:
-    out = []
+    """Zones tile the text: each starts where the previous one ended, none is empty, the last ends at the text's end."""
+    out: list[Problem] = []
     pos = 0
     for i, z in enumerate(_list(zones)):
         if not isinstance(z, dict) or not isinstance(z.get("start"), int) or not isinstance(z.get("end"), int):
@@ -53,7 +57,8 @@ def check_zones(zones, text: str, file: str, line_of, base: tuple = ("zones",)) 
             out.append(Problem(file, line_of(base + (i,)), "/".join(map(str, base + (i,))), "empty or reversed zone", "zones-tile"))
         pos = max(pos, z["end"])
     if zones and pos != len(text):
-        out.append(Problem(file, line_of(base), "/".join(map(str, base)), f"zones end at {pos} but the text has {len(text)} characters", "zones-tile"))
+        out.append(Problem(file, line_of(base), "/".join(map(str, base)),
+                           f"zones end at {pos} but the text has {len(text)} characters", "zones-tile"))
     return out
 
 
@@ -75,7 +80,12 @@ def _list(v) -> list:
     return v if isinstance(v, list) else []
 
 
-def _dupes(items, key) -> list[tuple[int, object]]:
+def _dict(v) -> dict:
+    """``v`` when it is an object, else no keys (a wrongly typed object: the schema reports it)."""
+    return v if isinstance(v, dict) else {}
+
+
+def _dupes(items: list, key: Callable[[dict], Any]) -> list[tuple[int, Any]]:
     seen = {}
     out = []
     for i, it in enumerate(items):
@@ -91,98 +101,121 @@ def _dupes(items, key) -> list[tuple[int, object]]:
     return out
 
 
-def check_gold_layers(rec: dict, text: str, file: str, line_of) -> list[Problem]:
+@dataclass
+class _Problems:
+    """The problems of one record, each addressed by its JSON path (the line comes from ``line_of``)."""
+    file: str
+    line_of: Callable[[tuple], int]
+    out: list[Problem] = field(default_factory=list)
+
+    def add(self, path: tuple, msg: str, rule: str, severity: str = "error") -> None:
+        self.out.append(Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
+
+    def gold_span(self, span: object, text: str, path: tuple) -> None:
+        self.out += check_span(span, text, path, self.file, self.line_of, text_required=True)
+
+
+def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int]) -> list[Problem]:
     """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants."""
-    out: list[Problem] = []
+    probs = _Problems(file, line_of)
+    cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
+    quote_speaker = _check_gold_quotes(_list(rec.get("quotes")), text, cluster_type, probs)
+    _check_gold_stance(_dict(rec.get("stance")), cluster_type, quote_speaker, probs)
+    return probs.out
 
-    def prob(path, msg, rule, severity="error"):
-        out.append(Problem(file, line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
 
-    ents = rec.get("entities") if isinstance(rec.get("entities"), dict) else {}
+def _check_gold_entities(ents: dict, text: str, probs: _Problems) -> dict[Any, Any]:
+    """Mentions and clusters; returns cluster id -> type (the other layers refer to clusters)."""
     clusters = [c for c in _list(ents.get("clusters")) if isinstance(c, dict)]
-    mentions = ents.get("mentions", []) if isinstance(ents.get("mentions"), list) else []
+    mentions = _list(ents.get("mentions"))
     cluster_type = {}
     for i, c in enumerate(clusters):
         if _key(c.get("id")) in cluster_type:
-            prob(("entities", "clusters", i, "id"), f"duplicate cluster id {c.get('id')!r}", "unique-id")
+            probs.add(("entities", "clusters", i, "id"), f"duplicate cluster id {c.get('id')!r}", "unique-id")
         cluster_type[_key(c.get("id"))] = c.get("type")
     mention_counts: Counter = Counter()
     for i, m in enumerate(mentions):
         if not isinstance(m, dict):
             continue
-        out += check_span(m, text, ("entities", "mentions", i), file, line_of, text_required=True)
+        probs.gold_span(m, text, ("entities", "mentions", i))
         cid = _key(m.get("cluster"))
         if cid not in cluster_type:
-            prob(("entities", "mentions", i, "cluster"), f"unknown cluster id {m.get('cluster')!r}", "ref-cluster")
+            probs.add(("entities", "mentions", i, "cluster"), f"unknown cluster id {m.get('cluster')!r}", "ref-cluster")
         elif cluster_type[cid] != m.get("label"):
-            prob(("entities", "mentions", i, "label"),
-                 f"mention label {m.get('label')} differs from its cluster {m.get('cluster')!r} type {cluster_type[cid]}", "cluster-type")
+            probs.add(("entities", "mentions", i, "label"),
+                      f"mention label {m.get('label')} differs from its cluster {m.get('cluster')!r} type {cluster_type[cid]}",
+                      "cluster-type")
         mention_counts[cid] += 1
-    for i, (k) in _dupes(mentions, lambda m: (m.get("start"), m.get("end"))):
-        prob(("entities", "mentions", i), f"duplicate mention span {k[0]}:{k[1]}", "duplicate-span")
+    for i, k in _dupes(mentions, lambda m: (m.get("start"), m.get("end"))):
+        probs.add(("entities", "mentions", i), f"duplicate mention span {k[0]}:{k[1]}", "duplicate-span")
     for i, k in _dupes(mentions, lambda m: m.get("id")):
-        prob(("entities", "mentions", i, "id"), f"duplicate mention id {k!r}", "unique-id")
+        probs.add(("entities", "mentions", i, "id"), f"duplicate mention id {k!r}", "unique-id")
     for i, c in enumerate(clusters):
         if mention_counts[_key(c.get("id"))] == 0:
-            prob(("entities", "clusters", i), f"cluster {c.get('id')!r} has no mention", "cluster-unused", "warning")
+            probs.add(("entities", "clusters", i), f"cluster {c.get('id')!r} has no mention", "cluster-unused", "warning")
+    return cluster_type
 
-    quotes = rec.get("quotes") if isinstance(rec.get("quotes"), list) else []
+
+def _check_gold_quotes(quotes: list, text: str, cluster_type: dict, probs: _Problems) -> dict[Any, Any]:
+    """Quote spans, ids and speaker clusters; returns quote id -> speaker cluster (stance evidence refers to quotes)."""
     quote_speaker = {}
     for i, q in enumerate(quotes):
         if not isinstance(q, dict):
             continue
         if _key(q.get("id")) in quote_speaker:
-            prob(("quotes", i, "id"), f"duplicate quote id {q.get('id')!r}", "unique-id")
+            probs.add(("quotes", i, "id"), f"duplicate quote id {q.get('id')!r}", "unique-id")
         quote_speaker[_key(q.get("id"))] = _key(q.get("speaker_cluster"))
         for j, span in enumerate(_list(q.get("content"))):
-            out += check_span(span, text, ("quotes", i, "content", j), file, line_of, text_required=True)
+            probs.gold_span(span, text, ("quotes", i, "content", j))
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
-                out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=True)
+                probs.gold_span(q[part], text, ("quotes", i, part))
         sc = q.get("speaker_cluster")
         if sc is not None and _key(sc) not in cluster_type:
-            prob(("quotes", i, "speaker_cluster"), f"unknown cluster id {sc!r}", "ref-cluster")
+            probs.add(("quotes", i, "speaker_cluster"), f"unknown cluster id {sc!r}", "ref-cluster")
     for i, k in _dupes(quotes, lambda q: tuple((s.get("start"), s.get("end")) for s in _list(q.get("content")) if isinstance(s, dict))):
-        prob(("quotes", i, "content"), f"duplicate quote content {list(k)}", "duplicate-span")
+        probs.add(("quotes", i, "content"), f"duplicate quote content {list(k)}", "duplicate-span")
+    return quote_speaker
 
-    stance = rec.get("stance") if isinstance(rec.get("stance"), dict) else {}
+
+def _check_gold_stance(stance: dict, cluster_type: dict, quote_speaker: dict, probs: _Problems) -> None:
+    """Targets, items and their references; then the matrix (one item per speaker and target)."""
     targets = {}
     for i, t in enumerate(_list(stance.get("targets"))):
         if not isinstance(t, dict):
             continue
         if _key(t.get("id")) in targets:
-            prob(("stance", "targets", i, "id"), f"duplicate target id {t.get('id')!r}", "unique-id")
+            probs.add(("stance", "targets", i, "id"), f"duplicate target id {t.get('id')!r}", "unique-id")
         targets[_key(t.get("id"))] = t
         if t.get("kind") == "entity" and _key(t.get("cluster")) not in cluster_type:
-            prob(("stance", "targets", i, "cluster"), f"unknown cluster id {t.get('cluster')!r}", "ref-cluster")
+            probs.add(("stance", "targets", i, "cluster"), f"unknown cluster id {t.get('cluster')!r}", "ref-cluster")
     items = _list(stance.get("items"))
-    before_items = len(out)
+    before_items = len(probs.out)
     ids = set()
     for i, s in enumerate(items):
         if not isinstance(s, dict):
             continue
         if _key(s.get("id")) in ids:
-            prob(("stance", "items", i, "id"), f"duplicate stance item id {s.get('id')!r}", "unique-id")
+            probs.add(("stance", "items", i, "id"), f"duplicate stance item id {s.get('id')!r}", "unique-id")
         ids.add(_key(s.get("id")))
         if _key(s.get("holder")) not in cluster_type:
-            prob(("stance", "items", i, "holder"), f"unknown holder cluster {s.get('holder')!r}", "ref-cluster")
+            probs.add(("stance", "items", i, "holder"), f"unknown holder cluster {s.get('holder')!r}", "ref-cluster")
         if _key(s.get("target")) not in targets:
-            prob(("stance", "items", i, "target"), f"unknown target id {s.get('target')!r}", "ref-target")
+            probs.add(("stance", "items", i, "target"), f"unknown target id {s.get('target')!r}", "ref-target")
         for j, qid in enumerate(_list(s.get("evidence"))):
             if _key(qid) not in quote_speaker:
-                prob(("stance", "items", i, "evidence", j), f"unknown quote id {qid!r}", "ref-quote")
+                probs.add(("stance", "items", i, "evidence", j), f"unknown quote id {qid!r}", "ref-quote")
             elif quote_speaker[_key(qid)] != _key(s.get("holder")):
-                prob(("stance", "items", i, "evidence", j),
-                     f"evidence quote {qid!r} is spoken by {quote_speaker[_key(qid)]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
+                probs.add(("stance", "items", i, "evidence", j), f"evidence quote {qid!r} is spoken by "
+                          f"{quote_speaker[_key(qid)]!r}, not by the holder {s.get('holder')!r}", "evidence-holder")
     for i, k in _dupes(items, lambda s: (s.get("holder"), s.get("target"))):
-        prob(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
+        probs.add(("stance", "items", i), f"second stance item for holder/target {k}; one item per pair", "duplicate-item")
     # The matrix is checked only when its items are otherwise sound: a wrong holder or target id
     # would also leave a pair without an item, and the first message names the cause.
     known_speakers = [h for h in quote_speaker.values() if _key(h) in cluster_type]
-    for holder, target in (_missing_pairs(known_speakers, targets, items) if len(out) == before_items else []):
-        prob(("stance", "items"), f"no item for holder {holder!r} and target {target!r}: every holder (a speaker_cluster of a quote) "
-             "gets one label per declared target, NONE included (GUIDELINES.md S-7)", "stance-matrix")
-    return out
+    for holder, target in (_missing_pairs(known_speakers, targets, items) if len(probs.out) == before_items else []):
+        probs.add(("stance", "items"), f"no item for holder {holder!r} and target {target!r}: every holder (a speaker_cluster "
+                  "of a quote) gets one label per declared target, NONE included (GUIDELINES.md S-7)", "stance-matrix")
 
 
 def _missing_pairs(speakers, targets: dict, items: list) -> list[tuple[str, str]]:
@@ -230,7 +263,10 @@ def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed:
     for i, e in enumerate(_list(rec.get("entities"))):
         if not isinstance(e, dict):
             continue
-        start, end, label = e.get("start"), e.get("end"), e.get("label")
+        # Any: checked below with type() (one test for the fast path; mypy cannot narrow through `simple`)
+        start: Any = e.get("start")
+        end: Any = e.get("end")
+        label = e.get("label")
         simple = type(start) is int and type(end) is int
         if not (simple and 0 <= start < end <= n_text and "text" not in e):
             out += check_span(e, text, ("entities", i), file, line_of, text_required=False)
@@ -264,25 +300,18 @@ def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed:
     return out
 
 
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _check_references(rec: dict, gold_doc: dict, file: str, line_of) -> list[Problem]:
     """Quote speakers and stance items/targets of a predictions line against the gold document."""
-    out: list[Problem] = []
-
-    def prob(path, msg, rule, severity="error"):
-        out.append(Problem(file, line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
-
-    ents = gold_doc.get("entities") if isinstance(gold_doc.get("entities"), dict) else {}
+    probs = _Problems(file, line_of)
+    prob = probs.add
+    ents = _dict(gold_doc.get("entities"))
     clusters = {c.get("id") for c in _list(ents.get("clusters")) if isinstance(c, dict)}
     for i, q in enumerate(_list(rec.get("quotes"))):
         sc = q.get("speaker_cluster") if isinstance(q, dict) else None
         if isinstance(sc, str) and sc not in clusters:
             prob(("quotes", i, "speaker_cluster"), f"unknown speaker_cluster {sc!r}: not a gold cluster id of {gold_doc.get('id')!r} "
                  "(give a name as speaker_name instead)", "ref-cluster")
-    stance = gold_doc.get("stance") if isinstance(gold_doc.get("stance"), dict) else {}
+    stance = _dict(gold_doc.get("stance"))
     item_ids = {s.get("id") for s in _list(stance.get("items")) if isinstance(s, dict)}
     target_ids = {t.get("id") for t in _list(stance.get("targets")) if isinstance(t, dict)}
     labelled: dict = {}
@@ -307,4 +336,4 @@ def _check_references(rec: dict, gold_doc: dict, file: str, line_of) -> list[Pro
         if isinstance(target, str) and target not in target_ids:
             prob(("stance", i, "target"), f"undeclared stance target {target!r}: the gold of {gold_doc.get('id')!r} declares "
                  f"{', '.join(sorted(map(str, target_ids))) or 'no targets'}", "ref-target")
-    return out
+    return probs.out

@@ -80,8 +80,8 @@ def propose_zones(doc_text: str) -> list[dict]:
         elif stripped.startswith("Updated "):
             seen_boilerplate = True
             add(start, end, "timestamp")
-        elif not seen_boilerplate and _CREDIT_TAIL.search(line):
-            cut = start + _CREDIT_TAIL.search(line).start() + 1
+        elif not seen_boilerplate and (credit := _CREDIT_TAIL.search(line)):
+            cut = start + credit.start() + 1
             add(start, cut, "caption")
             add(cut, end, "credit")
         else:

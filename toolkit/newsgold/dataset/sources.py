@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import BOM, dump_json, read_json, write_atomic
@@ -127,56 +128,13 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
     raw, text = read_source(path)
     digest = hashlib.sha256(raw).hexdigest()
     mname = str(manifest_path)
-
-    man, _, problems = read_json(manifest_path)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or not isinstance(man, dict):
-        raise InputError(errors or [Problem(mname, 1, "", "the manifest is not a JSON object", "json")])
-    errors = [p for p in schema_problems("manifest", man, mname, lambda p: 0) if p.severity == "error"]
-    if errors:
-        raise InputError(errors + [Problem(mname, 0, "", "fix the manifest first (newsgold validate seeds/manifest.json)", "manifest")])
-
-    # duplicates: the same bytes, a copy left in seeds/ without an entry, or the same article text
-    for src in man["sources"]:
-        if src["sha256"] == digest:
-            ids = [d["id"] for d in man["documents"] if d["source"] == src["file"]]
-            raise _fail(str(path), f"already registered: seeds/{src['file']} has the same sha256 ({digest[:16]}…), "
-                        f"documents {', '.join(ids) or '(none)'}; nothing to do", "duplicate")
-    registered = {s["file"] for s in man["sources"]}
-    used: set[int] = set()
-    for f in sorted(seeds_dir.glob("*.txt")):
-        m = SEED_NAME.match(f.name)
-        if not m:
-            continue
-        used.add(int(m.group(1)))
-        if m.group(2) == digest[:16] and f.name not in registered:
-            raise _fail(str(path), f"seeds/{f.name} is this file but is not in the manifest (an interrupted add-source?); "
-                        "delete that copy and run add-source again", "duplicate")
-    for src in man["sources"]:
-        m = SEED_NAME.match(src["file"])
-        if m:
-            used.add(int(m.group(1)))
-    index = max(used) + 1 if used else 0
-    if index > 999:
-        raise _fail(str(path), "no free three-digit seed index left (000-999)", "seed-index")
-    fname = f"{index:03d}_{digest[:16]}.txt"
+    man = _read_manifest(manifest_path)
+    fname = _new_seed_name(man, seeds_dir, digest, str(path))
     target = seeds_dir / fname
-
     docs, notes = propose(text, digest, meta)
     if not docs:
         raise _fail(str(path), "no document found: the file holds only blank lines", "empty")
-    known_texts = {d["text_sha256"]: d["id"] for d in man["documents"]}
-    known_ids = {d["id"] for d in man["documents"]}
-    for d in docs:
-        if d["text_sha256"] in known_texts:
-            raise _fail(str(path), f"document {d['id']} [{d['start']}, {d['end']}) has the same text as the registered "
-                        f"document {known_texts[d['text_sha256']]}; an article is registered once", "duplicate")
-        if d["id"] in known_ids:
-            raise _fail(str(path), f"document id {d['id']} is already in the manifest", "duplicate")
-        dtext = text[d["start"]:d["end"]]
-        zp = check_zones(d["zones"], dtext, mname, lambda p: 0)
-        if zp:
-            raise InputError(zp)
+    _check_new_documents(docs, man, text, mname, str(path))
 
     source = {"file": fname, "sha256": digest, "encoding": "utf-8", "length": len(text)}
     for key, canon in SOURCE_KEYS.items():
@@ -193,10 +151,84 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
     if errors:
         raise InputError(errors)
 
-    # the proposal, for the person who reviews it
     verb = "copied" if write else "would copy"
-    out = [f"{verb} {path} -> {_rel(target, root)} (sha256 {digest}, {len(raw)} bytes, {len(text)} characters)",
-           f"proposed {len(docs)} document(s):"]
+    out = [f"{verb} {path} -> {_rel(target, root)} (sha256 {digest}, {len(raw)} bytes, {len(text)} characters)"]
+    out += _proposal_lines(new_docs, text)
+    for k in missing_source:
+        out.append(f"  source {k} not given: placeholder '{TODO_SOURCE[k]}' written; replace it (or pass --meta {k}=...)")
+    out += [f"  note: {n}" for n in notes]
+    mrel = _rel(manifest_path, root)
+    if write:
+        _write_source(target, raw, digest, manifest_path, new_man)
+        out.append(f"wrote {_rel(target, root)} and {mrel}")
+    else:
+        out.append("dry run: nothing written")
+    out.append(f"review: every new document has \"review\": \"{REVIEW_NOTE}\". Check the cut, zones and metadata in "
+               f"{mrel}, fix them by hand, then delete the \"review\" key (newsgold check fails while it is there). "
+               "Next: declare stance targets in annotations/targets/<doc_id>.json (GUIDELINES.md S-3, S-9) and make tasks: "
+               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} -o tasks/")
+    return out
+
+
+def _read_manifest(manifest_path: Path) -> dict[str, Any]:
+    """The manifest as it is, or :class:`InputError` when it is not valid (it must be fixed before a source is added)."""
+    mname = str(manifest_path)
+    man, _, problems = read_json(manifest_path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or not isinstance(man, dict):
+        raise InputError(errors or [Problem(mname, 1, "", "the manifest is not a JSON object", "json")])
+    errors = [p for p in schema_problems("manifest", man, mname, lambda p: 0) if p.severity == "error"]
+    if errors:
+        raise InputError(errors + [Problem(mname, 0, "", "fix the manifest first (newsgold validate seeds/manifest.json)", "manifest")])
+    return man
+
+
+def _new_seed_name(man: dict[str, Any], seeds_dir: Path, digest: str, name: str) -> str:
+    """``NNN_<hash>.txt`` with the next free index; refuses the same bytes registered or left in seeds/ unregistered."""
+    for src in man["sources"]:
+        if src["sha256"] == digest:
+            ids = [d["id"] for d in man["documents"] if d["source"] == src["file"]]
+            raise _fail(name, f"already registered: seeds/{src['file']} has the same sha256 ({digest[:16]}…), "
+                        f"documents {', '.join(ids) or '(none)'}; nothing to do", "duplicate")
+    registered = {s["file"] for s in man["sources"]}
+    used: set[int] = set()
+    for f in sorted(seeds_dir.glob("*.txt")):
+        m = SEED_NAME.match(f.name)
+        if not m:
+            continue
+        used.add(int(m.group(1)))
+        if m.group(2) == digest[:16] and f.name not in registered:
+            raise _fail(name, f"seeds/{f.name} is this file but is not in the manifest (an interrupted add-source?); "
+                        "delete that copy and run add-source again", "duplicate")
+    for src in man["sources"]:
+        m = SEED_NAME.match(src["file"])
+        if m:
+            used.add(int(m.group(1)))
+    index = max(used) + 1 if used else 0
+    if index > 999:
+        raise _fail(name, "no free three-digit seed index left (000-999)", "seed-index")
+    return f"{index:03d}_{digest[:16]}.txt"
+
+
+def _check_new_documents(docs: list[dict], man: dict[str, Any], text: str, mname: str, name: str) -> None:
+    """Refuse a proposed document whose text or id is already registered, or whose zones do not tile it."""
+    known_texts = {d["text_sha256"]: d["id"] for d in man["documents"]}
+    known_ids = {d["id"] for d in man["documents"]}
+    for d in docs:
+        if d["text_sha256"] in known_texts:
+            raise _fail(name, f"document {d['id']} [{d['start']}, {d['end']}) has the same text as the registered "
+                        f"document {known_texts[d['text_sha256']]}; an article is registered once", "duplicate")
+        if d["id"] in known_ids:
+            raise _fail(name, f"document id {d['id']} is already in the manifest", "duplicate")
+        dtext = text[d["start"]:d["end"]]
+        zp = check_zones(d["zones"], dtext, mname, lambda p: 0)
+        if zp:
+            raise InputError(zp)
+
+
+def _proposal_lines(new_docs: list[dict], text: str) -> list[str]:
+    """The proposal as the reviewer reads it: each document's range, first line, zones and metadata."""
+    out = [f"proposed {len(new_docs)} document(s):"]
     for d in new_docs:
         dtext = text[d["start"]:d["end"]]
         out.append(f"  {d['id']}  [{d['start']}, {d['end']})  {len(dtext)} characters")
@@ -210,25 +242,17 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
         absent = [k for k in USUAL_METADATA if k not in d["metadata"]]
         if absent:
             out.append(f"    not given (add with --meta KEY=VALUE or in the manifest): {', '.join(absent)}")
-    for k in missing_source:
-        out.append(f"  source {k} not given: placeholder '{TODO_SOURCE[k]}' written; replace it (or pass --meta {k}=...)")
-    out += [f"  note: {n}" for n in notes]
-    mrel = _rel(manifest_path, root)
-    if write:
-        write_atomic(target, raw)
-        if hashlib.sha256(target.read_bytes()).hexdigest() != digest:  # never leave a wrong copy behind
-            target.unlink()
-            raise _fail(str(target), "the copy differs from the source file; nothing registered", "seed-hash")
-        try:
-            write_atomic(manifest_path, dump_json(new_man))
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        out.append(f"wrote {_rel(target, root)} and {mrel}")
-    else:
-        out.append("dry run: nothing written")
-    out.append(f"review: every new document has \"review\": \"{REVIEW_NOTE}\". Check the cut, zones and metadata in "
-               f"{mrel}, fix them by hand, then delete the \"review\" key (newsgold check fails while it is there). "
-               "Next: declare stance targets in annotations/targets/<doc_id>.json (GUIDELINES.md S-3, S-9) and make tasks: "
-               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} -o tasks/")
     return out
+
+
+def _write_source(target: Path, raw: bytes, digest: str, manifest_path: Path, new_man: dict[str, Any]) -> None:
+    """The seed copy, checked, then the manifest; the copy is removed again if the manifest cannot be written."""
+    write_atomic(target, raw)
+    if hashlib.sha256(target.read_bytes()).hexdigest() != digest:  # never leave a wrong copy behind
+        target.unlink()
+        raise _fail(str(target), "the copy differs from the source file; nothing registered", "seed-hash")
+    try:
+        write_atomic(manifest_path, dump_json(new_man))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise

@@ -46,7 +46,7 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
     repo = current()
     if not repo.has_sources and not repo.has_data and gold_path is None:
         raise missing_dataset(repo)
-    targets = [Path(t) for t in targets] if targets else default_targets()
+    paths = [Path(t) for t in targets] if targets else default_targets()
     # a copy without sources (a Hub export as NEWSGOLD_HOME) is checked from its documents file
     _, docs, problems = read_manifest() if repo.has_sources else (None, {}, [])
     gold: Gold | None = None
@@ -70,7 +70,7 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
             gold = Gold({r["id"]: r for r in recs}, dataset_version(), content_hash(recs) if recs else "", "shipped")
         return gold
 
-    for t in targets:
+    for t in paths:
         files: list[Path]
         if t.is_dir():
             files = sorted(p for p in t.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file() and not p.name.startswith("."))

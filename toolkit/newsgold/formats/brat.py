@@ -10,22 +10,14 @@ are per-region choices, relations are relations.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    Choice,
-    DocDraft,
-    PreRegion,
-    PreRelation,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    Relation,
-)
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument, ReadOptions, Region, Relation
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "code points"   # what write() puts in .ann files
@@ -33,6 +25,19 @@ WRITE_UNIT = "code points"   # what write() puts in .ann files
 
 _BRAT_ID = re.compile(r"^([TRAMENX#*])(\S*)$")
 _DIGITS = re.compile(r"^[0-9]+$")
+
+
+@dataclass
+class _AnnParse:
+    """What :func:`parse` has read so far: the records by kind, the problems, and the ids to check at the end."""
+    source: str
+    out: dict[str, list[Any]] = field(default_factory=lambda: {k: [] for k in (
+        "entities", "relations", "attributes", "events", "normalizations", "notes", "equivs", "problems")})
+    ids: dict[str, int] = field(default_factory=dict)                    # annotation id -> its line
+    refs: list[tuple[int, str, str]] = field(default_factory=list)       # (line, field, id) to check after reading
+
+    def problem(self, n: int, path: str, message: str, rule: str = "brat-line", severity: str = "error") -> None:
+        self.out["problems"].append(Problem(self.source, n, path, message, rule, severity))
 
 
 def parse(ann_text: str, source: str = "<ann>") -> dict:
@@ -44,11 +49,7 @@ def parse(ann_text: str, source: str = "<ann>") -> dict:
     Offsets are as written (brat counts code points of its ``.txt``); fragments are kept as
     they are; a discontinuous entity has several. Problems name the line.
     """
-    out = {"entities": [], "relations": [], "attributes": [], "events": [], "normalizations": [], "notes": [],
-           "equivs": [], "problems": []}
-    probs = out["problems"]
-    ids: dict[str, int] = {}
-    refs: list[tuple[int, str, str]] = []   # (line, field, id) to check after reading
+    p = _AnnParse(source)
     for n, raw in enumerate(ann_text.split("\n"), 1):
         line = raw.rstrip("\r")
         if not line.strip():
@@ -57,94 +58,118 @@ def parse(ann_text: str, source: str = "<ann>") -> dict:
         head = cols[0].strip()
         m = _BRAT_ID.match(head)
         if not m:
-            probs.append(Problem(source, n, "", f"unrecognised line {short(line)!r} (brat lines start with T, R, A, M, E, N, # or *)",
-                                 "brat-line"))
+            p.problem(n, "", f"unrecognised line {short(line)!r} (brat lines start with T, R, A, M, E, N, # or *)")
             continue
         kind = m.group(1)
         if kind != "*" and kind != "#":
-            if head in ids:
-                probs.append(Problem(source, n, "id", f"second annotation with id {head!r} (first on line {ids[head]})", "unique-id"))
+            if head in p.ids:
+                p.problem(n, "id", f"second annotation with id {head!r} (first on line {p.ids[head]})", "unique-id")
                 continue
-            ids[head] = n
+            p.ids[head] = n
         if kind == "T":
-            if len(cols) < 2:
-                probs.append(Problem(source, n, "", "T line needs 'ID<TAB>TYPE START END[;START END...]<TAB>TEXT'", "brat-line"))
-                continue
-            label, _, offs = cols[1].strip().partition(" ")
-            frags = []
-            ok = bool(label)
-            for part in offs.split(";"):
-                se = part.split()
-                if len(se) != 2 or not all(_DIGITS.match(x) for x in se):   # not isdigit(): "²" is a digit to it
-                    ok = False
-                    break
-                frags.append((int(se[0]), int(se[1])))
-            if not ok or not frags:
-                probs.append(Problem(source, n, "offsets", f"cannot read type and offsets from {short(cols[1])!r}", "brat-line"))
-                continue
-            for s, e in frags:
-                if s >= e:
-                    probs.append(Problem(source, n, "offsets", f"empty or reversed fragment {s} {e}", "offset-order"))
-                    ok = False
-            if not ok:
-                continue
-            text = "\t".join(cols[2:]) if len(cols) > 2 else None
-            if text is None:
-                probs.append(Problem(source, n, "text", "T line without its text (third column); offsets cannot be checked",
-                                     "brat-line", "warning"))
-            out["entities"].append({"id": head, "label": label, "fragments": frags, "text": text, "line": n})
-        elif kind == "R":
-            parts = cols[1].split() if len(cols) > 1 else []
-            args = {}
-            for a in parts[1:]:
-                role, _, ref = a.partition(":")
-                if not ref:
-                    break
-                args[role] = ref
-            if len(parts) != 3 or len(args) != 2:
-                probs.append(Problem(source, n, "", f"R line needs 'ID<TAB>TYPE Arg1:ID Arg2:ID', got {short(line)!r}", "brat-line"))
-                continue
-            a1, a2 = list(args.values())
-            out["relations"].append({"id": head, "type": parts[0], "arg1": a1, "arg2": a2, "args": args, "line": n})
-            refs += [(n, "arg1", a1), (n, "arg2", a2)]
-        elif kind in ("A", "M"):
-            parts = cols[1].split() if len(cols) > 1 else []
-            if len(parts) not in (2, 3):
-                probs.append(Problem(source, n, "", f"{kind} line needs 'ID<TAB>NAME TARGET [VALUE]', got {short(line)!r}", "brat-line"))
-                continue
-            out["attributes"].append({"id": head, "type": parts[0], "target": parts[1],
-                                      "value": parts[2] if len(parts) == 3 else True, "line": n})
-            refs.append((n, "target", parts[1]))
-        elif kind == "E":
-            parts = cols[1].split() if len(cols) > 1 else []
-            if not parts or ":" not in parts[0]:
-                probs.append(Problem(source, n, "", f"E line needs 'ID<TAB>TYPE:TRIGGER [ROLE:ID ...]', got {short(line)!r}", "brat-line"))
-                continue
-            etype, _, trigger = parts[0].partition(":")
-            eargs = [tuple(a.split(":", 1)) for a in parts[1:] if ":" in a]
-            out["events"].append({"id": head, "type": etype, "trigger": trigger, "args": eargs, "line": n})
-            refs.append((n, "trigger", trigger))
-        elif kind == "N":
-            parts = cols[1].split() if len(cols) > 1 else []
-            if len(parts) != 3:
-                probs.append(Problem(source, n, "", f"N line needs 'ID<TAB>TYPE TARGET DB:ID<TAB>TEXT', got {short(line)!r}", "brat-line"))
-                continue
-            out["normalizations"].append({"id": head, "type": parts[0], "target": parts[1], "ref": parts[2],
-                                          "text": cols[2] if len(cols) > 2 else None, "line": n})
-            refs.append((n, "target", parts[1]))
-        elif kind == "#":
-            parts = cols[1].split() if len(cols) > 1 else []
-            out["notes"].append({"id": head, "type": parts[0] if parts else None, "target": parts[1] if len(parts) > 1 else None,
-                                 "text": cols[2] if len(cols) > 2 else "", "line": n})
-        elif kind == "*":
-            parts = cols[1].split() if len(cols) > 1 else []
-            out["equivs"].append({"type": parts[0] if parts else None, "members": parts[1:], "line": n})
-        else:  # X: unknown kind letter kept for completeness
-            probs.append(Problem(source, n, "", f"unsupported brat annotation {head!r}; ignored", "brat-line", "warning"))
-    for n, fld, ref in refs:
-        if ref not in ids:
-            probs.append(Problem(source, n, fld, f"refers to {ref!r}, which is not defined in this file", "brat-ref"))
-    return out
+            _t_line(p, n, head, cols)
+            continue
+        parts = cols[1].split() if len(cols) > 1 else []
+        _LINE_READERS.get(kind, _unsupported_line)(p, n, head, kind, parts, cols, line)
+    for n, fld, ref in p.refs:
+        if ref not in p.ids:
+            p.problem(n, fld, f"refers to {ref!r}, which is not defined in this file", "brat-ref")
+    return p.out
+
+
+def _t_line(p: _AnnParse, n: int, head: str, cols: list[str]) -> None:
+    """``T1<TAB>LABEL 0 5;10 15<TAB>text``: an entity with its fragments as written."""
+    if len(cols) < 2:
+        p.problem(n, "", "T line needs 'ID<TAB>TYPE START END[;START END...]<TAB>TEXT'")
+        return
+    label, _, offs = cols[1].strip().partition(" ")
+    frags = []
+    ok = bool(label)
+    for part in offs.split(";"):
+        se = part.split()
+        if len(se) != 2 or not all(_DIGITS.match(x) for x in se):   # not isdigit(): "²" is a digit to it
+            ok = False
+            break
+        frags.append((int(se[0]), int(se[1])))
+    if not ok or not frags:
+        p.problem(n, "offsets", f"cannot read type and offsets from {short(cols[1])!r}")
+        return
+    for s, e in frags:
+        if s >= e:
+            p.problem(n, "offsets", f"empty or reversed fragment {s} {e}", "offset-order")
+            ok = False
+    if not ok:
+        return
+    text = "\t".join(cols[2:]) if len(cols) > 2 else None
+    if text is None:
+        p.problem(n, "text", "T line without its text (third column); offsets cannot be checked", severity="warning")
+    p.out["entities"].append({"id": head, "label": label, "fragments": frags, "text": text, "line": n})
+
+
+def _r_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``R1<TAB>TYPE Arg1:T1 Arg2:T2``: a binary relation."""
+    args = {}
+    for a in parts[1:]:
+        role, _, ref = a.partition(":")
+        if not ref:
+            break
+        args[role] = ref
+    if len(parts) != 3 or len(args) != 2:
+        p.problem(n, "", f"R line needs 'ID<TAB>TYPE Arg1:ID Arg2:ID', got {short(line)!r}")
+        return
+    a1, a2 = list(args.values())
+    p.out["relations"].append({"id": head, "type": parts[0], "arg1": a1, "arg2": a2, "args": args, "line": n})
+    p.refs += [(n, "arg1", a1), (n, "arg2", a2)]
+
+
+def _a_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``A1<TAB>NAME T1 [VALUE]`` (or the older ``M``): an attribute, ``True`` when it has no value."""
+    if len(parts) not in (2, 3):
+        p.problem(n, "", f"{kind} line needs 'ID<TAB>NAME TARGET [VALUE]', got {short(line)!r}")
+        return
+    p.out["attributes"].append({"id": head, "type": parts[0], "target": parts[1],
+                                "value": parts[2] if len(parts) == 3 else True, "line": n})
+    p.refs.append((n, "target", parts[1]))
+
+
+def _e_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``E1<TAB>TYPE:T1 [ROLE:ID ...]``: an event (kept, not used by NewsGold)."""
+    if not parts or ":" not in parts[0]:
+        p.problem(n, "", f"E line needs 'ID<TAB>TYPE:TRIGGER [ROLE:ID ...]', got {short(line)!r}")
+        return
+    etype, _, trigger = parts[0].partition(":")
+    eargs = [tuple(a.split(":", 1)) for a in parts[1:] if ":" in a]
+    p.out["events"].append({"id": head, "type": etype, "trigger": trigger, "args": eargs, "line": n})
+    p.refs.append((n, "trigger", trigger))
+
+
+def _n_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``N1<TAB>Reference T1 DB:ID<TAB>TEXT``: a normalization."""
+    if len(parts) != 3:
+        p.problem(n, "", f"N line needs 'ID<TAB>TYPE TARGET DB:ID<TAB>TEXT', got {short(line)!r}")
+        return
+    p.out["normalizations"].append({"id": head, "type": parts[0], "target": parts[1], "ref": parts[2],
+                                    "text": cols[2] if len(cols) > 2 else None, "line": n})
+    p.refs.append((n, "target", parts[1]))
+
+
+def _note_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``#1<TAB>AnnotatorNotes T1<TAB>text``: a note (its target is not checked: brat allows free notes)."""
+    p.out["notes"].append({"id": head, "type": parts[0] if parts else None, "target": parts[1] if len(parts) > 1 else None,
+                           "text": cols[2] if len(cols) > 2 else "", "line": n})
+
+
+def _equiv_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """``*<TAB>Equiv T1 T2 ...``: an equivalence class."""
+    p.out["equivs"].append({"type": parts[0] if parts else None, "members": parts[1:], "line": n})
+
+
+def _unsupported_line(p: _AnnParse, n: int, head: str, kind: str, parts: list[str], cols: list[str], line: str) -> None:
+    """X: an id letter brat has no reader for here; said, not read."""
+    p.problem(n, "", f"unsupported brat annotation {head!r}; ignored", severity="warning")
+
+
+_LINE_READERS = {"R": _r_line, "A": _a_line, "M": _a_line, "E": _e_line, "N": _n_line, "#": _note_line, "*": _equiv_line}
 
 
 def _read_file(f: Path, report: Report, options: ReadOptions) -> ReadDocument | None:
@@ -216,8 +241,10 @@ def write(text: str, regions: list[PreRegion], relations: list[PreRelation]) -> 
     attributes, notes as ``AnnotatorNotes``; ``:`` in a relation type becomes ``_`` (brat types cannot hold it)."""
     if not regions and not relations:
         return ""
-    tid = {}
-    lines, attrs, notes = [], [], []
+    tid: dict[str, str] = {}
+    lines: list[str] = []
+    attrs: list[str] = []
+    notes: list[str] = []
     for i, r in enumerate(regions, 1):
         tid[r.key] = f"T{i}"
         frags = _fragments(text, r.spans)

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json
@@ -13,7 +14,7 @@ from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json
 MAX_SAME_PROBLEMS = 25      # per file, rule and severity; then one summary line
 
 
-def is_int(v) -> bool:
+def is_int(v: object) -> TypeGuard[int]:
     """An integer offset: JSON true/false are Python ints and 55.0 is a float, neither is an offset."""
     return isinstance(v, int) and not isinstance(v, bool)
 
@@ -76,7 +77,7 @@ class Report:
 
 @dataclass
 class Unit:
-    value: object
+    value: Any          # a parsed JSON value: each reader checks its shape
     lf: Callable[[tuple], int]
     jsonl: bool
 
@@ -93,13 +94,18 @@ def load_units(path: Path, name: str, report: Report, *, jsonl: bool | None = No
         if data is None:
             return []
         lines = locate_lines(text)
-        return [Unit(data, lambda p, _l=lines: line_for(_l, p), False)]
+        return [Unit(data, lambda p: line_for(lines, p), False)]
     units = []
     for lineno, rec, probs in iter_jsonl(path):
         report.extend(probs)
         if rec is not None:
-            units.append(Unit(rec, lambda p, n=lineno: n, True))
+            units.append(Unit(rec, _constant_line(lineno), True))
     return units
+
+
+def _constant_line(n: int) -> Callable[[tuple], int]:
+    """``line_of`` for a JSON Lines record: every path is on its line."""
+    return lambda p: n
 
 
 ID_KEYS = ("doc_id", "docid", "document_id", "doc")
@@ -122,7 +128,7 @@ def declared_id(obj) -> tuple[str | None, tuple]:
     return None, ()
 
 
-def keyed(value, looks_like: Callable[[object], bool]) -> list[tuple[str | None, tuple, object]]:
+def keyed(value: Any, looks_like: Callable[[Any], bool]) -> list[tuple[str | None, tuple, Any]]:
     """Split an input value into documents: ``[(doc_id or None, path, doc_value)]``.
 
     A value that ``looks_like`` one document is one; a dict of them is keyed by doc id; a list

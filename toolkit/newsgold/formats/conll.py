@@ -12,19 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import read_text
 from newsgold.formats.align import canon
 from newsgold.formats.common import Report, short
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 SCHEMES = ("iob1", "iob2", "iobes", "bilou", "io")
@@ -60,7 +54,7 @@ def decode_tags(tags: list[str], scheme: str) -> list[tuple[int, int, str, bool]
     end_tag = {"iobes": "E", "bilou": "L"}.get(scheme)
     single = {"iobes": "S", "bilou": "U"}.get(scheme)
     spans: list[list] = []
-    cur = None
+    cur: Any = None   # the open span [start, end, label, bad]; `cont` below says it is not None
     for i, tag in enumerate(tags):
         p, lab = _split_tag(tag if isinstance(tag, str) else "O")
         if p == "O":
@@ -153,7 +147,7 @@ def _parse_conll(text: str, name: str, report: Report) -> list[dict]:
     tokens and no name yet, else starts a new one. Other ``# ...`` lines are comments.
     """
     docs: list[dict] = []
-    cur = {"id": None, "line": 1, "sents": []}
+    cur: dict[str, Any] = {"id": None, "line": 1, "sents": []}
     sent: list[_ConllTok] = []
 
     def flush():
@@ -226,7 +220,7 @@ def _align_tokens(toks: list[_ConllTok], text: str, *, stop_early: bool = False
     (``(severity, token, message, position)``)."""
     pos = 0
     out: list[tuple[int, int] | None] = []
-    issues = []
+    issues: list[tuple[str, _ConllTok | None, str, int]] = []
     prev_missing = False
     n = len(text)
     for t in toks:

@@ -15,17 +15,7 @@ from pathlib import Path
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import RefusedValue, loads, read_text
 from newsgold.formats.common import Report, declared_id, short
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    Choice,
-    DocDraft,
-    PreRegion,
-    PreRelation,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    Relation,
-)
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument, ReadOptions, Region, Relation
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "code points"

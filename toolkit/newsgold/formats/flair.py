@@ -10,24 +10,8 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import TextMap, canon, same_text, search_near
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    short,
-)
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, short
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 
@@ -56,13 +40,11 @@ def _flair_entities(sent: dict) -> tuple[str | None, list]:
 def _flair_label(ent: dict) -> tuple[str | None, float | None]:
     labels = ent.get("labels")
     if isinstance(labels, list) and labels:
-        best = None
-        for lab in labels:
-            if isinstance(lab, dict):
-                val, conf = lab.get("value"), as_score(lab.get("confidence", lab.get("score")))
-            else:
-                val, conf = lab, None
-            if best is None or (conf is not None and (best[1] is None or conf > best[1])):
+        candidates = [(lab.get("value"), as_score(lab.get("confidence", lab.get("score")))) if isinstance(lab, dict)
+                      else (lab, None) for lab in labels]
+        best = candidates[0]
+        for val, conf in candidates[1:]:   # the most confident; the first among equals
+            if conf is not None and (best[1] is None or conf > best[1]):
                 best = (val, conf)
         return best
     if "type" in ent:
@@ -74,10 +56,7 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
     docs = []
     for u in load_units(path, name, report):
         v = u.value
-        if _flair_sentence(v):
-            parts = [(None, (), [v])]
-        else:
-            parts = keyed(v, _flair_doc)
+        parts = [(None, (), [v])] if _flair_sentence(v) else keyed(v, _flair_doc)
         if not parts:
             report.add(Problem(name, u.lf(()), "", "expected flair Sentence.to_dict(tag_type='ner') output: a list of "
                                "{\"text\", \"entities\": [{text, start_pos, end_pos, labels}]} per document, or {doc_id: [...]}",

@@ -8,22 +8,8 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    span,
-)
+from newsgold.formats.common import Report, as_score, declared_id, jp, keyed, load_units, score_problem
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
 UNIT = UTF16_OR_CODE_POINTS
 

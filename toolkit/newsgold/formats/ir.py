@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 
@@ -33,7 +34,9 @@ class Choice:
 class Region:
     """One labelled stretch of text (one label: a region with two labels is two regions with one id)."""
     label: object                           # as written (usually a string; checked by the consumer)
-    fragments: tuple[tuple[int, int], ...]  # offsets as written; several for a discontinuous brat entity
+    # offsets as written (not yet checked to be integers: the consumer reports what is not); several for a
+    # discontinuous brat entity
+    fragments: tuple[tuple[Any, Any], ...]
     line: int
     path: str
     id: str | None = None                   # the tool's region id, for relations and per-region choices

@@ -19,25 +19,8 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import codepoints_to_utf16
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    jp,
-    load_units,
-    score_problem,
-)
-from newsgold.formats.ir import (
-    UTF16_OR_CODE_POINTS,
-    Choice,
-    DocDraft,
-    PreRegion,
-    PreRelation,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    Relation,
-)
+from newsgold.formats.common import Report, as_score, declared_id, jp, load_units, score_problem
+from newsgold.formats.ir import UTF16_OR_CODE_POINTS, Choice, DocDraft, PreRegion, PreRelation, ReadDocument, ReadOptions, Region, Relation
 
 UNIT = UTF16_OR_CODE_POINTS
 WRITE_UNIT = "UTF-16 code units"   # what write() puts in tasks: what the browser counts
@@ -129,7 +112,9 @@ def _results(task: dict, ti: int, d: DocDraft, lf, options: ReadOptions) -> list
             d.source = "cancelled"
         return []
     d.source = f"{part}/{i}"
-    res = a.get("result") if isinstance(a.get("result"), list) else []
+    res = a.get("result")
+    if not isinstance(res, list):
+        res = []
     return [(r, (part, i, "result", j)) for j, r in enumerate(res) if isinstance(r, dict)]
 
 
@@ -180,7 +165,9 @@ def _regions(d: DocDraft, results: list, ti: int, lf, options: ReadOptions) -> N
 
 def _region(d: DocDraft, r: dict, p: tuple, ti: int, lf, attached: dict, options: ReadOptions) -> None:
     fp = jp(ti, *p)
-    val = r.get("value") if isinstance(r.get("value"), dict) else {}
+    val = r.get("value")
+    if not isinstance(val, dict):
+        val = {}
     if "start" not in val or "end" not in val:
         d.problems.append(Problem(d.file, lf(p + ("value",)), fp + "/value", f"region of type {r.get('type')!r} has no "
                                   "start/end character offsets (only Text regions are supported)", "format"))

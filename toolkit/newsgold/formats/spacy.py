@@ -11,20 +11,11 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
-from newsgold.formats.common import (
-    ID_KEYS,
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
+from newsgold.formats.common import ID_KEYS, Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
 UNIT = CODE_POINTS
@@ -67,6 +58,7 @@ def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[Re
             did, _idpath = declared_id(v)
             did = did or key_id
             d = DocDraft(name, u.lf(base), jp(*base), doc_id=did, text=v["text"])
+            groups: list[tuple[Any, list]]    # (where the group is: "ents" or ("spans", name), its entities)
             if isinstance(v.get("ents"), list):
                 groups = [("ents", v["ents"])]
             elif isinstance(v.get("spans"), dict) and v["spans"]:
@@ -136,10 +128,10 @@ def read_docbin(path: Path, name: str, report: Report, options: ReadOptions) -> 
         seen = set()
         for key, spans in groups:
             for j, s in enumerate(spans):
-                k = (s.start_char, s.end_char, s.label_)
-                if k in seen:
+                span_key = (s.start_char, s.end_char, s.label_)
+                if span_key in seen:
                     continue
-                seen.add(k)
+                seen.add(span_key)
                 d.regions.append(span(s.start_char, s.end_char, s.label_, 0, f"docs/{i}/{key}/{j}", None, s.text))
         docs.append(d.freeze())
     return docs

@@ -8,16 +8,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit, same_text
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
 from newsgold.formats.conll import decode_tags, tag_issues
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
@@ -96,7 +87,7 @@ def _stanza_tokens(d: DocDraft, sents: list, base: tuple, lf, report: Report) ->
     d.label_where = "ner"
     any_ner = False
     for si, sent in enumerate(sents):
-        units = []   # (line, field, start, end, text, tag)
+        units: list[tuple | None] = []   # (line, field, start, end, text, tag, tag line); None: a token not placed
         for ti, tok in enumerate(sent):
             if "ner" not in tok:
                 continue   # a word inside a multi-word token: the token carries the tag
@@ -118,8 +109,9 @@ def _stanza_tokens(d: DocDraft, sents: list, base: tuple, lf, report: Report) ->
                 continue
             d.regions.append(span(first[2], last[3], lab, first[0], first[1], label_line=first[6]))
         for k, msg, sev in tag_issues([(u[5] if u else "O") for u in units], "iobes"):
-            if units[k]:
-                report.add(Problem(d.file, units[k][6], jp(units[k][1], "ner"), msg, "tag-scheme", sev))
+            unit = units[k]
+            if unit:
+                report.add(Problem(d.file, unit[6], jp(unit[1], "ner"), msg, "tag-scheme", sev))
     if not any_ner and sents:
         report.add(Problem(d.file, lf(base), d.path, "no token has a 'ner' tag (was the ner processor run?)", "format", "warning"))
     if d.text is None:

@@ -220,7 +220,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None) -> tuple[li
     from newsgold.dataset.gold import Gold, load_gold
     from newsgold.scoring.predictions import load_label_map
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
-    mapping = load_label_map(label_map) if isinstance(label_map, (str, Path)) else label_map
+    mapping = load_label_map(str(label_map)) if isinstance(label_map, (str, Path)) else label_map
     labels = None if mapping is not None else set(ENTITY_LABELS)
     name = str(path)
     if not Path(path).exists():

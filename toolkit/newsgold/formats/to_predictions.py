@@ -33,14 +33,7 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.schema import ENTITY_LABELS
 from newsgold.dataset.gold import Gold, load_gold
 from newsgold.formats import registry
-from newsgold.formats.align import (
-    UTF16_MESSAGE,
-    TextMap,
-    guess_for,
-    resolve,
-    same_text,
-    search_near,
-)
+from newsgold.formats.align import UTF16_MESSAGE, TextMap, guess_for, resolve, same_text, search_near
 from newsgold.formats.common import Report, jp, short
 from newsgold.formats.identify import identify, load_doc_map
 from newsgold.formats.ir import ReadDocument, ReadOptions, Region

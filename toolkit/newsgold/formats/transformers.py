@@ -13,27 +13,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import loose
-from newsgold.formats.common import (
-    Report,
-    as_score,
-    declared_id,
-    is_int,
-    jp,
-    keyed,
-    load_units,
-    score_problem,
-)
-from newsgold.formats.ir import (
-    CODE_POINTS,
-    DocDraft,
-    ReadDocument,
-    ReadOptions,
-    Region,
-    span,
-)
+from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, Region, span
 
 UNIT = CODE_POINTS
 
@@ -89,20 +74,34 @@ def _tf_spans(d: DocDraft, items: list, base: tuple, lf, report: Report) -> None
     words = [(x["start"], x["end"], x["word"], lf(base + (i, "word")), jp(d.path, i, "word"))
              for i, x in enumerate(items) if isinstance(x.get("word"), str)]
     for i, x in enumerate(items):
-        bad = score_problem(x.get("score"), d.file, lf(base + (i, "score")), jp(d.path, i, "score"))
-        if bad:
-            report.add(bad)
+        score_bad = score_problem(x.get("score"), d.file, lf(base + (i, "score")), jp(d.path, i, "score"))
+        if score_bad:
+            report.add(score_bad)
     d.fit = lambda gtext, w=words: _tf_fit(w, gtext)
     d.label_where = "entity_group" if all(agg) and items else "entity"
     if all(agg):
         for i, x in enumerate(items):
             d.regions.append(span(x["start"], x["end"], x.get("entity_group"), lf(base + (i,)), jp(d.path, i), as_score(x.get("score")),
                                  label_line=lf(base + (i, "entity_group"))))
-        d.place = lambda gtext, probs, dd=d, w=words: _tf_check_words(dd, w, gtext, probs) or dd.regions
+
+        def place_spans(gtext: str, probs: list) -> list[Region]:
+            _tf_check_words(d, words, gtext, probs)
+            return d.regions
+        d.place = place_spans
         return
+    groups = _tf_token_groups(d, items, base, lf, report)
+
+    def place_tokens(gtext: str, probs: list) -> list[Region]:
+        _tf_check_words(d, words, gtext, probs)
+        return _tf_place(d, groups, gtext, lf, base)
+    d.place = place_tokens
+
+
+def _tf_token_groups(d: DocDraft, items: list, base: tuple, lf, report: Report) -> list[dict]:
+    """Token items merged into entities (rules in the module docstring): ``{"label", "i", "toks"}`` each."""
     sentencepiece = any(isinstance(x.get("word"), str) and x["word"][:1] in ("▁", "Ġ") for x in items)
     groups: list[dict] = []
-    cur = None
+    cur: dict[str, Any] | None = None
     prev = None
     order = sorted(range(len(items)), key=lambda i: (items[i]["start"], items[i]["end"]))
     for i in order:
@@ -134,8 +133,7 @@ def _tf_spans(d: DocDraft, items: list, base: tuple, lf, report: Report) -> None
         if bi in ("E", "L", "S", "U"):
             cur = None
         prev = x
-    d.place = lambda gtext, probs, dd=d, gs=groups, b=base, w=words: (_tf_check_words(dd, w, gtext, probs)
-                                                                     or _tf_place(dd, gs, gtext, lf, b))
+    return groups
 
 
 def _tf_check_words(d: DocDraft, words: list, gtext: str, probs: list) -> None:
