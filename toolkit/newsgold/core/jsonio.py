@@ -17,7 +17,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
@@ -416,3 +416,17 @@ def require(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
+
+
+def json_objects(rows: Iterable[tuple[int, object, list[Problem]]], name: str, problems: list[Problem],
+                 expected: str = "expected a JSON object", rule: str = "json") -> Iterator[tuple[int, dict]]:
+    """The JSON objects of ``(line, value or None, read problems)`` rows, such as :func:`iter_jsonl`
+    yields; read problems, and an error for each value that is not an object, go to ``problems``."""
+    for line, value, probs in rows:
+        problems += probs
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            problems.append(Problem(name, line, "", expected, rule))
+            continue
+        yield line, value

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import iter_jsonl, require
+from newsgold.core.jsonio import iter_jsonl, json_objects, require
 from newsgold.core.schema import schema_problems
 from newsgold.dataset.releases import CUSTOM
 from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
@@ -180,13 +180,7 @@ def complete_records(rows: Iterable[tuple[int, object, list[Problem]]], name: st
     """Complete and check ``(line, record, read problems)`` rows; records by id and every problem."""
     out: dict[str, dict] = {}
     problems: list[Problem] = []
-    for lineno, rec, probs in rows:
-        problems += probs
-        if rec is None:
-            continue
-        if not isinstance(rec, dict):
-            problems.append(Problem(name, lineno, "", "expected a JSON object", "json"))
-            continue
+    for lineno, rec in json_objects(rows, name, problems):
         text = rec.get("text")
         if not isinstance(text, str) or not text:
             problems.append(Problem(name, lineno, "text", "a gold document needs its text (a non-empty string)", "gold-text"))

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json
+
+if TYPE_CHECKING:
+    from newsgold.formats.ir import ReadDocument, ReadOptions
 
 MAX_SAME_PROBLEMS = 25      # per file, rule and severity; then one summary line
 
@@ -141,3 +144,29 @@ def keyed(value: Any, looks_like: Callable[[Any], bool]) -> list[tuple[str | Non
     if isinstance(value, list) and value and all(looks_like(v) for v in value):
         return [(None, (i,), v) for i, v in enumerate(value)]
     return []
+
+
+def document_parts(path: Path, name: str, report: Report, looks_like: Callable[[Any], bool],
+                   expected: str) -> Iterator[tuple[Unit, str | None, tuple, Any]]:
+    """Every document of a JSON or JSON Lines input: ``(unit, doc id from a key or None, path, value)``.
+
+    A unit in which :func:`keyed` finds no document is reported once, with ``expected`` (what the
+    reader wanted to see), and skipped.
+    """
+    for u in load_units(path, name, report):
+        parts = keyed(u.value, looks_like)
+        if not parts:
+            report.add(Problem(name, u.lf(()), "", expected, "format"))
+            continue
+        for key_id, base, v in parts:
+            yield u, key_id, base, v
+
+
+def json_reader(looks_like: Callable[[Any], bool], expected: str,
+                document: Callable[[Unit, str | None, tuple, Any, str, Report], ReadDocument]) -> Callable:
+    """A format's ``read`` for JSON or JSON Lines input whose documents :func:`keyed` can find:
+    ``document`` turns one document value into a read document."""
+    def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[ReadDocument]:
+        return [document(u, key_id, base, v, name, report)
+                for u, key_id, base, v in document_parts(path, name, report, looks_like, expected)]
+    return read

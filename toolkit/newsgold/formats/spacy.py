@@ -15,7 +15,7 @@ from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
-from newsgold.formats.common import ID_KEYS, Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
+from newsgold.formats.common import ID_KEYS, Report, Unit, as_score, declared_id, is_int, jp, json_reader, score_problem
 from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
 
 UNIT = CODE_POINTS
@@ -46,50 +46,50 @@ def _spacy_doc(v) -> bool:
     return isinstance(v, dict) and isinstance(v.get("text"), str) and ("ents" in v or "spans" in v or "tokens" in v)
 
 
-def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[ReadDocument]:
-    docs = []
-    for u in load_units(path, name, report):
-        parts = keyed(u.value, _spacy_doc)
-        if not parts:
-            report.add(Problem(name, u.lf(()), "", "expected spaCy Doc.to_json() output: {\"text\", \"ents\": [{start, end, "
-                               "label}], ...} (one, a list, or {doc_id: doc})", "format"))
-            continue
-        for key_id, base, v in parts:
-            did, _idpath = declared_id(v)
-            did = did or key_id
-            d = DocDraft(name, u.lf(base), jp(*base), doc_id=did, text=v["text"])
-            groups: list[tuple[Any, list]]    # (where the group is: "ents" or ("spans", name), its entities)
-            if isinstance(v.get("ents"), list):
-                groups = [("ents", v["ents"])]
-            elif isinstance(v.get("spans"), dict) and v["spans"]:
-                groups = [(("spans", k), g) for k, g in v["spans"].items() if isinstance(g, list)]
-                report.add(Problem(name, u.lf(base + ("spans",)), jp(*base, "spans"),
-                                   f"no 'ents': using the span group(s) {', '.join(sorted(v['spans']))}", "spacy-spans", "warning"))
-            else:
-                groups = []
-            seen = set()
-            for key, items in groups:
-                kp = key if isinstance(key, tuple) else (key,)
-                for i, e in enumerate(items):
-                    p = base + kp + (i,)
-                    if not isinstance(e, dict):
-                        report.add(Problem(name, u.lf(p), jp(*p), "expected {start, end, label}", "format"))
-                        continue
-                    k = repr((e.get("start"), e.get("end"), e.get("label")))
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    s, en = e.get("start"), e.get("end")
-                    # the text at in-range offsets only: a slice past the end would quietly shorten the span
-                    txt = v["text"][s:en] if is_int(s) and is_int(en) and 0 <= s < en <= len(v["text"]) else None
-                    bad = score_problem(e.get("score"), name, u.lf(p + ("score",)), jp(*p, "score"))
-                    if bad:
-                        report.add(bad)
-                    d.regions.append(span(s, en, e.get("label"), u.lf(p), jp(*p), as_score(e.get("score")), txt,
-                                         label_line=u.lf(p + ("label",))))
-            docs.append(d.freeze())
-    return docs
+EXPECTED_JSON = (
+    "expected spaCy Doc.to_json() output: {\"text\", \"ents\": [{start, end, label}], ...} "
+    "(one, a list, or {doc_id: doc})")
 
+
+def _document(u: Unit, key_id: str | None, base: tuple, v: Any, name: str, report: Report) -> ReadDocument:
+    """One spaCy Doc.to_json() value as a read document."""
+    did, _idpath = declared_id(v)
+    did = did or key_id
+    d = DocDraft(name, u.lf(base), jp(*base), doc_id=did, text=v["text"])
+    groups: list[tuple[Any, list]]    # (where the group is: "ents" or ("spans", name), its entities)
+    if isinstance(v.get("ents"), list):
+        groups = [("ents", v["ents"])]
+    elif isinstance(v.get("spans"), dict) and v["spans"]:
+        groups = [(("spans", k), g) for k, g in v["spans"].items() if isinstance(g, list)]
+        report.add(Problem(name, u.lf(base + ("spans",)), jp(*base, "spans"),
+                           f"no 'ents': using the span group(s) {', '.join(sorted(v['spans']))}", "spacy-spans", "warning"))
+    else:
+        groups = []
+    seen = set()
+    for key, items in groups:
+        kp = key if isinstance(key, tuple) else (key,)
+        for i, e in enumerate(items):
+            p = base + kp + (i,)
+            if not isinstance(e, dict):
+                report.add(Problem(name, u.lf(p), jp(*p), "expected {start, end, label}", "format"))
+                continue
+            k = repr((e.get("start"), e.get("end"), e.get("label")))
+            if k in seen:
+                continue
+            seen.add(k)
+            s, en = e.get("start"), e.get("end")
+            # the text at in-range offsets only: a slice past the end would quietly shorten the span
+            txt = v["text"][s:en] if is_int(s) and is_int(en) and 0 <= s < en <= len(v["text"]) else None
+            bad = score_problem(e.get("score"), name, u.lf(p + ("score",)), jp(*p, "score"))
+            if bad:
+                report.add(bad)
+            d.regions.append(span(s, en, e.get("label"), u.lf(p), jp(*p), as_score(e.get("score")), txt,
+                                 label_line=u.lf(p + ("label",))))
+    return d.freeze()
+
+
+
+read = json_reader(_spacy_doc, EXPECTED_JSON, _document)
 
 def read_docbin(path: Path, name: str, report: Report, options: ReadOptions) -> list[ReadDocument]:
     raw, problem = _capped_docbin_bytes(path, name)

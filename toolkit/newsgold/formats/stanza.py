@@ -4,13 +4,13 @@ old ``misc`` ``start_char=..|end_char=..`` — and BIOES ``ner``), or ``doc.ents
 """
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.formats.align import offsets_fit, same_text
-from newsgold.formats.common import Report, as_score, declared_id, is_int, jp, keyed, load_units, score_problem
+from newsgold.formats.common import Report, Unit, as_score, declared_id, is_int, jp, json_reader, score_problem
 from newsgold.formats.conll import decode_tags, tag_issues
-from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, ReadOptions, span
+from newsgold.formats.ir import CODE_POINTS, DocDraft, ReadDocument, span
 
 UNIT = CODE_POINTS
 
@@ -42,45 +42,45 @@ def _stanza_offsets(tok: dict) -> tuple[int | None, int | None]:
     return None, None
 
 
-def read(path: Path, name: str, report: Report, options: ReadOptions) -> list[ReadDocument]:
-    docs = []
-    for u in load_units(path, name, report):
-        parts = keyed(u.value, _stanza_doc)
-        if not parts:
-            report.add(Problem(name, u.lf(()), "", "expected stanza Document.to_dict() (a list of sentences of token dicts), "
-                               "{\"sentences\": ...} or {\"ents\": [Span.to_dict()]} (one, a list, or {doc_id: doc})", "format"))
-            continue
-        for key_id, base, v in parts:
-            did, _ = declared_id(v)
-            d = DocDraft(name, u.lf(base), jp(*base), doc_id=did or key_id)
-            if isinstance(v, dict) and isinstance(v.get("text"), str):
-                d.text = v["text"]
-            ents_key = None
-            if isinstance(v, dict):
-                ents_key = "ents" if _stanza_ents(v.get("ents")) else "entities" if _stanza_ents(v.get("entities")) else None
-            if ents_key:
-                checks = []
-                for i, e in enumerate(v[ents_key]):
-                    p = base + (ents_key, i)
-                    bad = score_problem(e.get("score"), name, u.lf(p + ("score",)), jp(*p, "score"))
-                    if bad:
-                        report.add(bad)
-                    d.regions.append(span(e.get("start_char"), e.get("end_char"), e.get("type", e.get("label")), u.lf(p), jp(*p),
-                                         as_score(e.get("score")), e.get("text") if isinstance(e.get("text"), str) else None,
-                                         label_line=u.lf(p + ("type" if "type" in e else "label",))))
-                    checks.append((e.get("start_char"), e.get("end_char"), e.get("text")))
-                d.label_where = "type"
-                if d.text is None:
-                    d.fit = lambda g, c=checks: offsets_fit(c, g)
-            else:
-                sents = v if isinstance(v, list) else v["sentences"]
-                sbase = base if isinstance(v, list) else base + ("sentences",)
-                _stanza_tokens(d, sents, sbase, u.lf, report)
-            docs.append(d.freeze())
-    return docs
+EXPECTED = (
+    "expected stanza Document.to_dict() (a list of sentences of token dicts), {\"sentences\": ...} or "
+    "{\"ents\": [Span.to_dict()]} (one, a list, or {doc_id: doc})")
+
+
+def _document(u: Unit, key_id: str | None, base: tuple, v: Any, name: str, report: Report) -> ReadDocument:
+    """One stanza Document.to_dict() or entity-list value as a read document."""
+    did, _ = declared_id(v)
+    d = DocDraft(name, u.lf(base), jp(*base), doc_id=did or key_id)
+    if isinstance(v, dict) and isinstance(v.get("text"), str):
+        d.text = v["text"]
+    ents_key = None
+    if isinstance(v, dict):
+        ents_key = "ents" if _stanza_ents(v.get("ents")) else "entities" if _stanza_ents(v.get("entities")) else None
+    if ents_key:
+        checks = []
+        for i, e in enumerate(v[ents_key]):
+            p = base + (ents_key, i)
+            bad = score_problem(e.get("score"), name, u.lf(p + ("score",)), jp(*p, "score"))
+            if bad:
+                report.add(bad)
+            d.regions.append(span(e.get("start_char"), e.get("end_char"), e.get("type", e.get("label")), u.lf(p), jp(*p),
+                                 as_score(e.get("score")), e.get("text") if isinstance(e.get("text"), str) else None,
+                                 label_line=u.lf(p + ("type" if "type" in e else "label",))))
+            checks.append((e.get("start_char"), e.get("end_char"), e.get("text")))
+        d.label_where = "type"
+        if d.text is None:
+            d.fit = lambda g, c=checks: offsets_fit(c, g)
+    else:
+        sents = v if isinstance(v, list) else v["sentences"]
+        sbase = base if isinstance(v, list) else base + ("sentences",)
+        _stanza_tokens(d, sents, sbase, u.lf, report)
+    return d.freeze()
 
 
 
+
+
+read = json_reader(_stanza_doc, EXPECTED, _document)
 
 def _stanza_tokens(d: DocDraft, sents: list, base: tuple, lf, report: Report) -> None:
     checks = []

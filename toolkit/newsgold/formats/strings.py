@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import iter_jsonl, read_text
+from newsgold.core.jsonio import iter_jsonl, json_objects, read_text
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES
 
 _CANON = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
@@ -227,13 +227,8 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None) -> tuple[li
         return [], [Problem(name, 0, "", "cannot open: No such file or directory", "file")]
     problems: list[Problem] = []
     records: dict[str, dict] = {}
-    for line, obj, probs in _rows(Path(path), name):
-        problems += probs
-        if obj is None:
-            continue
-        if not isinstance(obj, dict):
-            problems.append(Problem(name, line, "", "expected an object {\"doc_id\", \"entities\", \"quotes\"}", "strings"))
-            continue
+    expected = "expected an object {\"doc_id\", \"entities\", \"quotes\"}"
+    for line, obj in json_objects(_rows(Path(path), name), name, problems, expected, "strings"):
         did = obj.get("doc_id", doc_id)
         if not isinstance(did, str) or did not in gold.docs:
             problems.append(Problem(name, line, "doc_id", f"unknown document id {did!r}", "ref-document"))

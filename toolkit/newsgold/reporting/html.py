@@ -63,13 +63,14 @@ OUTCOMES = (
 _PRIORITY = {"correct": 0, "wrongtype": 1, "partial": 2, "missed": 3, "spurious": 3}
 _OUTCOME_NAME = {k: name for k, name, _ in OUTCOMES}
 
-QUOTE_STATUS = (
-    ("matched", "matched", "content matches exactly and the speaker is right (or unknown in the gold)"),
-    ("partial", "partial content", "content overlaps (character Jaccard at least the threshold) but differs"),
-    ("wrongspk", "wrong speaker", "content matches but the speaker resolves to another entity"),
-    ("missed", "missed", "gold quote that no prediction matches"),
-    ("spurious", "spurious", "predicted quote that matches no gold quote"),
-)
+# Quote statuses, in legend order: CSS class suffix -> (legend name, legend explanation).
+QUOTE_STATUS = {
+    "matched": ("matched", "content matches exactly and the speaker is right (or unknown in the gold)"),
+    "partial": ("partial content", "content overlaps (character Jaccard at least the threshold) but differs"),
+    "wrongspk": ("wrong speaker", "content matches but the speaker resolves to another entity"),
+    "missed": ("missed", "gold quote that no prediction matches"),
+    "spurious": ("spurious", "predicted quote that matches no gold quote"),
+}
 
 CSS = """
 :root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg2:#f6f8fa}
@@ -374,11 +375,11 @@ def render_quotes(doc: dict, links: Sequence[QuoteLink]) -> str:
     if not links:
         return '<p class="muted">No quotes in the gold or the predictions.</p>'
     counts = Counter(s for r in links for s in r.status)
-    summary = " · ".join(f"{counts[k]} {name}" for k, name, _ in QUOTE_STATUS if counts[k])
+    summary = " · ".join(f"{counts[k]} {name}" for k, (name, _) in QUOTE_STATUS.items() if counts[k])
     out = [f'<p class="counts">{summary}</p>',
            '<table class="quotes"><colgroup><col class="st"><col><col></colgroup>'
            "<tr><th>status</th><th>gold</th><th>predicted</th></tr>"]
-    names = {k: n for k, n, _ in QUOTE_STATUS}
+    names = {k: n for k, (n, _) in QUOTE_STATUS.items()}
     for r in links:
         chips = " ".join(f'<span class="chip q-{s}">{names[s]}</span>' for s in r.status)
         out.append(f'<tr class="qrow {" ".join("q-" + s + "-row" for s in r.status)}"><td>{chips}</td>'
@@ -546,7 +547,7 @@ def render_legend() -> str:
                "gold left, predictions right; faded rows are outside the scored zones.</div>")
     out.append('<div><a class="ovm" data-n="1"></a> A span that overlaps another span of the same pane; it is listed in the '
                "<i>overlapping spans</i> table under the text.</div>")
-    for k, name, expl in QUOTE_STATUS:
+    for k, (name, expl) in QUOTE_STATUS.items():
         out.append(f'<div><span class="chip q-{k}">{esc(name)}</span> quote: {esc(expl)}</div>')
     out.append("</div>")
     return "\n".join(out)
