@@ -53,12 +53,12 @@ def _tagger(transformers, folder, aggregation: str):
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     system = f"hf:{arg}"
+    if opts.aggregation not in AGGREGATIONS:     # before the slow imports
+        raise InputError(f"--aggregation must be one of {', '.join(AGGREGATIONS)}, got {opts.aggregation!r}")
     go_offline()
     folder = local_folder(system, arg, "transformers", INSTALL)
     require_module("torch", system, INSTALL)
     transformers = require_module("transformers", system, INSTALL)
-    if opts.aggregation not in AGGREGATIONS:
-        raise InputError(f"--aggregation must be one of {', '.join(AGGREGATIONS)}, got {opts.aggregation!r}")
     tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
     records, warnings = [], []
     for d in docs:
