@@ -72,7 +72,7 @@ def build_model(folder: Path, tags: dict[str, str]) -> Path:
     chars = list(string.ascii_lowercase + string.digits + string.punctuation)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *chars, *("##" + c for c in string.ascii_lowercase)]
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    labels = ["O", *sorted({t for t in tags.values()} | {"I-" + t[2:] for t in tags.values()})]
+    labels = ["O", *sorted(set(tags.values()) | {"I-" + t[2:] for t in tags.values()})]
     label_id = {lab: i for i, lab in enumerate(labels)}
     assert 2 * len(labels) <= HIDDEN
     torch.manual_seed(0)
