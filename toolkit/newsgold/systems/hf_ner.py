@@ -3,12 +3,15 @@
 The model's labels are kept as it gives them (B-/I- prefixes merged by the pipeline's
 aggregation strategy, ``--aggregation``, default ``simple``): an OntoNotes model is scored as
 it is, a CoNLL-2003 model (PER/ORG/LOC/MISC) with ``--label-map ontonotes_to_conll2003``.
-Documents are fed a paragraph at a time (models see a few hundred tokens). Nothing is
+Documents are fed a paragraph at a time, and a paragraph longer than the model's window
+(``model_max_length`` tokens) is read in overlapping windows (``stride``) rather than cut off:
+the pipeline would otherwise truncate it silently and never tag its end. Nothing is
 downloaded: the hub is switched off and the folder must hold the weights and tokenizer.
 Install: ``pip install 'newsgold[hf]'``.
 """
 from __future__ import annotations
 
+from newsgold.core.diagnostics import InputError, Problem
 from newsgold.systems.common import (
     Document,
     RunOptions,
@@ -30,21 +33,41 @@ def _label(item: dict) -> str:
     return lab[2:] if lab[:2] in ("B-", "I-", "E-", "S-", "L-", "U-") else lab
 
 
+def _tagger(transformers, folder, aggregation: str):
+    """The pipeline, and its window (tokens) and stride (tokens shared by neighbouring windows).
+
+    The window is the tokenizer's ``model_max_length``, capped at the model's position
+    embeddings (a tokenizer saved without a length says 10**30). A fast tokenizer reads long
+    text in overlapping windows; a slow one cannot, and the paragraphs it cuts are reported.
+    """
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(folder))
+    config = transformers.AutoConfig.from_pretrained(str(folder))
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions and tokenizer.model_max_length > positions:
+        tokenizer.model_max_length = positions - 2     # RoBERTa-style models keep two positions back
+    stride = tokenizer.model_max_length // 4 if tokenizer.is_fast else None
+    tagger = transformers.pipeline("token-classification", model=str(folder), tokenizer=tokenizer,
+                                   aggregation_strategy=aggregation, stride=stride, device=-1)
+    return tagger, tokenizer.model_max_length, stride
+
+
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     system = f"hf:{arg}"
+    if opts.aggregation not in AGGREGATIONS:     # before the slow imports
+        raise InputError(f"--aggregation must be one of {', '.join(AGGREGATIONS)}, got {opts.aggregation!r}")
     go_offline()
     folder = local_folder(system, arg, "transformers", INSTALL)
     require_module("torch", system, INSTALL)
     transformers = require_module("transformers", system, INSTALL)
-    if opts.aggregation not in AGGREGATIONS:
-        from newsgold.core.diagnostics import InputError
-        raise InputError(f"--aggregation must be one of {', '.join(AGGREGATIONS)}, got {opts.aggregation!r}")
-    tagger = transformers.pipeline("token-classification", model=str(folder), tokenizer=str(folder),
-                                   aggregation_strategy=opts.aggregation, device=-1)
-    records = []
+    tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
+    records, warnings = [], []
     for d in docs:
         ents = []
         for offset, piece in paragraphs(d.text):
+            if stride is None and len(tagger.tokenizer(piece)["input_ids"]) > window:
+                warnings.append(Problem(system, 0, d.doc_id, f"the paragraph at character {offset} is longer than the model's "
+                                        f"{window} tokens and its end was not read (a slow tokenizer has no stride)",
+                                        "truncated", "warning"))
             for item in tagger(piece):
                 s, e = trimmed(d.text, offset + int(item["start"]), offset + int(item["end"]))
                 if e > s and _label(item):
@@ -56,4 +79,5 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
              "labels": sorted({_label({"entity": v}) for v in config.id2label.values()} - {"O", ""}),
              "files_sha256": folder_digest(folder)}
     return SystemOutput(records, model, packages=("transformers", "torch", "tokenizers"),
-                        options={"aggregation": opts.aggregation})
+                        options={"aggregation": opts.aggregation, "window": window, "stride": stride},
+                        warnings=tuple(warnings))
