@@ -9,17 +9,8 @@ Install: ``pip install 'newsgold[hf]'``.
 """
 from __future__ import annotations
 
-from newsgold.systems.common import (
-    Document,
-    RunOptions,
-    SystemOutput,
-    folder_digest,
-    go_offline,
-    local_folder,
-    paragraphs,
-    require_module,
-    trimmed,
-)
+from newsgold.core.records import Document
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[hf]'   (transformers and torch), then save a model folder with save_pretrained"
 AGGREGATIONS = ("simple", "first", "average", "max")
@@ -42,15 +33,10 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     tagger = transformers.pipeline("token-classification", model=str(folder), tokenizer=str(folder),
                                    aggregation_strategy=opts.aggregation, device=-1)
     records = []
+    def predict(piece: str) -> list[tuple[int, int, str | None, float]]:
+        return [(int(it["start"]), int(it["end"]), _label(it), it["score"]) for it in tagger(piece)]
     for d in docs:
-        ents = []
-        for offset, piece in paragraphs(d.text):
-            for item in tagger(piece):
-                s, e = trimmed(d.text, offset + int(item["start"]), offset + int(item["end"]))
-                if e > s and _label(item):
-                    ents.append({"start": s, "end": e, "text": d.text[s:e], "label": _label(item),
-                                 "score": round(float(item["score"]), 6)})
-        records.append({"doc_id": d.doc_id, "system": system, "entities": ents})
+        records.append({"doc_id": d.id, "system": system, "entities": paragraph_entities(d.text, predict)})
     config = tagger.model.config
     model = {"name": folder.name, "architecture": (config.architectures or [None])[0],
              "labels": sorted({_label({"entity": v}) for v in config.id2label.values()} - {"O", ""}),
