@@ -359,11 +359,11 @@ class ScoreResult:
     """Scores of one system: figures with CIs, counts, signature, warnings, errors."""
 
     signature: str
-    tasks: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)     # task -> figures, counts, documents
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)          # error items, with errors=True
     n_documents: int = 0
-    stats: dict = field(default_factory=dict, repr=False)
+    stats: dict[str, np.ndarray] = field(default_factory=dict, repr=False)   # task -> per-document statistics
 
     def to_dict(self) -> dict:
         return {"signature": self.signature, "n_documents": self.n_documents, "tasks": self.tasks,
@@ -497,12 +497,14 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
 
 @dataclass
 class CompareResult:
+    """Paired tests between systems A and B: per task, each figure's difference and p-values."""
+
     signature: str
     a: str
     b: str
-    tasks: dict
-    warnings: list
-    methods: dict = field(default_factory=dict)
+    tasks: dict[str, dict[str, Any]]
+    warnings: list[Problem]
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)   # task -> the tests run and on how many documents
 
     def to_dict(self) -> dict:
         return {"signature": self.signature, "a": self.a, "b": self.b, "methods": self.methods, "tasks": self.tasks,
