@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
-from newsgold.cli import main
+from newsgold.cli import main  # noqa: E402 - importable only after the sys.path line above
 
 GOLD = ROOT / "data" / "documents" / "test.jsonl"
 

@@ -78,7 +78,7 @@ def toolkit_state() -> dict:
         git = lambda *a: subprocess.run(["git", "--no-optional-locks", *a], cwd=pkg, capture_output=True, text=True,
                                         timeout=30).stdout
         state["git_head"] = git("rev-parse", "--short", "HEAD").strip()
-        state["git_modified"] = [l[3:] for l in git("status", "--porcelain", "--", ".").splitlines() if l.strip()]
+        state["git_modified"] = [ln[3:] for ln in git("status", "--porcelain", "--", ".").splitlines() if ln.strip()]
     except (OSError, subprocess.SubprocessError):
         pass
     try:
@@ -290,7 +290,7 @@ def machine() -> dict:
         pass
     mem = "?"
     try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
         mem = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
@@ -378,7 +378,7 @@ def main(argv=None) -> int:
         row("nervaluate: evaluate() only", nv["time_evaluate"], nv["peak_rss_mib"], "peak RSS of this subprocess")
     print(f"\n{'phase':<50} {'time s':>9} {'docs/s':>10} {'peak RSS MiB':>13}  note")
     for name, t, dps, mem, note in rows:
-        print(f"{name:<50} {t:>9.2f} {dps:>10,.0f} {('%.0f' % mem) if mem else '':>13}  {note}")
+        print(f"{name:<50} {t:>9.2f} {dps:>10,.0f} {f'{mem:.0f}' if mem else '':>13}  {note}")
     if nv:
         r_score = nv["time_evaluate"] / split["time_scoring"]
         r_e2e = nv["time_evaluate"] / e2e["time_total"]

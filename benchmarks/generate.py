@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import sys
@@ -52,7 +53,15 @@ SPURIOUS_RATE = 0.08          # spurious predictions per gold mention
 
 BASE = ("exact_same_type", "exact_other_type", "overlap_same_type", "overlap_other_type", "missed", "spurious")
 
-FILLER = ["the", "a", "an", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "that", "this", "these", "which", "who", "said", "says", "told", "would", "could", "will", "may", "might", "has", "have", "had", "was", "were", "is", "are", "be", "been", "being", "not", "also", "but", "and", "or", "after", "before", "during", "over", "under", "about", "against", "between", "into", "through", "while", "when", "where", "officials", "reported", "according", "spokesperson", "statement", "government", "company", "market", "week", "month", "year", "people", "country", "city", "police", "minister", "president", "report", "plan", "deal", "talks", "vote", "court", "agreement", "percent", "shares", "prices", "growth", "decision", "meeting", "election", "campaign", "announced", "confirmed", "expected", "added", "noted", "warned", "called", "asked", "declined"]
+FILLER = [
+    "the", "a", "an", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "that", "this", "these", "which", "who", "said",
+    "says", "told", "would", "could", "will", "may", "might", "has", "have", "had", "was", "were", "is", "are", "be", "been", "being",
+    "not", "also", "but", "and", "or", "after", "before", "during", "over", "under", "about", "against", "between", "into", "through",
+    "while", "when", "where", "officials", "reported", "according", "spokesperson", "statement", "government", "company", "market", "week",
+    "month", "year", "people", "country", "city", "police", "minister", "president", "report", "plan", "deal", "talks", "vote", "court",
+    "agreement", "percent", "shares", "prices", "growth", "decision", "meeting", "election", "campaign", "announced", "confirmed",
+    "expected", "added", "noted", "warned", "called", "asked", "declined",
+]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
 UNITS = ["tons", "kilometres", "miles", "barrels", "litres", "acres", "metres", "pounds", "kilograms", "feet"]
@@ -185,7 +194,7 @@ def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[in
                 for e, cid in cluster_ids.items()]
 
     preds = []
-    for k, (first, last, label, _) in enumerate(mentions):
+    for first, last, label, _ in mentions:
         r = rng.random()
         if r < P_MISSED:
             counts[4] += 1
@@ -244,7 +253,7 @@ def check_one_to_one(gold: list[dict], pred: list[dict], doc_id: str) -> None:
     """Assert the layout guarantee: no two spans of one side overlap, and every span overlaps
     at most one span of the other side (both lists sorted by start; ends exclusive)."""
     for side in (gold, pred):
-        for a, b in zip(side, side[1:]):
+        for a, b in itertools.pairwise(side):
             assert a["end"] <= b["start"], f"{doc_id}: overlapping spans on one side {a} {b}"
     for xs, ys in ((gold, pred), (pred, gold)):
         j = 0

@@ -6,7 +6,7 @@ array("q") columns (doc, start, end, label), keeps the texts, drops the record, 
 incrementally, then scores with newsgold.score_entities.corpus_tables. Depends on toolkit internals
 (Flat, corpus_tables) as of git 5eccc2e.
 
-    /tmp/dev/bin/python benchmarks/proto_streaming_memory.py benchmarks/data/docs50000-seed1
+    python benchmarks/proto_streaming_memory.py   # from the repository root benchmarks/data/docs50000-seed1
 """
 import hashlib
 import json
@@ -23,7 +23,7 @@ from newsgold.dataset.rules import check_gold_layers, check_prediction, check_zo
 from newsgold.scoring import entities as E
 
 d = sys.argv[1]
-li = {l: i for i, l in enumerate(ENTITY_LABELS)}
+li = {lab: i for i, lab in enumerate(ENTITY_LABELS)}
 t0 = time.perf_counter()
 ids, texts, problems = [], [], []
 g = [array("q") for _ in range(4)]
@@ -33,13 +33,19 @@ with open(f"{d}/gold.jsonl", "rb") as fh:
         r = json.loads(line)
         lf = lambda p, n=n: n
         problems += schema_problems("gold", r, "gold", lf)
-        if r["text_sha256"] != sha256_text(r["text"]): problems.append("hash")
+        if r["text_sha256"] != sha256_text(r["text"]):
+            problems.append("hash")
         problems += check_zones(r["zones"], r["text"], "gold", lf)
         problems += check_gold_layers(r, r["text"], "gold", lf)
         h.update(dump_jsonl([r]).encode())       # (gold already in id order here)
-        k = len(ids); ids.append(r["id"]); texts.append(r["text"])
+        k = len(ids)
+        ids.append(r["id"])
+        texts.append(r["text"])
         for m in r["entities"]["mentions"]:
-            g[0].append(k); g[1].append(m["start"]); g[2].append(m["end"]); g[3].append(li[m["label"]])
+            g[0].append(k)
+            g[1].append(m["start"])
+            g[2].append(m["end"])
+            g[3].append(li[m["label"]])
 t1 = time.perf_counter()
 index = {i: k for k, i in enumerate(ids)}
 p = [array("q") for _ in range(4)]
@@ -51,12 +57,18 @@ with open(f"{d}/predictions.jsonl", "rb") as fh:
         k = index[r["doc_id"]]
         problems += check_prediction(r, texts[k], "pred", lf)
         for m in r.get("entities") or []:
-            p[0].append(k); p[1].append(m["start"]); p[2].append(m["end"]); p[3].append(li[m["label"]])
+            p[0].append(k)
+            p[1].append(m["start"])
+            p[2].append(m["end"])
+            p[3].append(li[m["label"]])
 t2 = time.perf_counter()
-G = E.Flat(tuple(np.frombuffer(a, dtype=np.int64) for a in g)); P = E.Flat(tuple(np.frombuffer(a, dtype=np.int64) for a in p))
+G = E.Flat(tuple(np.frombuffer(a, dtype=np.int64) for a in g))
+P = E.Flat(tuple(np.frombuffer(a, dtype=np.int64) for a in p))
 stats = E.corpus_tables(G, P, len(ids), len(li), None)
 t3 = time.perf_counter()
-tot = E.counts_dict(stats.sum(0), list(ENTITY_LABELS))["overall"] == json.load(open(f"{d}/expected.json"))["overall"]
+with open(f"{d}/expected.json", encoding="utf-8") as fh:
+    expected = json.load(fh)
+tot = E.counts_dict(stats.sum(0), list(ENTITY_LABELS))["overall"] == expected["overall"]
 print(json.dumps({"gold_load_s": round(t1 - t0, 2), "pred_load_s": round(t2 - t1, 2), "scoring_s": round(t3 - t2, 2), "total_s": round(t3 - t0, 2),
                   "errors": len([x for x in problems if getattr(x, 'severity', 'error') == 'error']),
                   "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "all_counts_equal_expected": tot}))

@@ -218,7 +218,8 @@ PRED_CASES = [
     Case("label-empty", lambda: set_in(0, ENT0 + ("label",), '""'), "reject"),
     Case("label-lowercase", lambda: set_in(0, ENT0 + ("label",), '"org"'), "reject", "label-inventory"),
     Case("label-escaped-same", lambda: set_in(0, ENT0 + ("label",), json.dumps(TWIN[0]["entities"][0]["label"], ensure_ascii=True)
-                                              .replace(TWIN[0]["entities"][0]["label"][0], "\\u%04x" % ord(TWIN[0]["entities"][0]["label"][0]), 1)), "same"),
+                                              .replace(TWIN[0]["entities"][0]["label"][0],
+                                                       f"\\u{ord(TWIN[0]['entities'][0]['label'][0]):04x}", 1)), "same"),
     Case("start-string", lambda: set_in(0, ENT0 + ("start",), '"5"'), "reject", "schema:type"),
     Case("start-negative", lambda: set_in(0, ENT0 + ("start",), "-1"), "reject"),
     Case("end-past-text", lambda: set_in(0, ENT0 + ("end",), str(LEN1 + 1)), "reject", "offset-range"),

@@ -463,13 +463,13 @@ def test_crlf_predictions_is_only_a_warning(tmp_path, gold_jsonl):
 def test_bad_files_in_process_with_capsys(tmp_path, capsys):
     """The same contract through newsgold.cli.main: every problem printed, exit 1, nothing raised."""
     from newsgold.cli import main
-    for name, (data, line, message, rule) in ANNOTATION_CASES.items():
+    for name, (data, _line, _message, _rule) in ANNOTATION_CASES.items():
         f = tmp_path / f"{name}.json"
         f.write_bytes(data)
     code = main(["validate", str(tmp_path)])
     out = capsys.readouterr()
     assert code == 1
-    for name, (_, line, message, rule) in ANNOTATION_CASES.items():
+    for name, (_, line, message, _rule) in ANNOTATION_CASES.items():
         where = f"{tmp_path / (name + '.json')}:{line}: " if line else f"{tmp_path / (name + '.json')}: "
         assert any(x.startswith(where) and message in x for x in out.out.splitlines()), (name, out.out)
     assert "Traceback" not in out.out + out.err

@@ -20,7 +20,8 @@ def gold_as_predictions(tmp_path):
     for line in (ROOT / "data" / "documents" / "test.jsonl").read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         lines.append(json.dumps({"doc_id": g["id"],
-                                 "quotes": [{k: q[k] for k in ("content", "cue", "speaker", "speaker_cluster", "type") if k in q} for q in g["quotes"]],
+                                 "quotes": [{k: q[k] for k in ("content", "cue", "speaker", "speaker_cluster", "type") if k in q}
+                                            for q in g["quotes"]],
                                  "stance": [{"item": s["id"], "label": s["label"]} for s in g["stance"]["items"]][:1]}))
     f = tmp_path / "p.jsonl"
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")

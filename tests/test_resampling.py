@@ -27,7 +27,7 @@ def entity_stats(seed, n_docs=200, p_right=0.7):
     (otherwise wrong type, shifted, or missed). MISC is rare, so some resamples lack it."""
     rnd = random.Random(seed)
     rows = []
-    for d in range(n_docs):
+    for _ in range(n_docs):
         gold, pred = [], []
         for k in range(rnd.randint(1, 6)):
             s = 10 * k

@@ -7,6 +7,7 @@ exclusive: nervaluate end = our end - 1).
 """
 from __future__ import annotations
 
+import itertools
 import random
 import warnings
 
@@ -82,7 +83,7 @@ def assert_one_to_one(docs):
             assert sum(1 for g in gold if p[0] < g[1] and g[0] < p[1]) <= 1
         for side in (gold, pred):
             s = sorted(side)
-            assert all(a[1] <= b[0] for a, b in zip(s, s[1:]))
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(s))
 
 
 def our_sums(docs):

@@ -194,7 +194,7 @@ def test_speaker_name_accents_and_article():
     # q3 (Élisabeth Borne): name without accents, upper case; q4: alias 'the minister' given as 'The Minister'
     preds = [dict(content=[sp("It is late,"), sp("but not too late.")], speaker_name="ELISABETH BORNE"),
              dict(content=[sp('taxes would "fall sharply"')], speaker_name="The Minister")]
-    c, f = stats(g, preds)
+    c, _ = stats(g, preds)
     assert (c["spk_entity_n"], c["spk_entity_ok"]) == (2, 2)
     # 'minister' without the article also resolves (the article is dropped on both sides)
     c, _ = stats(g, [dict(content=[sp('taxes would "fall sharply"')], speaker_name="minister")])

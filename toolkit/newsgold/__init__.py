@@ -13,10 +13,10 @@ The Python API and the ``newsgold`` command share one core::
 """
 __version__ = "0.2.0"
 
-__all__ = ["EntityScorer", "__version__", "compare", "load", "load_gold", "score", "score_spans"]
+__all__ = ["EntityScorer", "Span", "__version__", "compare", "load", "load_gold", "score", "score_spans"]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> object:
     # Lazy: `import newsgold` stays cheap; heavy modules load on first use.
     if name in ("score", "compare"):
         from newsgold.scoring import api
@@ -24,6 +24,9 @@ def __getattr__(name):
     if name in ("score_spans", "EntityScorer"):
         from newsgold.scoring import inmemory
         return getattr(inmemory, name)
+    if name == "Span":
+        from newsgold.core.records import Span
+        return Span
     if name == "load_gold":
         from newsgold.dataset.gold import load_gold
         return load_gold

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from types import ModuleType
 
 from newsgold import __version__
 from newsgold.core.diagnostics import InputError
@@ -286,7 +287,8 @@ def cmd_run(args) -> int:
         return 2
     opts = RunOptions(aggregation=args.aggregation, threshold=args.threshold, input_format=args.from_format,
                       timeout=args.timeout)
-    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=reproduce_command(args.system, args.submit, args.out, opts, args.label_map))
+    command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
+    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command)
     _print_problems(list(res.warnings))
     written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
     sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
@@ -324,9 +326,17 @@ DOC_MAP_HELP = ("client document id -> NewsGold document id, as a JSON object or
                 "(spaCy user_data doc_id, Label Studio data.doc_id, transformers {id: [...]} keys)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+Subcommands = argparse._SubParsersAction   # what add_subparsers returns (its type has no public name)
+FORMATS = ["table", "json", "csv", "markdown"]   # --format of the commands that print a table
+
+
+def _format_registry() -> ModuleType:
     from newsgold.formats import registry
-    fmt4 = ["table", "json", "csv", "markdown"]
+    return registry
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; the commands are added in the order ``newsgold --help`` lists them."""
     parser = argparse.ArgumentParser(
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
@@ -335,6 +345,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
+    registry = _format_registry()
+    _add_scoring_commands(sub, registry)
+    _add_dataset_commands(sub)
+    _add_tool_commands(sub, registry)
+    _add_run_and_release_commands(sub)
+    return parser
+
+
+
+def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
+    """validate, score, compare."""
     p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -347,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=registry.help_text())
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
-    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
     p.add_argument("--out", help="write to this file (atomically) instead of standard output")
     p.add_argument("--jobs", type=int, default=0, help="worker processes for quote and stance statistics (default 0: every core); "
@@ -362,21 +383,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input format of both files: " + registry.help_text())
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
-    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
     p.set_defaults(func=cmd_compare)
 
+
+def _add_dataset_commands(sub: Subcommands) -> None:
+    """agree, stats, build, export, baseline."""
     p = sub.add_parser("agree", help=COMMANDS["agree"], description=COMMANDS["agree"])
     p.add_argument("a", help="annotation folder A (e.g. annotations/passes/NAME)")
     p.add_argument("b", help="annotation folder B")
     p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold (character Jaccard)")
-    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
     p.set_defaults(func=cmd_agree)
 
     p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
     p.add_argument("--gold", help="gold, as for 'newsgold score --gold' (default: the shipped dataset)")
-    p.add_argument("--format", choices=fmt4, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
     p.set_defaults(func=cmd_stats)
 
@@ -396,6 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
     p.set_defaults(func=cmd_baseline)
 
+
+def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
+    """convert, report, add-source, tasks, import, check."""
     p = sub.add_parser("convert", help=COMMANDS["convert"], description=COMMANDS["convert"])
     p.add_argument("input", help="the tool's output file")
     p.add_argument("--from", dest="from_format", required=True, choices=registry.names(), metavar="FORMAT",
@@ -440,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
     p.set_defaults(func=cmd_check)
 
+
+def _add_run_and_release_commands(sub: Subcommands) -> None:
+    """run, leaderboard, release, datasheet."""
     p = sub.add_parser("run", help=COMMANDS["run"], description=COMMANDS["run"])
     p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
                    "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
@@ -452,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=3600.0, help="cmd: seconds before the command is stopped")
     p.add_argument("--date", help="run date recorded in the provenance (YYYY-MM-DD; default SOURCE_DATE_EPOCH or today, UTC)")
     _add_score_options(p)
-    p.add_argument("--format", choices=fmt4, default="table", help="format of the score printed")
+    p.add_argument("--format", choices=FORMATS, default="table", help="format of the score printed")
     p.add_argument("--score-out", help="write the score to this file instead of standard output")
     p.set_defaults(func=cmd_run)
 
@@ -472,7 +502,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")
     p.set_defaults(func=cmd_datasheet)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

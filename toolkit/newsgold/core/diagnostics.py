@@ -41,10 +41,6 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def json_path(parts) -> str:
-    return "/".join(str(p) for p in parts)
-
-
 PER_RULE = 50          # problems shown per file, rule and severity before the rest are only counted
 
 

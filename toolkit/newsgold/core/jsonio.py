@@ -12,6 +12,8 @@ Every read is capped at :data:`MAX_RECORD_BYTES`, so an endless input (``/dev/ze
 """
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import math
 import os
@@ -19,6 +21,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 from newsgold.core.diagnostics import InputError, Problem
 
@@ -165,7 +168,7 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
     """
     name = str(path)
     try:
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the `with fh:` below; opened apart so a failure is a Problem
     except OSError as exc:
         yield 0, None, [Problem(name, 0, "", f"cannot open: {exc.strerror}", "file")]
         return
@@ -179,48 +182,47 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
                 raw = raw[len(BOM):]
             if len(raw) > MAX_RECORD_BYTES:
                 seen_any = True          # an over-long line is a record, not an empty file
-                yield lineno, None, [Problem(name, lineno, "", f"line longer than {MAX_RECORD_BYTES} bytes; one document per line is expected", "size")]
+                yield lineno, None, [Problem(name, lineno, "", f"line longer than {MAX_RECORD_BYTES} bytes; "
+                                             "one document per line is expected", "size")]
                 if not _skip_line(fh):
                     yield lineno, None, [Problem(name, lineno, "", f"line does not end within {MAX_RECORD_BYTES + MAX_SKIP_BYTES} bytes "
                                                  "(not a JSON Lines file, or an endless input); reading stopped", "size")]
                     return
                 continue
-            if raw.endswith(b"\r\n"):
-                if not crlf_reported:
-                    sev = "warning" if allow_crlf else "error"
-                    problems.append(Problem(name, lineno, "", "CRLF line ends (Windows); LF is expected", "line-ends", sev))
-                    crlf_reported = True
+            if raw.endswith(b"\r\n") and not crlf_reported:
+                sev = "warning" if allow_crlf else "error"
+                problems.append(Problem(name, lineno, "", "CRLF line ends (Windows); LF is expected", "line-ends", sev))
+                crlf_reported = True
             if not raw.strip():
                 if problems:
                     yield lineno, None, problems
                 continue
             seen_any = True
-            if fast is not None and (obj := fast(raw)) is not None:
-                yield lineno, obj, problems
-                continue
-            text, err = _decode(raw, name, lineno)
-            if err:
-                yield lineno, None, problems + [err]
-                continue
-            try:
-                obj = loads(text)
-            except RefusedValue as exc:
-                yield lineno, None, problems + [_refused(exc, name, lineno)]
-                continue
-            except json.JSONDecodeError as exc:
-                truncated = not raw.endswith(b"\n") and _cut_short(text, exc)
-                msg = "truncated JSON (the last line ends mid-record)" if truncated else None
-                p = _json_error(exc, name, lineno)
-                if msg:
-                    p = Problem(name, lineno, "", f"{msg}: {exc.msg}", "json")
-                yield lineno, None, problems + [p]
-                continue
-            if not isinstance(obj, dict):
-                yield lineno, None, problems + [Problem(name, lineno, "", f"expected a JSON object per line, got {type(obj).__name__}", "json")]
-                continue
-            yield lineno, obj, problems
+            obj, more = _parse_line(raw, name, lineno, fast)
+            yield lineno, obj, problems + more
         if not seen_any:
             yield 0, None, [Problem(name, 0, "", "file is empty: no records", "empty")]
+
+
+def _parse_line(raw: bytes, name: str, lineno: int,
+                fast: Callable[[bytes], dict | None] | None) -> tuple[dict | None, list[Problem]]:
+    """One non-blank JSON Lines line as a record (``fast`` first, when given), or None and why not."""
+    if fast is not None and (obj := fast(raw)) is not None:
+        return obj, []
+    text, err = _decode(raw, name, lineno)
+    if text is None:
+        return None, [err] if err else []
+    try:
+        obj = loads(text)
+    except RefusedValue as exc:
+        return None, [_refused(exc, name, lineno)]
+    except json.JSONDecodeError as exc:
+        if not raw.endswith(b"\n") and _cut_short(text, exc):
+            return None, [Problem(name, lineno, "", f"truncated JSON (the last line ends mid-record): {exc.msg}", "json")]
+        return None, [_json_error(exc, name, lineno)]
+    if not isinstance(obj, dict):
+        return None, [Problem(name, lineno, "", f"expected a JSON object per line, got {type(obj).__name__}", "json")]
+    return obj, []
 
 
 def _skip_line(fh) -> bool:
@@ -234,10 +236,17 @@ def _skip_line(fh) -> bool:
     return False
 
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - orjson is a dependency; plain json keeps working without it
-    _orjson = None
+
+
+def _optional_orjson() -> ModuleType | None:
+    """orjson when installed (a dependency; plain ``json`` keeps working without it)."""
+    try:
+        return importlib.import_module("orjson")
+    except ImportError:  # pragma: no cover
+        return None
+
+
+ORJSON = _optional_orjson()   # the fast parser, or None; also used by :mod:`newsgold.core.storage`
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _LONG_NUMBER = b"0" * 19                         # 19 digits in a row may not fit 64 bits: orjson would give a float
 _SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key": (breaks the key count below)
@@ -255,13 +264,13 @@ def loads_fast(raw: bytes) -> tuple[dict, int] | None:
     written ``"key":`` and any other ``":`` (inside a string) only makes the count larger — and
     **nesting depth**, which a record that passes a schema without open-ended objects bounds.
     """
-    if _orjson is None or _LONG_NUMBER in raw.translate(_DIGITS_TO_ZERO):
+    if ORJSON is None or _LONG_NUMBER in raw.translate(_DIGITS_TO_ZERO):
         return None
     if (b'" ' in raw or b'"\t' in raw or b'"\r' in raw or b'"\n' in raw) and _SPACED_KEY.search(raw):
         return None
     try:
-        obj = _orjson.loads(raw)
-    except _orjson.JSONDecodeError:
+        obj = ORJSON.loads(raw)
+    except ORJSON.JSONDecodeError:
         return None
     return (obj, raw.count(b'":')) if isinstance(obj, dict) else None
 
@@ -365,10 +374,8 @@ def locate_lines(text: str) -> dict[tuple, int]:
         _, end = decoder.raw_decode(text, i)
         return end
 
-    try:
+    with contextlib.suppress(ValueError, IndexError):
         value(0, ())
-    except (ValueError, IndexError):
-        pass
     return lines
 
 
@@ -396,10 +403,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

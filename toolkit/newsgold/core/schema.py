@@ -145,10 +145,6 @@ def fast_validator(kind: str):
     return fastjsonschema.compile(schema)
 
 
-def schema_version(kind: str) -> str:
-    return _load(SCHEMA_FILES[kind])["version"]
-
-
 def schema_problems(kind: str, record: dict, file: str, line_of) -> list[Problem]:
     """All schema violations of one record; ``line_of(path_tuple)`` gives the line."""
     fast = fast_validator(kind)

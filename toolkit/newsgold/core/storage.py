@@ -10,19 +10,16 @@ import json
 from array import array
 from collections.abc import Mapping
 
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - orjson is a dependency
-    _orjson = None
+from newsgold.core.jsonio import ORJSON
 
 
 def decode(raw: str | bytes) -> dict:
     """A stored record: its text was parsed once already and accepted, so orjson gives the same
     value; anything orjson declines goes through ``json``."""
-    if _orjson is not None:
+    if ORJSON is not None:
         try:
-            return _orjson.loads(raw)
-        except _orjson.JSONDecodeError:
+            return ORJSON.loads(raw)
+        except ORJSON.JSONDecodeError:
             pass
     return json.loads(raw)
 
@@ -68,10 +65,10 @@ class SpanPacker:
     """Packs entity spans as int64 triples (start, end, label id) while a file is read, so that
     scoring never has to parse the records again."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.vocab: list[str] = []
         self._ids: dict[str, int] = {}
-        self.spans: dict[str, object] = {}
+        self.spans: dict[str, array] = {}
 
     def add_valid(self, doc_id: str, items: list) -> None:
         """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""

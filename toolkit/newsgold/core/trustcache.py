@@ -14,6 +14,7 @@ written atomically; an unreadable or unwritable cache only means validating agai
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -88,7 +89,5 @@ def remember(kind: str, file_hash: str, facts: dict) -> None:
     if path is None:
         return
     from newsgold.core.jsonio import write_atomic
-    try:
+    with contextlib.suppress(OSError):
         write_atomic(path, json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True))
-    except OSError:
-        pass

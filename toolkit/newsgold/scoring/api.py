@@ -6,17 +6,20 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.records import Predictions
 from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 from newsgold.core.storage import LazyRecords
 from newsgold.dataset.gold import Gold, load_gold
@@ -25,7 +28,7 @@ from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
 from newsgold.scoring import stance as S
-from newsgold.scoring.predictions import has_layer, load_label_map, read_predictions
+from newsgold.scoring.predictions import load_label_map, read_predictions
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
 
 TASKS = ("entities", "quotes", "stance")
@@ -68,7 +71,7 @@ class Setup:
 
     def entity_tuples(self, doc: dict, items, side: str = "pred") -> list[tuple[int, int, str]]:
         if self.mapping is None and self.keep_labels is None and self.zones is None:
-            return [(m["start"], m["end"], m["label"]) for m in items]
+            return raw_tuples(items)
         out = []
         for m in items:
             lab = self.map_label(m["label"], side)
@@ -113,7 +116,7 @@ def _accepted_labels(setup: Setup) -> list[str]:
     return sorted(set(setup.mapping["map"]) | set(setup.labels))
 
 
-def load_predictions(predictions, setup: Setup) -> tuple[dict[str, dict], list[Problem]]:
+def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
     preds, problems = read_predictions(predictions, setup.gold, labels=_accepted_labels(setup))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -126,31 +129,24 @@ def load_predictions(predictions, setup: Setup) -> tuple[dict[str, dict], list[P
     return preds, problems
 
 
-def tasks_present(preds: dict[str, dict], task: str) -> list[str]:
-    """Tasks to score: the one asked for, or for 'all' every layer some prediction has."""
+def tasks_present(preds: Predictions, task: str) -> list[str]:
+    """Tasks to score: the one asked for, or for 'all' every layer some prediction has
+    (read off the layers noted while reading, without parsing the records again)."""
     if task != "all":
         return [task]
-    found = [t for t in TASKS if _any_layer(preds, t)]
+    found = [t for t in TASKS if preds.any_layer(t)]
     return found or list(TASKS)
 
 
-def _any_layer(preds, task: str) -> bool:
-    """Whether some prediction has the layer; read off the keys noted while reading a file
-    instead of parsing every record again."""
-    keys = getattr(preds, "top_keys", None)
-    if isinstance(keys, set):
-        return task in keys
-    return any(task in p for p in preds.values())
-
-
-def scored_ids(preds: Mapping[str, dict], setup: Setup, task: str) -> list[str]:
+def scored_ids(preds: Predictions, setup: Setup, task: str) -> list[str]:
     """The gold documents a task is scored on, in id order.
 
     A predictions line without the task's layer means the system did not run that layer
     on the document: the document is left out of that layer's score (the schema's meaning of
     an absent layer). A document with no line at all is scored: everything in it was missed.
     """
-    return [d for d in setup.gold.docs if d not in preds or has_layer(preds, d, layer_of(task))]
+    layer = layer_of(task)
+    return [d for d in setup.gold.docs if d not in preds or preds.has_layer(d, layer)]
 
 
 def _exclusion_warning(name: str, task: str, excluded: list[str]) -> Problem:
@@ -175,57 +171,70 @@ def layer_of(task: str) -> str:
     return next((t for t, c in COMPANIONS.items() if c == task), task)
 
 
-def task_stats(preds: Mapping[str, dict], setup: Setup, task: str, errors: list | None = None,
+def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None = None,
                ids: list[str] | None = None) -> np.ndarray:
     """Per-document sufficient statistics of one task, for ``ids`` (default :func:`scored_ids`) in id order.
 
     When ``errors`` is a list, every error item is appended to it (slower: entities are then
     matched document by document instead of in one vectorised pass).
     """
-    if task == "entities_document":
-        return D.corpus_stats(preds, setup, list(ids) if ids is not None else scored_ids(preds, setup, task))
-    label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    gold_docs = setup.gold.docs
     ids = list(ids) if ids is not None else scored_ids(preds, setup, task)
-    if task == "entities":
-        def tuples(k, doc=None):
-            doc = doc if doc is not None else gold_docs[ids[k]]
-            return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
-                    setup.entity_tuples(doc, preds.get(ids[k], {}).get("entities") or []))
-        if errors is None:
-            # one streaming pass: each document is reduced to integer columns; records read from
-            # a file come with their spans already packed, so they are not even parsed again
-            plain = setup.mapping is None and setup.keep_labels is None and setup.zones is None
-            gp = getattr(gold_docs, "spans", None) if plain else None
-            pp = getattr(preds, "spans", None) if plain else None
-            cols = E.Columns(label_index)
-            for k, doc_id in enumerate(ids):
-                if gp is not None and doc_id in gp and (pp is not None or not isinstance(preds, LazyRecords)):
-                    cols.add_packed("gold", k, gp[doc_id], gold_docs.vocab)
-                    if pp is not None:
-                        if doc_id in pp:
-                            cols.add_packed("pred", k, pp[doc_id], preds.vocab)
-                        elif doc_id in preds and preds[doc_id].get("entities"):
-                            cols.add(k, [], setup.entity_tuples(None, preds[doc_id]["entities"]))
-                    else:
-                        cols.add(k, [], setup.entity_tuples(None, preds.get(doc_id, {}).get("entities") or []))
-                else:
-                    g, p = tuples(k, gold_docs[doc_id])
-                    cols.add(k, g, p)
-            flat_g, flat_p = cols.flat()
-            return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
-                                   lambda k: E.doc_table(*tuples(k), label_index))
+    if task == "entities_document":
+        return D.corpus_stats(preds, setup, ids)
     if task != "entities":
         errs = {task: errors} if errors is not None else None
         return layer_stats(preds, setup, [task], errs, ids=ids)[task]
+    if errors is None:
+        return _entity_stats(preds, setup, ids)
+    label_index = {lab: i for i, lab in enumerate(setup.labels)}
     rows = []
-    for k, doc_id in enumerate(ids):
-        doc = gold_docs[doc_id]
-        doc_errors = [] if errors is not None else None
-        rows.append(E.doc_table(*tuples(k, doc), label_index, doc_errors))
-        if doc_errors:
-            errors.extend(_error_record(task, doc, e) for e in doc_errors)
+    for doc_id in ids:
+        doc = setup.gold.docs[doc_id]
+        doc_errors: list[tuple] = []
+        rows.append(E.doc_table(*_entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
+        errors.extend(_error_record(task, doc, e) for e in doc_errors)
     return np.stack(rows)
+
+
+def _entity_pair(preds: Mapping[str, dict], setup: Setup, doc_id: str,
+                 doc: dict | None = None) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """A document's gold and predicted entity tuples, after the setup's label map, labels and zones."""
+    doc = doc if doc is not None else setup.gold.docs[doc_id]
+    return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
+            setup.entity_tuples(doc, preds.get(doc_id, {}).get("entities") or []))
+
+
+def _entity_stats(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarray:
+    """Entity statistics in one streaming pass: each document is reduced to integer columns and
+    all are matched at once. Records read from a file come with their spans already packed, so
+    (without a label map, label subset or zones) they are not even parsed again."""
+    label_index = {lab: i for i, lab in enumerate(setup.labels)}
+    gold_docs = setup.gold.docs
+    plain = setup.mapping is None and setup.keep_labels is None and setup.zones is None
+    packed_gold = gold_docs if plain and isinstance(gold_docs, LazyRecords) else None
+    pp = preds.spans if plain else None
+    cols = E.Columns(label_index)
+    for k, doc_id in enumerate(ids):
+        if packed_gold is not None and doc_id in packed_gold.spans:
+            cols.add_packed("gold", k, packed_gold.spans[doc_id], packed_gold.vocab)
+            if pp is not None:
+                if doc_id in pp:
+                    cols.add_packed("pred", k, pp[doc_id], preds.vocab)
+                elif doc_id in preds and preds[doc_id].get("entities"):
+                    cols.add(k, [], raw_tuples(preds[doc_id]["entities"]))
+            else:
+                cols.add(k, [], raw_tuples(preds.get(doc_id, {}).get("entities") or []))
+        else:
+            g, p = _entity_pair(preds, setup, doc_id, gold_docs[doc_id])
+            cols.add(k, g, p)
+    flat_g, flat_p = cols.flat()
+    return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
+                           lambda k: E.doc_table(*_entity_pair(preds, setup, ids[k]), label_index))
+
+
+def raw_tuples(items: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of entity spans as they are (no label map, label subset or zones)."""
+    return [(m["start"], m["end"], m["label"]) for m in items]
 
 
 PARALLEL_MIN_DOCS = 2000     # below this, worker processes cost more than they save
@@ -246,7 +255,7 @@ def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], error
         global _SHARD_INPUT
         _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
         bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
-        shards = [ids[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
         try:
             with mp.get_context("fork").Pool(len(shards)) as pool:
                 parts = pool.map(_shard_rows, shards)
@@ -256,15 +265,18 @@ def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], error
     return _layer_rows(preds, setup, tasks, ids, errors, progress)
 
 
-_SHARD_INPUT: tuple | None = None
+_SHARD_INPUT: tuple[Mapping[str, dict], Setup, list[str]] | None = None
 
 
 def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
+    """One worker's rows; its input is the parent's :data:`_SHARD_INPUT`, inherited by fork."""
+    if _SHARD_INPUT is None:
+        raise RuntimeError("_shard_rows runs in a worker forked by layer_stats")
     preds, setup, tasks = _SHARD_INPUT
     return _layer_rows(preds, setup, tasks, ids, None, False)
 
 
-def _layer_rows(preds, setup: Setup, tasks: list[str], ids: list[str], errors: dict[str, list] | None,
+def _layer_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: list[str], errors: dict[str, list] | None,
                 progress: bool) -> dict[str, np.ndarray]:
     gold_docs = setup.gold.docs
     rows: dict[str, list] = {t: [] for t in tasks}
@@ -273,7 +285,7 @@ def _layer_rows(preds, setup: Setup, tasks: list[str], ids: list[str], errors: d
         pred = preds.get(doc_id, {})
         index = Q.doc_index(doc)
         for task in tasks:
-            doc_errors = [] if errors is not None else None
+            doc_errors: list[tuple] | None = [] if errors is not None else None
             if task == "quotes":
                 gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
                 pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
@@ -347,11 +359,11 @@ class ScoreResult:
     """Scores of one system: figures with CIs, counts, signature, warnings, errors."""
 
     signature: str
-    tasks: dict = field(default_factory=dict)
-    warnings: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)     # task -> figures, counts, documents
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)          # error items, with errors=True
     n_documents: int = 0
-    stats: dict = field(default_factory=dict, repr=False)
+    stats: dict[str, np.ndarray] = field(default_factory=dict, repr=False)   # task -> per-document statistics
 
     def to_dict(self) -> dict:
         return {"signature": self.signature, "n_documents": self.n_documents, "tasks": self.tasks,
@@ -411,13 +423,10 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     for t in with_companions(chosen):
         ids = ids_of[t]
         _require_some(ids, t, name)
-        excluded = [d for d in setup.gold.docs if d in preds and not has_layer(preds, d, layer_of(t))]
+        excluded = [d for d in setup.gold.docs if d in preds and not preds.has_layer(d, layer_of(t))]
         if excluded and t in TASKS:
             result.warnings.append(_exclusion_warning(name, t, excluded))
-        if t in layered_stats:
-            stats = layered_stats[t]
-        else:
-            stats = task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
+        stats = layered_stats[t] if t in layered_stats else task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
         ci_done.append(ci_label(len(ids), resamples))
         result.tasks[t] = summarise(t, stats, setup, resamples, seed, len(excluded))
@@ -465,7 +474,7 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
     """One task's figures (each with its interval, or null and the reason), counts and documents."""
     total = stats.sum(axis=0)
     point = figures_fn(t, setup)(total)
-    figs = {}
+    figs: dict[str, dict[str, Any]] = {}
     for k, v in point.items():
         if cis is None:
             figs[k] = {"value": _num(v), "ci": None, "ci_reason": ci_reason}
@@ -488,12 +497,14 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
 
 @dataclass
 class CompareResult:
+    """Paired tests between systems A and B: per task, each figure's difference and p-values."""
+
     signature: str
     a: str
     b: str
-    tasks: dict
-    warnings: list
-    methods: dict = field(default_factory=dict)
+    tasks: dict[str, dict[str, Any]]
+    warnings: list[Problem]
+    methods: dict[str, dict[str, Any]] = field(default_factory=dict)   # task -> the tests run and on how many documents
 
     def to_dict(self) -> dict:
         return {"signature": self.signature, "a": self.a, "b": self.b, "methods": self.methods, "tasks": self.tasks,

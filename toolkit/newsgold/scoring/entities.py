@@ -24,6 +24,9 @@ recall = (correct + 0.5 partial) / (correct + incorrect + partial + missed).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from newsgold.scoring.spans import match
@@ -132,7 +135,7 @@ def counts_dict(total: np.ndarray, labels: list[str]) -> dict:
     """Plain counts: overall and per label, per scheme (``total``: summed base counts)."""
     total = expand(total)
     overall = total.sum(axis=0)
-    out = {"overall": {s: {o: int(overall[i, j]) for j, o in enumerate(OUTCOMES)} for i, s in enumerate(SCHEMES)}, "labels": {}}
+    out: dict[str, Any] = {"overall": {s: {o: int(overall[i, j]) for j, o in enumerate(OUTCOMES)} for i, s in enumerate(SCHEMES)}, "labels": {}}
     for li, lab in enumerate(labels):
         if total[li, 0].sum() == 0:
             continue
@@ -186,10 +189,10 @@ def corpus_tables(gold: Flat, pred: Flat, n_docs: int, n_labels: int,
     out += np.bincount((gd[gm] * n_labels + gl[gm]) * 6 + BM, minlength=len(out))
     pm = (pdeg == 0) & ~tangled[pd_]
     out += np.bincount((pd_[pm] * n_labels + pl[pm]) * 6 + BS, minlength=len(out))
-    out = out.reshape(n_docs, n_labels, 6)
+    table = out.reshape(n_docs, n_labels, 6)
     for d in tangled_docs:
-        out[d] = slow_doc(int(d))
-    return out
+        table[d] = slow_doc(int(d))
+    return table
 
 
 class Flat(tuple):
@@ -207,7 +210,7 @@ class Columns:
         self.pred = [array("q") for _ in range(4)]
         self._packed: dict[str, list] = {"gold": [], "pred": []}   # (doc, packed triples, vocab)
 
-    def add_packed(self, side: str, k: int, packed, vocab: list[str]) -> None:
+    def add_packed(self, side: str, k: int, packed, vocab: Sequence[str]) -> None:
         """Spans packed as int64 (start, end, label id) triples, label ids into ``vocab``."""
         if len(packed):
             self._packed[side].append((k, packed, vocab))

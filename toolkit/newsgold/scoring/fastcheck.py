@@ -20,7 +20,6 @@ _ID = re.compile(_load("common.schema.json")["$defs"]["id"]["pattern"])  # same 
 RECORD_KEYS = frozenset({"doc_id", "system", "entities"})
 ENTITY_KEYS = frozenset({"start", "end", "text", "label", "cluster", "score"})
 _PLAIN = frozenset({"start", "end", "text", "label"})
-_NO_TEXT = object()
 
 
 def plain_record(rec: dict, n_colons: int) -> bool:

@@ -13,7 +13,8 @@ signature fields.
 Accepted forms (gold and predictions alike):
 
 * a list of documents, each ``{"id" (or "doc_id"), "text"?, "entities": [span, ...]}``,
-  a span being ``{"start", "end", "label"}`` or a ``(start, end, label)`` tuple;
+  a span being ``{"start", "end", "label"}``, a ``(start, end, label)`` tuple or a
+  :class:`~newsgold.core.records.Span`;
 * a pandas DataFrame with columns ``doc_id, start, end, label`` (one row per span).
 
 Without a text (DataFrames, token-level spans) offsets are checked only against the
@@ -25,11 +26,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.records import Span
 from newsgold.dataset.gold import Gold, content_hash
 from newsgold.dataset.releases import CUSTOM
 from newsgold.scoring import api
@@ -38,16 +41,23 @@ from newsgold.scoring import signature as sig
 GOLD, PRED = "<gold>", "<predictions>"
 
 
-def _is_frame(obj) -> bool:
+SPAN_KEYS = ("start", "end", "label", "text")
+
+
+def _is_frame(obj: object) -> bool:
     return hasattr(obj, "columns") and hasattr(obj, "itertuples")
 
 
-def _span(s) -> dict:
+def _span(s: Any) -> Any:
+    """A span as the dict the gold and prediction rules check, from a dict, a :class:`Span` or a
+    ``(start, end, label)`` tuple; anything else is passed on as it is (the schema reports it)."""
+    if isinstance(s, Span):
+        return {k: getattr(s, k) for k in SPAN_KEYS if getattr(s, k) is not None}
     if isinstance(s, Mapping):
-        return {k: s[k] for k in ("start", "end", "label", "text") if k in s}
+        return {k: s[k] for k in SPAN_KEYS if k in s}
     if isinstance(s, (tuple, list)) and len(s) == 3:
         return {"start": s[0], "end": s[1], "label": s[2]}
-    return s   # the schema reports it
+    return s
 
 
 def _frame_docs(frame, name: str) -> list[dict]:

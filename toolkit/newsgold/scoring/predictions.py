@@ -1,11 +1,13 @@
 """Reading a system's predictions against a gold, and the label maps applied to them."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import iter_jsonl, loads_fast, read_json, require
+from newsgold.core.records import Predictions
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker
 from newsgold.dataset.gold import LAYERS, Gold
@@ -14,7 +16,7 @@ from newsgold.repository import current, toolkit_schema_dir
 from newsgold.scoring.fastcheck import clean_entities, plain_record
 
 
-def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mapping[str, dict], list[Problem]]:
+def read_predictions(source, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS) -> tuple[Predictions, list[Problem]]:
     """Predictions by document id, with every problem found (errors and warnings).
 
     ``source`` is a JSONL path (records then kept as the bytes of their line,
@@ -23,50 +25,32 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
     every other line goes through them, so the problems found are the same either way.
     """
     lazy = isinstance(source, (str, Path))
-    line = [b"", False]     # the current line's bytes; whether it is a plain, schema-valid record
-    if isinstance(source, (str, Path)):
-        def fast(raw: bytes) -> dict | None:
-            got = loads_fast(raw)
-            plain = got is not None and plain_record(*got)
-            line[0], line[1] = raw, plain
-            return got[0] if plain and got is not None else None
-        name, rows = str(source), iter_jsonl(source, fast=fast)
-    else:
-        name = "<predictions>"
-        rows = ((i, r, [] if isinstance(r, dict) else [Problem(name, i, "", "expected a dict", "json")])
-                for i, r in enumerate(source, 1))
-        rows = ((i, r if isinstance(r, dict) else None, p) for i, r, p in rows)
+    line = _Line()
+    name, rows = (str(source), iter_jsonl(source, fast=line.fast)) if lazy else ("<predictions>", _memory_rows(source))
     allowed = frozenset(lab for lab in labels if isinstance(lab, str) and lab)
-    out: dict[str, dict | bytes] = {}
+    out: dict[str, Any] = {}
     problems: list[Problem] = []
     packer = SpanPacker()
-    layers: dict[str, frozenset] = {}
-    keys: set[str] = set()
+    layers: dict[str, frozenset[str]] = {}
     for lineno, rec, probs in rows:
         problems += probs
         if rec is None:
             continue
-        plain = lazy and line[1]
-        line[1] = False
-        doc_id = rec.get("doc_id")
-        clean = None
-        if plain and doc_id in gold.docs:
-            clean = clean_entities(rec.get("entities", []), gold.text(doc_id), allowed)
+        plain = lazy and line.plain
+        line.plain = False
+        doc_id: Any = rec.get("doc_id")   # a str once _refused_line has passed it
+        clean = clean_entities(rec.get("entities", []), gold.text(doc_id), allowed) if plain and doc_id in gold.docs else None
         lf = lambda p, n=lineno: n
         schema_errs = [] if clean is not None else schema_problems("predictions", rec, name, lf)
         problems += schema_errs
-        if not isinstance(doc_id, str) or doc_id not in gold.docs:
-            problems.append(Problem(name, lineno, "doc_id", f"unknown document id {doc_id!r}; the gold has {len(gold.docs)} documents "
-                                    f"({', '.join(list(gold.docs)[:3])}{', …' if len(gold.docs) > 3 else ''})", "ref-document"))
-            continue
-        if doc_id in out:
-            problems.append(Problem(name, lineno, "doc_id", f"second line for document {doc_id!r}; one line per document", "unique-id"))
+        refused = _refused_line(doc_id, out, gold, name, lineno)
+        if refused is not None:
+            problems.append(refused)
             continue
         if not schema_errs and clean is None:
             gold_doc = gold.docs[doc_id] if ("quotes" in rec or "stance" in rec) else None
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels, gold_doc=gold_doc)
-        out[doc_id] = line[0] if lazy else rec
-        keys.update(rec)
+        out[doc_id] = line.raw if lazy else rec
         layers[doc_id] = frozenset(k for k in LAYERS if k in rec)
         if lazy and "entities" in rec and not schema_errs:
             if clean is not None:
@@ -74,22 +58,44 @@ def read_predictions(source, gold: Gold, *, labels=ENTITY_LABELS) -> tuple[Mappi
             else:
                 packer.add(doc_id, rec["entities"])
     if not lazy:
-        return out, problems
-    records = LazyRecords(out, spans=packer.spans, vocab=packer.vocab)
-    records.layers = layers
-    records.top_keys = keys
-    return records, problems
+        return Predictions(out, layers), problems
+    return Predictions(LazyRecords(out), layers, spans=packer.spans, vocab=packer.vocab), problems
 
 
-def has_layer(preds: Mapping[str, dict], doc_id: str, layer: str) -> bool:
-    """Whether the predictions line of ``doc_id`` carries ``layer`` (without parsing a lazily held record)."""
-    layers = getattr(preds, "layers", None)
-    if layers is not None and doc_id in layers:
-        return layer in layers[doc_id]
-    return layer in preds[doc_id]
+class _Line:
+    """The line :func:`iter_jsonl` is on: its bytes, and whether it is a plain, schema-valid record
+    (then parsed by orjson and checked column-wise instead of by the schema)."""
+
+    def __init__(self) -> None:
+        self.raw = b""
+        self.plain = False
+
+    def fast(self, raw: bytes) -> dict | None:
+        got = loads_fast(raw)
+        self.raw, self.plain = raw, got is not None and plain_record(*got)
+        return got[0] if self.plain and got is not None else None
 
 
-def load_label_map(name_or_path: str | None) -> dict | None:
+def _memory_rows(source: Iterable[Any]) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+    """Records given from Python, as :func:`iter_jsonl` gives a file's (a non-dict is a problem)."""
+    for i, r in enumerate(source, 1):
+        if isinstance(r, dict):
+            yield i, r, []
+        else:
+            yield i, None, [Problem("<predictions>", i, "", "expected a dict", "json")]
+
+
+def _refused_line(doc_id: Any, seen: Mapping[str, Any], gold: Gold, name: str, lineno: int) -> Problem | None:
+    """The error of a line for a document the gold does not have, or for a document already read."""
+    if not isinstance(doc_id, str) or doc_id not in gold.docs:
+        return Problem(name, lineno, "doc_id", f"unknown document id {doc_id!r}; the gold has {len(gold.docs)} documents "
+                       f"({', '.join(list(gold.docs)[:3])}{', …' if len(gold.docs) > 3 else ''})", "ref-document")
+    if doc_id in seen:
+        return Problem(name, lineno, "doc_id", f"second line for document {doc_id!r}; one line per document", "unique-id")
+    return None
+
+
+def load_label_map(name_or_path: str | Path | None) -> dict | None:
     """A label map by name (``schema/label_maps/<name>.json``) or path; None for none."""
     if not name_or_path:
         return None

@@ -83,8 +83,8 @@ def doc_index(gold_doc: dict) -> DocIndex:
                     [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])], gold_doc["text"])
 
 
-def charset(spans) -> frozenset:
-    s = set()
+def charset(spans) -> frozenset[int]:
+    s: set[int] = set()
     for sp in spans or []:
         s.update(range(sp["start"], sp["end"]))
     return frozenset(s)
@@ -96,7 +96,7 @@ def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str] | DocIndex) -
     ``names`` is :func:`name_index` of the document or, faster, its :class:`DocIndex`."""
     index = names if isinstance(names, DocIndex) else None
     clusters = index.clusters if index else {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
-    lookup = index.names if index else names
+    lookup: dict[str, str] = names.names if isinstance(names, DocIndex) else names
     if q.get("speaker_cluster") in clusters:
         return q["speaker_cluster"]
     if q.get("speaker_name"):
@@ -119,7 +119,8 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / u if u else 0.0
 
 
-def match_quotes(gold_q: list[dict], pred_q: list[dict], threshold: float) -> tuple[list, list[tuple[int, int]]]:
+def match_quotes(gold_q: list[dict], pred_q: list[dict],
+                 threshold: float) -> tuple[tuple[list[frozenset[int]], list[frozenset[int]]], list[tuple[int, int]]]:
     """One-to-one matching of quotes by content overlap; returns (charsets, pairs)."""
     gsets = [charset(q["content"]) for q in gold_q]
     psets = [charset(q["content"]) for q in pred_q]

@@ -98,7 +98,7 @@ def _figure_matrix(figures: Figures, sums: np.ndarray) -> tuple[list[str], np.nd
 
 
 def bootstrap(stats: np.ndarray, figures: Figures, n_resamples: int = 1000, seed: int = 12345,
-              confidence: float = 0.95) -> dict[str, tuple[float, float]]:
+              confidence: float = 0.95) -> dict[str, tuple[float | None, float | None]]:
     """Percentile bootstrap CI of every figure, resampling documents with replacement."""
     if n_resamples <= 0 or len(stats) == 0:
         return {}

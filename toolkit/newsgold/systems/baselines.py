@@ -11,7 +11,8 @@
 """
 from __future__ import annotations
 
-from newsgold.systems.common import Document, RunOptions, SystemOutput
+from newsgold.core.records import Document, StanceItem
+from newsgold.systems.common import RunOptions, SystemOutput
 
 RULES_CODE = ("systems/rules_baseline.py",)
 MAJORITY_CODE = ("systems/baselines.py",)
@@ -20,7 +21,7 @@ MAJORITY_LABEL = "NONE"   # by design of the stance matrix, never from the gold 
 
 def run_rules(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     from newsgold.systems.rules_baseline import predict
-    records = [predict(d.doc_id, d.text) for d in docs]
+    records = [predict(d.id, d.text) for d in docs]
     return SystemOutput(records, {"name": "newsgold-rules-baseline"}, code=RULES_CODE)
 
 
@@ -34,6 +35,6 @@ def _gold_items(gold) -> dict[str, list[dict]]:
 
 def run_majority_stance(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     items = _gold_items(opts.gold)
-    records = [{"doc_id": d.doc_id, "system": "majority-stance",
-                "stance": [{"item": it["id"], "label": MAJORITY_LABEL} for it in items.get(d.doc_id, [])]} for d in docs]
+    records = [{"doc_id": d.id, "system": "majority-stance",
+                "stance": [StanceItem(it["id"], MAJORITY_LABEL).to_dict() for it in items.get(d.id, [])]} for d in docs]
     return SystemOutput(records, {"name": "majority-stance", "label": MAJORITY_LABEL}, code=MAJORITY_CODE)

@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.records import Document
 from newsgold.systems.common import (
     OFFLINE_ENV,
-    Document,
     RunOptions,
     SystemOutput,
     file_sha256,
@@ -70,7 +70,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     argv = shlex.split(arg)
     if not argv:
         raise InputError("cmd: needs a command, e.g. cmd:\"python my_system.py\"")
-    stdin = "".join(json.dumps({"doc_id": d.doc_id, "text": d.text}, ensure_ascii=False) + "\n" for d in docs)
+    stdin = "".join(json.dumps({"doc_id": d.id, "text": d.text}, ensure_ascii=False) + "\n" for d in docs)
     try:
         done = subprocess.run(argv, input=stdin.encode("utf-8"), capture_output=True, timeout=opts.timeout,
                               env={**os.environ, **OFFLINE_ENV}, check=False)

@@ -9,23 +9,17 @@ import hashlib
 import importlib
 import importlib.metadata
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 
 # Set before a family imports transformers, huggingface_hub or GLiNER: no hub look-up, ever.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
                "HF_HUB_DISABLE_TELEMETRY": "1", "DO_NOT_TRACK": "1"}
-
-
-@dataclass(frozen=True)
-class Document:
-    """What a system sees of a document: its id and text, nothing of the gold."""
-
-    doc_id: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ def go_offline() -> None:
     os.environ.update(OFFLINE_ENV)
 
 
-def package_versions(names) -> dict[str, str]:
+def package_versions(names: Iterable[str]) -> dict[str, str]:
     """Installed version of each distribution ("not installed" where absent), sorted by name."""
     out = {}
     for n in sorted(set(names)):
@@ -111,7 +105,7 @@ def local_folder(system: str, path: str, kind: str, install: str) -> Path:
     return p
 
 
-def paragraphs(text: str, max_chars: int = 1500):
+def paragraphs(text: str, max_chars: int = 1500) -> Iterator[tuple[int, str]]:
     """(offset, piece) chunks at line breaks, each at most ``max_chars`` where a line allows.
 
     Token-classification models see a few hundred tokens at a time; lines keep sentences whole.
@@ -126,6 +120,22 @@ def paragraphs(text: str, max_chars: int = 1500):
         if piece.strip():
             yield start, piece
         start = end
+
+
+def paragraph_entities(text: str, predict: Callable[[str], Iterable[tuple[int, int, str | None, float]]],
+                       max_chars: int = 1500) -> list[dict[str, Any]]:
+    """Entities of a model that sees a paragraph at a time (:func:`paragraphs`).
+
+    ``predict(piece)`` gives (start, end, label, score) within the piece; each span is moved
+    back into the text and :func:`trimmed`, and kept when it is not empty and has a label.
+    """
+    ents: list[dict[str, Any]] = []
+    for offset, piece in paragraphs(text, max_chars):
+        for start, end, label, score in predict(piece):
+            s, e = trimmed(text, offset + start, offset + end)
+            if e > s and label:
+                ents.append({"start": s, "end": e, "text": text[s:e], "label": label, "score": round(float(score), 6)})
+    return ents
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:

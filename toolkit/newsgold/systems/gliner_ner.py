@@ -7,17 +7,8 @@ Install: ``pip install 'newsgold[gliner]'``; the folder comes from ``model.save_
 """
 from __future__ import annotations
 
-from newsgold.systems.common import (
-    Document,
-    RunOptions,
-    SystemOutput,
-    folder_digest,
-    go_offline,
-    local_folder,
-    paragraphs,
-    require_module,
-    trimmed,
-)
+from newsgold.core.records import Document
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[gliner]', then save a model folder with GLiNER.save_pretrained"
 
@@ -39,14 +30,11 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     model = gliner.GLiNER.from_pretrained(str(folder), local_files_only=True)
     back = {v: k for k, v in DESCRIPTIONS.items()}
     records = []
+    def predict(piece: str) -> list[tuple[int, int, str | None, float]]:
+        found = model.predict_entities(piece, list(DESCRIPTIONS.values()), threshold=opts.threshold)
+        return [(int(it["start"]), int(it["end"]), back.get(it["label"]), it["score"]) for it in found]
     for d in docs:
-        ents = []
-        for offset, piece in paragraphs(d.text, max_chars=1000):
-            for item in model.predict_entities(piece, list(DESCRIPTIONS.values()), threshold=opts.threshold):
-                s, e = trimmed(d.text, offset + int(item["start"]), offset + int(item["end"]))
-                if e > s and item["label"] in back:
-                    ents.append({"start": s, "end": e, "text": d.text[s:e], "label": back[item["label"]],
-                                 "score": round(float(item["score"]), 6)})
-        records.append({"doc_id": d.doc_id, "system": system, "entities": sorted(ents, key=lambda x: (x["start"], x["end"]))})
+        ents = sorted(paragraph_entities(d.text, predict, max_chars=1000), key=lambda x: (x["start"], x["end"]))
+        records.append({"doc_id": d.id, "system": system, "entities": ents})
     return SystemOutput(records, {"name": folder.name, "descriptions": DESCRIPTIONS, "files_sha256": folder_digest(folder)},
                         packages=("gliner", "torch", "transformers"), options={"threshold": opts.threshold})

@@ -12,17 +12,8 @@ Install: ``pip install 'newsgold[hf]'``.
 from __future__ import annotations
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.systems.common import (
-    Document,
-    RunOptions,
-    SystemOutput,
-    folder_digest,
-    go_offline,
-    local_folder,
-    paragraphs,
-    require_module,
-    trimmed,
-)
+from newsgold.core.records import Document
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[hf]'   (transformers and torch), then save a model folder with save_pretrained"
 AGGREGATIONS = ("simple", "first", "average", "max")
@@ -62,18 +53,13 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
     records, warnings = [], []
     for d in docs:
-        ents = []
-        for offset, piece in paragraphs(d.text):
+        def predict(piece: str, doc_id: str = d.id) -> list[tuple[int, int, str | None, float]]:
             if stride is None and len(tagger.tokenizer(piece)["input_ids"]) > window:
-                warnings.append(Problem(system, 0, d.doc_id, f"the paragraph at character {offset} is longer than the model's "
+                warnings.append(Problem(system, 0, doc_id, f"a paragraph of {len(piece)} characters is longer than the model's "
                                         f"{window} tokens and its end was not read (a slow tokenizer has no stride)",
                                         "truncated", "warning"))
-            for item in tagger(piece):
-                s, e = trimmed(d.text, offset + int(item["start"]), offset + int(item["end"]))
-                if e > s and _label(item):
-                    ents.append({"start": s, "end": e, "text": d.text[s:e], "label": _label(item),
-                                 "score": round(float(item["score"]), 6)})
-        records.append({"doc_id": d.doc_id, "system": system, "entities": ents})
+            return [(int(it["start"]), int(it["end"]), _label(it), it["score"]) for it in tagger(piece)]
+        records.append({"doc_id": d.id, "system": system, "entities": paragraph_entities(d.text, predict)})
     config = tagger.model.config
     model = {"name": folder.name, "architecture": (config.architectures or [None])[0],
              "labels": sorted({_label({"entity": v}) for v in config.id2label.values()} - {"O", ""}),

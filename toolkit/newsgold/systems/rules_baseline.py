@@ -43,7 +43,8 @@ COUNTRIES = [
     "Austria", "Azerbaijan", "Bahamas", "Bahrain", "Bangladesh", "Barbados", "Belarus", "Belgium", "Belize", "Benin",
     "Bhutan", "Bolivia", "Bosnia and Herzegovina", "Botswana", "Brazil", "Brunei", "Bulgaria", "Burkina Faso", "Burundi",
     "Cabo Verde", "Cambodia", "Cameroon", "Canada", "Central African Republic", "Chad", "Chile", "China", "Colombia",
-    "Comoros", "Congo", "Costa Rica", "Côte d'Ivoire", "Croatia", "Cuba", "Cyprus", "Czechia", "Democratic Republic of the Congo", "Denmark", "Djibouti",
+    "Comoros", "Congo", "Costa Rica", "Côte d'Ivoire", "Croatia", "Cuba", "Cyprus", "Czechia", "Democratic Republic of the Congo",
+    "Denmark", "Djibouti",
     "Dominica", "Dominican Republic", "Ecuador", "Egypt", "El Salvador", "Equatorial Guinea", "Eritrea", "Estonia",
     "Eswatini", "Ethiopia", "Fiji", "Finland", "France", "Gabon", "Gambia", "Georgia", "Germany", "Ghana", "Greece",
     "Grenada", "Guatemala", "Guinea", "Guinea-Bissau", "Guyana", "Haiti", "Honduras", "Hungary", "Iceland", "India",
@@ -241,16 +242,30 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 def rule_quotes(text: str, entities: list[dict]) -> list[dict]:
     """Quotes: quotation-mark pairs and reporting-verb clauses, speaker from the nearest name."""
-    people = [e for e in entities if e["label"] in ("PERSON", "ORG", "GPE", "NORP")]
-    quotes = []
-    marks = _quote_marks(text)
-    last_speaker: dict | None = None
-    verb_re = re.compile(rf"\b(?:{REPORTING})\b")
+    finder = _QuoteFinder(text, [e for e in entities if e["label"] in ("PERSON", "ORG", "GPE", "NORP")])
+    in_quote: set[int] = set()
+    quotes = finder.marked(in_quote) + finder.indirect(in_quote)
+    quotes.sort(key=lambda q: q["content"][0]["start"])
+    for i, q in enumerate(quotes, 1):
+        q["id"] = f"q{i}"
+    return quotes
 
-    def speaker_near(pos_start: int, pos_end: int) -> dict | None:
+
+class _QuoteFinder:
+    """The quote rules over one text. Quotes are made in reading order (quotation marks first,
+    then reporting clauses), because a quote without a named speaker takes the latest one."""
+
+    def __init__(self, text: str, people: list[dict]):
+        self.text = text
+        self.people = people
+        self.last_speaker: dict | None = None
+        self.verb_re = re.compile(rf"\b(?:{REPORTING})\b")
+
+    def speaker_near(self, pos_start: int, pos_end: int) -> dict | None:
         """The nearest name right before the cue (subject) or right after it ("said X")."""
-        before = [e for e in people if pos_start - 60 <= e["end"] <= pos_start]
-        after = [e for e in people if pos_end <= e["start"] <= pos_end + 25]
+        text = self.text
+        before = [e for e in self.people if pos_start - 60 <= e["end"] <= pos_start]
+        after = [e for e in self.people if pos_end <= e["start"] <= pos_end + 25]
         if before:
             return max(before, key=lambda e: e["end"])
         if after:
@@ -261,65 +276,66 @@ def rule_quotes(text: str, entities: list[dict]) -> list[dict]:
                     "end": pos_start - len(text[max(0, pos_start - 12):pos_start]) + m.end(1), "pronoun": True}
         return None
 
-    def make(content: list[tuple[int, int]], qtype: str, cue: tuple[int, int] | None, spk: dict | None) -> dict:
-        nonlocal last_speaker
+    def make(self, content: list[tuple[int, int]], qtype: str, cue: tuple[int, int] | None) -> dict:
+        """A quote record; its speaker is the name near the cue, else the latest named speaker."""
+        text = self.text
+        spk = self.speaker_near(cue[0], cue[1]) if cue else None
         q = {"type": qtype, "content": [{"start": s, "end": e, "text": text[s:e]} for s, e in content],
              "cue": {"start": cue[0], "end": cue[1], "text": text[cue[0]:cue[1]]} if cue else None, "speaker": None,
              "speaker_name": None}
         if spk:
             q["speaker"] = {"start": spk["start"], "end": spk["end"], "text": text[spk["start"]:spk["end"]]}
-            if spk.get("pronoun") and last_speaker:
-                q["speaker_name"] = last_speaker["text"]  # pronoun chain: the latest named speaker
+            if spk.get("pronoun") and self.last_speaker:
+                q["speaker_name"] = self.last_speaker["text"]  # pronoun chain: the latest named speaker
             elif not spk.get("pronoun"):
                 q["speaker_name"] = text[spk["start"]:spk["end"]]
-                last_speaker = {"text": q["speaker_name"]}
-        elif last_speaker:
-            q["speaker_name"] = last_speaker["text"]  # continuation paragraph: same speaker
+                self.last_speaker = {"text": q["speaker_name"]}
+        elif self.last_speaker:
+            q["speaker_name"] = self.last_speaker["text"]  # continuation paragraph: same speaker
         return q
 
-    in_quote: set[int] = set()
-    for s, e in marks:
-        inner = (s + 1, e)
-        words = len(text[inner[0]:inner[1]].split())
-        line_start = text.rfind("\n", 0, s) + 1
-        line_end = text.find("\n", e)
-        line_end = len(text) if line_end < 0 else line_end
-        after = text[e + 1:line_end]
-        before = text[line_start:s]
-        cue_after = verb_re.search(after[:40])
-        cue_before = list(verb_re.finditer(before))
-        if words < 3 and not cue_before:
-            continue  # scare quotes
-        in_quote.update(range(s, e + 1))
-        if cue_after:
-            cue = (e + 1 + cue_after.start(), e + 1 + cue_after.end())
-            quotes.append(make([inner], "direct", cue, speaker_near(cue[0], cue[1])))
-        elif cue_before:
-            c = cue_before[-1]
-            cue = (line_start + c.start(), line_start + c.end())
-            gap = text[cue[1]:s].strip()
-            qtype = "direct" if gap in ("", ":", ",") else "mixed"
-            start = inner[0] if qtype == "direct" else cue[1] + (len(text[cue[1]:s]) - len(text[cue[1]:s].lstrip()))
-            quotes.append(make([(start, inner[1])], qtype, cue, speaker_near(cue[0], cue[1])))
-        elif line_start == s:
-            quotes.append(make([inner], "direct", None, None))
-    # indirect: "X said (that) CLAUSE" and "CLAUSE, X said."
-    for s0, e0 in _sentences(text):
-        sent = text[s0:e0]
-        m = verb_re.search(sent)
-        if not m or any(i in in_quote for i in range(s0 + m.start(), s0 + m.end())):
-            continue
-        cue = (s0 + m.start(), s0 + m.end())
-        rest = sent[m.end():]
-        lead = re.match(r"\s*(?:(?:on|in) [^,]{1,40}?,?\s*)?(?:reporters |him |her |them |[A-Z]\w+ )?(?:that |\s*:\s*)?", rest)
-        c_start = s0 + m.end() + (lead.end() if lead else 0)
-        c_end = e0 - (1 if sent.endswith(".") else 0)
-        if c_end - c_start >= 15 and not any(i in in_quote for i in range(c_start, c_end)):
-            quotes.append(make([(c_start, c_end)], "indirect", cue, speaker_near(cue[0], cue[1])))
-    quotes.sort(key=lambda q: q["content"][0]["start"])
-    for i, q in enumerate(quotes, 1):
-        q["id"] = f"q{i}"
-    return quotes
+    def marked(self, in_quote: set[int]) -> list[dict]:
+        """Quotes between quotation marks (scare quotes left out); their characters go into ``in_quote``."""
+        text, quotes = self.text, []
+        for s, e in _quote_marks(text):
+            inner = (s + 1, e)
+            words = len(text[inner[0]:inner[1]].split())
+            line_start = text.rfind("\n", 0, s) + 1
+            line_end = text.find("\n", e)
+            line_end = len(text) if line_end < 0 else line_end
+            cue_after = self.verb_re.search(text[e + 1:line_end][:40])
+            cue_before = list(self.verb_re.finditer(text[line_start:s]))
+            if words < 3 and not cue_before:
+                continue  # scare quotes
+            in_quote.update(range(s, e + 1))
+            if cue_after:
+                quotes.append(self.make([inner], "direct", (e + 1 + cue_after.start(), e + 1 + cue_after.end())))
+            elif cue_before:
+                c = cue_before[-1]
+                cue = (line_start + c.start(), line_start + c.end())
+                qtype = "direct" if text[cue[1]:s].strip() in ("", ":", ",") else "mixed"
+                start = inner[0] if qtype == "direct" else cue[1] + (len(text[cue[1]:s]) - len(text[cue[1]:s].lstrip()))
+                quotes.append(self.make([(start, inner[1])], qtype, cue))
+            elif line_start == s:
+                quotes.append(self.make([inner], "direct", None))
+        return quotes
+
+    def indirect(self, in_quote: set[int]) -> list[dict]:
+        """Reported speech: "X said (that) CLAUSE" and "CLAUSE, X said." outside quotation marks."""
+        text, quotes = self.text, []
+        for s0, e0 in _sentences(text):
+            sent = text[s0:e0]
+            m = self.verb_re.search(sent)
+            if not m or any(i in in_quote for i in range(s0 + m.start(), s0 + m.end())):
+                continue
+            cue = (s0 + m.start(), s0 + m.end())
+            lead = re.match(r"\s*(?:(?:on|in) [^,]{1,40}?,?\s*)?(?:reporters |him |her |them |[A-Z]\w+ )?(?:that |\s*:\s*)?",
+                            sent[m.end():])
+            c_start = s0 + m.end() + (lead.end() if lead else 0)
+            c_end = e0 - (1 if sent.endswith(".") else 0)
+            if c_end - c_start >= 15 and not any(i in in_quote for i in range(c_start, c_end)):
+                quotes.append(self.make([(c_start, c_end)], "indirect", cue))
+        return quotes
 
 
 def predict(doc_id: str, text: str) -> dict:

@@ -24,17 +24,21 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
+from newsgold.core.records import Document
 from newsgold.systems.common import (
-    Document,
     RunOptions,
     SystemOutput,
     file_sha256,
     package_versions,
 )
+
+if TYPE_CHECKING:
+    from newsgold.scoring.api import ScoreResult
 
 # family -> (module, function); families marked True take an argument after the colon
 FAMILIES: dict[str, tuple[str, str, bool]] = {
@@ -98,7 +102,7 @@ def code_hashes(paths) -> dict[str, str]:
 class RunResult:
     records: list[dict]
     provenance: dict
-    score: object             # a ScoreResult
+    score: ScoreResult
     warnings: tuple[Problem, ...]
 
     @property

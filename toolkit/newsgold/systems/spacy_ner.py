@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsgold.core.records import Document
 from newsgold.systems.common import (
-    Document,
     RunOptions,
     SystemOutput,
     folder_digest,
@@ -57,5 +57,5 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     with nlp.select_pipes(enable=sorted(keep)):
         for d, doc in zip(docs, nlp.pipe([d.text for d in docs])):
             ents = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_} for e in doc.ents]
-            records.append({"doc_id": d.doc_id, "system": system, "entities": ents})
+            records.append({"doc_id": d.id, "system": system, "entities": ents})
     return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "thinc"))

