@@ -7,6 +7,7 @@ The browser test runs only where Chromium is installed (``apt-get install chromi
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -268,7 +269,7 @@ def test_overlaps_nesting_and_every_outcome(tmp_path):
     assert n_table >= 2 and p.markers["syn-01"] == n_table == p.overflow_rows["syn-01"]
     for keys in (gold_keys, pred_keys):
         inline = sorted(tuple(map(int, re.search(r"· (\d+)–(\d+)", spans[k][2]).groups())) for k in keys if spans[k][3])
-        assert all(a[1] <= b[0] for a, b in zip(inline, inline[1:]))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(inline))
     seen = Counter(c for cls, *_ in spans.values() for c in cls if c.startswith("o-"))
     assert all(seen[c] for c in OUTCOME_CLASSES), seen
     by_text = {(text, k[k.rindex("-") + 1]): cls for k, (cls, text, _, _) in spans.items()}

@@ -820,3 +820,20 @@ def test_expected_line_helper_is_sane():
     assert text[expected_line(rec, ("doc_id",)) - 1].strip() == f'"doc_id": "{DOC1}",'
     assert text[expected_line(rec, ("entities", "mentions", 1)) - 1].strip() == "{"
     assert text[expected_line(rec, ("entities", "mentions", 1, "start")) - 1].strip() == f'"start": {M1["start"]},'
+
+
+def test_validate_accepts_a_label_maps_labels_as_score_does(tmp_path):
+    """CoNLL-2003 labels are outside the OntoNotes inventory; with --label-map ontonotes_to_conll2003
+    validate accepts them, as score does with the same option (and still rejects an unknown one)."""
+    from newsgold import cli
+    text = json.loads((ROOT / "data" / "documents" / "test.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    doc_id = text["id"]
+    s = text["text"].index("Syria")
+    rec = {"doc_id": doc_id, "entities": [{"start": s, "end": s + 5, "label": "LOC"}, {"start": s, "end": s + 5, "label": "MISC"}]}
+    path = tmp_path / "conll.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 1
+    assert cli.main(["validate", str(path), "--label-map", "ontonotes_to_conll2003"]) == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**rec, "entities": [{"start": s, "end": s + 5, "label": "TOWN"}]}) + "\n", encoding="utf-8")
+    assert cli.main(["validate", str(bad), "--label-map", "ontonotes_to_conll2003"]) == 1

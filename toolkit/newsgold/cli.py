@@ -60,7 +60,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 
 def cmd_validate(args) -> int:
     from newsgold.dataset.validate import summary, validate
-    problems = validate(args.paths, args.gold)
+    problems = validate(args.paths, args.gold, args.label_map)
     errors, warnings = summary(problems)
     if args.format == "json":
         _print_problems(problems, "json", sys.stdout)
@@ -360,6 +360,8 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--gold", help="check predictions against this gold (same forms as 'newsgold score --gold')")
+    p.add_argument("--label-map", help="accept the source labels of this label map in predictions, as 'newsgold score "
+                   "--label-map' does (a name in schema/label_maps, e.g. ontonotes_to_conll2003, or a path)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])

@@ -37,11 +37,14 @@ def default_targets() -> list[Path]:
     return out
 
 
-def validate(targets: list[str | Path] | None = None, gold_path: str | Path | None = None) -> list[Problem]:
+def validate(targets: list[str | Path] | None = None, gold_path: str | Path | None = None,
+             label_map: str | None = None) -> list[Problem]:
     """Check every file under the targets; the returned list is every problem found.
 
     Predictions are checked against ``gold_path`` when given (an annotation folder or a
-    documents JSONL), otherwise against the shipped documents.
+    documents JSONL), otherwise against the shipped documents. With ``label_map`` (a name or
+    path, as ``newsgold score --label-map`` takes), predicted entity labels may also be the map's
+    source labels (e.g. CoNLL-2003's PER, LOC), exactly the labels ``score`` accepts with it.
     """
     repo = current()
     if not repo.has_sources and not repo.has_data and gold_path is None:
@@ -88,12 +91,21 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
                 if _kind_of_jsonl(f) == "gold":
                     _, probs = check_gold_jsonl(f, docs)
                 else:
-                    _, probs = read_predictions(f, get_gold())
+                    _, probs = read_predictions(f, get_gold(), labels=_accepted(label_map, get_gold()))
                 problems += probs
             else:
                 _, probs = check_annotation(f, docs)
                 problems += probs
     return problems
+
+
+def _accepted(label_map: str | None, gold: Gold) -> tuple[str, ...]:
+    """The entity labels a predictions file may use: what ``newsgold score`` accepts with the same map."""
+    from newsgold.core.schema import ENTITY_LABELS
+    if label_map is None:
+        return ENTITY_LABELS
+    from newsgold.scoring.api import accepted_labels, make_setup
+    return tuple(accepted_labels(make_setup(gold, label_map)))
 
 
 def summary(problems: list[Problem]) -> tuple[int, int]:

@@ -56,7 +56,7 @@ def short(s: str, n: int = 40) -> str:
 class Report:
     """Problems, at most MAX_SAME_PROBLEMS of a kind per file; the rest counted in one line."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.items: list[Problem] = []
         self.counts: Counter = Counter()
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:                # the scorer (numpy) is imported where an alignment is built, not by the
+    from newsgold.core.records import Predictions
     from newsgold.scoring import api  # plain-text renderers that only read error items
 
 
@@ -112,7 +113,7 @@ def error_items(records: Iterable[Record]) -> tuple[ErrorItem, ...]:
     return tuple(ErrorItem(r["task"], r["doc_id"], r["kind"], r.get("gold"), r.get("pred")) for r in records)
 
 
-def align(result: api.ScoreResult, preds: Mapping[str, dict], setup: api.Setup) -> Alignment:
+def align(result: api.ScoreResult, preds: Predictions, setup: api.Setup) -> Alignment:
     """The alignment of ``preds`` with ``setup.gold``, read off ``result`` (scored with ``errors=True``)."""
     from newsgold.scoring import api
     errors = error_items(result.errors)

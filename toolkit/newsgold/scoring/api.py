@@ -110,14 +110,15 @@ def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: floa
     return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name)
 
 
-def _accepted_labels(setup: Setup) -> list[str]:
+def accepted_labels(setup: Setup) -> list[str]:
+    """Entity labels a predictions file may use under the setup's label map (its source and target labels)."""
     if setup.mapping is None:
         return list(ENTITY_LABELS)
     return sorted(set(setup.mapping["map"]) | set(setup.labels))
 
 
 def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
-    preds, problems = read_predictions(predictions, setup.gold, labels=_accepted_labels(setup))
+    preds, problems = read_predictions(predictions, setup.gold, labels=accepted_labels(setup))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
