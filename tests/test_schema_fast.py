@@ -67,23 +67,29 @@ def test_shipped_records_pass_both(kind, rec):
 @given(st.data())
 def test_fast_and_full_validators_agree_on_mutants(data):
     kind, rec = data.draw(st.sampled_from(SAMPLES))
-    rec = copy.deepcopy(rec)
+    rec = mutate(data, copy.deepcopy(rec), REPLACEMENTS, ["extra", "score", "text", "id"])
+    assert fast_valid(kind, rec) == slow_valid(kind, rec)
+
+
+def mutate(data, rec: dict, replacements: list, extra_keys: list[str], shift: bool = False) -> dict:
+    """One to three random edits of ``rec`` in place: replace, delete or add a value anywhere below
+    the root (and, with ``shift``, move an integer by a few units)."""
+    actions = ["replace", "delete", "add", *(["shift"] if shift else [])]
     for _ in range(data.draw(st.integers(1, 3))):
-        paths = list(paths_of(rec))
-        path = data.draw(st.sampled_from(paths[1:]))
+        path = data.draw(st.sampled_from(list(paths_of(rec))[1:]))
         parent = rec
         for part in path[:-1]:
             parent = parent[part]
-        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        action = data.draw(st.sampled_from(actions))
         if action == "replace":
-            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(REPLACEMENTS)))
+            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(replacements)))
         elif action == "delete":
             del parent[path[-1]]
+        elif action == "shift" and isinstance(parent, dict) and isinstance(parent.get(path[-1]), int):
+            parent[path[-1]] += data.draw(st.sampled_from([-3, -1, 1, 2, 10_000]))
         elif isinstance(parent, dict):
-            parent[data.draw(st.sampled_from(["extra", "score", "text", "id"]))] = copy.deepcopy(data.draw(st.sampled_from(REPLACEMENTS)))
-        if not isinstance(rec, dict):
-            break
-    assert fast_valid(kind, rec) == slow_valid(kind, rec)
+            parent[data.draw(st.sampled_from(extra_keys))] = copy.deepcopy(data.draw(st.sampled_from(replacements)))
+    return rec
 
 
 # ---------------------------------------------------------------- the one-pass check of plain predictions lines
@@ -134,23 +140,8 @@ PLAIN_REPLACEMENTS = REPLACEMENTS + [10 ** 19, 2 ** 63, -5, 0.0, 3.0, "ORG", "GP
 @settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_fast_path_accepts_only_what_the_full_checks_pass(data):
-    rec = copy.deepcopy(PLAIN)
-    for _ in range(data.draw(st.integers(1, 3))):
-        paths = list(paths_of(rec))
-        path = data.draw(st.sampled_from(paths[1:]))
-        parent = rec
-        for part in path[:-1]:
-            parent = parent[part]
-        action = data.draw(st.sampled_from(["replace", "delete", "add", "shift"]))
-        if action == "replace":
-            parent[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(PLAIN_REPLACEMENTS)))
-        elif action == "delete":
-            del parent[path[-1]]
-        elif action == "shift" and isinstance(parent, dict) and isinstance(parent.get(path[-1]), int):
-            parent[path[-1]] += data.draw(st.sampled_from([-3, -1, 1, 2, 10_000]))
-        elif isinstance(parent, dict):
-            key = data.draw(st.sampled_from(["extra", "score", "text", "cluster", "quotes", "label", "start"]))
-            parent[key] = copy.deepcopy(data.draw(st.sampled_from(PLAIN_REPLACEMENTS)))
+    keys = ["extra", "score", "text", "cluster", "quotes", "label", "start"]
+    rec = mutate(data, copy.deepcopy(PLAIN), PLAIN_REPLACEMENTS, keys, shift=True)
     raw = json.dumps(rec, separators=data.draw(st.sampled_from([(",", ":"), (", ", ": "), (",", " :")]))).encode()
     if fast_accepts(raw):
         assert full_finds_nothing(rec)
