@@ -150,8 +150,15 @@ def render(root: Path, gold=None) -> str:
     return (table + "\n\nScores as stored in `submissions/NAME/score.json`; 95% bootstrap intervals over documents "
             "where the scorer gives them; \"–\": the system does not predict that layer. The paired test is "
             "`newsgold compare` (paired bootstrap, two-sided) against the best row on the row's main figure "
-            "(entities strict F1, else quote end-to-end F1, else stance macro-F1). Each row, the command that "
-            "reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
+            "(entities strict F1, else quote end-to-end F1, else stance macro-F1)." + _missing_uncertainty(subs)
+            + " Each row, the command that reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
+
+
+def _missing_uncertainty(subs: list[Submission]) -> str:
+    """Why intervals and p-values are missing, in the scorer's words (none when all are given)."""
+    reasons = sorted({e["ci_reason"] for s in subs for e in (s.score.get("tasks") or {}).values()
+                      if isinstance(e, dict) and e.get("ci_reason")})
+    return (" No interval and no p-value (p = n/a) where the data cannot support them: " + "; ".join(reasons) + ".") if reasons else ""
 
 
 def _current_facts(root: Path) -> tuple[str, str]:
