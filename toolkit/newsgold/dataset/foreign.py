@@ -45,7 +45,7 @@ def load_any(path: str | Path | None):
     data files (``NEWSGOLD_HOME`` set to a Hub export) reads its documents file.
     Raises :class:`InputError` with every problem found.
     """
-    from newsgold.dataset.gold import Gold, check_gold_jsonl, content_hash, load_gold
+    from newsgold.dataset.gold import Gold, _load_gold_file, load_gold
     from newsgold.repository import current, missing_dataset, use
 
     if path is None:
@@ -72,9 +72,9 @@ def load_any(path: str | Path | None):
     first = _first_record(path)
     if first is None or all(k in first for k in FULL_KEYS):
         if first is not None and not (first.get("metadata") or {}).get("dataset_version"):
-            recs, problems = check_gold_jsonl(path)   # our layout, but not our data: name it custom
-            require(problems)
-            return Gold(recs, CUSTOM, content_hash(recs.values()), str(path)) if recs else _gold({}, [], str(path))
+            # our layout, but not our data: name it custom; read (and trusted by its bytes) as ours is
+            recs, chash = _load_gold_file(path)
+            return Gold(recs, CUSTOM, chash, str(path)) if recs else _gold({}, [], str(path))
         return None
     rows = ((n, rec, probs) for n, rec, probs in iter_jsonl(path, allow_crlf=False))
     records, problems = complete_records(rows, str(path))
