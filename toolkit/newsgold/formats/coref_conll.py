@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import read_text
+from newsgold.core.jsonio import read_text, write_atomic
 from newsgold.formats.coref_common import TOKENS, CorefDocument
 
 _BEGIN = re.compile(r"^#\s*begin document (.*?)$")
@@ -72,6 +72,14 @@ class _Block:
         return self.doc
 
 
+def _word(cols: list[str]) -> str:
+    """The token: column 4 in CoNLL-2012 (more than 4 columns), column 2 in the 3-column
+    ``index word coref`` layout (GUM), else column 1."""
+    if len(cols) > 4:
+        return cols[3]
+    return cols[1] if len(cols) == 3 else cols[0]
+
+
 def read(path: str | Path, warnings: list[Problem] | None = None) -> list[CorefDocument]:
     """Every document of a CoNLL-2011/2012 file, in file order; bad structure is an :class:`InputError`,
     warnings (a byte-order mark) go to ``warnings``."""
@@ -101,8 +109,39 @@ def read(path: str | Path, warnings: list[Problem] | None = None) -> list[CorefD
                 raise InputError(Problem(file, n, "(line)", "token line outside a #begin/#end document block",
                                          "conll-2012"))
             cols = line.split()
-            block.token(cols[3] if len(cols) > 3 else cols[0], cols[-1], file, n)
+            block.token(_word(cols), cols[-1], file, n)
     if block is not None:
         raise InputError(Problem(file, block.doc.line, "#begin document", "document never ends (#end document missing)",
                                  "conll-2012"))
     return docs
+
+
+def coref_column(n_tokens: int, clusters: list[list[tuple[int, int]]]) -> list[str]:
+    """The last column of every token for ``clusters`` (entity ``i`` written as number ``i``).
+
+    Per token: one-token mentions ``(i)``, then openings ``(i`` (longer mentions first), then
+    closings ``i)`` (shorter first), joined by ``|``; ``-`` when none.
+    """
+    cells: list[list[tuple[int, int, str]]] = [[] for _ in range(n_tokens)]
+    for i, cluster in enumerate(clusters):
+        for start, end in cluster:
+            if end - start == 1:
+                cells[start].append((0, 0, f"({i})"))
+            else:
+                cells[start].append((1, -(end - start), f"({i}"))
+                cells[end - 1].append((2, end - start, f"{i})"))
+    return ["|".join(tag for *_, tag in sorted(c)) if c else "-" for c in cells]
+
+
+def write(docs: list[CorefDocument], path: str | Path) -> None:
+    """Write token documents as CoNLL-2012 (columns: document name, part, word number, word, coref),
+    one sentence per document, atomically."""
+    lines = []
+    for doc in docs:
+        name = doc.name or "(document)"
+        lines.append(f"#begin document {name}")
+        short = name.split(";")[0].strip("() ") or "-"
+        for t, (word, tag) in enumerate(zip(doc.tokens, coref_column(len(doc.tokens), doc.clusters))):
+            lines.append(f"{short}\t0\t{t}\t{word}\t{tag}")
+        lines += ["", "#end document"]
+    write_atomic(path, "\n".join(lines) + "\n")
