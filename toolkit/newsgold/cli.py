@@ -86,13 +86,21 @@ def _gold_status(gold) -> str:
 def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
                                   "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
-    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
+    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "coref", "all"],
+                   help="task to score (coref: predicted clusters against the gold entity clusters; needs --from "
+                        "coref-json, coref-strings or conll-2012)")
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
     p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
     p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold, character Jaccard (default 0.5)")
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000; 0 turns CIs off)")
     p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
+    p.add_argument("--singletons", choices=["include", "exclude"], default="include",
+                   help="coref: score clusters of one mention (include, CorefUD style: default) or drop them from gold "
+                        "and predictions alike (exclude, OntoNotes / CoNLL-2012 style)")
+    p.add_argument("--coref-match", choices=["exact", "partial"], default="exact",
+                   help="coref: mentions match exactly (default) or by the CorefUD partial match (within the gold "
+                        "mention and covering its minimal span; needs minimal spans in the gold or predictions)")
 
 
 def _score_kwargs(args) -> dict:
@@ -118,7 +126,38 @@ def _predictions_arg(args, path):
     return records
 
 
+def _coref_format(args) -> str | None:
+    """The coreference input format when --task coref (usage error when the two do not fit)."""
+    from newsgold.formats.registry import coref_names
+    fmt = getattr(args, "from_format", None)
+    if args.task != "coref" and fmt not in coref_names():
+        return None
+    if args.task != "coref" or fmt not in coref_names():
+        raise SystemExit(_usage(f"--task coref and --from {'/'.join(coref_names())} go together "
+                                f"(got --task {args.task}, --from {fmt or 'newsgold'})"))
+    return fmt
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"newsgold score: error: {message}\n")
+    return 2
+
+
+def cmd_score_coref(args, fmt: str) -> int:
+    from newsgold.reporting.coref import render
+    from newsgold.scoring.coref_task import CorefOptions, score
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    result = score(args.predictions, fmt, args.gold, options, args.resamples, args.seed)
+    sys.stderr.write(f"coref: {options.describe()}\n")
+    _print_problems(result.warnings)
+    _out(render(result, "text" if args.format == "table" else args.format), args.out)
+    return 0
+
+
 def cmd_score(args) -> int:
+    fmt = _coref_format(args)
+    if fmt is not None:
+        return cmd_score_coref(args, fmt)
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
     kwargs = _score_kwargs(args)
@@ -366,8 +405,9 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
     p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help=registry.help_text())
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *registry.coref_names()],
+                   metavar="FORMAT", help=registry.help_text() + "; coreference (--task coref): " + "; ".join(
+                       f"{f.name} ({f.summary}; offsets: {f.unit})" for f in registry.COREF_FORMATS))
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
     p.add_argument("--format", choices=FORMATS, default="table")

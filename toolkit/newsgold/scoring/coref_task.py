@@ -1,0 +1,187 @@
+"""The ``coref`` task: predicted clusters against the gold entity clusters, with intervals and a signature.
+
+The gold: every gold entity mention belongs to a cluster (``entities.mentions[].cluster``), so
+each document's key is its mentions grouped by cluster, as code-point spans of the text. The
+response comes from one of the coreference readers (:data:`READERS`), placed on the same text.
+Documents the predictions do not mention are left out and reported (as the other tasks do);
+a document they mention with no cluster is scored as an empty response.
+
+Per document, :func:`newsgold.scoring.coref.doc_stats` gives additive statistics; the corpus
+figures come from their sum, the bootstrap intervals and the paired tests from
+:mod:`newsgold.scoring.resampling`, unchanged, with its minimum of documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsgold import __version__
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.scoring import coref
+from newsgold.scoring import signature as sig
+from newsgold.scoring.resampling import availability, bootstrap, paired_tests, too_few_label
+
+Span = tuple[int, int]
+READERS = ("coref-json", "coref-strings", "conll-2012", "corefud")
+MATCHES = ("exact", "partial")
+
+
+@dataclass(frozen=True)
+class CorefOptions:
+    """How mentions and singletons are treated: printed with every score and part of its signature."""
+
+    singletons: bool = True          # CorefUD style; False: OntoNotes / CoNLL-2012 style
+    match: str = "exact"             # or "partial": CorefUD partial match (needs minimal spans)
+
+    def describe(self) -> str:
+        return (f"mentions match {'exactly' if self.match == 'exact' else 'partially (CorefUD)'}; "
+                f"singletons {'included' if self.singletons else 'excluded'}")
+
+
+def gold_clusters(doc: dict) -> list[list[Span]]:
+    """A gold document's key: its entity mentions grouped by cluster, clusters in order of first mention."""
+    by: dict[str, list[Span]] = {}
+    for m in (doc.get("entities") or {}).get("mentions", []):
+        by.setdefault(m["cluster"], []).append((m["start"], m["end"]))
+    return list(by.values())
+
+
+def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], dict[str, dict], list[Problem]]:
+    """Predicted clusters per document id (code points of the gold text), minimal spans when the
+    format has them, and every problem; ``fmt`` is one of :data:`READERS`."""
+    if fmt in ("coref-json", "coref-strings"):
+        from newsgold.formats import coref_json
+        reader = coref_json.read if fmt == "coref-json" else coref_json.read_strings
+        clusters, problems = reader(path, gold)
+        return clusters, {}, problems
+    if fmt == "conll-2012":
+        from newsgold.formats import coref_conll
+        return _placed(coref_conll.read(path), str(path), gold)
+    raise InputError(Problem(str(path), 0, "--from", f"coreference input format {fmt!r} is not readable yet", "format"))
+
+
+def _doc_id(name: str) -> str:
+    """``(doc id); part 000`` → ``doc id``: how CoNLL-2012 names a document."""
+    head = name.split(";")[0].strip()
+    return head[1:-1] if head.startswith("(") and head.endswith(")") else head
+
+
+def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], dict[str, dict], list[Problem]]:
+    """Token documents placed on the gold texts (:func:`~newsgold.formats.coref_common.to_characters`)."""
+    from newsgold.formats.coref_common import to_characters
+    out: dict[str, list[list[Span]]] = {}
+    mins: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for d in docs:
+        did = _doc_id(d.name)
+        if did not in gold.docs:
+            problems.append(Problem(file, d.line, "#begin document", f"unknown document id {did!r} (from {d.name!r})",
+                                    "ref-document"))
+            continue
+        placed, errs = to_characters(d, gold.text(did), file)
+        problems += errs
+        if not errs:
+            out[did], mins[did] = placed.clusters, placed.min_spans
+    return out, mins, problems
+
+
+@dataclass
+class CorefResult:
+    """Figures (each with its interval, or null and the reason), counts, signature and warnings."""
+
+    signature: str
+    options: CorefOptions
+    entry: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+    stats: np.ndarray | None = None
+    doc_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"signature": self.signature, "task": "coref", "options": self.options.describe(),
+                "singletons": "included" if self.options.singletons else "excluded", "match": self.options.match,
+                "coref": self.entry, "warnings": [str(w) for w in self.warnings]}
+
+
+def signature(gold, options: CorefOptions, resamples: int, seed: int, ci: str | None = None) -> str:
+    """The usual signature; ``match`` says the mention match, ``scheme`` the metrics and the singleton rule."""
+    return sig.make(version=__version__, data_version=gold.version, data_hash=gold.content_hash, task="coref",
+                    overlap=0.0, label_map=None, labels=None, zones=None, resamples=resamples, seed=seed, ci=ci,
+                    match=f"coref-{options.match}",
+                    scheme="muc,bcub,ceafm,ceafe,blanc,lea,conll;singletons-"
+                           + ("included" if options.singletons else "excluded"),
+                    overlap_text="none")
+
+
+def document_stats(gold, response: dict[str, list[list[Span]]], options: CorefOptions,
+                   min_spans: dict[str, dict] | None = None) -> tuple[list[str], np.ndarray, list[Problem]]:
+    """Per-document statistics of the documents the response names, in gold order, and what was dropped."""
+    ids = [d for d in gold.ids if d in response]
+    rows, notes = [], []
+    for did in ids:
+        doc_notes: list[str] = []
+        mins = (min_spans or {}).get(did) if options.match == "partial" else None
+        rows.append(coref.doc_stats(gold_clusters(gold.docs[did]), response[did], singletons=options.singletons,
+                                    min_spans=mins if options.match == "partial" else None, notes=doc_notes))
+        notes += [Problem("(predictions)", 0, did, n, "coref-repeat", "warning") for n in doc_notes]
+    stats = np.array(rows, dtype=np.float64).reshape(len(ids), len(coref.FIELDS))
+    return ids, stats, notes
+
+
+def entry(stats: np.ndarray, resamples: int, seed: int, excluded: int) -> dict[str, Any]:
+    """The task's figures with intervals (or the reason there are none), counts and documents."""
+    avail = availability(len(stats), resamples)
+    cis = bootstrap(stats, coref.figures, resamples, seed) if avail.available else None
+    total = stats.sum(axis=0)
+    figs: dict[str, dict[str, Any]] = {}
+    for k, v in coref.figures(total).items():
+        figs[k] = {"value": float(v), "ci": list(cis[k])} if cis else {"value": float(v), "ci": None,
+                                                                         "ci_reason": avail.reason}
+    counts = {f: round(float(total[i]), 6) for f, i in coref.IX.items()}
+    return {"n_documents": len(stats), "excluded_documents": excluded, "ci_reason": avail.reason,
+            "figures": figs, "counts": counts}
+
+
+def ci_field(n_docs: int, resamples: int) -> str:
+    if availability(n_docs, resamples).available:
+        return f"bootstrap-docs-{resamples}-95"
+    return "none" if resamples <= 0 else too_few_label(n_docs)
+
+
+def score(predictions, fmt: str = "coref-json", gold=None, options: CorefOptions | None = None,
+          resamples: int = 1000, seed: int = 12345) -> CorefResult:
+    """Score predicted clusters (a file in ``fmt``, or ``{doc_id: clusters}``) against the gold clusters."""
+    from newsgold.dataset.gold import Gold, load_gold
+    gold = gold if isinstance(gold, Gold) else load_gold(gold)
+    options = options or CorefOptions()
+    mins: dict[str, dict] = {}
+    problems: list[Problem] = []
+    if isinstance(predictions, dict):
+        response = predictions
+    else:
+        response, mins, problems = read_response(fmt, predictions, gold)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    if not response:
+        raise InputError(Problem(str(predictions), 0, "", "no document of the gold in the predictions", "coverage"))
+    ids, stats, notes = document_stats(gold, response, options, mins)
+    left_out = [d for d in gold.ids if d not in response]
+    warnings = [p for p in problems if p.severity != "error"] + notes
+    if left_out:
+        warnings.append(Problem("(predictions)", 0, "", f"{len(left_out)} gold document(s) absent from the predictions "
+                                "are not scored: " + ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else ""),
+                                "coverage", "warning"))
+    return CorefResult(signature(gold, options, resamples, seed, ci_field(len(ids), resamples)), options,
+                       entry(stats, resamples, seed, len(left_out)), warnings, stats, ids)
+
+
+def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 12345) -> dict[str, dict]:
+    """Paired bootstrap and randomization tests of B minus A on the documents both scored."""
+    common = [d for d in a.doc_ids if d in set(b.doc_ids)]
+    ia, ib = ({d: i for i, d in enumerate(r.doc_ids)} for r in (a, b))
+    assert a.stats is not None and b.stats is not None
+    sa = a.stats[[ia[d] for d in common]]
+    sb = b.stats[[ib[d] for d in common]]
+    return paired_tests(sa, sb, coref.figures, resamples, seed)
