@@ -63,6 +63,7 @@ def test_split_clusters_lower_muc_recall_by_the_links_cut(gold, tmp_path, capsys
                 out.append(c)
         rows.append({"doc_id": d, "clusters": out})
     rc, res, err = _score_cli(capsys, _write_jsonl(tmp_path / "p.jsonl", rows), "--task", "coref", "--from", "coref-json")
+    assert rc == 0, err
     figs = res["coref"]["figures"]
     assert figs["muc/recall"]["value"] == pytest.approx((key_links - cut) / key_links)
     assert figs["muc/precision"]["value"] == 1.0 and figs["mentions/f1"]["value"] == 1.0
