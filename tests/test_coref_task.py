@@ -177,3 +177,25 @@ def test_bootstrap_keeps_fractional_statistics_exact():
     ci = bootstrap(stats, coref.figures, 200, 1)
     value = float(coref.figures(row)["bcub/recall"])
     assert ci["bcub/recall"] == pytest.approx((value, value), abs=1e-12)
+
+
+def test_compare_coref_with_too_few_documents_gives_no_p(gold, tmp_path, capsys):
+    rows = [{"doc_id": d, "clusters": coref_task.gold_clusters(gold.docs[d])} for d in gold.ids]
+    a = _write_jsonl(tmp_path / "a.jsonl", rows)
+    b = _write_jsonl(tmp_path / "b.jsonl", [{"doc_id": r["doc_id"], "clusters": [[m] for c in r["clusters"] for m in c]}
+                                            for r in rows])
+    rc = main(["compare", str(a), str(b), "--task", "coref", "--from", "coref-json", "--format", "json"])
+    res = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    assert res["tests"]["muc/f1"]["delta"] == pytest.approx(-res["tests"]["muc/f1"]["a"])
+    assert res["tests"]["muc/f1"]["p_randomization"] is None and "ci:none-2docs<6" in res["signature"]
+
+
+def test_paired_tests_on_enough_documents():
+    """Six documents where B is perfect and A merges everything: every paired test can reach p < 0.05."""
+    docs = [[[f"{d}a", f"{d}b"], [f"{d}c", f"{d}d"], [f"{d}e"]] for d in range(8)]
+    a = coref.corpus_stats((k, [[m for c in k for m in c]]) for k in docs)
+    b = coref.corpus_stats((k, k) for k in docs)
+    from newsgold.scoring.resampling import paired_tests
+    tests = paired_tests(a, b, coref.figures, 500, 3)
+    assert tests["conll/f1"]["delta"] > 0 and tests["conll/f1"]["p_randomization"] < 0.05

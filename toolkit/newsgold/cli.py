@@ -133,13 +133,13 @@ def _coref_format(args) -> str | None:
     if args.task != "coref" and fmt not in coref_names():
         return None
     if args.task != "coref" or fmt not in coref_names():
-        raise SystemExit(_usage(f"--task coref and --from {'/'.join(coref_names())} go together "
+        raise SystemExit(_usage(args, f"--task coref and --from {'/'.join(coref_names())} go together "
                                 f"(got --task {args.task}, --from {fmt or 'newsgold'})"))
     return fmt
 
 
-def _usage(message: str) -> int:
-    sys.stderr.write(f"newsgold score: error: {message}\n")
+def _usage(args, message: str) -> int:
+    sys.stderr.write(f"newsgold {args.command}: error: {message}\n")
     return 2
 
 
@@ -170,7 +170,21 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_compare_coref(args, fmt: str) -> int:
+    from newsgold.reporting.coref import render_compare
+    from newsgold.scoring.coref_task import CorefOptions, compare, score
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    a, b = (score(path, fmt, args.gold, options, 0, args.seed) for path in (args.a, args.b))
+    _print_problems(a.warnings + b.warnings)
+    tests = compare(a, b, args.resamples, args.seed)
+    _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)
+    return 0
+
+
 def cmd_compare(args) -> int:
+    fmt = _coref_format(args)
+    if fmt is not None:
+        return cmd_compare_coref(args, fmt)
     from newsgold.reporting.text import render_compare
     from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
@@ -421,8 +435,8 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     p = sub.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help="input format of both files: " + registry.help_text())
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *registry.coref_names()],
+                   metavar="FORMAT", help="input format of both files: " + registry.help_text())
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     _add_score_options(p)
     p.add_argument("--format", choices=FORMATS, default="table")

@@ -55,3 +55,34 @@ def render(result: CorefResult, fmt: str = "text") -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     out = [" ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)) for r in [header, *rows]]
     return "\n".join([*_head(result), "", *out, "", f"signature: {result.signature}", ""])
+
+
+def render_compare(a: CorefResult, b: CorefResult, tests: dict[str, dict], fmt: str = "text",
+                   resamples: int = 1000) -> str:
+    """Paired tests of B minus A per figure (F1 of every metric in text and markdown, all in JSON and CSV)."""
+    from newsgold.scoring.coref_task import signature_with_tests
+    n = min(a.entry["n_documents"], b.entry["n_documents"])
+    sig = signature_with_tests(a.signature, n, tests, resamples)
+    if fmt == "json":
+        return json.dumps({"signature": sig, "task": "coref", "options": a.options.describe(), "tests": tests},
+                          indent=2, ensure_ascii=False) + "\n"
+    keys = list(tests) if fmt == "csv" else [f"{m}/f1" for m, _ in ROWS] + ["conll/f1"]
+    rows = [[k, *(_p(tests[k].get(f)) for f in ("a", "b", "delta", "p_paired_bootstrap", "p_randomization"))]
+            for k in keys]
+    header = ["figure", "A", "B", "B-A", "p bootstrap", "p randomization"]
+    if fmt == "csv":
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header + ["signature"], *(r + [sig] for r in rows)])
+        return buf.getvalue()
+    reason = next((t.get("p_randomization_reason") for t in tests.values() if t.get("p_randomization_reason")), None)
+    head = [f"coreference, B minus A: {a.options.describe()}", *([f"p-values: {reason}"] if reason else [])]
+    if fmt == "markdown":
+        body = [f"| {' | '.join(header)} |", "| --- |" + " ---: |" * 5, *(f"| {' | '.join(r)} |" for r in rows)]
+        return "\n".join([*head, "", *body, "", f"`{sig}`", ""])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(6)]
+    body = [" ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)) for r in [header, *rows]]
+    return "\n".join([*head, "", *body, "", f"signature: {sig}", ""])
+
+
+def _p(v) -> str:
+    return "n/a" if v is None else f"{v:.4f}"

@@ -21,7 +21,7 @@ from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.scoring import coref
 from newsgold.scoring import signature as sig
-from newsgold.scoring.resampling import availability, bootstrap, paired_tests, too_few_label
+from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, too_few_label
 
 Span = tuple[int, int]
 READERS = ("coref-json", "coref-strings", "conll-2012", "corefud")
@@ -48,14 +48,23 @@ def gold_clusters(doc: dict) -> list[list[Span]]:
     return list(by.values())
 
 
-def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], dict[str, dict], list[Problem]]:
-    """Predicted clusters per document id (code points of the gold text), minimal spans when the
-    format has them, and every problem; ``fmt`` is one of :data:`READERS`."""
+def gold_min_spans(doc: dict) -> dict[Span, Span]:
+    """Minimal spans of gold mentions that carry one (``"min": [start, end]``, as a CorefUD import
+    can give); a mention without one has its whole span as minimal span."""
+    out = {}
+    for m in (doc.get("entities") or {}).get("mentions", []):
+        if isinstance(m.get("min"), list) and len(m["min"]) == 2:
+            out[(m["start"], m["end"])] = (m["min"][0], m["min"][1])
+    return out
+
+
+def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
+    """Predicted clusters per document id (code points of the gold text) and every problem;
+    ``fmt`` is one of :data:`READERS`."""
     if fmt in ("coref-json", "coref-strings"):
         from newsgold.formats import coref_json
         reader = coref_json.read if fmt == "coref-json" else coref_json.read_strings
-        clusters, problems = reader(path, gold)
-        return clusters, {}, problems
+        return reader(path, gold)
     if fmt == "conll-2012":
         from newsgold.formats import coref_conll
         return _placed(coref_conll.read(path), str(path), gold)
@@ -68,11 +77,10 @@ def _doc_id(name: str) -> str:
     return head[1:-1] if head.startswith("(") and head.endswith(")") else head
 
 
-def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], dict[str, dict], list[Problem]]:
+def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
     """Token documents placed on the gold texts (:func:`~newsgold.formats.coref_common.to_characters`)."""
     from newsgold.formats.coref_common import to_characters
     out: dict[str, list[list[Span]]] = {}
-    mins: dict[str, dict] = {}
     problems: list[Problem] = []
     for d in docs:
         did = _doc_id(d.name)
@@ -83,8 +91,8 @@ def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], dict[st
         placed, errs = to_characters(d, gold.text(did), file)
         problems += errs
         if not errs:
-            out[did], mins[did] = placed.clusters, placed.min_spans
-    return out, mins, problems
+            out[did] = placed.clusters
+    return out, problems
 
 
 @dataclass
@@ -114,16 +122,23 @@ def signature(gold, options: CorefOptions, resamples: int, seed: int, ci: str | 
                     overlap_text="none")
 
 
-def document_stats(gold, response: dict[str, list[list[Span]]], options: CorefOptions,
-                   min_spans: dict[str, dict] | None = None) -> tuple[list[str], np.ndarray, list[Problem]]:
-    """Per-document statistics of the documents the response names, in gold order, and what was dropped."""
+def document_stats(gold, response: dict[str, list[list[Span]]], options: CorefOptions
+                   ) -> tuple[list[str], np.ndarray, list[Problem]]:
+    """Per-document statistics of the documents the response names, in gold order, and what was dropped.
+
+    With the partial match, the gold mentions' minimal spans (:func:`gold_min_spans`) decide; when
+    the gold has none, partial match is exact match, and a warning says so.
+    """
     ids = [d for d in gold.ids if d in response]
     rows, notes = [], []
+    if options.match == "partial" and not any(gold_min_spans(gold.docs[d]) for d in ids):
+        notes.append(Problem("(gold)", 0, "entities/mentions/min", "the gold mentions carry no minimal span: the "
+                             "partial match reduces to the exact match", "coref-partial", "warning"))
     for did in ids:
         doc_notes: list[str] = []
-        mins = (min_spans or {}).get(did) if options.match == "partial" else None
+        mins = gold_min_spans(gold.docs[did]) if options.match == "partial" else None
         rows.append(coref.doc_stats(gold_clusters(gold.docs[did]), response[did], singletons=options.singletons,
-                                    min_spans=mins if options.match == "partial" else None, notes=doc_notes))
+                                    min_spans=mins, notes=doc_notes))
         notes += [Problem("(predictions)", 0, did, n, "coref-repeat", "warning") for n in doc_notes]
     stats = np.array(rows, dtype=np.float64).reshape(len(ids), len(coref.FIELDS))
     return ids, stats, notes
@@ -155,18 +170,17 @@ def score(predictions, fmt: str = "coref-json", gold=None, options: CorefOptions
     from newsgold.dataset.gold import Gold, load_gold
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     options = options or CorefOptions()
-    mins: dict[str, dict] = {}
     problems: list[Problem] = []
     if isinstance(predictions, dict):
         response = predictions
     else:
-        response, mins, problems = read_response(fmt, predictions, gold)
+        response, problems = read_response(fmt, predictions, gold)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
     if not response:
         raise InputError(Problem(str(predictions), 0, "", "no document of the gold in the predictions", "coverage"))
-    ids, stats, notes = document_stats(gold, response, options, mins)
+    ids, stats, notes = document_stats(gold, response, options)
     left_out = [d for d in gold.ids if d not in response]
     warnings = [p for p in problems if p.severity != "error"] + notes
     if left_out:
@@ -185,3 +199,15 @@ def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 1
     sa = a.stats[[ia[d] for d in common]]
     sb = b.stats[[ib[d] for d in common]]
     return paired_tests(sa, sb, coref.figures, resamples, seed)
+
+
+def signature_with_tests(signature: str, n_docs: int, tests: dict[str, dict], resamples: int | None = None) -> str:
+    """The signature of a comparison: its ``ci`` field names the tests run (or why none)."""
+    fields = sig.parse(signature)
+    first = next(iter(tests.values()), {})
+    if first.get("p_randomization") is None and first.get("p_randomization_reason"):
+        fields["ci"] = too_few_label(n_docs) if "not available" in first["p_randomization_reason"] else "none"
+    else:
+        r = resamples or 1000
+        fields["ci"] = f"paired-bootstrap-docs-{r}+randomization-{randomization_method(n_docs, r)}"
+    return "|".join(f"{k}:{fields[k]}" for k in sig.FIELDS)
