@@ -40,12 +40,12 @@ def test_perfect_json_clusters_score_one(gold, tmp_path, capsys):
                                                 for d in gold.ids])
     rc, res, err = _score_cli(capsys, pred, "--task", "coref", "--from", "coref-json")
     assert rc == 0, err
-    figs = res["coref"]["figures"]
+    figs = res["tasks"]["coref"]["figures"]
     for m in ("muc", "bcub", "ceafm", "ceafe", "blanc", "lea", "conll"):
         assert figs[f"{m}/f1"]["value"] == pytest.approx(1.0), m
     assert "singletons-included" in res["signature"] and "match:coref-exact" in res["signature"]
     # two documents: no interval, and the reason is said
-    assert figs["muc/f1"]["ci"] is None and "not available with 2 document" in res["coref"]["ci_reason"]
+    assert figs["muc/f1"]["ci"] is None and "not available with 2 document" in res["tasks"]["coref"]["ci_reason"]
 
 
 def test_split_clusters_lower_muc_recall_by_the_links_cut(gold, tmp_path, capsys):
@@ -64,7 +64,7 @@ def test_split_clusters_lower_muc_recall_by_the_links_cut(gold, tmp_path, capsys
         rows.append({"doc_id": d, "clusters": out})
     rc, res, err = _score_cli(capsys, _write_jsonl(tmp_path / "p.jsonl", rows), "--task", "coref", "--from", "coref-json")
     assert rc == 0, err
-    figs = res["coref"]["figures"]
+    figs = res["tasks"]["coref"]["figures"]
     assert figs["muc/recall"]["value"] == pytest.approx((key_links - cut) / key_links)
     assert figs["muc/precision"]["value"] == 1.0 and figs["mentions/f1"]["value"] == 1.0
 
@@ -79,7 +79,7 @@ def test_strings_input_reports_every_unaligned_string(gold, tmp_path, capsys):
     rc, res, err = _score_cli(capsys, pred, "--task", "coref", "--from", "coref-strings", "--singletons", "exclude")
     assert rc == 0
     assert "zzz not in the text" in err and "occurrence" in err
-    assert res["coref"]["figures"]["mentions/recall"]["value"] == pytest.approx(1.0)
+    assert res["tasks"]["coref"]["figures"]["mentions/recall"]["value"] == pytest.approx(1.0)
     assert "singletons-excluded" in res["signature"]
 
 
@@ -107,7 +107,7 @@ def test_conll_2012_input_placed_on_the_gold_text(gold, tmp_path, capsys):
     coref_conll.write(docs, tmp_path / "p.conll")
     rc, res, err = _score_cli(capsys, tmp_path / "p.conll", "--task", "coref", "--from", "conll-2012")
     assert rc == 0, err
-    figs = res["coref"]["figures"]
+    figs = res["tasks"]["coref"]["figures"]
     assert 0 < kept <= total
     assert figs["mentions/recall"]["value"] == pytest.approx(kept / total)
     assert figs["mentions/precision"]["value"] == 1.0

@@ -327,7 +327,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from newsgold.reporting import coref as coref_report
     from newsgold.reporting.text import render_score
+    from newsgold.scoring.coref_task import CorefOptions, CorefResult
     from newsgold.systems.common import RunOptions
     from newsgold.systems.run import UsageError, parse_system, reproduce_command, run_system, submit, write_predictions
     try:
@@ -341,11 +343,16 @@ def cmd_run(args) -> int:
     opts = RunOptions(aggregation=args.aggregation, threshold=args.threshold, input_format=args.from_format,
                       timeout=args.timeout)
     command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
-    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command)
+    coref_options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command,
+                     coref_options=coref_options)
     _print_problems(list(res.warnings))
     written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
     sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
-    _out(render_score(res.score, args.format), args.score_out)
+    if isinstance(res.score, CorefResult):
+        _out(coref_report.render(res.score, "text" if args.format == "table" else args.format), args.score_out)
+    else:
+        _out(render_score(res.score, args.format), args.score_out)
     return 0
 
 
@@ -528,7 +535,8 @@ def _add_run_and_release_commands(sub: Subcommands) -> None:
     """run, leaderboard, release, datasheet."""
     p = sub.add_parser("run", help=COMMANDS["run"], description=COMMANDS["run"])
     p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
-                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
+                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance, "
+                   "coref-rules (string- and head-match coreference)")
     p.add_argument("-o", "--out", help="predictions JSONL to write (provenance goes beside it as NAME.provenance.json)")
     p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/")
     p.add_argument("--aggregation", default="simple", help="hf: transformers aggregation strategy (simple, first, average, max)")

@@ -28,9 +28,11 @@ COLUMNS = [("entities", "overall/strict/f1", "entities strict F1"),
            ("entities_document", "overall/f1", "document-level entity F1"),
            ("quotes", "content_overlap/f1", "quote content F1"),
            ("quotes", "end_to_end/f1", "quote end-to-end F1"),
-           ("stance", "classification/macro_f1", "stance macro-F1")]
+           ("stance", "classification/macro_f1", "stance macro-F1"),
+           ("coref", "conll/f1", "coreference CoNLL F1")]
 # A row is tested against the best row on the first of these it has.
-PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1")]
+PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1"),
+           ("coref", "conll/f1")]
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,20 @@ def paired_cells(subs: list[Submission], gold=None) -> dict[str, str]:
             elif _without_task(s.score["signature"]) != _without_task(best.score["signature"]):
                 out[s.name] = f"not comparable with `{best.name}` (signatures differ)"
             else:
-                res = compare(best.predictions, s.predictions, gold=gold, task=task)
-                f = res.tasks[task][figure]
+                f = _paired(best, s, gold, task, figure, compare)
                 p = f.get("p_paired_bootstrap")
                 delta = "n/a" if f.get("delta") is None else f"{f['delta']:+.3f}"
                 out[s.name] = f"{delta} vs `{best.name}`, p = {'n/a' if p is None else f'{p:.3f}'}"
     return out
+
+
+def _paired(best: Submission, s: Submission, gold, task: str, figure: str, compare) -> dict:
+    """The paired test of row ``s`` against the best row on one figure (coreference rows: coref-json clusters)."""
+    if task == "coref":
+        from newsgold.scoring import coref_task
+        a, b = (coref_task.score(x.predictions, "coref-json", gold, resamples=0) for x in (best, s))
+        return coref_task.compare(a, b)[figure]
+    return compare(best.predictions, s.predictions, gold=gold, task=task).tasks[task][figure]
 
 
 def _row_order(s: Submission) -> tuple:
@@ -150,7 +160,7 @@ def render(root: Path, gold=None) -> str:
     return (table + "\n\nScores as stored in `submissions/NAME/score.json`; 95% bootstrap intervals over documents "
             "where the scorer gives them; \"–\": the system does not predict that layer. The paired test is "
             "`newsgold compare` (paired bootstrap, two-sided) against the best row on the row's main figure "
-            "(entities strict F1, else quote end-to-end F1, else stance macro-F1)." + _missing_uncertainty(subs)
+            "(entities strict F1, else quote end-to-end F1, else stance macro-F1, else coreference CoNLL F1)." + _missing_uncertainty(subs)
             + " Each row, the command that reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
 
 

@@ -107,9 +107,11 @@ class CorefResult:
     doc_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"signature": self.signature, "task": "coref", "options": self.options.describe(),
-                "singletons": "included" if self.options.singletons else "excluded", "match": self.options.match,
-                "coref": self.entry, "warnings": [str(w) for w in self.warnings]}
+        """The shape of the other tasks' scores (``tasks.coref`` holds figures and counts), plus the options."""
+        return {"signature": self.signature, "n_documents": self.entry["n_documents"],
+                "options": {"singletons": "included" if self.options.singletons else "excluded",
+                            "match": self.options.match, "described": self.options.describe()},
+                "tasks": {"coref": self.entry}, "warnings": [str(w) for w in self.warnings]}
 
 
 def signature(gold, options: CorefOptions, resamples: int, seed: int, ci: str | None = None) -> str:
