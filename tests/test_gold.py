@@ -197,11 +197,7 @@ def test_every_document_has_two_blind_passes():
 def test_every_disagreement_has_a_recorded_decision():
     """Each disagreement newsgold agree lists, for each published pair, is quoted in the log."""
     from newsgold.annotation.agree import agree, disagreement_key
-<<<<<<< HEAD
-    from newsgold.release.datasheet import AGREEMENT_PAIRS
-=======
-    from newsgold.dataset.datasheet import agreement_pairs
->>>>>>> wt-20
+    from newsgold.release.datasheet import agreement_pairs
     log = (ROOT / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
     for doc_id in DOCS:
         assert f"## {doc_id}" in log
