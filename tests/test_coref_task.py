@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from newsgold.cli import main
-from newsgold.dataset.gold import load_gold
 from newsgold.formats import coref_conll, coref_json
 from newsgold.formats.coref_common import TOKENS, CorefDocument, to_characters
+from newsgold.gold.load import load_gold
 from newsgold.scoring import coref, coref_task
 from newsgold.scoring.resampling import bootstrap
 

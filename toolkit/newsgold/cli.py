@@ -11,8 +11,8 @@ import os
 import sys
 from types import ModuleType
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError
+from newsgold.core.version import __version__
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -59,7 +59,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_validate(args) -> int:
-    from newsgold.dataset.validate import summary, validate
+    from newsgold.release.validate import summary, validate
     problems = validate(args.paths, args.gold, args.label_map)
     errors, warnings = summary(problems)
     if args.format == "json":
@@ -77,8 +77,8 @@ def cmd_validate(args) -> int:
 
 def _gold_status(gold) -> str:
     """Which gold is in use: version, content hash, and whether it is a released one."""
-    from newsgold.dataset.gold import Gold, load_gold
-    from newsgold.dataset.releases import status
+    from newsgold.gold.load import Gold, load_gold
+    from newsgold.gold.releases import status
     g = gold if isinstance(gold, Gold) else load_gold(gold)
     return status(g.version, g.content_hash)
 
@@ -115,8 +115,8 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
                                 doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
@@ -144,10 +144,11 @@ def _usage(args, message: str) -> int:
 
 
 def cmd_score_coref(args, fmt: str) -> int:
+    from newsgold.formats.coref_input import score_file
     from newsgold.reporting.coref import render
-    from newsgold.scoring.coref_task import CorefOptions, score
+    from newsgold.scoring.coref_task import CorefOptions
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    result = score(args.predictions, fmt, args.gold, options, args.resamples, args.seed)
+    result = score_file(args.predictions, fmt, args.gold, options, args.resamples, args.seed)
     sys.stderr.write(f"coref: {options.describe()}\n")
     _print_problems(result.warnings)
     _out(render(result, "text" if args.format == "table" else args.format), args.out)
@@ -171,10 +172,11 @@ def cmd_score(args) -> int:
 
 
 def cmd_compare_coref(args, fmt: str) -> int:
+    from newsgold.formats.coref_input import score_file
     from newsgold.reporting.coref import render_compare
-    from newsgold.scoring.coref_task import CorefOptions, compare, score
+    from newsgold.scoring.coref_task import CorefOptions, compare
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    a, b = (score(path, fmt, args.gold, options, 0, args.seed) for path in (args.a, args.b))
+    a, b = (score_file(path, fmt, args.gold, options, 0, args.seed) for path in (args.a, args.b))
     _print_problems(a.warnings + b.warnings)
     tests = compare(a, b, args.resamples, args.seed)
     _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)
@@ -202,15 +204,15 @@ def cmd_agree(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from newsgold.dataset.gold import load_gold
-    from newsgold.dataset.stats import corpus_stats, render_stats
+    from newsgold.gold.load import load_gold
+    from newsgold.release.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
     _out(render_stats(corpus_stats(gold), args.format), args.out)
     return 0
 
 
 def cmd_build(args) -> int:
-    from newsgold.dataset.build import build, gold_at, ner_alignment
+    from newsgold.release.build import build, gold_at, ner_alignment
     gold = gold_at()
     changed = build(check=args.check, gold=gold)
     misaligned = ner_alignment(gold)
@@ -228,7 +230,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from newsgold.dataset import export
+    from newsgold.release import export
     if not (args.parquet or args.hub or args.croissant):
         raise InputError("nothing to export: give --parquet DIR, --hub DIR and/or --croissant FILE")
     if args.parquet:
@@ -242,7 +244,7 @@ def cmd_export(args) -> int:
 
 def cmd_baseline(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.manifest import load_documents
+    from newsgold.gold.manifest import load_documents
     from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
@@ -254,8 +256,8 @@ def cmd_baseline(args) -> int:
 
 def cmd_convert(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
                                 doc_id=args.doc_id, doc_map=args.doc_map)
     _print_problems(problems)
@@ -274,7 +276,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_add_source(args) -> int:
-    from newsgold.dataset.sources import add_source
+    from newsgold.gold.sources import add_source
     meta = {}
     for item in args.meta or []:
         key, sep, value = item.partition("=")
@@ -307,7 +309,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_datasheet(args) -> int:
-    from newsgold.dataset.datasheet import refresh
+    from newsgold.release.datasheet import refresh
     stale = refresh(check=args.check)
     if args.check:
         print("stale blocks: " + ", ".join(stale) + " (run: newsgold datasheet)" if stale else "DATASHEET.md figures are current")
@@ -317,7 +319,7 @@ def cmd_datasheet(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from newsgold.dataset.release import run_checks
+    from newsgold.release.gate import run_checks
     results = run_checks()
     for r in results:
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.message}" + ("" if r.ok or not r.fix else f"\n     fix: {r.fix}"))
@@ -357,8 +359,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from newsgold.dataset.datasheet import refresh
-    from newsgold.repository import current
+    from newsgold.core.repository import current
+    from newsgold.release.datasheet import refresh
     stale = refresh(path=current().root / "README.md", check=args.check)
     if args.check:
         print("README leaderboard is stale (run: newsgold leaderboard)" if "leaderboard" in stale else "README leaderboard is current")
@@ -370,7 +372,7 @@ def cmd_leaderboard(args) -> int:
 def cmd_release(args) -> int:
     import datetime
 
-    from newsgold.dataset.release import make_release
+    from newsgold.release.gate import make_release
     part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
     date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
     res = make_release(None, part, date, amend=args.amend)

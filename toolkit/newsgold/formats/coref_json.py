@@ -30,7 +30,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import json_objects
-from newsgold.formats.strings import _needle, _pick, _rows, _short, _Where, normalise, occurrences
+from newsgold.formats.strings import Where, json_rows, needle, normalise, occurrences, pick_occurrences, shorten
 
 Span = tuple[int, int]
 
@@ -39,7 +39,7 @@ def _int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _span(m, text: str, inclusive: bool, where: _Where, path: str, problems: list[Problem]) -> Span | None:
+def _span(m, text: str, inclusive: bool, where: Where, path: str, problems: list[Problem]) -> Span | None:
     """One mention as a code-point span of ``text``, or None (reported)."""
     given = None
     if isinstance(m, dict):
@@ -55,12 +55,12 @@ def _span(m, text: str, inclusive: bool, where: _Where, path: str, problems: lis
                                           "or empty", "span-bounds"))
         return None
     if isinstance(given, str) and given != text[s:e]:
-        problems.append(where.warn(f"{path}/text", f"text {_short(given)!r} differs from the document's "
-                                                   f"{_short(text[s:e])!r} at [{s}, {e})", "span-text"))
+        problems.append(where.warn(f"{path}/text", f"text {shorten(given)!r} differs from the document's "
+                                                   f"{shorten(text[s:e])!r} at [{s}, {e})", "span-text"))
     return (s, e)
 
 
-def _char_clusters(obj: dict, text: str, where: _Where, problems: list[Problem]) -> list[list[Span]]:
+def _char_clusters(obj: dict, text: str, where: Where, problems: list[Problem]) -> list[list[Span]]:
     inclusive = obj.get("end") == "inclusive"
     out = []
     for i, cluster in enumerate(obj["clusters"]):
@@ -72,7 +72,7 @@ def _char_clusters(obj: dict, text: str, where: _Where, problems: list[Problem])
     return out
 
 
-def _string_clusters(obj: dict, text: str, where: _Where, problems: list[Problem]) -> list[list[Span]]:
+def _string_clusters(obj: dict, text: str, where: Where, problems: list[Problem]) -> list[list[Span]]:
     """Rules of :mod:`newsgold.formats.strings` for every string of every cluster (see the module doc)."""
     norm = normalise(text)
     items = []
@@ -89,9 +89,9 @@ def _string_clusters(obj: dict, text: str, where: _Where, problems: list[Problem
             items.append((i, j, item))
     placed: dict[Span, int] = {}
     out: list[list[Span]] = [[] for _ in obj["clusters"]]
-    for i, j, item in sorted(items, key=lambda v: (-len(_needle(v[2]["text"], False)), v[0], v[1])):
-        found = occurrences(norm, text, _needle(item["text"], False))
-        for s, e in _pick(found, item, where, f"clusters/{i}/{j}", f"mention {_short(item['text'])!r}", problems):
+    for i, j, item in sorted(items, key=lambda v: (-len(needle(v[2]["text"], False)), v[0], v[1])):
+        found = occurrences(norm, text, needle(item["text"], False))
+        for s, e in pick_occurrences(found, item, where, f"clusters/{i}/{j}", f"mention {shorten(item['text'])!r}", problems):
             if any(ps < e and s < pe for ps, pe in placed):
                 continue
             placed[(s, e)] = i
@@ -100,14 +100,14 @@ def _string_clusters(obj: dict, text: str, where: _Where, problems: list[Problem
 
 
 def _read(path, gold, strings: bool) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
-    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.gold.load import Gold, load_gold
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     name = str(path)
     if not Path(path).exists():
         return {}, [Problem(name, 0, "", "cannot open: No such file or directory", "file")]
     problems: list[Problem] = []
     out: dict[str, list[list[Span]]] = {}
-    for line, obj in json_objects(_rows(Path(path), name), name, problems, "expected an object {\"doc_id\", \"clusters\"}",
+    for line, obj in json_objects(json_rows(Path(path), name), name, problems, "expected an object {\"doc_id\", \"clusters\"}",
                                   "coref-json"):
         did = obj.get("doc_id")
         if not isinstance(did, str) or did not in gold.docs:
@@ -120,7 +120,7 @@ def _read(path, gold, strings: bool) -> tuple[dict[str, list[list[Span]]], list[
         if not isinstance(obj.get("clusters"), list):
             problems.append(Problem(name, line, "clusters", "'clusters' must be a list of clusters", "coref-json"))
             continue
-        where = _Where(name, line, did)
+        where = Where(name, line, did)
         text = gold.text(did)
         out[did] = (_string_clusters if strings else _char_clusters)(obj, text, where, problems)
     return out, problems

@@ -2,7 +2,8 @@
 
 The gold: every gold entity mention belongs to a cluster (``entities.mentions[].cluster``), so
 each document's key is its mentions grouped by cluster, as code-point spans of the text. The
-response comes from one of the coreference readers (:data:`READERS`), placed on the same text.
+response is clusters of spans of the same text per document id, as the coreference readers
+give them (:mod:`newsgold.formats.coref_input`).
 Documents the predictions do not mention are left out and reported (as the other tasks do);
 a document they mention with no cluster is scored as an empty response.
 
@@ -17,14 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.version import __version__
 from newsgold.scoring import coref
 from newsgold.scoring import signature as sig
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, too_few_label
 
 Span = tuple[int, int]
-READERS = ("coref-json", "coref-strings", "conll-2012", "corefud")
 MATCHES = ("exact", "partial")
 
 
@@ -56,43 +56,6 @@ def gold_min_spans(doc: dict) -> dict[Span, Span]:
         if isinstance(m.get("min"), list) and len(m["min"]) == 2:
             out[(m["start"], m["end"])] = (m["min"][0], m["min"][1])
     return out
-
-
-def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
-    """Predicted clusters per document id (code points of the gold text) and every problem;
-    ``fmt`` is one of :data:`READERS`."""
-    if fmt in ("coref-json", "coref-strings"):
-        from newsgold.formats import coref_json
-        reader = coref_json.read if fmt == "coref-json" else coref_json.read_strings
-        return reader(path, gold)
-    if fmt == "conll-2012":
-        from newsgold.formats import coref_conll
-        return _placed(coref_conll.read(path), str(path), gold)
-    raise InputError(Problem(str(path), 0, "--from", f"coreference input format {fmt!r} is not readable yet", "format"))
-
-
-def _doc_id(name: str) -> str:
-    """``(doc id); part 000`` → ``doc id``: how CoNLL-2012 names a document."""
-    head = name.split(";")[0].strip()
-    return head[1:-1] if head.startswith("(") and head.endswith(")") else head
-
-
-def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
-    """Token documents placed on the gold texts (:func:`~newsgold.formats.coref_common.to_characters`)."""
-    from newsgold.formats.coref_common import to_characters
-    out: dict[str, list[list[Span]]] = {}
-    problems: list[Problem] = []
-    for d in docs:
-        did = _doc_id(d.name)
-        if did not in gold.docs:
-            problems.append(Problem(file, d.line, "#begin document", f"unknown document id {did!r} (from {d.name!r})",
-                                    "ref-document"))
-            continue
-        placed, errs = to_characters(d, gold.text(did), file)
-        problems += errs
-        if not errs:
-            out[did] = placed.clusters
-    return out, problems
 
 
 @dataclass
@@ -166,22 +129,21 @@ def ci_field(n_docs: int, resamples: int) -> str:
     return "none" if resamples <= 0 else too_few_label(n_docs)
 
 
-def score(predictions, fmt: str = "coref-json", gold=None, options: CorefOptions | None = None,
-          resamples: int = 1000, seed: int = 12345) -> CorefResult:
-    """Score predicted clusters (a file in ``fmt``, or ``{doc_id: clusters}``) against the gold clusters."""
-    from newsgold.dataset.gold import Gold, load_gold
+def score(predictions: dict[str, list[list[Span]]], gold=None, options: CorefOptions | None = None,
+          resamples: int = 1000, seed: int = 12345, problems: list[Problem] | None = None,
+          source: str = "(predictions)") -> CorefResult:
+    """Score predicted clusters (``{doc_id: clusters}``) against the gold clusters; ``problems`` are the
+    reader's (errors stop, warnings are carried into the result)."""
+    from newsgold.gold.load import Gold, load_gold
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     options = options or CorefOptions()
-    problems: list[Problem] = []
-    if isinstance(predictions, dict):
-        response = predictions
-    else:
-        response, problems = read_response(fmt, predictions, gold)
+    problems = list(problems or [])
+    response = predictions
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
     if not response:
-        raise InputError(Problem(str(predictions), 0, "", "no document of the gold in the predictions", "coverage"))
+        raise InputError(Problem(source, 0, "", "no document of the gold in the predictions", "coverage"))
     ids, stats, notes = document_stats(gold, response, options)
     left_out = [d for d in gold.ids if d not in response]
     warnings = [p for p in problems if p.severity != "error"] + notes

@@ -1,0 +1,60 @@
+"""Coreference predictions from a file, in any coreference format, placed on the gold texts.
+
+One entry point for ``score``/``compare --task coref``, ``run`` and the leaderboard:
+:func:`read_response` picks the reader (:data:`READERS`), places token formats on the gold
+text (:func:`newsgold.formats.coref_common.to_characters`) and maps CoNLL document names to
+document ids; :func:`score_file` reads and scores.
+"""
+from __future__ import annotations
+
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.scoring.coref_task import CorefOptions, CorefResult, score
+
+Span = tuple[int, int]
+READERS = ("coref-json", "coref-strings", "conll-2012")
+
+
+def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
+    """Predicted clusters per document id (code points of the gold text) and every problem;
+    ``fmt`` is one of :data:`READERS`."""
+    if fmt in ("coref-json", "coref-strings"):
+        from newsgold.formats import coref_json
+        reader = coref_json.read if fmt == "coref-json" else coref_json.read_strings
+        return reader(path, gold)
+    if fmt == "conll-2012":
+        from newsgold.formats import coref_conll
+        return _placed(coref_conll.read(path), str(path), gold)
+    raise InputError(Problem(str(path), 0, "--from", f"coreference input format {fmt!r} is not readable yet", "format"))
+
+
+def _doc_id(name: str) -> str:
+    """``(doc id); part 000`` → ``doc id``: how CoNLL-2012 names a document."""
+    head = name.split(";")[0].strip()
+    return head[1:-1] if head.startswith("(") and head.endswith(")") else head
+
+
+def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
+    """Token documents placed on the gold texts (:func:`~newsgold.formats.coref_common.to_characters`)."""
+    from newsgold.formats.coref_common import to_characters
+    out: dict[str, list[list[Span]]] = {}
+    problems: list[Problem] = []
+    for d in docs:
+        did = _doc_id(d.name)
+        if did not in gold.docs:
+            problems.append(Problem(file, d.line, "#begin document", f"unknown document id {did!r} (from {d.name!r})",
+                                    "ref-document"))
+            continue
+        placed, errs = to_characters(d, gold.text(did), file)
+        problems += errs
+        if not errs:
+            out[did] = placed.clusters
+    return out, problems
+
+
+def score_file(path, fmt: str, gold=None, options: CorefOptions | None = None, resamples: int = 1000,
+               seed: int = 12345) -> CorefResult:
+    """Read a coreference predictions file and score it (:func:`newsgold.scoring.coref_task.score`)."""
+    from newsgold.gold.load import Gold, load_gold
+    gold = gold if isinstance(gold, Gold) else load_gold(gold)
+    response, problems = read_response(fmt, path, gold)
+    return score(response, gold, options, resamples, seed, problems, source=str(path))
