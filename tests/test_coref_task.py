@@ -199,3 +199,22 @@ def test_paired_tests_on_enough_documents():
     from newsgold.scoring.resampling import paired_tests
     tests = paired_tests(a, b, coref.figures, 500, 3)
     assert tests["conll/f1"]["delta"] > 0 and tests["conll/f1"]["p_randomization"] < 0.05
+
+
+def test_html_view_marks_missed_mentions_and_missing_and_spurious_links(gold, tmp_path, capsys):
+    d = gold.ids[0]
+    key = [c for c in coref_task.gold_clusters(gold.docs[d]) if len(c) >= 3][:2]
+    assert len(key) == 2, "the test needs two gold clusters of three or more mentions"
+    dropped = key[0][1]
+    # predicted: the first cluster loses its second mention, and the two clusters are merged
+    merged = [m for m in key[0] if m != dropped] + key[1]
+    pred = _write_jsonl(tmp_path / "p.jsonl", [{"doc_id": d, "clusters": [merged]}])
+    out = tmp_path / "r.html"
+    assert main(["report", str(pred), "--html", str(out), "--task", "coref", "--from", "coref-json"]) == 0
+    page = out.read_text(encoding="utf-8")
+    text = gold.text(d)
+    assert f"«{text[dropped[0]:dropped[1]]}» <small>[{dropped[0]}, {dropped[1]})</small> missed" in page
+    assert "spurious link to" in page and "missing link to" in page
+    capsys.readouterr()
+    main(["report", str(pred), "--html", str(tmp_path / "r2.html"), "--task", "coref", "--from", "coref-json"])
+    assert (tmp_path / "r2.html").read_bytes() == out.read_bytes()

@@ -268,7 +268,24 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_report_coref(args, fmt: str) -> int:
+    from newsgold.formats.coref_input import read_response
+    from newsgold.gold.load import load_gold
+    from newsgold.reporting import coref_html
+    from newsgold.scoring.coref_task import CorefOptions, score
+    gold = load_gold(args.gold)
+    response, problems = read_response(fmt, args.predictions, gold)
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    result = score(response, gold, options, args.resamples, args.seed, problems, source=args.predictions)
+    _print_problems(result.warnings)
+    print(f"wrote {coref_html.write(result, response, gold, args.html, os.path.basename(args.predictions))}")
+    return 0
+
+
 def cmd_report(args) -> int:
+    fmt = _coref_format(args)
+    if fmt is not None:
+        return cmd_report_coref(args, fmt)
     from newsgold.reporting.html import write_report
     path = write_report(_predictions_arg(args, args.predictions), args.html, **_score_kwargs(args))
     print(f"wrote {path}")
@@ -502,6 +519,9 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"])
     p.add_argument("predictions")
     p.add_argument("--html", required=True, metavar="OUT.html")
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *registry.coref_names()],
+                   metavar="FORMAT", help="input format: " + registry.help_text() + "; coreference (--task coref): "
+                   + ", ".join(registry.coref_names()))
     _add_score_options(p)
     p.set_defaults(func=cmd_report)
 
