@@ -7,7 +7,8 @@ files to a folder you name, the Perl scorer is run on every pair
 (``perl scorer.pl all key.conll response.conll none``) and NewsGold scores the same files;
 the script prints both sets of figures side by side and, with ``--json``, writes them.
 
-    python benchmarks/coref_reference.py --gum GUM_CHECKOUT --scorer SCORER_DIR/scorer.pl --out WORK_DIR
+    python benchmarks/coref_reference.py --gum GUM_CHECKOUT --scorer SCORER_DIR/scorer.pl --out WORK_DIR \
+        [--coval COVAL_CHECKOUT] [--json FIGURES.json]
 """
 from __future__ import annotations
 
@@ -157,6 +158,17 @@ def ours(key: Path, response: Path) -> dict[str, tuple[float, float, float]]:
             for m in (*PERL_METRICS, "lea")}
 
 
+def coval_figures(coval: Path, key: Path, response: Path) -> dict[str, tuple[float, float, float]]:
+    """LEA, MUC, B³ and CEAF-e as coval (``ns-moosavi/coval``, a checkout at ``coval``) computes them,
+    singletons kept, full precision (its Python API, not its two-decimal print)."""
+    sys.path.insert(0, str(coval))
+    from coval.conll import reader  # type: ignore[import-not-found]
+    from coval.eval import evaluator  # type: ignore[import-not-found]
+    infos = reader.get_coref_infos(str(key), str(response), False, False, True, False)
+    metrics = (("lea", evaluator.lea), ("muc", evaluator.muc), ("bcub", evaluator.b_cubed), ("ceafe", evaluator.ceafe))
+    return {name: tuple(evaluator.evaluate_documents(infos, fn, beta=1)) for name, fn in metrics}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gum", type=Path, required=True, help="a checkout of amir-zeldes/gum")
@@ -164,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="folder for the key and response files")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--coval", type=Path, help="a checkout of ns-moosavi/coval: also print its LEA (and MUC, B³, CEAF-e)")
     args = ap.parse_args(argv)
     names = make_files(args.gum, args.out, args.seed)
     print(f"{len(names)} GUM news documents, seed {args.seed}")
@@ -182,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"newsgold R {mine[m][0]:.4f} P {mine[m][1]:.4f} F {mine[m][2]:.4f}")
         print(f"{kind:17} lea    newsgold R {mine['lea'][0]:.4f} P {mine['lea'][1]:.4f} F {mine['lea'][2]:.4f}"
               f"   (newsgold scored the {len(names)} documents in {took:.3f} s)")
+        if args.coval:
+            cov = coval_figures(args.coval, key, resp)
+            rows[kind]["coval"] = cov
+            print(f"{kind:17} coval  " + "  ".join(f"{m} R {v[0]:.4f} P {v[1]:.4f} F {v[2]:.4f}" for m, v in cov.items()))
     print(f"largest difference: {worst:.2e}")
     if args.json:
         args.json.write_text(json.dumps({"seed": args.seed, "documents": names, "kinds": rows}, indent=1) + "\n")
