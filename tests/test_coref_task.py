@@ -218,3 +218,45 @@ def test_html_view_marks_missed_mentions_and_missing_and_spurious_links(gold, tm
     capsys.readouterr()
     main(["report", str(pred), "--html", str(tmp_path / "r2.html"), "--task", "coref", "--from", "coref-json"])
     assert (tmp_path / "r2.html").read_bytes() == out.read_bytes()
+
+
+def _conll(path, docs: dict[str, list]) -> None:
+    coref_conll.write([CorefDocument(name, clusters, TOKENS, ["w"] * 80) for name, clusters in docs.items()], path)
+
+
+def test_conll_key_and_response_as_scorer_pl(tmp_path, capsys):
+    """A CoNLL-2012 key given as --gold: case A4 of the reference scorer's test suite (key TC-A, response
+    TC-A-4, transcribed in tests/test_coref_metrics.py) gives the suite's figures through the command line."""
+    from test_coref_metrics import FILES
+    _conll(tmp_path / "key.conll", {"(a); part 000": FILES["TC-A.key"]})
+    _conll(tmp_path / "resp.conll", {"(a); part 000": FILES["TC-A-4.response"]})
+    rc, res, err = _score_cli(capsys, tmp_path / "resp.conll", "--gold", tmp_path / "key.conll", "--task", "coref",
+                              "--from", "conll-2012")
+    assert rc == 0, err
+    figs = res["tasks"]["coref"]["figures"]
+    assert [round(figs[f"muc/{k}"]["value"], 5) for k in ("recall", "precision", "f1")] == [0.33333] * 3
+    assert [round(figs[f"ceafe/{k}"]["value"], 5) for k in ("recall", "precision", "f1")] == [0.73333, 0.55, 0.62857]
+    assert "data:custom+" in res["signature"]
+
+
+def test_conll_key_every_document_scored_and_intervals_from_six(tmp_path, capsys):
+    key = {f"(d{i}); part 000": [[(0, 1), (3, 4)], [(5, 6), (8, 9), (10, 12)]] for i in range(8)}
+    resp = {n: [[(0, 1), (3, 4), (5, 6)], [(8, 9), (10, 12)]] for n in list(key)[:7]}      # the last one absent
+    _conll(tmp_path / "key.conll", key)
+    _conll(tmp_path / "resp.conll", resp)
+    rc, res, err = _score_cli(capsys, tmp_path / "resp.conll", "--gold", tmp_path / "key.conll", "--task", "coref",
+                              "--from", "conll-2012", "--resamples", "200")
+    assert rc == 0
+    entry = res["tasks"]["coref"]
+    assert entry["n_documents"] == 8 and "scored as empty responses" in err
+    assert entry["figures"]["muc/recall"]["ci"] is not None
+    # 7 documents with 2 of 3 links found, one with none: MUC recall = 14 / 24
+    assert entry["figures"]["muc/recall"]["value"] == pytest.approx(14 / 24)
+
+
+def test_conll_key_needs_conll_predictions(tmp_path, capsys):
+    _conll(tmp_path / "key.conll", {"(a); part 000": [[(0, 1), (2, 3)]]})
+    pred = _write_jsonl(tmp_path / "p.jsonl", [])
+    with pytest.raises(SystemExit) as exc:
+        main(["score", str(pred), "--gold", str(tmp_path / "key.conll"), "--task", "coref", "--from", "coref-json"])
+    assert exc.value.code == 2

@@ -143,13 +143,23 @@ def _usage(args, message: str) -> int:
     return 2
 
 
-def cmd_score_coref(args, fmt: str) -> int:
-    from newsgold.formats.coref_input import score_file
-    from newsgold.reporting.coref import render
+def _coref_score(args, path: str, fmt: str, resamples: int):
+    """One coreference score: against NewsGold's gold, or against a CoNLL-2012 key given as --gold."""
+    from newsgold.formats import coref_input
     from newsgold.scoring.coref_task import CorefOptions
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    result = score_file(args.predictions, fmt, args.gold, options, args.resamples, args.seed)
-    sys.stderr.write(f"coref: {options.describe()}\n")
+    if args.gold and coref_input.is_conll_file(args.gold):
+        if fmt != "conll-2012":
+            raise SystemExit(_usage(args, f"a CoNLL-2012 key (--gold {args.gold}) is scored against CoNLL-2012 "
+                                          f"predictions (--from conll-2012), not {fmt}"))
+        return coref_input.score_conll_files(args.gold, path, options, resamples, args.seed)
+    return coref_input.score_file(path, fmt, args.gold, options, resamples, args.seed)
+
+
+def cmd_score_coref(args, fmt: str) -> int:
+    from newsgold.reporting.coref import render
+    result = _coref_score(args, args.predictions, fmt, args.resamples)
+    sys.stderr.write(f"coref: {result.options.describe()}\n")
     _print_problems(result.warnings)
     _out(render(result, "text" if args.format == "table" else args.format), args.out)
     return 0
@@ -172,11 +182,9 @@ def cmd_score(args) -> int:
 
 
 def cmd_compare_coref(args, fmt: str) -> int:
-    from newsgold.formats.coref_input import score_file
     from newsgold.reporting.coref import render_compare
-    from newsgold.scoring.coref_task import CorefOptions, compare
-    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    a, b = (score_file(path, fmt, args.gold, options, 0, args.seed) for path in (args.a, args.b))
+    from newsgold.scoring.coref_task import compare
+    a, b = (_coref_score(args, path, fmt, 0) for path in (args.a, args.b))
     _print_problems(a.warnings + b.warnings)
     tests = compare(a, b, args.resamples, args.seed)
     _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)

@@ -4,11 +4,16 @@ One entry point for ``score``/``compare --task coref``, ``run`` and the leaderbo
 :func:`read_response` picks the reader (:data:`READERS`), places token formats on the gold
 text (:func:`newsgold.formats.coref_common.to_characters`) and maps CoNLL document names to
 document ids; :func:`score_file` reads and scores.
+
+A CoNLL-2012 file can also be the gold (``--gold key.conll``), as for ``scorer.pl``: then the
+response must be CoNLL-2012 too, mentions are compared as token spans (no text needed),
+documents are paired by their full ``#begin document`` name, and every key document is scored
+(one the response lacks counts as empty), as the reference scorer does.
 """
 from __future__ import annotations
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.scoring.coref_task import CorefOptions, CorefResult, score
+from newsgold.scoring.coref_task import CorefKey, CorefOptions, CorefResult, score
 
 Span = tuple[int, int]
 READERS = ("coref-json", "coref-strings", "conll-2012")
@@ -58,3 +63,45 @@ def score_file(path, fmt: str, gold=None, options: CorefOptions | None = None, r
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     response, problems = read_response(fmt, path, gold)
     return score(response, gold, options, resamples, seed, problems, source=str(path))
+
+
+def is_conll_file(path) -> bool:
+    """Whether ``path`` is a CoNLL-2011/2012 coreference file (its first non-blank line begins a document)."""
+    import re
+    from pathlib import Path
+    p = Path(path)
+    if not p.is_file():
+        return False
+    with open(p, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                return re.match(r"#\s*begin document", line) is not None
+    return False
+
+
+def key_from_conll(path) -> CorefKey:
+    """A CoNLL-2012 key file as the gold: token spans, the data field ``custom+<sha256 of the file>``."""
+    import hashlib
+    from pathlib import Path
+
+    from newsgold.formats import coref_conll
+    docs = coref_conll.read(path)
+    names = [d.name for d in docs]
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return CorefKey(names, {d.name: d.clusters for d in docs}, {d.name: d.min_spans for d in docs}, "custom", digest,
+                    every_document=True)
+
+
+def score_conll_files(key_path, response_path, options: CorefOptions | None = None, resamples: int = 1000,
+                      seed: int = 12345) -> CorefResult:
+    """Score a CoNLL-2012 response against a CoNLL-2012 key, document by document name, as ``scorer.pl``."""
+    from newsgold.formats import coref_conll
+    key = key_from_conll(key_path)
+    problems: list[Problem] = []
+    response: dict[str, list[list[Span]]] = {}
+    for d in coref_conll.read(response_path, problems):
+        if d.name not in key.clusters:
+            problems.append(Problem(str(response_path), d.line, "#begin document",
+                                    f"document {d.name!r} is not in the key: not scored", "ref-document", "warning"))
+        response[d.name] = d.clusters
+    return score(response, key, options, resamples, seed, problems, source=str(response_path))

@@ -58,6 +58,32 @@ def gold_min_spans(doc: dict) -> dict[Span, Span]:
     return out
 
 
+@dataclass(frozen=True)
+class CorefKey:
+    """The key of a coreference score: clusters per document, whatever the gold's source.
+
+    From NewsGold's gold (:func:`key_from_gold`: documents the predictions leave out are left out
+    and reported, as the other tasks do) or from a coreference file such as a CoNLL-2012 key
+    (``every_document``: as ``scorer.pl`` does, every key document is scored and a document the
+    response lacks counts as an empty response).
+    """
+
+    ids: list[str]
+    clusters: dict[str, list[list[Span]]]
+    min_spans: dict[str, dict[Span, Span]]
+    version: str
+    content_hash: str
+    every_document: bool = False
+
+
+def key_from_gold(gold) -> CorefKey:
+    """NewsGold's gold (a :class:`~newsgold.gold.read.Gold` or what ``load_gold`` takes) as a key."""
+    from newsgold.gold.load import Gold, load_gold
+    gold = gold if isinstance(gold, Gold) else load_gold(gold)
+    return CorefKey(list(gold.ids), {d: gold_clusters(gold.docs[d]) for d in gold.ids},
+                    {d: gold_min_spans(gold.docs[d]) for d in gold.ids}, gold.version, gold.content_hash)
+
+
 @dataclass
 class CorefResult:
     """Figures (each with its interval, or null and the reason), counts, signature and warnings."""
@@ -77,9 +103,9 @@ class CorefResult:
                 "tasks": {"coref": self.entry}, "warnings": [str(w) for w in self.warnings]}
 
 
-def signature(gold, options: CorefOptions, resamples: int, seed: int, ci: str | None = None) -> str:
+def signature(key: CorefKey, options: CorefOptions, resamples: int, seed: int, ci: str | None = None) -> str:
     """The usual signature; ``match`` says the mention match, ``scheme`` the metrics and the singleton rule."""
-    return sig.make(version=__version__, data_version=gold.version, data_hash=gold.content_hash, task="coref",
+    return sig.make(version=__version__, data_version=key.version, data_hash=key.content_hash, task="coref",
                     overlap=0.0, label_map=None, labels=None, zones=None, resamples=resamples, seed=seed, ci=ci,
                     match=f"coref-{options.match}",
                     scheme="muc,bcub,ceafm,ceafe,blanc,lea,conll;singletons-"
@@ -87,22 +113,22 @@ def signature(gold, options: CorefOptions, resamples: int, seed: int, ci: str | 
                     overlap_text="none")
 
 
-def document_stats(gold, response: dict[str, list[list[Span]]], options: CorefOptions
+def document_stats(key: CorefKey, response: dict[str, list[list[Span]]], options: CorefOptions
                    ) -> tuple[list[str], np.ndarray, list[Problem]]:
     """Per-document statistics of the documents the response names, in gold order, and what was dropped.
 
     With the partial match, the gold mentions' minimal spans (:func:`gold_min_spans`) decide; when
     the gold has none, partial match is exact match, and a warning says so.
     """
-    ids = [d for d in gold.ids if d in response]
+    ids = [d for d in key.ids if d in response or key.every_document]
     rows, notes = [], []
-    if options.match == "partial" and not any(gold_min_spans(gold.docs[d]) for d in ids):
+    if options.match == "partial" and not any(key.min_spans.get(d) for d in ids):
         notes.append(Problem("(gold)", 0, "entities/mentions/min", "the gold mentions carry no minimal span: the "
                              "partial match reduces to the exact match", "coref-partial", "warning"))
     for did in ids:
         doc_notes: list[str] = []
-        mins = gold_min_spans(gold.docs[did]) if options.match == "partial" else None
-        rows.append(coref.doc_stats(gold_clusters(gold.docs[did]), response[did], singletons=options.singletons,
+        mins = key.min_spans.get(did, {}) if options.match == "partial" else None
+        rows.append(coref.doc_stats(key.clusters[did], response.get(did, []), singletons=options.singletons,
                                     min_spans=mins, notes=doc_notes))
         notes += [Problem("(predictions)", 0, did, n, "coref-repeat", "warning") for n in doc_notes]
     stats = np.array(rows, dtype=np.float64).reshape(len(ids), len(coref.FIELDS))
@@ -132,10 +158,10 @@ def ci_field(n_docs: int, resamples: int) -> str:
 def score(predictions: dict[str, list[list[Span]]], gold=None, options: CorefOptions | None = None,
           resamples: int = 1000, seed: int = 12345, problems: list[Problem] | None = None,
           source: str = "(predictions)") -> CorefResult:
-    """Score predicted clusters (``{doc_id: clusters}``) against the gold clusters; ``problems`` are the
-    reader's (errors stop, warnings are carried into the result)."""
-    from newsgold.gold.load import Gold, load_gold
-    gold = gold if isinstance(gold, Gold) else load_gold(gold)
+    """Score predicted clusters (``{doc_id: clusters}``) against the gold clusters; ``gold`` is a
+    :class:`CorefKey` or NewsGold gold (:func:`key_from_gold`); ``problems`` are the reader's (errors
+    stop, warnings are carried into the result)."""
+    key = gold if isinstance(gold, CorefKey) else key_from_gold(gold)
     options = options or CorefOptions()
     problems = list(problems or [])
     response = predictions
@@ -144,15 +170,16 @@ def score(predictions: dict[str, list[list[Span]]], gold=None, options: CorefOpt
         raise InputError(errors)
     if not response:
         raise InputError(Problem(source, 0, "", "no document of the gold in the predictions", "coverage"))
-    ids, stats, notes = document_stats(gold, response, options)
-    left_out = [d for d in gold.ids if d not in response]
+    ids, stats, notes = document_stats(key, response, options)
+    absent = [d for d in key.ids if d not in response]
     warnings = [p for p in problems if p.severity != "error"] + notes
-    if left_out:
-        warnings.append(Problem("(predictions)", 0, "", f"{len(left_out)} gold document(s) absent from the predictions "
-                                "are not scored: " + ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else ""),
-                                "coverage", "warning"))
-    return CorefResult(signature(gold, options, resamples, seed, ci_field(len(ids), resamples)), options,
-                       entry(stats, resamples, seed, len(left_out)), warnings, stats, ids)
+    if absent:
+        what = "scored as empty responses" if key.every_document else "not scored"
+        warnings.append(Problem(source, 0, "", f"{len(absent)} gold document(s) absent from the predictions are {what}: "
+                                + ", ".join(absent[:5]) + (" …" if len(absent) > 5 else ""), "coverage", "warning"))
+    excluded = 0 if key.every_document else len(absent)
+    return CorefResult(signature(key, options, resamples, seed, ci_field(len(ids), resamples)), options,
+                       entry(stats, resamples, seed, excluded), warnings, stats, ids)
 
 
 def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 12345) -> dict[str, dict]:
