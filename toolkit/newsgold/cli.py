@@ -13,6 +13,7 @@ from types import ModuleType
 
 from newsgold.core.diagnostics import InputError
 from newsgold.core.version import __version__
+from newsgold.scoring.tasks import task_names
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -86,7 +87,7 @@ def _gold_status(gold) -> str:
 def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
                                   "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
-    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
+    p.add_argument("--task", default="all", choices=[*task_names(), "all"])
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
     p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
