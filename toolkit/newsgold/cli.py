@@ -96,11 +96,15 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
 
 
-def _score_kwargs(args) -> dict:
-    return dict(gold=args.gold, task=args.task, label_map=args.label_map,
+def _setup_kwargs(args) -> dict:
+    """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
+    return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None,
-                overlap=args.overlap, resamples=args.resamples, seed=args.seed)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+
+
+def _score_kwargs(args) -> dict:
+    return dict(_setup_kwargs(args), task=args.task, resamples=args.resamples, seed=args.seed)
 
 
 def _predictions_arg(args, path):
@@ -122,11 +126,10 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
-    kwargs = _score_kwargs(args)
-    setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
+    setup = make_setup(**_setup_kwargs(args))
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
-                   progress=not args.quiet, **kwargs)
+                   progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0

@@ -45,6 +45,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgold.core.deprecation import positional_after_two
 from newsgold.core.jsonio import write_atomic
 from newsgold.core.version import __version__
 from newsgold.gold.read import Gold
@@ -555,7 +556,8 @@ def render_legend() -> str:
 
 # ---------------------------------------------------------------- the page
 
-def build_report(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+@positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
+def build_report(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
                  resamples: int = 1000, seed: int = 12345) -> str:
     """The report as one HTML string (see :func:`write_report`).
 

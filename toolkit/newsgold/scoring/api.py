@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from newsgold.core.deprecation import positional_after_two
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Predictions
 from newsgold.core.version import __version__
@@ -25,7 +26,7 @@ from newsgold.scoring import signature as sig
 from newsgold.scoring import tasks as T
 from newsgold.scoring.predictions import read_predictions
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
-from newsgold.scoring.setup import Setup, accepted_labels, make_setup
+from newsgold.scoring.setup import Setup, accepted_labels, make_setup, refuse_with_setup
 
 
 def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
@@ -216,7 +217,8 @@ def _joined(values: list[str]) -> str:
     return ",".join(dict.fromkeys(values))
 
 
-def score(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+@positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed", "setup", "errors", "jobs", "progress")
+def score(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
           resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
           jobs: int | None = 1, progress: bool = False) -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
@@ -226,12 +228,17 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     (:func:`newsgold.scoring.resampling.availability`); otherwise each figure has ``"ci": null``
     and a ``ci_reason``. ``jobs`` worker processes (None: every core) score quotes and stance
     shards in parallel, with the same result as one; ``progress`` shows a bar on a terminal.
+    The settings that shape matching (gold, label map, labels, zones, overlap) are one
+    :class:`Setup`: pass them, or pass ``setup=`` (from :func:`make_setup`), not both.
     Returns a :class:`ScoreResult`; raises
-    :class:`~newsgold.diagnostics.InputError` on bad input.
+    :class:`~newsgold.core.diagnostics.InputError` on bad input.
     """
     if task not in (*T.task_names(), "all"):
         raise InputError(f"unknown task {task!r}; choose {', '.join(T.task_names())} or all")
-    setup = setup or make_setup(gold, label_map, labels, zones, overlap)
+    if setup is None:
+        setup = make_setup(gold, label_map, labels, zones, overlap)
+    else:
+        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap)
     preds, warnings = load_predictions(predictions, setup)
     name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
     chosen = tasks_present(preds, task)
@@ -321,7 +328,8 @@ class CompareResult:
                 "warnings": [str(w) for w in self.warnings]}
 
 
-def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+@positional_after_two("gold", "task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
+def compare(a, b, *, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
             resamples: int = 1000, seed: int = 12345) -> CompareResult:
     """Paired significance tests between two systems' predictions on the same gold.
 
