@@ -34,7 +34,7 @@ def test_acronym_match():
 
 def test_predict_sees_only_text():
     rec = predict("d", "Jane Smith arrived in Paris on Monday. Smith said Paris was calm.")
-    assert rec["doc_id"] == "d" and all(isinstance(c, list) for c in rec["clusters"])
+    assert rec["doc_id"] == "d" and all(isinstance(c, list) for c in rec["coref"])
 
 
 def test_run_writes_clusters_and_scores_them(tmp_path, capsys):
@@ -45,4 +45,4 @@ def test_run_writes_clusters_and_scores_them(tmp_path, capsys):
     assert "task:coref" in score["signature"]
     assert 0 < score["tasks"]["coref"]["figures"]["conll/f1"]["value"] < 1
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert rows and all("clusters" in r for r in rows)
+    assert rows and all("coref" in r for r in rows)

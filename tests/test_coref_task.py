@@ -70,12 +70,14 @@ def test_split_clusters_lower_muc_recall_by_the_links_cut(gold, tmp_path, capsys
 
 
 def test_strings_input_reports_every_unaligned_string(gold, tmp_path, capsys):
-    d = gold.ids[0]
-    names: dict[str, set] = {}
-    for m in gold.docs[d]["entities"]["mentions"]:
-        names.setdefault(m["cluster"], set()).add(m["text"])
-    clusters = [sorted(v) for v in names.values()] + [["zzz not in the text"], [{"text": "Syria", "occurrence": 99}]]
-    pred = _write_jsonl(tmp_path / "s.jsonl", [{"doc_id": d, "clusters": clusters}])
+    rows = []
+    for d in gold.ids:
+        names: dict[str, set] = {}
+        for m in gold.docs[d]["entities"]["mentions"]:
+            names.setdefault(m["cluster"], set()).add(m["text"])
+        rows.append({"doc_id": d, "clusters": [sorted(v) for v in names.values()]})
+    rows[0]["clusters"] += [["zzz not in the text"], [{"text": "Syria", "occurrence": 99}]]
+    pred = _write_jsonl(tmp_path / "s.jsonl", rows)
     rc, res, err = _score_cli(capsys, pred, "--task", "coref", "--from", "coref-strings", "--singletons", "exclude")
     assert rc == 0
     assert "zzz not in the text" in err and "occurrence" in err
@@ -118,7 +120,7 @@ def test_conll_2012_input_placed_on_the_gold_text(gold, tmp_path, capsys):
 def test_task_and_format_must_go_together(tmp_path, capsys):
     pred = _write_jsonl(tmp_path / "p.jsonl", [])
     with pytest.raises(SystemExit) as exc:
-        main(["score", str(pred), "--from", "coref-json"])
+        main(["score", str(pred), "--from", "coref-json", "--task", "entities"])
     assert exc.value.code == 2
 
 
@@ -187,8 +189,9 @@ def test_compare_coref_with_too_few_documents_gives_no_p(gold, tmp_path, capsys)
     rc = main(["compare", str(a), str(b), "--task", "coref", "--from", "coref-json", "--format", "json"])
     res = json.loads(capsys.readouterr().out)
     assert rc == 0
-    assert res["tests"]["muc/f1"]["delta"] == pytest.approx(-res["tests"]["muc/f1"]["a"])
-    assert res["tests"]["muc/f1"]["p_randomization"] is None and "ci:none-2docs<6" in res["signature"]
+    tests = res["tasks"]["coref"]
+    assert tests["muc/f1"]["delta"] == pytest.approx(-tests["muc/f1"]["a"])
+    assert tests["muc/f1"]["p_randomization"] is None and "ci:none-2docs<6" in res["signature"]
 
 
 def test_paired_tests_on_enough_documents():

@@ -106,7 +106,9 @@ def _setup_kwargs(args) -> dict:
     """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
     return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap,
+                singletons=getattr(args, "singletons", "include") == "include",
+                coref_match=getattr(args, "coref_match", "exact"))
 
 
 def _score_kwargs(args) -> dict:
@@ -118,10 +120,15 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.formats.to_predictions import convert
+    from newsgold.formats.registry import coref_names
     from newsgold.gold.load import load_gold
-    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
-                                doc_map=getattr(args, "doc_map", None))
+    if fmt in coref_names():
+        from newsgold.formats.coref_input import read_records
+        records, problems = read_records(fmt, path, load_gold(args.gold))
+    else:
+        from newsgold.formats.to_predictions import convert
+        records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
+                                    doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -130,15 +137,22 @@ def _predictions_arg(args, path):
 
 
 def _coref_format(args) -> str | None:
-    """The coreference input format when --task coref (usage error when the two do not fit)."""
+    """The coreference input format of --from (None for another format); a usage error when it is
+    given with a task other than coref (or all)."""
     from newsgold.formats.registry import coref_names
     fmt = getattr(args, "from_format", None)
-    if args.task != "coref" and fmt not in coref_names():
+    if fmt not in coref_names():
         return None
-    if args.task != "coref" or fmt not in coref_names():
-        raise SystemExit(_usage(args, f"--task coref and --from {'/'.join(coref_names())} go together "
-                                f"(got --task {args.task}, --from {fmt or 'newsgold'})"))
+    if args.task not in ("coref", "all"):
+        raise SystemExit(_usage(args, f"--from {fmt} gives coreference clusters: use it with --task coref "
+                                      f"(got --task {args.task})"))
     return fmt
+
+
+def _conll_key(args) -> bool:
+    """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py)."""
+    from newsgold.formats.coref_input import is_conll_file
+    return bool(args.gold) and is_conll_file(args.gold)
 
 
 def _usage(args, message: str) -> int:
@@ -146,20 +160,18 @@ def _usage(args, message: str) -> int:
     return 2
 
 
-def _coref_score(args, path: str, fmt: str, resamples: int):
-    """One coreference score: against NewsGold's gold, or against a CoNLL-2012 key given as --gold."""
+def _coref_score(args, path: str, fmt: str | None, resamples: int):
+    """A coreference score against a CoNLL-2012 key given as --gold (predictions must be CoNLL-2012 too)."""
     from newsgold.formats import coref_input
     from newsgold.scoring.coref_task import CorefOptions
+    if fmt != "conll-2012":
+        raise SystemExit(_usage(args, f"a CoNLL-2012 key (--gold {args.gold}) is scored against CoNLL-2012 "
+                                      f"predictions (--from conll-2012), not {fmt or 'newsgold'}"))
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    if args.gold and coref_input.is_conll_file(args.gold):
-        if fmt != "conll-2012":
-            raise SystemExit(_usage(args, f"a CoNLL-2012 key (--gold {args.gold}) is scored against CoNLL-2012 "
-                                          f"predictions (--from conll-2012), not {fmt}"))
-        return coref_input.score_conll_files(args.gold, path, options, resamples, args.seed)
-    return coref_input.score_file(path, fmt, args.gold, options, resamples, args.seed)
+    return coref_input.score_conll_files(args.gold, path, options, resamples, args.seed)
 
 
-def cmd_score_coref(args, fmt: str) -> int:
+def cmd_score_coref(args, fmt: str | None) -> int:
     from newsgold.reporting.coref import render
     result = _coref_score(args, args.predictions, fmt, args.resamples)
     sys.stderr.write(f"coref: {result.options.describe()}\n")
@@ -170,7 +182,7 @@ def cmd_score_coref(args, fmt: str) -> int:
 
 def cmd_score(args) -> int:
     fmt = _coref_format(args)
-    if fmt is not None:
+    if _conll_key(args):
         return cmd_score_coref(args, fmt)
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
@@ -178,12 +190,15 @@ def cmd_score(args) -> int:
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
                    progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
+    if "coref" in result.tasks:
+        sys.stderr.write(f"coref: singletons {'included' if setup.singletons else 'excluded'}, "
+                         f"mentions match {setup.coref_match}ly\n")
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
 
 
-def cmd_compare_coref(args, fmt: str) -> int:
+def cmd_compare_coref(args, fmt: str | None) -> int:
     from newsgold.reporting.coref import render_compare
     from newsgold.scoring.coref_task import compare
     a, b = (_coref_score(args, path, fmt, 0) for path in (args.a, args.b))
@@ -195,7 +210,7 @@ def cmd_compare_coref(args, fmt: str) -> int:
 
 def cmd_compare(args) -> int:
     fmt = _coref_format(args)
-    if fmt is not None:
+    if _conll_key(args):
         return cmd_compare_coref(args, fmt)
     from newsgold.reporting.text import render_compare
     from newsgold.scoring.api import compare
@@ -356,9 +371,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from newsgold.reporting import coref as coref_report
     from newsgold.reporting.text import render_score
-    from newsgold.scoring.coref_task import CorefOptions, CorefResult
     from newsgold.systems.common import RunOptions
     from newsgold.systems.run import UsageError, parse_system, reproduce_command, run_system, submit, write_predictions
     try:
@@ -372,16 +385,11 @@ def cmd_run(args) -> int:
     opts = RunOptions(aggregation=args.aggregation, threshold=args.threshold, input_format=args.from_format,
                       timeout=args.timeout)
     command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
-    coref_options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
-    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command,
-                     coref_options=coref_options)
+    res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command)
     _print_problems(list(res.warnings))
     written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
     sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
-    if isinstance(res.score, CorefResult):
-        _out(coref_report.render(res.score, "text" if args.format == "table" else args.format), args.score_out)
-    else:
-        _out(render_score(res.score, args.format), args.score_out)
+    _out(render_score(res.score, args.format), args.score_out)
     return 0
 
 

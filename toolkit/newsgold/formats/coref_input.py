@@ -56,6 +56,18 @@ def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], list[Pr
     return out, problems
 
 
+def to_records(clusters: dict[str, list[list[Span]]], gold) -> list[dict]:
+    """Predictions records with the ``coref`` layer (one per document, in gold order), for ``newsgold score``."""
+    return [{"doc_id": d, "coref": [[{"start": s, "end": e} for s, e in c] for c in clusters[d]]}
+            for d in gold.ids if d in clusters]
+
+
+def read_records(fmt: str, path, gold) -> tuple[list[dict], list[Problem]]:
+    """A coreference file as predictions records (:func:`to_records`) and every problem of reading it."""
+    clusters, problems = read_response(fmt, path, gold)
+    return to_records(clusters, gold), problems
+
+
 def score_file(path, fmt: str, gold=None, options: CorefOptions | None = None, resamples: int = 1000,
                seed: int = 12345) -> CorefResult:
     """Read a coreference predictions file and score it (:func:`newsgold.scoring.coref_task.score`)."""

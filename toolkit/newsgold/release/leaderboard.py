@@ -114,21 +114,12 @@ def paired_cells(subs: list[Submission], gold=None) -> dict[str, str]:
             elif _without_task(s.score["signature"]) != _without_task(best.score["signature"]):
                 out[s.name] = f"not comparable with `{best.name}` (signatures differ)"
             else:
-                f = _paired(best, s, gold, task, figure, compare)
+                res = compare(best.predictions, s.predictions, gold=gold, task=task)
+                f = res.tasks[task][figure]
                 p = f.get("p_paired_bootstrap")
                 delta = "n/a" if f.get("delta") is None else f"{f['delta']:+.3f}"
                 out[s.name] = f"{delta} vs `{best.name}`, p = {'n/a' if p is None else f'{p:.3f}'}"
     return out
-
-
-def _paired(best: Submission, s: Submission, gold, task: str, figure: str, compare) -> dict:
-    """The paired test of row ``s`` against the best row on one figure (coreference rows: coref-json clusters)."""
-    if task == "coref":
-        from newsgold.formats.coref_input import score_file
-        from newsgold.scoring.coref_task import compare as compare_coref
-        a, b = (score_file(x.predictions, "coref-json", gold, resamples=0) for x in (best, s))
-        return compare_coref(a, b)[figure]
-    return compare(best.predictions, s.predictions, gold=gold, task=task).tasks[task][figure]
 
 
 def _row_order(s: Submission) -> tuple:

@@ -75,11 +75,11 @@ def cluster(mentions: list[dict]) -> list[list[tuple[int, int]]]:
 
 
 def predict(doc_id: str, text: str) -> dict:
-    """One document's clusters as a coref-json record."""
+    """One document's clusters as a predictions record (the ``coref`` layer)."""
     from newsgold.systems.rules_baseline import rule_entities
-    return {"doc_id": doc_id, "clusters": [[list(s) for s in c] for c in cluster(rule_entities(text))]}
+    return {"doc_id": doc_id, "coref": [[{"start": s, "end": e} for s, e in c] for c in cluster(rule_entities(text))]}
 
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     records = [predict(d.id, d.text) for d in docs]
-    return SystemOutput(records, {"name": "newsgold-coref-rules"}, code=CODE, options={"task": "coref"})
+    return SystemOutput(records, {"name": "newsgold-coref-rules"}, code=CODE)

@@ -39,7 +39,6 @@ from newsgold.systems.common import (
 
 if TYPE_CHECKING:
     from newsgold.scoring.api import ScoreResult
-    from newsgold.scoring.coref_task import CorefResult
 
 # family -> (module, function); families marked True take an argument after the colon
 FAMILIES: dict[str, tuple[str, str, bool]] = {
@@ -52,7 +51,6 @@ FAMILIES: dict[str, tuple[str, str, bool]] = {
     "majority-stance": ("newsgold.systems.baselines", "run_majority_stance", False),
     "coref-rules": ("newsgold.systems.coref_rules", "run", False),
 }
-COREF_FAMILIES = frozenset({"coref-rules"})     # their records are coref-json clusters, scored by the coref task
 SUBMISSIONS = "submissions"
 PREDICTIONS = "predictions.jsonl"
 SCORE = "score.json"
@@ -105,7 +103,7 @@ def code_hashes(paths) -> dict[str, str]:
 class RunResult:
     records: list[dict]
     provenance: dict
-    score: ScoreResult | CorefResult
+    score: ScoreResult
     warnings: tuple[Problem, ...]
 
     @property
@@ -113,19 +111,8 @@ class RunResult:
         return dump_jsonl(self.records)
 
 
-def _score_output(family: str, records: list[dict], gold, score_options: dict, coref_options=None):
-    """The score of a run: the coref task for coreference systems, :func:`~newsgold.scoring.api.score` otherwise."""
-    if family in COREF_FAMILIES:
-        from newsgold.scoring import coref_task
-        clusters = {r["doc_id"]: [[(s, e) for s, e in c] for c in r["clusters"]] for r in records}
-        return coref_task.score(clusters, gold=gold, options=coref_options,
-                                resamples=score_options.get("resamples", 1000), seed=score_options.get("seed", 12345))
-    from newsgold.scoring.api import score
-    return score(records, gold=gold, **score_options)
-
-
 def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score_options: dict | None = None,
-               date: str | None = None, command: str | None = None, coref_options=None) -> RunResult:
+               date: str | None = None, command: str | None = None) -> RunResult:
     """Run SYSTEM on every gold document, check and score its predictions, and describe the run.
 
     ``score_options`` are the keyword arguments of :func:`newsgold.scoring.api.score` (task,
@@ -139,7 +126,8 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     out: SystemOutput = getattr(importlib.import_module(module), func)(arg, docs, replace(options or RunOptions(), gold=gold))
     score_options = {k: v for k, v in (score_options or {}).items() if k != "gold"}
     label_map = score_options.get("label_map")
-    result = _score_output(family, out.records, gold, score_options, coref_options)
+    from newsgold.scoring.api import score
+    result = score(out.records, gold=gold, **score_options)
     jsonl = dump_jsonl(out.records)
     provenance = {
         "format": "newsgold-provenance/1",
