@@ -293,13 +293,23 @@ def cmd_convert(args) -> int:
     return 0
 
 
-def cmd_report_coref(args, fmt: str) -> int:
+def cmd_report_coref(args, fmt: str | None) -> int:
+    """``report --task coref``: gold and predicted clusters side by side (reporting/coref_html.py)."""
     from newsgold.formats.coref_input import read_response
     from newsgold.gold.load import load_gold
     from newsgold.reporting import coref_html
     from newsgold.scoring.coref_task import CorefOptions, score
     gold = load_gold(args.gold)
-    response, problems = read_response(fmt, args.predictions, gold)
+    if fmt is None:
+        records = _predictions_arg(args, args.predictions)
+        from newsgold.scoring.api import load_predictions, make_setup
+        preds, problems = load_predictions(records, make_setup(gold))
+        response = {d: [[(m["start"], m["end"]) for m in c] for c in preds[d]["coref"]] if d in preds else []
+                    for d in gold.ids if d not in preds or preds.has_layer(d, "coref")}
+    else:
+        response, problems = read_response(fmt, args.predictions, gold)
+    # as `score`: a document without a predictions line is scored, everything in it missed
+    response = {d: response.get(d, []) for d in gold.ids if d in response or fmt is not None}
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
     result = score(response, gold, options, args.resamples, args.seed, problems, source=args.predictions)
     _print_problems(result.warnings)
@@ -309,7 +319,7 @@ def cmd_report_coref(args, fmt: str) -> int:
 
 def cmd_report(args) -> int:
     fmt = _coref_format(args)
-    if fmt is not None:
+    if args.task == "coref":
         return cmd_report_coref(args, fmt)
     from newsgold.reporting.html import write_report
     path = write_report(_predictions_arg(args, args.predictions), args.html, **_score_kwargs(args))
