@@ -244,8 +244,8 @@ def test_baseline_without_a_line_for_a_document(root):
     p.write_text("".join(lines[1:]), encoding="utf-8")
     res = checks(root)
     c = res["baselines-current"]
-    assert not c.ok and "has no line for" in c.message and "differs from what newsgold baseline writes" in c.message
-    assert c.fix.startswith("newsgold baseline -o baselines/rules.jsonl") and "newsgold datasheet" in c.fix
+    assert not c.ok and "has no line for" in c.message and "differs from what newsgold run rules writes" in c.message
+    assert c.fix.startswith("newsgold run rules -o baselines/rules.jsonl") and "newsgold datasheet" in c.fix
 
 
 def test_leaderboard_row_scored_on_other_data(root):

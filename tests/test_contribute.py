@@ -274,12 +274,12 @@ def test_whole_contribution_path(tmp_path):
     assert not res["version-bump"].ok and "the gold changed" in res["version-bump"].message
     assert res["version-bump"].fix.startswith("newsgold release --minor")
     assert not res["baselines-current"].ok and d1 in res["baselines-current"].message
-    assert "newsgold baseline -o baselines/rules.jsonl" in res["baselines-current"].fix
+    assert "newsgold run rules -o baselines/rules.jsonl" in res["baselines-current"].fix
 
     # 6. build, baseline, release (version, changelog skeleton, release record), datasheet
     assert "data/documents/test.jsonl" in build(root=root)
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
-    r = subprocess.run([str(NEWSGOLD), "baseline", "-o", str(root / "baselines" / "rules.jsonl")], capture_output=True,
+    r = subprocess.run([str(NEWSGOLD), "run", "rules", "-o", str(root / "baselines" / "rules.jsonl"), "--resamples", "0"], capture_output=True,
                        text=True, env=env)
     assert r.returncode == 0, r.stderr
     old_version = (root / "VERSION").read_text(encoding="utf-8").strip()

@@ -1,6 +1,6 @@
 """``newsgold agree A B``: inter-annotator agreement between two annotation sets.
 
-Stands on the scorer's matching core (:mod:`newsgold.spans`, the entity and quote
+Stands on the scorer's matching core (:mod:`newsgold.scoring.spans`, the entity and quote
 scorers): pass B is scored against pass A, and every figure used is symmetric in A
 and B (F1 = 2·agreed / (|A| + |B|); Cohen's kappa).
 """

@@ -13,7 +13,7 @@ Every check says what is wrong and which command fixes it. The gate passes only 
 * ``datasheet-current``: the generated figures of DATASHEET.md and README.md are current;
 * ``seeds-registered``: every file in ``seeds/`` is a source of the manifest;
 * ``baselines-current``: every shipped baseline has a line for every gold document, the rule
-  baseline equals what ``newsgold baseline`` writes now, and every leaderboard row was scored on
+  baseline equals what ``newsgold run rules`` writes now, and every leaderboard row was scored on
   the current data and toolkit with a shipped baseline;
 * ``version-bump``: the gold's content hash equals the one ``releases.json`` records for
   ``VERSION``; a changed gold needs a new version (``newsgold release``);
@@ -131,8 +131,8 @@ def check_two_passes(root: Path) -> CheckResult:
     if short:
         detail = "; ".join(f"{d}: {len(a)} ({', '.join(a) or 'none'})" for d, a in list(short.items())[:5])
         return CheckResult("two-passes", False, f"gold documents without two blind passes by different annotators: {detail}",
-                           "newsgold tasks --to labelstudio DOC_ID -o tasks/, annotate, then "
-                           "newsgold import --from labelstudio EXPORT.json -o annotations/passes/NAME --annotator NAME "
+                           "newsgold tasks --to labelstudio DOC_ID --out-dir tasks/, annotate, then "
+                           "newsgold import --from labelstudio EXPORT.json --out-dir annotations/passes/NAME --annotator NAME "
                            "(once per annotator)")
     return CheckResult("two-passes", True, "every gold document has two or more passes")
 
@@ -305,7 +305,7 @@ def stale_baselines(root: Path) -> list[str]:
             out.append(err or f"baselines/{path.name} has no line for {_short(missing, 3)}")
     rules = root / "baselines" / "rules.jsonl"
     if rules.is_file() and rules.read_text(encoding="utf-8") != _rules_baseline_now(root):
-        out.append("baselines/rules.jsonl differs from what newsgold baseline writes now")
+        out.append("baselines/rules.jsonl differs from what newsgold run rules writes now")
     return out
 
 
@@ -321,7 +321,7 @@ def check_baselines(root: Path) -> CheckResult:
     stale = stale_baselines(root)
     if stale:
         return CheckResult("baselines-current", False, "; ".join(stale[:4]) + (f"; and {len(stale) - 4} more" if len(stale) > 4 else ""),
-                           "newsgold baseline -o baselines/rules.jsonl (rerun other systems on every document), "
+                           "newsgold run rules -o baselines/rules.jsonl (rerun other systems on every document), "
                            "then newsgold datasheet")
     return CheckResult("baselines-current", True, "shipped baselines cover every gold document and the rule baseline is reproduced")
 
