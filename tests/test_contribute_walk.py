@@ -82,8 +82,11 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     export.write_text(json.dumps([_label_studio_pass(doc, text)], ensure_ascii=False, indent=2), encoding="utf-8")
     (tmp_path / "tasks-brat" / f"{doc}.ann").write_text(_brat_pass(text), encoding="utf-8")
     pass_a, pass_b = root / "annotations" / "passes" / "ann-walker", root / "annotations" / "passes" / "llm-walk-r1"
-    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker")
-    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1")
+    ng(env, "annotate", "packet", doc, "--out-dir", tmp_path / "packet")
+    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25")
+    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25", "--model", "walk-model/1")
     ng(env, "validate", pass_a, pass_b)
     # 7-9. agreement, adjudication log, gold
     res = json.loads(ng(env, "agree", pass_a, pass_b, "--format", "json").stdout)

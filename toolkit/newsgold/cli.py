@@ -29,7 +29,7 @@ COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
     "score": "score an extractor's predictions against the gold, with confidence intervals and a signature",
     "compare": "test whether two systems differ: paired bootstrap and approximate randomization",
-    "agree": "measure agreement between two annotation sets and list every disagreement",
+    "agree": "measure agreement between two annotation passes (never against the gold) and list every disagreement",
     "stats": "count documents, mentions, labels, zones, quotes and stance items",
     "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
     "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
@@ -38,6 +38,7 @@ COMMANDS = {
     "report": "write a self-contained HTML error report of a system against the gold",
     "add-source": "register a new source text in seeds/ and propose its documents and zones",
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
+    "annotate": "annotation protocol: 'annotate packet DOC_ID --out-dir DIR' writes exactly what an annotator receives",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
     "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
@@ -190,9 +191,13 @@ def cmd_compare(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from newsgold.annotation.agree import agree
+    from newsgold.annotation.agree import GoldNotAPass, agree
     from newsgold.reporting.text import render_agreement
-    res = agree(args.a, args.b, overlap=args.overlap)
+    try:
+        res = agree(args.a, args.b, overlap=args.overlap)
+    except GoldNotAPass as exc:
+        sys.stderr.write(f"newsgold agree: {exc}\n")
+        return 2
     _out(render_agreement(res, args.format), args.out)
     return 0
 
@@ -294,12 +299,42 @@ def cmd_tasks(args) -> int:
     return 0
 
 
+def cmd_annotate_packet(args) -> int:
+    from newsgold.annotation.packet import write_packet
+    digest, written = write_packet(args.doc_id, args.out_dir)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"packet {args.doc_id}: sha256 {digest} (record it as annotation.packet_sha256 of the pass)")
+    return 0
+
+
+def _pass_header(args):
+    """The pass header of ``newsgold import`` from --packet, --model, --date, --minutes."""
+    from newsgold.annotation.packet import PassHeader, read_packet_hash
+    packets = dict(read_packet_hash(folder) for folder in args.packet or [])
+    return PassHeader(packets=packets, model=args.model, date=args.date, minutes_spent=args.minutes)
+
+
+def _model_arg(value: str) -> tuple[str, str]:
+    name, _, version = value.partition("/")
+    if not name.strip() or not version.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: expected NAME/VERSION")
+    return name, version
+
+
+def _date_arg(value: str) -> str:
+    import re
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected YYYY-MM-DD")
+    return value
+
+
 def cmd_import(args) -> int:
     from newsgold.annotation.importing import import_annotations
     if not args.out_dir:
         return _usage(args, "give --out-dir DIR, the folder to write the annotation files into")
     written, problems = import_annotations(args.from_tool, args.file, args.out_dir, annotator=args.annotator,
-                                           doc_map=args.doc_map, config=args.config)
+                                           doc_map=args.doc_map, config=args.config, header=_pass_header(args))
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -562,6 +597,8 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
                    help="do not pre-annotate with the current gold (required for a blind re-annotation of a gold document)")
     p.set_defaults(func=cmd_tasks)
 
+    _add_annotate_commands(sub)
+
     p = _command(sub, "import")
     p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
     p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools(),
@@ -571,10 +608,29 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
                    "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's (default: none)")
+    p.add_argument("--packet", action="append", metavar="FOLDER",
+                   help="the packet the annotator was given (newsgold annotate packet), once per document; its hash goes "
+                   "into the pass header (required for annotations/passes/)")
+    p.add_argument("--model", type=_model_arg, metavar="NAME/VERSION", help="the model or program that made a machine pass (default: none: a person's pass)")
+    p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="the day the pass was made (required for annotations/passes/)")
+    p.add_argument("--minutes", type=float, metavar="N", help="time spent in minutes, where known (default: not recorded)")
     p.set_defaults(func=cmd_import)
 
     p = _command(sub, "check")
     p.set_defaults(func=cmd_check)
+
+
+def _add_annotate_commands(sub: Subcommands) -> None:
+    """annotate packet (a subcommand group: the annotation protocol's steps)."""
+    p = _command(sub, "annotate")
+    group = p.add_subparsers(dest="annotate_command", metavar="STEP", title="steps", required=True)
+    q = group.add_parser("packet", help="write the packet of one document: codebook, text and zones, targets, pass schema, "
+                         "instructions, MANIFEST.sha256 (the packet hash is its SHA-256); never gold or other passes",
+                         description="Write exactly what an annotator receives for one document (GUIDELINES.md G-6, P-2).")
+    q.add_argument("doc_id", metavar="DOC_ID", help="document id from seeds/manifest.json")
+    q.add_argument("--out-dir", required=True, metavar="DIR", help="packet folder to write, new or empty (required)")
+    q.set_defaults(func=cmd_annotate_packet)
 
 
 def _add_run_and_release_commands(sub: Subcommands) -> None:
