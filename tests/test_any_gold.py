@@ -173,10 +173,14 @@ def test_checksums_are_written_last(tmp_path, monkeypatch):
 def test_croissant_loads_every_record_set(tmp_path, shipped):
     mlc = pytest.importorskip("mlcroissant")
     from newsgold.dataset import build
-    out = tmp_path / "elsewhere" / "croissant.json"        # a standalone file, away from the data
+    out = tmp_path / "elsewhere" / "croissant.json"        # away from the data: the data files are written beside it
     out.parent.mkdir()
     export.export_croissant(out)
+    moved = tmp_path / "moved"
+    shutil.move(out.parent, moved)                         # self-contained: still loads once moved
+    out = moved / "croissant.json"
     doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {d["contentUrl"] for d in doc["distribution"]} == {f"data/{c}/test.jsonl" for c in build.hf.CONFIGS}
     assert doc["datePublished"] == _recorded((ROOT / "VERSION").read_text(encoding="utf-8").strip()).date
     ds = mlc.Dataset(jsonld=str(out))
     rows = build.render_rows(shipped)
