@@ -93,6 +93,7 @@ def _env(tmp: Path, home: Path | None) -> dict:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"   # this environment's newsgold and python3
     env["TMPDIR"] = str(tmp / ".tmp")            # what a block leaves in the temporary folder goes with the test's folder
+    env["HF_HOME"] = str(tmp / ".hf")            # evaluate's module cache, not the user's ~/.cache
     env.pop("NEWSGOLD_HOME", None)
     if home:
         env["NEWSGOLD_HOME"] = str(home)
