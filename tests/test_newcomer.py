@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgold import cli, preflight, repository
+from newsgold import cli, preflight
+from newsgold.core import repository
 from newsgold.core.diagnostics import InputError
 from newsgold.scoring import api
 
@@ -65,14 +66,14 @@ def test_a_truncated_line_is_reported_at_its_own_line(tmp_path, ending):
     good = json.dumps({"doc_id": DOCS[0], "entities": []})
     path = tmp_path / "cut.jsonl"
     path.write_text(good + "\n" + '{"doc_id": "' + DOCS[1] + '", "entities": [' + ending, encoding="utf-8")
-    from newsgold.dataset.validate import validate
+    from newsgold.release.validate import validate
     problems = [p for p in validate([path]) if p.severity == "error"]
     assert [(p.line, p.rule) for p in problems] == [(2, "json")] and "truncated" in problems[0].message
 
 
 def test_a_cut_first_line_is_line_one(tmp_path):
     path = _lines(tmp_path / "cut.jsonl", '{"doc_id": "' + DOCS[1] + '", "entities": [', json.dumps({"doc_id": DOCS[0], "entities": []}))
-    from newsgold.dataset.validate import validate
+    from newsgold.release.validate import validate
     assert [p.line for p in validate([path]) if p.severity == "error"] == [1]
 
 
@@ -123,7 +124,7 @@ def test_reading_commands_run_on_an_installed_copy(monkeypatch):
 
 
 def test_a_clone_is_not_an_installed_copy():
-    assert not preflight.is_installed_copy(repository.current())
+    assert not repository.is_packaged(repository.current())
 
 
 # ---------------------------------------------------------------- a test run leaves no temporary folder

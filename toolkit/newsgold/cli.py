@@ -11,8 +11,9 @@ import os
 import sys
 from types import ModuleType
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError
+from newsgold.core.version import __version__
+from newsgold.scoring.tasks import task_names
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -59,7 +60,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_validate(args) -> int:
-    from newsgold.dataset.validate import summary, validate
+    from newsgold.release.validate import summary, validate
     problems = validate(args.paths, args.gold, args.label_map)
     errors, warnings = summary(problems)
     if args.format == "json":
@@ -77,8 +78,8 @@ def cmd_validate(args) -> int:
 
 def _gold_status(gold) -> str:
     """Which gold is in use: version, content hash, and whether it is a released one."""
-    from newsgold.dataset.gold import Gold, load_gold
-    from newsgold.dataset.releases import status
+    from newsgold.gold.load import Gold, load_gold
+    from newsgold.gold.releases import status
     g = gold if isinstance(gold, Gold) else load_gold(gold)
     return status(g.version, g.content_hash)
 
@@ -86,7 +87,7 @@ def _gold_status(gold) -> str:
 def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
                                   "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
-    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
+    p.add_argument("--task", default="all", choices=[*task_names(), "all"])
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
     p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
@@ -95,11 +96,15 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
 
 
-def _score_kwargs(args) -> dict:
-    return dict(gold=args.gold, task=args.task, label_map=args.label_map,
+def _setup_kwargs(args) -> dict:
+    """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
+    return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None,
-                overlap=args.overlap, resamples=args.resamples, seed=args.seed)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+
+
+def _score_kwargs(args) -> dict:
+    return dict(_setup_kwargs(args), task=args.task, resamples=args.resamples, seed=args.seed)
 
 
 def _predictions_arg(args, path):
@@ -107,8 +112,8 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
                                 doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
@@ -121,11 +126,10 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
-    kwargs = _score_kwargs(args)
-    setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
+    setup = make_setup(**_setup_kwargs(args))
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
-                   progress=not args.quiet, **kwargs)
+                   progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
@@ -149,15 +153,15 @@ def cmd_agree(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from newsgold.dataset.gold import load_gold
-    from newsgold.dataset.stats import corpus_stats, render_stats
+    from newsgold.gold.load import load_gold
+    from newsgold.release.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
     _out(render_stats(corpus_stats(gold), args.format), args.out)
     return 0
 
 
 def cmd_build(args) -> int:
-    from newsgold.dataset.build import build, gold_at, ner_alignment
+    from newsgold.release.build import build, gold_at, ner_alignment
     gold = gold_at()
     changed = build(check=args.check, gold=gold)
     misaligned = ner_alignment(gold)
@@ -175,7 +179,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from newsgold.dataset import export
+    from newsgold.release import export
     if not (args.parquet or args.hub or args.croissant):
         raise InputError("nothing to export: give --parquet DIR, --hub DIR and/or --croissant FILE")
     if args.parquet:
@@ -189,7 +193,7 @@ def cmd_export(args) -> int:
 
 def cmd_baseline(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.manifest import load_documents
+    from newsgold.gold.manifest import load_documents
     from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
@@ -201,8 +205,8 @@ def cmd_baseline(args) -> int:
 
 def cmd_convert(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
                                 doc_id=args.doc_id, doc_map=args.doc_map)
     _print_problems(problems)
@@ -221,7 +225,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_add_source(args) -> int:
-    from newsgold.dataset.sources import add_source
+    from newsgold.gold.sources import add_source
     meta = {}
     for item in args.meta or []:
         key, sep, value = item.partition("=")
@@ -254,7 +258,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_datasheet(args) -> int:
-    from newsgold.dataset.datasheet import refresh
+    from newsgold.release.datasheet import refresh
     stale = refresh(check=args.check)
     if args.check:
         print("stale blocks: " + ", ".join(stale) + " (run: newsgold datasheet)" if stale else "DATASHEET.md figures are current")
@@ -264,7 +268,7 @@ def cmd_datasheet(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from newsgold.dataset.release import run_checks
+    from newsgold.release.gate import run_checks
     results = run_checks()
     for r in results:
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.message}" + ("" if r.ok or not r.fix else f"\n     fix: {r.fix}"))
@@ -297,8 +301,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from newsgold.dataset.datasheet import refresh
-    from newsgold.repository import current
+    from newsgold.core.repository import current
+    from newsgold.release.datasheet import refresh
     stale = refresh(path=current().root / "README.md", check=args.check)
     if args.check:
         print("README leaderboard is stale (run: newsgold leaderboard)" if "leaderboard" in stale else "README leaderboard is current")
@@ -310,7 +314,7 @@ def cmd_leaderboard(args) -> int:
 def cmd_release(args) -> int:
     import datetime
 
-    from newsgold.dataset.release import make_release
+    from newsgold.release.gate import make_release
     part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
     date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
     res = make_release(None, part, date, amend=args.amend)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from newsgold import repository
+from newsgold.core import repository
 
 # commands that write the project's files or judge a contributor's clone
 PROJECT_COMMANDS = ("build", "release", "leaderboard", "datasheet", "check", "add-source")
@@ -22,15 +22,10 @@ PROJECT_COMMANDS = ("build", "release", "leaderboard", "datasheet", "check", "ad
 OUTPUT_OPTIONS = ("out", "html", "score_out", "hub", "parquet", "croissant")
 
 
-def is_installed_copy(repo: repository.Repository) -> bool:
-    """Whether ``repo`` is the release packaged inside an installed ``newsgold`` (read-only)."""
-    return repo.root.resolve() == repository._packaged_root().resolve()
-
-
 def installed_refusal(args: Namespace) -> str | None:
     """The sentence refusing a project-writing command on an installed copy, or None."""
     writes = args.command in PROJECT_COMMANDS or (args.command == "run" and getattr(args, "submit", None))
-    if not writes or not is_installed_copy(repository.current()):
+    if not writes or not repository.is_packaged(repository.current()):
         return None
     what = "run --submit" if args.command == "run" else args.command
     return (f"'newsgold {what}' works on a clone of the repository, and this is an installed copy, whose files inside the "

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["evaluate_metric_path"]
+
 
 def __getattr__(name: str) -> object:
     # ``newsgold.integrations.transformers`` without importing it first (it is light: numpy only)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from newsgold.dataset.hf import NER_TAGS
 from newsgold.formats.conll import decode_tags
+from newsgold.release.hf import NER_TAGS
 
 IGNORE = -100   # the label id transformers uses for positions that are not scored
 
@@ -132,11 +132,11 @@ def make_compute_metrics(id2label: Mapping | Sequence[str] = NER_TAGS, *, label_
         gold, pred = tag_documents(predictions, label_ids, names)
         for doc in gold:
             doc["entities"] = [(s, e, to_gold.get(lab, lab)) for s, e, lab in doc["entities"]]
-        return flat_figures(score_spans(gold, pred, label_map=label_map, resamples=0))
+        return flat_figures(score_spans(predictions=pred, gold=gold, label_map=label_map, resamples=0))
 
     return compute_metrics
 
 
 compute_metrics = make_compute_metrics(NER_TAGS)
 compute_metrics.__doc__ = ("Entity figures for ``transformers.Trainer(compute_metrics=...)`` on the ``ner`` config "
-                           "(class ids index ``newsgold.dataset.hf.NER_TAGS``, as its ClassLabel).")
+                           "(class ids index ``newsgold.release.hf.NER_TAGS``, as its ClassLabel).")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]   # toolkit/newsgold (this file is in its core/)
 PACKAGED_RELEASE = "_release"   # folder inside the installed package holding the shipped release
 
 
@@ -126,6 +126,12 @@ def missing_dataset(repo: Repository | None = None) -> InputError:
              "no NewsGold dataset found: this installation carries no release and does not run from a clone")
     return InputError(Problem(str(repo.root), 0, "", f"{where}; pass a gold with --gold PATH (gold= in Python), or set "
                               "NEWSGOLD_HOME to a clone or a Hub export folder", "no-dataset"))
+
+
+def is_packaged(repo: Repository) -> bool:
+    """Whether ``repo`` is the release packaged inside an installed ``newsgold`` (its files are the
+    wheel's, listed in its RECORD: read-only)."""
+    return repo.root.resolve() == _packaged_root().resolve()
 
 
 def shipped_file(path: str | Path) -> Path | None:
