@@ -98,7 +98,7 @@ def test_an_output_in_a_missing_folder_outside_the_current_one_is_refused(tmp_pa
     here.mkdir()
     monkeypatch.chdir(here)
     outside = tmp_path / "elsewhere" / "deeper" / "report.html"
-    assert cli.main(["report", str(RULES), "--html", str(outside), "--resamples", "0"]) == 1
+    assert cli.main(["report", str(RULES), "-o", str(outside), "--resamples", "0"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(outside.parent) in err and not (tmp_path / "elsewhere").exists()
     assert cli.main(["score", str(RULES), "--task", "entities", "--resamples", "0", "--out", "sub/score.txt"]) == 0

@@ -40,9 +40,12 @@ NOT_RUN = {
     ("CONTRIBUTING.md", "newsgold add-source article.txt --dry-run \\"): "needs the contributor's article.txt (walked by test_contribute_walk.py)",
     ("CONTRIBUTING.md", "newsgold validate seeds/manifest.json      # offsets, hashes, zones tile the text"):
         "commits to git with a placeholder message (walked by test_contribute_walk.py)",
-    ("CONTRIBUTING.md", "newsgold tasks --to labelstudio 1891cea3faaa39e4-01 1891cea3faaa39e4-02 -o tasks/labelstudio"):
+    ("CONTRIBUTING.md", "newsgold tasks --to labelstudio 1891cea3faaa39e4-01 1891cea3faaa39e4-02 --out-dir tasks/labelstudio"):
         "needs the example article's documents (walked by test_contribute_walk.py)",
-    ("CONTRIBUTING.md", "newsgold import --from labelstudio project-3-at-2026-03-05.json -o annotations/passes/ann-alice --annotator ann-alice"):
+    ("CONTRIBUTING.md", "newsgold annotate packet 1891cea3faaa39e4-01 --out-dir packets/1891cea3faaa39e4-01"):
+        "needs the example article's documents (walked by test_contribute_walk.py)",
+    ("CONTRIBUTING.md", "newsgold import --from labelstudio project-3-at-2026-03-05.json --out-dir annotations/passes/ann-alice "
+                        "--annotator ann-alice \\"):
         "needs the annotators' exports (walked by test_contribute_walk.py)",
     ("CONTRIBUTING.md", "newsgold validate annotations/passes/ann-alice/ annotations/passes/llm-claude-r1/"):
         "needs the example passes (walked by test_contribute_walk.py)",
@@ -52,6 +55,9 @@ NOT_RUN = {
         "the three heredoc blocks need the example passes, gold or a Hub account (walked by test_contribute_walk.py)",
     ("CONTRIBUTING.md", "newsgold release --minor                 # or --patch / --major; --date YYYY-MM-DD to set the date"):
         "bumps the version of a release that is already released; the gate then fails by design (walked by test_contribute_walk.py)",
+    ("CONTRIBUTING.md", "newsgold check"):
+        "the release gate fails on the shipped gold until every document has two protocol passes (annotations/passes/README.md); "
+        "test_contribute_walk.py runs it on a copy that has them",
     ("CONTRIBUTING.md", 'git add -A && git commit -m "NewsGold 1.1.0: documents 1891cea3faaa39e4-01, -02"'):
         "commits, tags and pushes to a remote",
     ("CONTRIBUTING.md", "newsgold export --hub newsgold-hub          # data, card, datasheet, licence, SHA256SUMS"):

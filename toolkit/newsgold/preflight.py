@@ -19,7 +19,7 @@ from newsgold.core import repository
 # commands that write the project's files or judge a contributor's clone
 PROJECT_COMMANDS = ("build", "release", "leaderboard", "datasheet", "check", "add-source")
 # options naming a file or folder to write; a folder option (hub, parquet, tasks -o) is itself created
-OUTPUT_OPTIONS = ("out", "html", "score_out", "hub", "parquet", "croissant")
+OUTPUT_OPTIONS = ("out", "out_dir", "score_out", "hub", "parquet", "croissant")
 
 
 def installed_refusal(args: Namespace) -> str | None:

@@ -9,6 +9,7 @@ from newsgold.core.repository import toolkit_schema_dir
 
 SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
+    "pass": "pass.schema.json",
     "gold": "gold-document.schema.json",
     "predictions": "predictions.schema.json",
     "manifest": "manifest.schema.json",
