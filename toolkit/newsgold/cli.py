@@ -146,7 +146,9 @@ def _setup_kwargs(args) -> dict:
     """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
     return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap,
+                singletons=getattr(args, "singletons", "include") == "include",
+                coref_match=getattr(args, "coref_match", "exact"))
 
 
 def _score_kwargs(args) -> dict:
@@ -158,10 +160,15 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.formats.to_predictions import convert
+    from newsgold.formats.registry import coref_names
     from newsgold.gold.load import load_gold
-    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
-                                doc_map=getattr(args, "doc_map", None))
+    if fmt in coref_names():
+        from newsgold.formats.coref_input import read_records
+        records, problems = read_records(fmt, path, load_gold(args.gold))
+    else:
+        from newsgold.formats.to_predictions import convert
+        records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
+                                    doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -169,19 +176,82 @@ def _predictions_arg(args, path):
     return records
 
 
+def _coref_format(args) -> str | None:
+    """The coreference input format of --from (None for another format); a usage error when it is
+    given with a task other than coref (or all)."""
+    from newsgold.formats.registry import coref_names
+    fmt = getattr(args, "from_format", None)
+    if fmt not in coref_names():
+        return None
+    if args.task not in ("coref", "all"):
+        raise SystemExit(_usage(args, f"--from {fmt} gives coreference clusters: use it with --task coref "
+                                      f"(got --task {args.task})"))
+    return fmt
+
+
+def _conll_key(args) -> bool:
+    """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py)."""
+    from newsgold.formats.coref_input import is_conll_file
+    return bool(args.gold) and is_conll_file(args.gold)
+
+
+def _usage(args, message: str) -> int:
+    sys.stderr.write(f"newsgold {args.command}: error: {message}\n")
+    return 2
+
+
+def _coref_score(args, path: str, fmt: str | None, resamples: int):
+    """A coreference score against a CoNLL-2012 key given as --gold (predictions must be CoNLL-2012 too)."""
+    from newsgold.formats import coref_input
+    from newsgold.scoring.coref_task import CorefOptions
+    if fmt != "conll-2012":
+        raise SystemExit(_usage(args, f"a CoNLL-2012 key (--gold {args.gold}) is scored against CoNLL-2012 "
+                                      f"predictions (--from conll-2012), not {fmt or 'newsgold'}"))
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    return coref_input.score_conll_files(args.gold, path, options, resamples, args.seed)
+
+
+def cmd_score_coref(args, fmt: str | None) -> int:
+    from newsgold.reporting.coref import render
+    result = _coref_score(args, args.predictions, fmt, args.resamples)
+    sys.stderr.write(f"coref: {result.options.describe()}\n")
+    _print_problems(result.warnings)
+    _out(render(result, "text" if args.format == "table" else args.format), args.out)
+    return 0
+
+
 def cmd_score(args) -> int:
+    fmt = _coref_format(args)
+    if _conll_key(args):
+        return cmd_score_coref(args, fmt)
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
     setup = make_setup(**_setup_kwargs(args))
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
                    progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
+    if "coref" in result.tasks:
+        sys.stderr.write(f"coref: singletons {'included' if setup.singletons else 'excluded'}, "
+                         f"mentions match {setup.coref_match}ly\n")
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
 
 
+def cmd_compare_coref(args, fmt: str | None) -> int:
+    from newsgold.reporting.coref import render_compare
+    from newsgold.scoring.coref_task import compare
+    a, b = (_coref_score(args, path, fmt, 0) for path in (args.a, args.b))
+    _print_problems(a.warnings + b.warnings)
+    tests = compare(a, b, args.resamples, args.seed)
+    _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)
+    return 0
+
+
 def cmd_compare(args) -> int:
+    fmt = _coref_format(args)
+    if _conll_key(args):
+        return cmd_compare_coref(args, fmt)
     from newsgold.reporting.text import render_compare
     from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
@@ -268,7 +338,34 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_report_coref(args, fmt: str | None) -> int:
+    """``report --task coref``: gold and predicted clusters side by side (reporting/coref_html.py)."""
+    from newsgold.formats.coref_input import read_response
+    from newsgold.gold.load import load_gold
+    from newsgold.reporting import coref_html
+    from newsgold.scoring.coref_task import CorefOptions, score
+    gold = load_gold(args.gold)
+    if fmt is None:
+        records = _predictions_arg(args, args.predictions)
+        from newsgold.scoring.api import load_predictions, make_setup
+        preds, problems = load_predictions(records, make_setup(gold))
+        response = {d: [[(m["start"], m["end"]) for m in c] for c in preds[d]["coref"]] if d in preds else []
+                    for d in gold.ids if d not in preds or preds.has_layer(d, "coref")}
+    else:
+        response, problems = read_response(fmt, args.predictions, gold)
+    # as `score`: a document without a predictions line is scored, everything in it missed
+    response = {d: response.get(d, []) for d in gold.ids if d in response or fmt is not None}
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    result = score(response, gold, options, args.resamples, args.seed, problems, source=args.predictions)
+    _print_problems(result.warnings)
+    print(f"wrote {coref_html.write(result, response, gold, args.out, os.path.basename(args.predictions))}")
+    return 0
+
+
 def cmd_report(args) -> int:
+    fmt = _coref_format(args)
+    if args.task == "coref":
+        return cmd_report_coref(args, fmt)
     from newsgold.reporting.html import write_report
     if not args.out:
         return _usage(args, "give -o/--out FILE.html, the page to write")
@@ -462,10 +559,15 @@ def _add_format(p: argparse.ArgumentParser, what: str = "the result") -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help=f"how to print {what} (default: table)")
 
 
-def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str) -> None:
-    """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``."""
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help=registry.help_text(what=what))
+def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str, coref: bool = False) -> None:
+    """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``; with ``coref``, the
+    coreference cluster formats of ``--task coref`` too."""
+    extra = registry.coref_names() if coref else []
+    text = registry.help_text(what=what)
+    if coref:
+        text += "; coreference (--task coref): " + "; ".join(f"{f.name} ({f.summary}; offsets: {f.unit})"
+                                                              for f in registry.COREF_FORMATS)
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *extra], metavar="FORMAT", help=text)
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
 
 
@@ -483,6 +585,12 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resamples", type=COUNT, default=1000, help="bootstrap resamples, 0 or more (default: 1000; 0 turns "
                    "intervals off)")
     p.add_argument("--seed", type=COUNT, default=12345, help="random seed of every resampling step, 0 or more (default: 12345)")
+    p.add_argument("--singletons", choices=["include", "exclude"], default="include",
+                   help="coref: score clusters of one mention (include, CorefUD style) or drop them from gold "
+                        "and predictions alike (exclude, OntoNotes / CoNLL-2012 style) (default: include)")
+    p.add_argument("--coref-match", choices=["exact", "partial"], default="exact",
+                   help="coref: mentions match exactly, or by the CorefUD partial match (within the gold "
+                        "mention and covering its minimal span; needs minimal spans in the gold or predictions) (default: exact)")
 
 
 def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
@@ -499,7 +607,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = _command(sub, "score")
     p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
-    _add_input_format(p, registry, "format of the predictions file")
+    _add_input_format(p, registry, "format of the predictions file", coref=True)
     _add_score_options(p)
     _add_format(p, "the scores")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed "
@@ -513,7 +621,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     p = _command(sub, "compare")
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
-    _add_input_format(p, registry, "format of both predictions files")
+    _add_input_format(p, registry, "format of both predictions files", coref=True)
     _add_score_options(p)
     _add_format(p, "the comparison")
     _add_out(p, "the comparison")
@@ -576,7 +684,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = _command(sub, "report")
     p.add_argument("predictions", help="predictions JSONL (or another tool's output with --from)")
-    _add_input_format(p, registry, "format of the predictions file")
+    _add_input_format(p, registry, "format of the predictions file", coref=True)
     _add_out(p, "the HTML page (required)")
     p.add_argument("--html", dest="out", action=_Deprecated, new="-o/--out FILE")
     _add_score_options(p)
@@ -637,7 +745,8 @@ def _add_run_and_release_commands(sub: Subcommands) -> None:
     """run, leaderboard, release, datasheet."""
     p = _command(sub, "run")
     p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
-                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
+                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance, "
+                   "coref-rules (string- and head-match coreference)")
     _add_out(p, "the predictions JSONL (provenance goes beside it as NAME.provenance.json; this or --submit is required)")
     p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/ "
                    "(default: not submitted)")

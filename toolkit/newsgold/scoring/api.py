@@ -215,10 +215,18 @@ class ScoreResult:
 
 
 def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
+    """The signature of the tasks in ``task`` (joined by ``+``): fields a task sets itself
+    (:meth:`~newsgold.scoring.tasks.Task.signature_values`, e.g. coreference's ``match`` and ``scheme``)
+    are joined with the span tasks' defaults when several tasks are scored together."""
+    names = task.split("+")
+    own = [T.get(t).signature_values(setup) for t in names]
+    default = {"match": "optimal-1to1", "scheme": "strict,exact,partial,type"}
+    fields = {k: "+".join(dict.fromkeys(o.get(k, v) for o in own)) for k, v in default.items()}
     return sig.make(version=__version__, data_version=setup.gold.version, data_hash=setup.gold.content_hash, task=task,
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
-                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci)
+                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci,
+                    match=fields["match"], scheme=fields["scheme"])
 
 
 def _joined(values: list[str]) -> str:
@@ -228,7 +236,7 @@ def _joined(values: list[str]) -> str:
 @positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed", "setup", "errors", "jobs", "progress")
 def score(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
           resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
-          jobs: int | None = 1, progress: bool = False) -> ScoreResult:
+          jobs: int | None = 1, progress: bool = False, singletons: bool = True, coref_match: str = "exact") -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
 
     ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
@@ -244,9 +252,10 @@ def score(predictions, gold=None, *, task: str = "all", label_map=None, labels=N
     if task not in (*T.task_names(), "all"):
         raise InputError(f"unknown task {task!r}; choose {', '.join(T.task_names())} or all")
     if setup is None:
-        setup = make_setup(gold, label_map, labels, zones, overlap)
+        setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     else:
-        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap)
+        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap,
+                          singletons=singletons, coref_match=coref_match)
     preds, warnings = load_predictions(predictions, setup)
     name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
     chosen = tasks_present(preds, task)
@@ -338,13 +347,13 @@ class CompareResult:
 
 @positional_after_two("gold", "task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
 def compare(a, b, *, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-            resamples: int = 1000, seed: int = 12345) -> CompareResult:
+            resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> CompareResult:
     """Paired significance tests between two systems' predictions on the same gold.
 
     Both systems are compared on the documents both are scored on (:func:`scored_ids`).
     ``methods[task]`` says which tests ran, on how many documents, and the smallest p they can give.
     """
-    setup = make_setup(gold, label_map, labels, zones, overlap)
+    setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     pa, wa = load_predictions(a, setup)
     pb, wb = load_predictions(b, setup)
     warnings = wa + wb
