@@ -213,13 +213,13 @@ def test_html_view_marks_missed_mentions_and_missing_and_spurious_links(gold, tm
     merged = [m for m in key[0] if m != dropped] + key[1]
     pred = _write_jsonl(tmp_path / "p.jsonl", [{"doc_id": d, "clusters": [merged]}])
     out = tmp_path / "r.html"
-    assert main(["report", str(pred), "--html", str(out), "--task", "coref", "--from", "coref-json"]) == 0
+    assert main(["report", str(pred), "-o", str(out), "--task", "coref", "--from", "coref-json"]) == 0
     page = out.read_text(encoding="utf-8")
     text = gold.text(d)
     assert f"«{text[dropped[0]:dropped[1]]}» <small>[{dropped[0]}, {dropped[1]})</small> missed" in page
     assert "spurious link to" in page and "missing link to" in page
     capsys.readouterr()
-    main(["report", str(pred), "--html", str(tmp_path / "r2.html"), "--task", "coref", "--from", "coref-json"])
+    main(["report", str(pred), "-o", str(tmp_path / "r2.html"), "--task", "coref", "--from", "coref-json"])
     assert (tmp_path / "r2.html").read_bytes() == out.read_bytes()
 
 

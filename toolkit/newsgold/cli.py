@@ -183,7 +183,8 @@ def _coref_format(args) -> str | None:
     fmt = getattr(args, "from_format", None)
     if fmt not in coref_names():
         return None
-    if args.task not in ("coref", "all"):
+    from newsgold.scoring.tasks import REGISTRY
+    if args.task in REGISTRY and REGISTRY[args.task].layer != "coref":
         raise SystemExit(_usage(args, f"--from {fmt} gives coreference clusters: use it with --task coref "
                                       f"(got --task {args.task})"))
     return fmt
@@ -193,11 +194,6 @@ def _conll_key(args) -> bool:
     """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py)."""
     from newsgold.formats.coref_input import is_conll_file
     return bool(args.gold) and is_conll_file(args.gold)
-
-
-def _usage(args, message: str) -> int:
-    sys.stderr.write(f"newsgold {args.command}: error: {message}\n")
-    return 2
 
 
 def _coref_score(args, path: str, fmt: str | None, resamples: int):
@@ -230,9 +226,6 @@ def cmd_score(args) -> int:
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
                    progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
-    if "coref" in result.tasks:
-        sys.stderr.write(f"coref: singletons {'included' if setup.singletons else 'excluded'}, "
-                         f"mentions match {setup.coref_match}ly\n")
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0
@@ -358,13 +351,16 @@ def cmd_report_coref(args, fmt: str | None) -> int:
     options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
     result = score(response, gold, options, args.resamples, args.seed, problems, source=args.predictions)
     _print_problems(result.warnings)
+    if not args.out:
+        return _usage(args, "give -o/--out FILE.html, the page to write")
     print(f"wrote {coref_html.write(result, response, gold, args.out, os.path.basename(args.predictions))}")
     return 0
 
 
 def cmd_report(args) -> int:
+    from newsgold.scoring.tasks import REGISTRY
     fmt = _coref_format(args)
-    if args.task == "coref":
+    if args.task in REGISTRY and REGISTRY[args.task].own_report == "newsgold.reporting.coref_html":
         return cmd_report_coref(args, fmt)
     from newsgold.reporting.html import write_report
     if not args.out:
@@ -559,15 +555,11 @@ def _add_format(p: argparse.ArgumentParser, what: str = "the result") -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help=f"how to print {what} (default: table)")
 
 
-def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str, coref: bool = False) -> None:
-    """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``; with ``coref``, the
-    coreference cluster formats of ``--task coref`` too."""
-    extra = registry.coref_names() if coref else []
-    text = registry.help_text(what=what)
-    if coref:
-        text += "; coreference (--task coref): " + "; ".join(f"{f.name} ({f.summary}; offsets: {f.unit})"
-                                                              for f in registry.COREF_FORMATS)
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *extra], metavar="FORMAT", help=text)
+def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str) -> None:
+    """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``."""
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *registry.coref_names()],
+                   metavar="FORMAT", help=registry.help_text(what=what) + "; coreference clusters (--task coref): "
+                   + "; ".join(f"{f.name} ({f.summary}; offsets: {f.unit})" for f in registry.COREF_FORMATS))
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
 
 
@@ -586,11 +578,11 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
                    "intervals off)")
     p.add_argument("--seed", type=COUNT, default=12345, help="random seed of every resampling step, 0 or more (default: 12345)")
     p.add_argument("--singletons", choices=["include", "exclude"], default="include",
-                   help="coref: score clusters of one mention (include, CorefUD style) or drop them from gold "
-                        "and predictions alike (exclude, OntoNotes / CoNLL-2012 style) (default: include)")
+                   help="coref: score clusters of one mention (include, CorefUD style) or drop them from gold and "
+                        "predictions alike (exclude, OntoNotes / CoNLL-2012 style) (default: include)")
     p.add_argument("--coref-match", choices=["exact", "partial"], default="exact",
-                   help="coref: mentions match exactly, or by the CorefUD partial match (within the gold "
-                        "mention and covering its minimal span; needs minimal spans in the gold or predictions) (default: exact)")
+                   help="coref: mentions match exactly, or by the CorefUD partial match: within the gold mention and "
+                        "covering its minimal span, from the gold's minimal spans (default: exact)")
 
 
 def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
@@ -607,7 +599,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = _command(sub, "score")
     p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
-    _add_input_format(p, registry, "format of the predictions file", coref=True)
+    _add_input_format(p, registry, "format of the predictions file")
     _add_score_options(p)
     _add_format(p, "the scores")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed "
@@ -621,7 +613,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     p = _command(sub, "compare")
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
-    _add_input_format(p, registry, "format of both predictions files", coref=True)
+    _add_input_format(p, registry, "format of both predictions files")
     _add_score_options(p)
     _add_format(p, "the comparison")
     _add_out(p, "the comparison")
@@ -745,8 +737,7 @@ def _add_run_and_release_commands(sub: Subcommands) -> None:
     """run, leaderboard, release, datasheet."""
     p = _command(sub, "run")
     p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
-                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance, "
-                   "coref-rules (string- and head-match coreference)")
+                   "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
     _add_out(p, "the predictions JSONL (provenance goes beside it as NAME.provenance.json; this or --submit is required)")
     p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/ "
                    "(default: not submitted)")

@@ -51,6 +51,7 @@ class Task:
     companion_of: ClassVar[str | None] = None  # scored (and reported as its own section) with another task
     shares_pass: ClassVar[bool] = False         # scored in the one pass over documents of :meth:`doc_row`
     signature_fields: ClassVar[tuple[str, ...]] = ("labelmap", "labels", "zones")
+    own_report: ClassVar[str | None] = None     # a module whose ``write`` is this task's own HTML view (report --task)
 
     def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list | None = None) -> Stats:
         """Per-document statistics for ``ids`` in order (documents x ...); error records appended to ``errors``."""
@@ -315,6 +316,7 @@ class Coref(Task):
     name = "coref"
     layer = "coref"
     signature_fields = ("match", "scheme")
+    own_report = "newsgold.reporting.coref_html"
 
     def stat_fields(self) -> tuple[str, ...]:
         from newsgold.scoring.coref import FIELDS
@@ -355,6 +357,12 @@ class Coref(Task):
 
     def in_compare_table(self, figure: str) -> bool:
         return figure.endswith("/f1")
+
+    def tables(self, entry: Mapping[str, Any]) -> list[Table]:
+        """The options used, printed with every report (they are in the signature too)."""
+        opts = entry.get("options") or {}
+        return [Table("coreference options", ["singletons", "mention match"],
+                      [[opts.get("singletons", ""), opts.get("match", "")]])]
 
 
 # ---------------------------------------------------------------- the registry
