@@ -24,14 +24,22 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def checks(monkeypatch):
-    """Counts the schema checks of gold records (one per record when the file is validated)."""
+    """Counts the schema checks of gold records (one per record when the file is validated): the
+    typed one-pass check, and the full schema for a record that check leaves to it."""
     calls = []
-    real = G.schema_problems
+    real_schema, real_typed = G.schema_problems, G.checked_record
 
     def counting(*a, **k):
         calls.append(a[0])
-        return real(*a, **k)
+        return real_schema(*a, **k)
+
+    def typed(raw):
+        got = real_typed(raw)
+        if got is not None:
+            calls.append("gold")
+        return got
     monkeypatch.setattr(G, "schema_problems", counting)
+    monkeypatch.setattr(G, "checked_record", typed)
     return calls
 
 
