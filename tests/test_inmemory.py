@@ -47,7 +47,7 @@ def _cli_score(tmp_path, capsys, pred_rows, gold: str | None, *extra: str) -> di
 
 
 def test_score_spans_hand_worked_and_equal_to_the_cli(tmp_path, capsys):
-    res = newsgold.score_spans(GOLD, PRED, resamples=0)
+    res = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=0)
     strict = res.tasks["entities"]["counts"]["overall"]["strict"]
     # a: PERSON exact; GPE typed LOC (incorrect); DATE missed.  b: ORG exact; CARDINAL 11:12 vs 11:20 (incorrect
     # under strict, partial under partial); PRODUCT spurious
@@ -67,31 +67,31 @@ def test_data_frames_and_tuples_give_the_same_figures():
     gold = pd.DataFrame([{"doc_id": d["id"], **e} for d in GOLD for e in d["entities"]])
     pred = pd.DataFrame([{"doc_id": d["doc_id"], **e} for d in PRED for e in d["entities"]])
     texts = {d["id"]: d["text"] for d in GOLD}
-    expected = newsgold.score_spans(GOLD, PRED, resamples=0).tasks
-    assert newsgold.score_spans(gold, pred, texts=texts, resamples=0).tasks == expected
-    no_text = newsgold.score_spans(gold, pred, resamples=0)
+    expected = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=0).tasks
+    assert newsgold.score_spans(predictions=pred, gold=gold, texts=texts, resamples=0).tasks == expected
+    no_text = newsgold.score_spans(predictions=pred, gold=gold, resamples=0)
     assert no_text.tasks == expected
     assert any(w.rule == "no-text" for w in no_text.warnings)       # what could not be checked is said
     tuples = [{"id": d["id"], "text": d["text"], "entities": [(e["start"], e["end"], e["label"]) for e in d["entities"]]}
               for d in GOLD]
-    assert newsgold.score_spans(tuples, PRED, resamples=0).tasks == expected
+    assert newsgold.score_spans(predictions=PRED, gold=tuples, resamples=0).tasks == expected
 
 
 def test_batches_accumulate_to_the_single_call_including_intervals():
-    whole = newsgold.score_spans(GOLD, PRED, resamples=200, seed=3)
+    whole = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=200, seed=3)
     scorer = newsgold.EntityScorer(resamples=200, seed=3)
-    scorer.add_batch(GOLD[1:], PRED[1:])            # order of batches does not matter
-    scorer.add_batch(GOLD[:1], PRED[:1])
+    scorer.add_batch(predictions=PRED[1:], gold=GOLD[1:])            # order of batches does not matter
+    scorer.add_batch(predictions=PRED[:1], gold=GOLD[:1])
     res = scorer.compute()
     assert res.tasks == whole.tasks and res.signature == whole.signature
     with pytest.raises(InputError):
-        scorer.add_batch(GOLD[:1], PRED[:1])           # a document twice
+        scorer.add_batch(predictions=PRED[:1], gold=GOLD[:1])           # a document twice
 
 
 def test_bad_spans_are_refused_with_their_place():
     bad = [{"id": "a", "text": "short", "entities": [{"start": 0, "end": 50, "label": "PERSON"}]}]
     with pytest.raises(InputError) as exc:
-        newsgold.score_spans(bad, [{"doc_id": "a", "entities": []}])
+        newsgold.score_spans(predictions=[{"doc_id": "a", "entities": []}], gold=bad)
     assert any(p.line == 1 and "entities/mentions/0" in p.path for p in exc.value.problems)
 
 

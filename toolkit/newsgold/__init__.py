@@ -8,7 +8,7 @@ The Python API and the ``newsgold`` command share one core::
 
     # in memory, batch by batch (as Hugging Face evaluate)
     scorer = newsgold.EntityScorer()
-    scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
+    scorer.add_batch(predictions=predicted_docs, gold=gold_docs)   # lists of {"id", "text", "entities": [...]} or DataFrames
     scorer.compute().value("entities", "overall/strict/f1")
 """
 from newsgold.core.version import __version__

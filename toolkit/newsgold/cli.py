@@ -13,6 +13,7 @@ from types import ModuleType
 
 from newsgold.core.diagnostics import InputError
 from newsgold.core.version import __version__
+from newsgold.scoring.tasks import task_names
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -86,7 +87,7 @@ def _gold_status(gold) -> str:
 def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
                                   "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
-    p.add_argument("--task", default="all", choices=["entities", "quotes", "stance", "all"])
+    p.add_argument("--task", default="all", choices=[*task_names(), "all"])
     p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
     p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
     p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
@@ -95,11 +96,15 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
 
 
-def _score_kwargs(args) -> dict:
-    return dict(gold=args.gold, task=args.task, label_map=args.label_map,
+def _setup_kwargs(args) -> dict:
+    """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
+    return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None,
-                overlap=args.overlap, resamples=args.resamples, seed=args.seed)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+
+
+def _score_kwargs(args) -> dict:
+    return dict(_setup_kwargs(args), task=args.task, resamples=args.resamples, seed=args.seed)
 
 
 def _predictions_arg(args, path):
@@ -121,11 +126,10 @@ def _predictions_arg(args, path):
 def cmd_score(args) -> int:
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
-    kwargs = _score_kwargs(args)
-    setup = make_setup(kwargs["gold"], kwargs["label_map"], kwargs["labels"], kwargs["zones"], kwargs["overlap"])
+    setup = make_setup(**_setup_kwargs(args))
     sys.stderr.write(f"gold: {_gold_status(setup.gold)}\n")
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
-                   progress=not args.quiet, **kwargs)
+                   progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
     _print_problems(result.warnings)
     _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
     return 0

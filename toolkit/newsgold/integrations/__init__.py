@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["evaluate_metric_path"]
+
 
 def evaluate_metric_path() -> str:
     """The folder of the ``evaluate`` metric module (``evaluate.load`` takes it as is)."""

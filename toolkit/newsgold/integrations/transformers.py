@@ -81,7 +81,7 @@ def make_compute_metrics(label_names: Sequence[str] = NER_TAGS) -> Callable[[obj
         from newsgold.scoring.inmemory import score_spans
         predictions, label_ids = _arrays(eval_pred)
         gold, pred = tag_documents(predictions, label_ids, names)
-        return flat_figures(score_spans(gold, pred, resamples=0))
+        return flat_figures(score_spans(predictions=pred, gold=gold, resamples=0))
 
     return compute_metrics
 

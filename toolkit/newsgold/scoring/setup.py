@@ -100,3 +100,15 @@ def accepted_labels(setup: Setup) -> list[str]:
 def raw_tuples(items: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, str]]:
     """(start, end, label) of entity spans as they are (no label map, label subset or zones)."""
     return [(m["start"], m["end"], m["label"]) for m in items]
+
+
+DEFAULTS = {"gold": None, "label_map": None, "labels": None, "zones": None, "overlap": 0.5}
+
+
+def refuse_with_setup(fn_name: str, **given: object) -> None:
+    """A :class:`Setup` carries every matching setting: the same setting passed beside it is an
+    error (it used to be ignored without a word)."""
+    clash = [k for k, v in given.items() if v != DEFAULTS[k]]
+    if clash:
+        raise TypeError(f"{fn_name}(): setup= already fixes {', '.join(clash)}; pass either setup= or "
+                        f"{', '.join(clash)}, not both (make_setup(...) builds a setup from them)")
