@@ -6,6 +6,7 @@ I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,7 +238,7 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
         key = trustcache.file_sha256(path)
     except OSError:
         key = ""       # unreadable: the strict reader below says why
-    facts = trustcache.lookup("gold", key) if key else None
+    facts = trustcache.lookup("gold", key, near=path) if key else None
     if facts is not None and isinstance(facts.get("content_hash"), str):
         records, read_hash = read_trusted_gold_jsonl(path)
         if read_hash == key:
@@ -245,5 +246,7 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)
     if records:
-        trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)})
+        note = trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)}, near=path)
+        if note:
+            print(note, file=sys.stderr)
     return records, chash
