@@ -17,7 +17,6 @@ from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locat
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
-from newsgold.gold.fastcheck import checked_record, clean_entities
 from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
 
 LAYERS = ("entities", "quotes", "stance")
@@ -159,7 +158,7 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
             problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
         problems += check_zones(rec.get("zones"), text, name, lf)
-        problems += check_gold_layers(rec, text, name, lf, clean_entities(rec["entities"], text) if valid else None)
+        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text) if valid else None)
         if rid is None:
             continue  # the schema has reported the missing or wrongly typed id
         if rid in out:
@@ -190,6 +189,19 @@ def _canonical_line(rec: dict, fast: bool = False) -> bytes:
     if fast and ORJSON is not None:
         return ORJSON.dumps(r) + b"\n"
     return dump_jsonl([r]).encode("utf-8")
+
+
+# The typed checks (msgspec) are loaded by a run that validates a gold, not by one that trusts it.
+
+def checked_record(raw: bytes) -> tuple[dict, bool] | None:
+    """:func:`newsgold.gold.fastcheck.checked_record`."""
+    from newsgold.gold import fastcheck
+    return fastcheck.checked_record(raw)
+
+
+def _clean_entities(ents: dict, text: str) -> dict | None:
+    from newsgold.gold import fastcheck
+    return fastcheck.clean_entities(ents, text)
 
 
 class _GoldLine:
