@@ -23,6 +23,7 @@ precision, recall and F1 come from their sums over documents, so the document bo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 FIELDS = ("correct", "predicted", "gold")
 
 
-class _Mention(msgspec.Struct):
+class _Mention(msgspec.Struct, gc=False):
     start: int
     end: int
     label: str
@@ -45,47 +46,54 @@ class _Mention(msgspec.Struct):
     text: str
 
 
-class _Cluster(msgspec.Struct):
+class _Cluster(msgspec.Struct, gc=False):
     id: str
     name: str
     aliases: list[str] = []
 
 
-class _Entities(msgspec.Struct):
+class _Entities(msgspec.Struct, gc=False):
     mentions: list[_Mention] = []
     clusters: list[_Cluster] = []
 
 
-class _Zone(msgspec.Struct):
+class _Zone(msgspec.Struct, gc=False):
     start: int
     end: int
     type: str
 
 
-class _GoldView(msgspec.Struct):
-    """The fields of a gold record document-level scoring reads (the rest is skipped while parsing)."""
+class _GoldView(msgspec.Struct, gc=False):
+    """The fields of a gold record document-level scoring reads; the others (the text among them:
+    the gold holds it already) are skipped while parsing, never built."""
 
-    text: str
     entities: _Entities | None = None
+
+
+class _ZonedView(_GoldView, gc=False):
     zones: list[_Zone] = []
 
 
-_DECODER = msgspec.json.Decoder(_GoldView)
+_DECODERS: dict[bool, msgspec.json.Decoder] = {False: msgspec.json.Decoder(_GoldView), True: msgspec.json.Decoder(_ZonedView)}
 
 
-def _gold_view(docs: Mapping[str, dict], doc_id: str) -> _GoldView:
-    """A gold record's text, entities and zones: decoded straight from the stored bytes when the
+def _gold_view(docs: Mapping[str, dict], doc_id: str, zones: bool) -> _GoldView:
+    """A gold record's entities (and zones): decoded straight from the stored bytes when the
     records are held as bytes (the gold was validated, so the typed decoder accepts it)."""
     raw = getattr(docs, "raw", None)
     if raw is not None:
-        return _DECODER.decode(raw(doc_id))
-    return msgspec.convert(docs[doc_id], _GoldView)
+        decoder: msgspec.json.Decoder = _DECODERS[zones]
+        return decoder.decode(raw(doc_id))
+    return msgspec.convert(docs[doc_id], _ZonedView if zones else _GoldView)
+
+
+_START, _END, _LABEL, _CLUSTER, _TEXT = map(attrgetter, ("start", "end", "label", "cluster", "text"))
 
 
 class _Ids(dict):
     """Strings to dense integer ids, in first-appearance order."""
 
-    def of(self, items) -> list[int]:
+    def of(self, items: list[str]) -> list[int]:
         return [self.setdefault(s, len(self)) for s in items]
 
 
@@ -100,22 +108,29 @@ class _Columns:
         self.pred: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "name")}
         self.zones: list[tuple[int, int, int]] = []
 
-    def add_gold(self, k: int, view: _GoldView, zone_types: set | None) -> None:
+    def add_gold(self, k: int, view: _GoldView, zone_types: set | None, packed=None, vocab_ids: list[int] | None = None) -> None:
+        """A gold document; ``packed``: its mentions' (start, end, label id) triples, packed in
+        mention order while the gold was read, label ids into the gold's vocabulary (``vocab_ids``: their ids here)."""
         ents = view.entities or _Entities()
         ms = ents.mentions
         g = self.gold
         g["doc"] += [k] * len(ms)
-        g["start"] += [m.start for m in ms]
-        g["end"] += [m.end for m in ms]
-        g["label"] += self.labels.of(m.label for m in ms)
-        g["cluster"] += self.clusters.of(m.cluster for m in ms)
-        g["name"] += self.strings.of(m.text for m in ms)
+        if packed is not None and vocab_ids is not None and len(packed) == 3 * len(ms):
+            g["start"] += packed[0::3]
+            g["end"] += packed[1::3]
+            g["label"] += map(vocab_ids.__getitem__, packed[2::3])
+        else:
+            g["start"] += map(_START, ms)
+            g["end"] += map(_END, ms)
+            g["label"] += self.labels.of(list(map(_LABEL, ms)))
+        g["cluster"] += self.clusters.of(list(map(_CLUSTER, ms)))
+        g["name"] += self.strings.of(list(map(_TEXT, ms)))
         cl = ents.clusters
         n = self.names
         n["cluster"] += self.clusters.of([c.id for c in cl for _ in range(1 + len(c.aliases))])
         n["name"] += self.strings.of([x for c in cl for x in (c.name, *c.aliases)])
         n["doc"] += [k] * (len(n["name"]) - len(n["doc"]))
-        if zone_types is not None:
+        if zone_types is not None and isinstance(view, _ZonedView):
             self.zones += [(k, z.start, z.end) for z in view.zones if z.type in zone_types]
 
     def add_pred(self, k: int, text: str, starts, ends, labels: list[int]) -> None:
@@ -124,7 +139,7 @@ class _Columns:
         p["start"] += starts
         p["end"] += ends
         p["label"] += labels
-        p["name"] += self.strings.of(text[s:e] for s, e in zip(starts, ends))
+        p["name"] += self.strings.of(list(map(text.__getitem__, map(slice, starts, ends))))
 
     def arrays(self, side: str) -> dict[str, np.ndarray]:
         cols = {"gold": self.gold, "names": self.names, "pred": self.pred}[side]
@@ -135,10 +150,10 @@ def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapp
                      packed: Mapping | None, vocab_ids: list[int]) -> None:
     if packed is not None and doc_id in packed:
         a = packed[doc_id]
-        cols.add_pred(k, text, a[0::3].tolist(), a[1::3].tolist(), [vocab_ids[i] for i in a[2::3]])
+        cols.add_pred(k, text, a[0::3].tolist(), a[1::3].tolist(), list(map(vocab_ids.__getitem__, a[2::3])))
         return
     ents = (preds.get(doc_id) or {}).get("entities") or []
-    cols.add_pred(k, text, [e["start"] for e in ents], [e["end"] for e in ents], cols.labels.of(e["label"] for e in ents))
+    cols.add_pred(k, text, [e["start"] for e in ents], [e["end"] for e in ents], cols.labels.of([e["label"] for e in ents]))
 
 
 def _label_table(setup: Setup, labels: _Ids, side: str) -> np.ndarray:
@@ -241,10 +256,11 @@ def _collect(preds: Mapping[str, dict], setup: Setup, ids: list[str]) -> _Column
     docs = setup.gold.docs
     packed = getattr(preds, "spans", None) or None
     vocab_ids = cols.labels.of(getattr(preds, "vocab", None) or [])
+    gold_packed = getattr(docs, "spans", None) or {}
+    gold_vocab_ids = cols.labels.of(list(getattr(docs, "vocab", None) or []))
     for k, doc_id in enumerate(ids):
-        view = _gold_view(docs, doc_id)
-        cols.add_gold(k, view, setup.zones)
-        _add_predictions(cols, k, doc_id, view.text, preds, packed, vocab_ids)
+        cols.add_gold(k, _gold_view(docs, doc_id, setup.zones is not None), setup.zones, gold_packed.get(doc_id), gold_vocab_ids)
+        _add_predictions(cols, k, doc_id, setup.gold.text(doc_id), preds, packed, vocab_ids)
     return cols
 
 
