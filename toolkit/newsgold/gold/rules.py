@@ -247,6 +247,10 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
                 out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=False)
+    for i, cluster in enumerate(_list(rec.get("coref"))):
+        for j, span in enumerate(_list(cluster)):
+            if isinstance(span, dict):
+                out += check_span(span, text, ("coref", i, j), file, line_of, text_required=False)
     if gold_doc is not None:
         out += _check_references(rec, gold_doc, file, line_of)
     return out
