@@ -7,7 +7,6 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
 import sys
 from collections.abc import Mapping
@@ -119,21 +118,32 @@ def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], error
     every row depends on its own document only. ``ids``: the documents to score (default: all)."""
     ids = list(setup.gold.docs) if ids is None else list(ids)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS and "fork" in mp.get_all_start_methods():
-        global _SHARD_INPUT
-        _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
-        bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
-        shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
-        try:
-            with mp.get_context("fork").Pool(len(shards)) as pool:
-                parts = pool.map(_shard_rows, shards)
-        finally:
-            _SHARD_INPUT = None
-        return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
+    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS:
+        forked = _forked_rows(preds, setup, tasks, ids, jobs)
+        if forked is not None:
+            return forked
     return _layer_rows(preds, setup, tasks, ids, errors, progress)
 
 
 _SHARD_INPUT: tuple[Mapping[str, dict], Setup, list[str]] | None = None
+
+
+def _forked_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
+    """:func:`layer_stats` in forked worker processes; None where processes cannot be forked.
+    ``multiprocessing`` is imported here, not at start-up: only a large corpus is scored this way."""
+    import multiprocessing as mp
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    global _SHARD_INPUT
+    _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
+    bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
+    shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
+    try:
+        with mp.get_context("fork").Pool(len(shards)) as pool:
+            parts = pool.map(_shard_rows, shards)
+    finally:
+        _SHARD_INPUT = None
+    return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
 
 
 def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
