@@ -155,6 +155,7 @@ def _checks(root) -> dict:
     return {r.name: r for r in run_checks(root)}
 
 
+@pytest.mark.slow       # the whole path on a copy of the repository (a minute and more); CI runs it
 def test_whole_contribution_path(tmp_path):
     from newsgold.annotation.agree import agree, disagreement_key
     from newsgold.release.build import build

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
 
@@ -128,15 +130,17 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     return root, env, [doc]
 
 
+@pytest.mark.slow
 def test_contributing_walk_then_data_tests_pass_on_the_copy(tmp_path):
     root, env, new = _walk(tmp_path)
     assert all((root / "annotations" / "gold" / f"{d}.json").is_file() for d in new)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+    # -n 0: one process (this test may itself run in a pytest-xdist worker); -m "": every data test
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "",
            *[str(TESTS / f) for f in DATA_TESTS]]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=TESTS.parent)
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     for name, selection in DATA_TESTS_SELECTED:
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(TESTS / name),
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "", str(TESTS / name),
                             "-k", selection], capture_output=True, text=True, env=env, cwd=TESTS.parent)
         assert r.returncode in (0, 5), r.stdout[-6000:] + r.stderr[-2000:]
 

@@ -119,7 +119,7 @@ def cmd_validate(args) -> int:
         _print_problems(problems, "json", sys.stdout)
     else:
         _print_problems(problems, "text", sys.stdout)
-        targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
+        targets = ", ".join(args.paths) if args.paths else (f"the gold {args.gold}" if args.gold else "the shipped dataset")
         if not errors and not args.paths:
             print(f"gold: {_gold_status(args.gold)}")
         elif not errors and args.gold:   # predictions checked against a given gold: say which, off the report
@@ -676,7 +676,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = _command(sub, "report")
     p.add_argument("predictions", help="predictions JSONL (or another tool's output with --from)")
-    _add_input_format(p, registry, "format of the predictions file")
+    _add_input_format(p, registry, "format of the predictions file", coref=True)
     _add_out(p, "the HTML page (required)")
     p.add_argument("--html", dest="out", action=_Deprecated, new="-o/--out FILE")
     _add_score_options(p)
@@ -778,6 +778,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from newsgold.preflight import refusal
+    refused = refusal(args)
+    if refused:
+        sys.stderr.write(f"newsgold {args.command}: {refused}\n")
+        return 1
     try:
         return args.func(args)
     except InputError as exc:

@@ -115,10 +115,15 @@ class _Problems:
         self.out += check_span(span, text, path, self.file, self.line_of, text_required=True)
 
 
-def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int]) -> list[Problem]:
-    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants."""
+def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int],
+                      cluster_type: dict | None = None) -> list[Problem]:
+    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants.
+
+    ``cluster_type`` (cluster id -> type) is given by a caller that has found the entity layer
+    free of any problem already (:func:`newsgold.gold.fastcheck.clean_entities`); it is then not checked again."""
     probs = _Problems(file, line_of)
-    cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
+    if cluster_type is None:
+        cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
     quote_speaker = _check_gold_quotes(_list(rec.get("quotes")), text, cluster_type, probs)
     _check_gold_stance(_dict(rec.get("stance")), cluster_type, quote_speaker, probs)
     return probs.out
