@@ -676,7 +676,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
 
     p = _command(sub, "report")
     p.add_argument("predictions", help="predictions JSONL (or another tool's output with --from)")
-    _add_input_format(p, registry, "format of the predictions file", coref=True)
+    _add_input_format(p, registry, "format of the predictions file")
     _add_out(p, "the HTML page (required)")
     p.add_argument("--html", dest="out", action=_Deprecated, new="-o/--out FILE")
     _add_score_options(p)
