@@ -263,3 +263,22 @@ def test_conll_key_needs_conll_predictions(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["score", str(pred), "--gold", str(tmp_path / "key.conll"), "--task", "coref", "--from", "coref-json"])
     assert exc.value.code == 2
+
+
+def test_coref_layer_offsets_are_checked(gold, tmp_path, capsys):
+    d = gold.ids[0]
+    n = len(gold.text(d))
+    pred = _write_jsonl(tmp_path / "p.jsonl", [{"doc_id": d, "coref": [[{"start": 0, "end": 3}, {"start": n, "end": n + 4}]]}])
+    rc = main(["score", str(pred), "--task", "coref", "--quiet"])
+    err = capsys.readouterr().err
+    assert rc == 1 and f"{pred}:1" in err and "coref/0/1" in err
+
+
+def test_partial_match_on_a_gold_without_minimal_spans_says_so(gold, tmp_path, capsys):
+    rows = [{"doc_id": d, "coref": [[{"start": s, "end": e} for s, e in c] for c in coref_task.gold_clusters(gold.docs[d])]}
+            for d in gold.ids]
+    rc, res, err = _score_cli(capsys, _write_jsonl(tmp_path / "p.jsonl", rows), "--task", "coref", "--coref-match", "partial")
+    assert rc == 0, err
+    assert "the same as exact" in res["tasks"]["coref"]["options"]["match"]
+    assert "match:coref-partial" in res["signature"]
+    assert res["tasks"]["coref"]["figures"]["conll/f1"]["value"] == pytest.approx(1.0)

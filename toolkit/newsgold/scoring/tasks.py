@@ -342,8 +342,12 @@ class Coref(Task):
         return coref.figures(sums)
 
     def summary(self, total: Stats, setup: Setup) -> dict[str, Any]:
+        from newsgold.scoring.coref_task import gold_min_spans
+        match = setup.coref_match
+        if match == "partial" and not any(gold_min_spans(d) for d in setup.gold.docs.values()):
+            match = "partial (the gold has no minimal spans: the same as exact)"
         return {"counts": {f: round(float(total[i]), 6) for i, f in enumerate(self.stat_fields())},
-                "options": {"singletons": "included" if setup.singletons else "excluded", "match": setup.coref_match}}
+                "options": {"singletons": "included" if setup.singletons else "excluded", "match": match}}
 
     def signature_values(self, setup: Setup) -> dict[str, str]:
         """The signature's ``match`` and ``scheme``: the mention match and the metrics with the singleton rule."""
