@@ -175,6 +175,11 @@ def _package_files(site: Path) -> set[Path]:
 
 
 def test_every_subcommand_works_or_refuses_and_none_writes_into_the_package(installed, tmp_path):
+    import argparse
+
+    from newsgold.cli import build_parser
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert {argv[0] for argv, _ in EVERY_COMMAND} == set(sub.choices)     # every subcommand is tried
     py, ng, env = installed["python"], installed["newsgold"], installed["env"]
     site = Path(_run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path, env).stdout.strip())
     hashes, before = _record_hashes(site), _package_files(site)
