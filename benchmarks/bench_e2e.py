@@ -144,7 +144,8 @@ def main(argv=None) -> int:
     print(f"newsgold warm peak / nervaluate peak: {res['newsgold warm']['rss_mib'] / res['json+nervaluate']['rss_mib']:.2f}   (goal <= 0.25)")
     print(f"newsgold cold / json floor          : {res['newsgold cold']['wall'] / floor:.2f}x wall (first run: the gold is validated)")
     cold = res["newsgold cold"]
-    print(f"newsgold cold / newsgold warm       : {cold['wall'] / warm:.2f}x wall, {cold['cpu'] / res['newsgold warm']['cpu']:.2f}x CPU   (goal <= 2)")
+    cpu_ratio = cold['cpu'] / res['newsgold warm']['cpu']
+    print(f"newsgold cold / newsgold warm       : {cold['wall'] / warm:.2f}x wall, {cpu_ratio:.2f}x CPU   (goal <= 2)")
     val_rate = args.docs / res["newsgold validate"]["wall"]
     js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
     print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "

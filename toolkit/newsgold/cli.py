@@ -711,7 +711,8 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--packet", action="append", metavar="FOLDER",
                    help="the packet the annotator was given (newsgold annotate packet), once per document; its hash goes "
                    "into the pass header (required for annotations/passes/)")
-    p.add_argument("--model", type=_model_arg, metavar="NAME/VERSION", help="the model or program that made a machine pass (default: none: a person's pass)")
+    p.add_argument("--model", type=_model_arg, metavar="NAME/VERSION",
+                   help="the model or program that made a machine pass (default: none: a person's pass)")
     p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
                    help="the day the pass was made (required for annotations/passes/)")
     p.add_argument("--minutes", type=float, metavar="N", help="time spent in minutes, where known (default: not recorded)")
