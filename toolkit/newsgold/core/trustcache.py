@@ -20,6 +20,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.version import __version__
 
@@ -69,7 +70,7 @@ def _entry(kind: str, file_hash: str) -> Path | None:
     return folder / "validated" / f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
 
 
-def lookup(kind: str, file_hash: str) -> dict | None:
+def lookup(kind: str, file_hash: str) -> dict[str, Any] | None:
     """What an earlier run stored for these bytes (validated without error), or None."""
     path = _entry(kind, file_hash)
     if path is None:
@@ -83,7 +84,7 @@ def lookup(kind: str, file_hash: str) -> dict | None:
     return data
 
 
-def remember(kind: str, file_hash: str, facts: dict) -> None:
+def remember(kind: str, file_hash: str, facts: dict[str, Any]) -> None:
     """Store ``facts`` for a file validated without error; failures to write are ignored."""
     path = _entry(kind, file_hash)
     if path is None:

@@ -20,22 +20,29 @@ collect the rows instead of adding them when they are wanted.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from newsgold.core.records import Predictions
 from newsgold.scoring import api
+from newsgold.scoring.setup import Setup
 
 
-def partition_totals(preds, setup: api.Setup, task: str, ids: list[str]) -> np.ndarray:
+def partition_totals(preds: Predictions, setup: Setup, task: str, ids: list[str]) -> np.ndarray:
     """Summed statistics of the documents ``ids``: what one worker computes for its partition."""
-    return api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
+    total: np.ndarray = api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
+    return total
 
 
-def dask_totals(predictions, setup: api.Setup, task: str = "entities", npartitions: int = 8, scheduler=None) -> np.ndarray:
+def dask_totals(predictions: Any, setup: Setup, task: str = "entities", npartitions: int = 8, scheduler: Any = None) -> np.ndarray:
     """Corpus totals of one task computed with a Dask bag over the gold documents, reduced by sum."""
     import dask.bag as db
     preds, _ = api.load_predictions(predictions, setup)
     ids = list(setup.gold.docs)
-    bag = db.from_sequence(ids, npartitions=max(1, min(npartitions, len(ids))))
+    bags: Any = db   # dask ships no types for its bag API
+    bag = bags.from_sequence(ids, npartitions=max(1, min(npartitions, len(ids))))
     total = bag.reduction(lambda part: partition_totals(preds, setup, task, list(part)),
                           lambda parts: np.sum(list(parts), axis=0, dtype=np.int64))
-    return total.compute(scheduler=scheduler)
+    result: np.ndarray = total.compute(scheduler=scheduler)
+    return result

@@ -23,7 +23,7 @@ precision, recall and F1 come from their sums over documents, so the document bo
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 FIELDS = ("correct", "predicted", "gold")
 
 
-def _kept_label(setup: Setup, doc: dict, label: str, start: int, side: str) -> str | None:
+def _kept_label(setup: Setup, doc: dict[str, Any], label: str, start: int, side: str) -> str | None:
     """The label after the setup's map, label subset and zones; None when the item is not scored."""
     lab = setup.map_label(label, side)
     if lab is None or (setup.keep_labels is not None and lab not in setup.keep_labels):
@@ -44,7 +44,7 @@ def _kept_label(setup: Setup, doc: dict, label: str, start: int, side: str) -> s
     return lab if setup.in_zones(doc, start) else None
 
 
-def gold_items(doc: dict, setup: Setup) -> set[tuple[str, str]]:
+def gold_items(doc: dict[str, Any], setup: Setup) -> set[tuple[str, str]]:
     """The (cluster id, label) pairs the gold document mentions."""
     out = set()
     for m in (doc.get("entities") or {}).get("mentions", []):
@@ -54,7 +54,7 @@ def gold_items(doc: dict, setup: Setup) -> set[tuple[str, str]]:
     return out
 
 
-def predicted_items(doc: dict, entities: Iterable[Mapping], setup: Setup) -> set[tuple[str, str]]:
+def predicted_items(doc: dict[str, Any], entities: Iterable[Mapping[str, Any]], setup: Setup) -> set[tuple[str, str]]:
     """The distinct (cluster id or ``name:<normalised name>``, label) pairs of a document's predictions.
 
     A predicted span with exactly the offsets of a gold mention is that mention's cluster (so an
@@ -89,7 +89,7 @@ def doc_stats(gold: set[tuple[str, str]], pred: set[tuple[str, str]], label_inde
     return row
 
 
-def corpus_stats(preds: Mapping[str, dict], setup: Setup, ids: list[str] | None = None) -> np.ndarray:
+def corpus_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str] | None = None) -> np.ndarray:
     """Per-document statistics (documents x labels x 3), for ``ids`` (default: every gold document) in order."""
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     rows = []
@@ -117,7 +117,7 @@ def figures(sums: np.ndarray, labels: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def counts(total: np.ndarray, labels: list[str]) -> dict:
+def counts(total: np.ndarray, labels: list[str]) -> dict[str, Any]:
     """Summed counts, overall and for each label that occurs."""
     out = {"overall": {f: int(total[:, i].sum()) for i, f in enumerate(FIELDS)}}
     for li, lab in enumerate(labels):
