@@ -103,12 +103,32 @@ def test_missing_build_module(root, monkeypatch):
 
 
 def test_missing_pass(root):
-    for p in (root / "annotations" / "passes").glob(f"*/{DOC1}.json"):
-        if p.parent.name != "llm-blind-1":
-            p.unlink()
+    kept, *others = sorted((root / "annotations" / "passes").glob(f"*/{DOC1}.json"))
+    for p in others:
+        p.unlink()
     c = checks(root)["two-passes"]
-    assert not c.ok and f"{DOC1}: 1 (llm-blind-1)" in c.message
-    assert "newsgold import" in c.fix and "annotations/passes/NAME" in c.fix
+    assert not c.ok and f"{DOC1}: 1 ({kept.parent.name})" in c.message
+    assert "newsgold annotate packet" in c.fix and "annotations/passes/NAME" in c.fix
+
+
+def test_two_passes_identical_apart_from_their_header_are_one(root):
+    """P-10: a file recorded twice under two annotator names is not two passes (the 2.0.0 llm-blind case)."""
+    first, second = sorted((root / "annotations" / "passes").glob(f"*/{DOC1}.json"))[:2]
+    rec = json.loads(first.read_text(encoding="utf-8"))
+    rec["annotation"] = json.loads(second.read_text(encoding="utf-8"))["annotation"]   # the other's header, same labels
+    second.write_text(json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
+    c = checks(root)["two-passes"]       # (the published agreement figures are stale too)
+    assert not c.ok and "annotations/archive/" in c.fix and "identical apart from their header" in c.message and DOC1 in c.message
+    assert f"{first.parent.name} and {second.parent.name}" in c.message
+
+
+def test_a_pass_without_its_packet_hash_fails_valid(root):
+    p = sorted((root / "annotations" / "passes").glob(f"*/{DOC2}.json"))[0]
+    rec = json.loads(p.read_text(encoding="utf-8"))
+    del rec["annotation"]["packet_sha256"]
+    p.write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    c = checks(root)["valid"]
+    assert not c.ok and p.name in c.message and "'packet_sha256' is a required property" in c.message
 
 
 def test_missing_adjudication_record(root):

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
 
@@ -82,8 +84,11 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     export.write_text(json.dumps([_label_studio_pass(doc, text)], ensure_ascii=False, indent=2), encoding="utf-8")
     (tmp_path / "tasks-brat" / f"{doc}.ann").write_text(_brat_pass(text), encoding="utf-8")
     pass_a, pass_b = root / "annotations" / "passes" / "ann-walker", root / "annotations" / "passes" / "llm-walk-r1"
-    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker")
-    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1")
+    ng(env, "annotate", "packet", doc, "--out-dir", tmp_path / "packet")
+    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25")
+    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25", "--model", "walk-model/1")
     ng(env, "validate", pass_a, pass_b)
     # 7-9. agreement, adjudication log, gold
     res = json.loads(ng(env, "agree", pass_a, pass_b, "--format", "json").stdout)
@@ -125,15 +130,17 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     return root, env, [doc]
 
 
+@pytest.mark.slow
 def test_contributing_walk_then_data_tests_pass_on_the_copy(tmp_path):
     root, env, new = _walk(tmp_path)
     assert all((root / "annotations" / "gold" / f"{d}.json").is_file() for d in new)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+    # -n 0: one process (this test may itself run in a pytest-xdist worker); -m "": every data test
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "",
            *[str(TESTS / f) for f in DATA_TESTS]]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=TESTS.parent)
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     for name, selection in DATA_TESTS_SELECTED:
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(TESTS / name),
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "", str(TESTS / name),
                             "-k", selection], capture_output=True, text=True, env=env, cwd=TESTS.parent)
         assert r.returncode in (0, 5), r.stdout[-6000:] + r.stderr[-2000:]
 

@@ -33,4 +33,7 @@ def __getattr__(name: str) -> object:
     if name == "load":
         from newsgold.release.hf import load
         return load
+    if name == "integrations":        # newsgold.integrations.transformers.compute_metrics after a plain import
+        import newsgold.integrations
+        return newsgold.integrations
     raise AttributeError(name)

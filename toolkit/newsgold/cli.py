@@ -29,7 +29,7 @@ COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
     "score": "score an extractor's predictions against the gold, with confidence intervals and a signature",
     "compare": "test whether two systems differ: paired bootstrap and approximate randomization",
-    "agree": "measure agreement between two annotation sets and list every disagreement",
+    "agree": "measure agreement between two annotation passes (never against the gold) and list every disagreement",
     "stats": "count documents, mentions, labels, zones, quotes and stance items",
     "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
     "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
@@ -38,6 +38,7 @@ COMMANDS = {
     "report": "write a self-contained HTML error report of a system against the gold",
     "add-source": "register a new source text in seeds/ and propose its documents and zones",
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
+    "annotate": "annotation protocol: 'annotate packet DOC_ID --out-dir DIR' writes exactly what an annotator receives",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
     "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
@@ -118,7 +119,7 @@ def cmd_validate(args) -> int:
         _print_problems(problems, "json", sys.stdout)
     else:
         _print_problems(problems, "text", sys.stdout)
-        targets = ", ".join(args.paths) if args.paths else "the shipped dataset"
+        targets = ", ".join(args.paths) if args.paths else (f"the gold {args.gold}" if args.gold else "the shipped dataset")
         if not errors and not args.paths:
             print(f"gold: {_gold_status(args.gold)}")
         elif not errors and args.gold:   # predictions checked against a given gold: say which, off the report
@@ -145,7 +146,9 @@ def _setup_kwargs(args) -> dict:
     """The settings that make a scoring setup (``make_setup``): gold, label map, labels, zones, overlap."""
     return dict(gold=args.gold, label_map=args.label_map,
                 labels=args.labels.split(",") if args.labels else None,
-                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap)
+                zones=args.zones.split(",") if args.zones else None, overlap=args.overlap,
+                singletons=getattr(args, "singletons", "include") == "include",
+                coref_match=getattr(args, "coref_match", "exact"))
 
 
 def _score_kwargs(args) -> dict:
@@ -157,10 +160,15 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.formats.to_predictions import convert
+    from newsgold.formats.registry import coref_names
     from newsgold.gold.load import load_gold
-    records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
-                                doc_map=getattr(args, "doc_map", None))
+    if fmt in coref_names():
+        from newsgold.formats.coref_input import read_records
+        records, problems = read_records(fmt, path, load_gold(args.gold))
+    else:
+        from newsgold.formats.to_predictions import convert
+        records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
+                                    doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -168,7 +176,50 @@ def _predictions_arg(args, path):
     return records
 
 
+def _coref_format(args) -> str | None:
+    """The coreference input format of --from (None for another format); a usage error when it is
+    given with a task other than coref (or all)."""
+    from newsgold.formats.registry import coref_names
+    fmt = getattr(args, "from_format", None)
+    if fmt not in coref_names():
+        return None
+    from newsgold.scoring.tasks import REGISTRY
+    if args.task in REGISTRY and REGISTRY[args.task].layer != "coref":
+        raise SystemExit(_usage(args, f"--from {fmt} gives coreference clusters: use it with --task coref "
+                                      f"(got --task {args.task})"))
+    return fmt
+
+
+def _conll_key(args) -> bool:
+    """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py)."""
+    from newsgold.formats.coref_input import is_conll_file
+    return bool(args.gold) and is_conll_file(args.gold)
+
+
+def _coref_score(args, path: str, fmt: str | None, resamples: int):
+    """A coreference score against a CoNLL-2012 key given as --gold (predictions must be CoNLL-2012 too)."""
+    from newsgold.formats import coref_input
+    from newsgold.scoring.coref_task import CorefOptions
+    if fmt != "conll-2012":
+        raise SystemExit(_usage(args, f"a CoNLL-2012 key (--gold {args.gold}) is scored against CoNLL-2012 "
+                                      f"predictions (--from conll-2012), not {fmt or 'newsgold'}"))
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    return coref_input.score_conll_files(args.gold, path, options, resamples, args.seed)
+
+
+def cmd_score_coref(args, fmt: str | None) -> int:
+    from newsgold.reporting.coref import render
+    result = _coref_score(args, args.predictions, fmt, args.resamples)
+    sys.stderr.write(f"coref: {result.options.describe()}\n")
+    _print_problems(result.warnings)
+    _out(render(result, "text" if args.format == "table" else args.format), args.out)
+    return 0
+
+
 def cmd_score(args) -> int:
+    fmt = _coref_format(args)
+    if _conll_key(args):
+        return cmd_score_coref(args, fmt)
     from newsgold.reporting.text import render_score, render_score_with_errors
     from newsgold.scoring.api import make_setup, score
     setup = make_setup(**_setup_kwargs(args))
@@ -180,7 +231,20 @@ def cmd_score(args) -> int:
     return 0
 
 
+def cmd_compare_coref(args, fmt: str | None) -> int:
+    from newsgold.reporting.coref import render_compare
+    from newsgold.scoring.coref_task import compare
+    a, b = (_coref_score(args, path, fmt, 0) for path in (args.a, args.b))
+    _print_problems(a.warnings + b.warnings)
+    tests = compare(a, b, args.resamples, args.seed)
+    _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)
+    return 0
+
+
 def cmd_compare(args) -> int:
+    fmt = _coref_format(args)
+    if _conll_key(args):
+        return cmd_compare_coref(args, fmt)
     from newsgold.reporting.text import render_compare
     from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
@@ -190,9 +254,13 @@ def cmd_compare(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from newsgold.annotation.agree import agree
+    from newsgold.annotation.agree import GoldNotAPass, agree
     from newsgold.reporting.text import render_agreement
-    res = agree(args.a, args.b, overlap=args.overlap)
+    try:
+        res = agree(args.a, args.b, overlap=args.overlap)
+    except GoldNotAPass as exc:
+        sys.stderr.write(f"newsgold agree: {exc}\n")
+        return 2
     _out(render_agreement(res, args.format), args.out)
     return 0
 
@@ -263,7 +331,37 @@ def cmd_convert(args) -> int:
     return 0
 
 
+def cmd_report_coref(args, fmt: str | None) -> int:
+    """``report --task coref``: gold and predicted clusters side by side (reporting/coref_html.py)."""
+    from newsgold.formats.coref_input import read_response
+    from newsgold.gold.load import load_gold
+    from newsgold.reporting import coref_html
+    from newsgold.scoring.coref_task import CorefOptions, score
+    gold = load_gold(args.gold)
+    if fmt is None:
+        records = _predictions_arg(args, args.predictions)
+        from newsgold.scoring.api import load_predictions, make_setup
+        preds, problems = load_predictions(records, make_setup(gold))
+        response = {d: [[(m["start"], m["end"]) for m in c] for c in preds[d]["coref"]] if d in preds else []
+                    for d in gold.ids if d not in preds or preds.has_layer(d, "coref")}
+    else:
+        response, problems = read_response(fmt, args.predictions, gold)
+    # as `score`: a document without a predictions line is scored, everything in it missed
+    response = {d: response.get(d, []) for d in gold.ids if d in response or fmt is not None}
+    options = CorefOptions(singletons=args.singletons == "include", match=args.coref_match)
+    result = score(response, gold, options, args.resamples, args.seed, problems, source=args.predictions)
+    _print_problems(result.warnings)
+    if not args.out:
+        return _usage(args, "give -o/--out FILE.html, the page to write")
+    print(f"wrote {coref_html.write(result, response, gold, args.out, os.path.basename(args.predictions))}")
+    return 0
+
+
 def cmd_report(args) -> int:
+    from newsgold.scoring.tasks import REGISTRY
+    fmt = _coref_format(args)
+    if args.task in REGISTRY and REGISTRY[args.task].own_report == "newsgold.reporting.coref_html":
+        return cmd_report_coref(args, fmt)
     from newsgold.reporting.html import write_report
     if not args.out:
         return _usage(args, "give -o/--out FILE.html, the page to write")
@@ -294,12 +392,42 @@ def cmd_tasks(args) -> int:
     return 0
 
 
+def cmd_annotate_packet(args) -> int:
+    from newsgold.annotation.packet import write_packet
+    digest, written = write_packet(args.doc_id, args.out_dir)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"packet {args.doc_id}: sha256 {digest} (record it as annotation.packet_sha256 of the pass)")
+    return 0
+
+
+def _pass_header(args):
+    """The pass header of ``newsgold import`` from --packet, --model, --date, --minutes."""
+    from newsgold.annotation.packet import PassHeader, read_packet_hash
+    packets = dict(read_packet_hash(folder) for folder in args.packet or [])
+    return PassHeader(packets=packets, model=args.model, date=args.date, minutes_spent=args.minutes)
+
+
+def _model_arg(value: str) -> tuple[str, str]:
+    name, _, version = value.partition("/")
+    if not name.strip() or not version.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: expected NAME/VERSION")
+    return name, version
+
+
+def _date_arg(value: str) -> str:
+    import re
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected YYYY-MM-DD")
+    return value
+
+
 def cmd_import(args) -> int:
     from newsgold.annotation.importing import import_annotations
     if not args.out_dir:
         return _usage(args, "give --out-dir DIR, the folder to write the annotation files into")
     written, problems = import_annotations(args.from_tool, args.file, args.out_dir, annotator=args.annotator,
-                                           doc_map=args.doc_map, config=args.config)
+                                           doc_map=args.doc_map, config=args.config, header=_pass_header(args))
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -429,8 +557,9 @@ def _add_format(p: argparse.ArgumentParser, what: str = "the result") -> None:
 
 def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str) -> None:
     """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``."""
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help=registry.help_text(what=what))
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names(), *registry.coref_names()],
+                   metavar="FORMAT", help=registry.help_text(what=what) + "; coreference clusters (--task coref): "
+                   + "; ".join(f"{f.name} ({f.summary}; offsets: {f.unit})" for f in registry.COREF_FORMATS))
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
 
 
@@ -448,6 +577,12 @@ def _add_score_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resamples", type=COUNT, default=1000, help="bootstrap resamples, 0 or more (default: 1000; 0 turns "
                    "intervals off)")
     p.add_argument("--seed", type=COUNT, default=12345, help="random seed of every resampling step, 0 or more (default: 12345)")
+    p.add_argument("--singletons", choices=["include", "exclude"], default="include",
+                   help="coref: score clusters of one mention (include, CorefUD style) or drop them from gold and "
+                        "predictions alike (exclude, OntoNotes / CoNLL-2012 style) (default: include)")
+    p.add_argument("--coref-match", choices=["exact", "partial"], default="exact",
+                   help="coref: mentions match exactly, or by the CorefUD partial match: within the gold mention and "
+                        "covering its minimal span, from the gold's minimal spans (default: exact)")
 
 
 def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
@@ -562,6 +697,8 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
                    help="do not pre-annotate with the current gold (required for a blind re-annotation of a gold document)")
     p.set_defaults(func=cmd_tasks)
 
+    _add_annotate_commands(sub)
+
     p = _command(sub, "import")
     p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
     p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools(),
@@ -571,10 +708,30 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
                    "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's (default: none)")
+    p.add_argument("--packet", action="append", metavar="FOLDER",
+                   help="the packet the annotator was given (newsgold annotate packet), once per document; its hash goes "
+                   "into the pass header (required for annotations/passes/)")
+    p.add_argument("--model", type=_model_arg, metavar="NAME/VERSION",
+                   help="the model or program that made a machine pass (default: none: a person's pass)")
+    p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="the day the pass was made (required for annotations/passes/)")
+    p.add_argument("--minutes", type=float, metavar="N", help="time spent in minutes, where known (default: not recorded)")
     p.set_defaults(func=cmd_import)
 
     p = _command(sub, "check")
     p.set_defaults(func=cmd_check)
+
+
+def _add_annotate_commands(sub: Subcommands) -> None:
+    """annotate packet (a subcommand group: the annotation protocol's steps)."""
+    p = _command(sub, "annotate")
+    group = p.add_subparsers(dest="annotate_command", metavar="STEP", title="steps", required=True)
+    q = group.add_parser("packet", help="write the packet of one document: codebook, text and zones, targets, pass schema, "
+                         "instructions, MANIFEST.sha256 (the packet hash is its SHA-256); never gold or other passes",
+                         description="Write exactly what an annotator receives for one document (GUIDELINES.md G-6, P-2).")
+    q.add_argument("doc_id", metavar="DOC_ID", help="document id from seeds/manifest.json")
+    q.add_argument("--out-dir", required=True, metavar="DIR", help="packet folder to write, new or empty (required)")
+    q.set_defaults(func=cmd_annotate_packet)
 
 
 def _add_run_and_release_commands(sub: Subcommands) -> None:
@@ -622,6 +779,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from newsgold.preflight import refusal
+    refused = refusal(args)
+    if refused:
+        sys.stderr.write(f"newsgold {args.command}: {refused}\n")
+        return 1
     try:
         return args.func(args)
     except InputError as exc:

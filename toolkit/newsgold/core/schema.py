@@ -11,6 +11,7 @@ from newsgold.core.repository import toolkit_schema_dir
 
 SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
+    "pass": "pass.schema.json",
     "gold": "gold-document.schema.json",
     "predictions": "predictions.schema.json",
     "manifest": "manifest.schema.json",
@@ -78,7 +79,7 @@ def integer_keys(kind: str) -> frozenset[Any]:
         elif isinstance(node, list):
             for v in node:
                 walk(v)
-    walk(_dereferenced(kind))
+    walk(dereferenced(kind))
     return frozenset(keys)
 
 
@@ -106,7 +107,7 @@ def has_float_integer(record: Any, keys: frozenset[Any]) -> bool:
     return False
 
 
-def _dereferenced(kind: str) -> dict[str, Any]:
+def dereferenced(kind: str) -> dict[str, Any]:
     """The schema of ``kind`` with every ``$ref`` inlined (the schemas have no cycles)."""
     files = {fname: load_schema_file(fname) for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}}
 
@@ -145,7 +146,7 @@ def fast_validator(kind: str) -> Callable[[Any], Any] | None:
         import fastjsonschema
     except ImportError:
         return None
-    schema = {"$schema": "http://json-schema.org/draft-07/schema#", **_dereferenced(kind)}
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", **dereferenced(kind)}
     return fastjsonschema.compile(schema)
 
 

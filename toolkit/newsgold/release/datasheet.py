@@ -18,11 +18,20 @@ from newsgold.core.repository import current
 
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 
-# The pass pairs whose agreement is published, in order.
-AGREEMENT_PAIRS = [
-    ("annotations/passes/llm-blind-1", "annotations/passes/llm-blind-2"),
-    ("annotations/passes/llm-blind-1", "annotations/gold"),
-]
+NO_PASSES = ("No protocol passes yet: `annotations/passes/` holds no two passes to compare. The 2.0.0 files "
+             "`llm-blind-1` and `llm-blind-2` are one output recorded twice, not two annotators; they are archived "
+             "in `annotations/archive/v2/` and their agreement is not published (README there).\n")
+
+
+def agreement_pairs(root: Path) -> list[tuple[str, str]]:
+    """Every pair of pass folders in ``annotations/passes/``, in name order: pass against pass only.
+
+    The gold is never one side of a pair: it is made from the passes, so agreement with it is
+    not agreement between annotators."""
+    folder = root / "annotations" / "passes"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [(f"annotations/passes/{a}", f"annotations/passes/{b}")
+            for i, a in enumerate(names) for b in names[i + 1:]]
 
 
 def _stats_block(root: Path) -> str:
@@ -38,15 +47,13 @@ def _agreement_block(root: Path) -> str:
     from newsgold.annotation.agree import agree
     from newsgold.reporting.text import render_table
     out = []
-    for a, b in AGREEMENT_PAIRS:
-        if not ((root / a).is_dir() and (root / b).is_dir()):
-            continue
+    for a, b in agreement_pairs(root):
         res = agree(root / a, root / b)
         rows = [[r["layer"], r["figure"], "n/a" if r["value"] is None else f"{r['value']:.3f}", r.get("n", "")]
                 for r in res["figures"] if not re.match(r"^[A-Z_]+ span F1", r["figure"])]
         out.append(f"`newsgold agree {a} {b}`: {len(res['disagreements'])} disagreement(s)\n\n"
                    + render_table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n")
-    return "\n".join(out)
+    return "\n".join(out) if out else NO_PASSES
 
 
 def _leaderboard_block(root: Path) -> str:

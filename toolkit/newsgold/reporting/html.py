@@ -558,7 +558,7 @@ def render_legend() -> str:
 
 @positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
 def build_report(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-                 resamples: int = 1000, seed: int = 12345) -> str:
+                 resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> str:
     """The report as one HTML string (see :func:`write_report`).
 
     The predictions are scored once, with their errors; every outcome drawn comes from the
@@ -566,7 +566,7 @@ def build_report(predictions, gold=None, *, task: str = "all", label_map=None, l
     """
     if not isinstance(predictions, (str, Path)):
         predictions = list(predictions)          # read twice: by score() and here
-    setup = api.make_setup(gold, label_map, labels, zones, overlap)
+    setup = api.make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup, errors=True)
     preds, _ = api.load_predictions(predictions, setup)
     alignment = align(result, preds, setup)

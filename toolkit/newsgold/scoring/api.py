@@ -7,7 +7,6 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +19,7 @@ import numpy as np
 from newsgold.core.deprecation import positional_after_two
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Predictions
+from newsgold.core.repository import shipped_file
 from newsgold.core.version import __version__
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
@@ -30,7 +30,14 @@ from newsgold.scoring.setup import Setup, accepted_labels, make_setup, refuse_wi
 
 
 def load_predictions(predictions: Any, setup: Setup) -> tuple[Predictions, list[Problem]]:
+    notes = []
+    found = shipped_file(predictions) if isinstance(predictions, (str, Path)) else None
+    if found:
+        notes.append(Problem(str(found), 0, "", f"{predictions} is not in the current folder: read the file of the dataset copy in use",
+                             "shipped-file", "note"))
+        predictions = found
     preds, problems = read_predictions(predictions, setup.gold, labels=accepted_labels(setup))
+    problems = notes + problems
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
@@ -111,21 +118,32 @@ def layer_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[s
     every row depends on its own document only. ``ids``: the documents to score (default: all)."""
     ids = list(setup.gold.docs) if ids is None else list(ids)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS and "fork" in mp.get_all_start_methods():
-        global _SHARD_INPUT
-        _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
-        bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
-        shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
-        try:
-            with mp.get_context("fork").Pool(len(shards)) as pool:
-                parts = pool.map(_shard_rows, shards)
-        finally:
-            _SHARD_INPUT = None
-        return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
+    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS:
+        forked = _forked_rows(preds, setup, tasks, ids, jobs)
+        if forked is not None:
+            return forked
     return _layer_rows(preds, setup, tasks, ids, errors, progress)
 
 
 _SHARD_INPUT: tuple[Mapping[str, dict[str, Any]], Setup, list[str]] | None = None
+
+
+def _forked_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
+    """:func:`layer_stats` in forked worker processes; None where processes cannot be forked.
+    ``multiprocessing`` is imported here, not at start-up: only a large corpus is scored this way."""
+    import multiprocessing as mp
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    global _SHARD_INPUT
+    _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
+    bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
+    shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
+    try:
+        with mp.get_context("fork").Pool(len(shards)) as pool:
+            parts = pool.map(_shard_rows, shards)
+    finally:
+        _SHARD_INPUT = None
+    return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
 
 
 def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
@@ -208,10 +226,18 @@ class ScoreResult:
 
 
 def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
+    """The signature of the tasks in ``task`` (joined by ``+``): fields a task sets itself
+    (:meth:`~newsgold.scoring.tasks.Task.signature_values`, e.g. coreference's ``match`` and ``scheme``)
+    are joined with the span tasks' defaults when several tasks are scored together."""
+    names = task.split("+")
+    own = [T.get(t).signature_values(setup) for t in names]
+    default = {"match": "optimal-1to1", "scheme": "strict,exact,partial,type"}
+    fields = {k: "+".join(dict.fromkeys(o.get(k, v) for o in own)) for k, v in default.items()}
     return sig.make(version=__version__, data_version=setup.gold.version, data_hash=setup.gold.content_hash, task=task,
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
-                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci)
+                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci,
+                    match=fields["match"], scheme=fields["scheme"])
 
 
 def _joined(values: list[str]) -> str:
@@ -222,7 +248,7 @@ def _joined(values: list[str]) -> str:
 def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: Any = None, labels: Iterable[str] | None = None,
           zones: Iterable[str] | None = None, overlap: float = 0.5,
           resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
-          jobs: int | None = 1, progress: bool = False) -> ScoreResult:
+          jobs: int | None = 1, progress: bool = False, singletons: bool = True, coref_match: str = "exact") -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
 
     ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
@@ -238,9 +264,10 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
     if task not in (*T.task_names(), "all"):
         raise InputError(f"unknown task {task!r}; choose {', '.join(T.task_names())} or all")
     if setup is None:
-        setup = make_setup(gold, label_map, labels, zones, overlap)
+        setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     else:
-        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap)
+        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap,
+                          singletons=singletons, coref_match=coref_match)
     preds, warnings = load_predictions(predictions, setup)
     name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
     chosen = tasks_present(preds, task)
@@ -333,17 +360,17 @@ class CompareResult:
 @positional_after_two("gold", "task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
 def compare(a: Any, b: Any, *, gold: Any = None, task: str = "all", label_map: Any = None, labels: Iterable[str] | None = None,
             zones: Iterable[str] | None = None, overlap: float = 0.5,
-            resamples: int = 1000, seed: int = 12345) -> CompareResult:
+            resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> CompareResult:
     """Paired significance tests between two systems' predictions on the same gold.
 
     Both systems are compared on the documents both are scored on (:func:`scored_ids`).
     ``methods[task]`` says which tests ran, on how many documents, and the smallest p they can give.
     """
-    setup = make_setup(gold, label_map, labels, zones, overlap)
+    setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     pa, wa = load_predictions(a, setup)
     pb, wb = load_predictions(b, setup)
     warnings = wa + wb
-    chosen = sorted(set(tasks_present(pa, task)) | set(tasks_present(pb, task)), key=T.task_names().index)
+    chosen = _shared_tasks(pa, pb, task, str(a), str(b), warnings)
     out, methods, done = {}, {}, []
     for t in with_companions(chosen):
         in_b = set(scored_ids(pb, setup, t))
@@ -356,6 +383,29 @@ def compare(a: Any, b: Any, *, gold: Any = None, task: str = "all", label_map: A
         methods[t], label = _test_methods(len(ids), resamples)
         done.append(label)
     return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done)), str(a), str(b), out, warnings, methods)
+
+
+def _shared_tasks(pa: Predictions, pb: Predictions, task: str, a: str, b: str, warnings: list[Problem]) -> list[str]:
+    """The tasks to compare: the one asked for, or for 'all' those whose layer both systems predict.
+
+    A layer only one system predicts cannot be tested (there is nothing to pair it with): it is
+    left out with a warning naming it, and with no layer in common the comparison stops.
+    """
+    if task != "all":
+        return [task]
+    names = list(T.task_names())
+    in_a = [t for t in names if pa.any_layer(T.get(t).layer)]
+    in_b = [t for t in names if pb.any_layer(T.get(t).layer)]
+    for t in names:
+        if (t in in_a) != (t in in_b):
+            only, other = (a, b) if t in in_a else (b, a)
+            warnings.append(Problem(f"{a} / {b}", 0, t, f"only {only} predicts {t}, {other} does not: {t} is not compared",
+                                    "layer-not-shared", "warning"))
+    shared = [t for t in names if t in in_a and t in in_b]
+    if not shared:
+        raise InputError(Problem(f"{a} / {b}", 0, "", f"no layer in common: {a} predicts {', '.join(in_a) or 'nothing'}, "
+                                 f"{b} predicts {', '.join(in_b) or 'nothing'}", "no-shared-layer"))
+    return shared
 
 
 def _test_methods(n: int, resamples: int) -> tuple[dict[str, Any], str]:

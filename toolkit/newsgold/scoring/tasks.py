@@ -51,6 +51,7 @@ class Task:
     companion_of: ClassVar[str | None] = None  # scored (and reported as its own section) with another task
     shares_pass: ClassVar[bool] = False         # scored in the one pass over documents of :meth:`doc_row`
     signature_fields: ClassVar[tuple[str, ...]] = ("labelmap", "labels", "zones")
+    own_report: ClassVar[str | None] = None     # a module whose ``write`` is this task's own HTML view (report --task)
 
     def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list[Any] | None = None) -> Stats:
         """Per-document statistics for ``ids`` in order (documents x ...); error records appended to ``errors``."""
@@ -96,6 +97,10 @@ class Task:
 
     def in_compare_table(self, figure: str) -> bool:
         return True
+
+    def signature_values(self, setup: Setup) -> dict[str, str]:
+        """Signature fields whose value this task sets itself (default: none; the span tasks' defaults apply)."""
+        return {}
 
 
 def span_view(doc: dict[str, Any], start: int, end: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -302,9 +307,71 @@ class Stance(Task):
         return [Table("stance confusion (rows gold, columns predicted)", ["", *cm["columns"]], rows)]
 
 
+# ---------------------------------------------------------------- coreference
+
+class Coref(Task):
+    """Predicted clusters (the ``coref`` layer) against the gold entity clusters (:mod:`newsgold.scoring.coref`):
+    MUC, B³, CEAF-m, CEAF-e, BLANC, LEA and the CoNLL F1, as the CoNLL-2012 reference scorer computes them."""
+
+    name = "coref"
+    layer = "coref"
+    signature_fields = ("match", "scheme")
+    own_report = "newsgold.reporting.coref_html"
+
+    def stat_fields(self) -> tuple[str, ...]:
+        from newsgold.scoring.coref import FIELDS
+        return FIELDS
+
+    def empty(self) -> Stats:
+        import numpy as np
+        return np.zeros((0, len(self.stat_fields())), dtype=np.float64)
+
+    def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
+        from newsgold.scoring import coref
+        from newsgold.scoring.coref_task import gold_clusters, gold_min_spans
+        response = [[(m["start"], m["end"]) for m in c] for c in pred.get("coref") or []]
+        notes: list[str] | None = [] if errors is not None else None
+        row = coref.doc_stats(gold_clusters(doc), response, singletons=setup.singletons,
+                              min_spans=gold_min_spans(doc) if setup.coref_match == "partial" else None, notes=notes)
+        if errors is not None and notes:
+            errors.extend(("repeated_mention", None, n) for n in notes)
+        return row
+
+    def figures(self, sums: Stats, setup: Setup) -> dict[str, np.ndarray]:
+        from newsgold.scoring import coref
+        return coref.figures(sums)
+
+    def summary(self, total: Stats, setup: Setup) -> dict[str, Any]:
+        from newsgold.scoring.coref_task import gold_min_spans
+        match = setup.coref_match
+        if match == "partial" and not any(gold_min_spans(d) for d in setup.gold.docs.values()):
+            match = "partial (the gold has no minimal spans: the same as exact)"
+        return {"counts": {f: round(float(total[i]), 6) for i, f in enumerate(self.stat_fields())},
+                "options": {"singletons": "included" if setup.singletons else "excluded", "match": match}}
+
+    def signature_values(self, setup: Setup) -> dict[str, str]:
+        """The signature's ``match`` and ``scheme``: the mention match and the metrics with the singleton rule."""
+        return {"match": f"coref-{setup.coref_match}",
+                "scheme": "muc,bcub,ceafm,ceafe,blanc,lea,conll;singletons-"
+                          + ("included" if setup.singletons else "excluded")}
+
+    def headline_figures(self, entry: Mapping[str, Any]) -> list[str]:
+        return [f"{m}/{k}" for m in ("mentions", "muc", "bcub", "ceafm", "ceafe", "blanc", "lea")
+                for k in ("recall", "precision", "f1")] + ["conll/f1"]
+
+    def in_compare_table(self, figure: str) -> bool:
+        return figure.endswith("/f1")
+
+    def tables(self, entry: Mapping[str, Any]) -> list[Table]:
+        """The options used, printed with every report (they are in the signature too)."""
+        opts = entry.get("options") or {}
+        return [Table("coreference options", ["singletons", "mention match"],
+                      [[opts.get("singletons", ""), opts.get("match", "")]])]
+
+
 # ---------------------------------------------------------------- the registry
 
-REGISTRY: dict[str, Task] = {t.name: t for t in (Entities(), DocumentEntities(), Quotes(), Stance())}
+REGISTRY: dict[str, Task] = {t.name: t for t in (Entities(), DocumentEntities(), Quotes(), Stance(), Coref())}
 
 
 def get(name: str) -> Task:
