@@ -15,6 +15,8 @@ system that says nothing about a pair has predicted NONE for it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from newsgold.core.schema import STANCE_LABELS
@@ -27,7 +29,8 @@ FIELDS = [f"conf/{g}/{p}" for g in STANCE_LABELS for p in (*STANCE_LABELS, "none
 LI = {lab: i for i, lab in enumerate(STANCE_LABELS)}
 
 
-def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None, index: DocIndex | None = None) -> np.ndarray:
+def doc_stats(gold_doc: dict[str, Any], pred_items: list[dict[str, Any]], errors: list[Any] | None = None,
+              index: DocIndex | None = None) -> np.ndarray:
     """Sufficient statistics of one document; ``index`` (:func:`~newsgold.scoring.quotes.doc_index`) when the caller has it."""
     row = np.zeros(len(FIELDS), dtype=np.int64)
     gold_items = (gold_doc.get("stance") or {}).get("items", [])
@@ -103,7 +106,7 @@ def _nanmean(a: np.ndarray) -> np.ndarray:
     return np.where(n > 0, np.nansum(a, axis=-1) / np.maximum(n, 1), np.nan)
 
 
-def confusion(total: np.ndarray) -> dict:
+def confusion(total: np.ndarray) -> dict[str, Any]:
     conf = total[:CONF].reshape(K, K + 1)
     return {"labels": list(STANCE_LABELS), "columns": [*STANCE_LABELS, "none"],
             "matrix": [[int(v) for v in row] for row in conf]}
