@@ -92,8 +92,20 @@ def render_score(result, fmt: str) -> str:
         if task == "stance":
             cm = entry["confusion"]
             rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
-            parts += ["", "stance confusion (rows gold, columns predicted)", _table([""] + cm["columns"], rows, md)]
+            parts += ["", "stance confusion (rows gold, columns predicted)", _table([""] + cm["columns"], rows, md),
+                      "", stance_reference_line(cm)]
     return "\n".join(parts)
+
+
+def stance_reference_line(cm: dict) -> str:
+    """The gold stance label distribution and the constant-NONE reference, one line (beside every stance figure)."""
+    from newsgold.scoring.stance import label_reference
+    ref = label_reference(cm)
+    n = ref["items"]
+    dist = ", ".join(f"{lab} {c}" + (f" ({c / n:.1%})" if n else "") for lab, c in ref["gold_labels"].items())
+    none = ref["constant_none"]
+    return (f"stance labels in the gold: {dist} of {n} item(s); constant-NONE reference (every item NONE): "
+            f"accuracy {_fmt(none['accuracy'])}, macro-F1 {_fmt(none['macro_f1'])}, detection F1 {_fmt(none['detection_f1'])}")
 
 
 def render_score_with_errors(result, fmt: str) -> str:
