@@ -22,7 +22,7 @@ from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.sources import add_source
+from newsgold.gold.sources import add_source
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 SHIPPED = H.gold_documents(H.REPO)   # whatever the manifest holds with gold
@@ -210,13 +210,13 @@ def test_doccano_import(repo, tmp_path):
 def test_cli_import_and_tasks(repo, tmp_path):
     root, d1, d2 = repo
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
-    r = subprocess.run([str(NEWSGOLD), "tasks", "--to", "brat", d1, d2, "-o", str(tmp_path / "b")], capture_output=True,
+    r = subprocess.run([str(NEWSGOLD), "tasks", "--to", "brat", d1, d2, "--out-dir", str(tmp_path / "b")], capture_output=True,
                        text=True, env=env)
     assert r.returncode == 0 and f"wrote {tmp_path / 'b' / (d1 + '.ann')}" in r.stdout, r.stderr
     for name, content in H.brat_pass_b(root, d1, d2).items():
         (tmp_path / "b" / name).write_text(content, encoding="utf-8")
     out = root / "annotations" / "passes" / "llm-x-r1"
-    base = [str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "-o", str(out), "--annotator", "llm-x-r1"]
+    base = [str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "--out-dir", str(out), "--annotator", "llm-x-r1"]
     r = subprocess.run(base, capture_output=True, text=True, env=env)        # a pass without its packet: refused
     assert r.returncode == 1 and "packet_sha256" in r.stderr and "--packet" in r.stderr and not out.exists(), r.stderr
     r = subprocess.run([*base, "--date", "2026-11-24", "--model", "x"], capture_output=True, text=True, env=env)
@@ -224,7 +224,7 @@ def test_cli_import_and_tasks(repo, tmp_path):
     packets = []
     for d in (d1, d2):
         packets += ["--packet", str(tmp_path / "packets" / d)]
-        r = subprocess.run([str(NEWSGOLD), "annotate", "packet", d, "-o", str(tmp_path / "packets" / d)],
+        r = subprocess.run([str(NEWSGOLD), "annotate", "packet", d, "--out-dir", str(tmp_path / "packets" / d)],
                            capture_output=True, text=True, env=env)
         assert r.returncode == 0, r.stderr
     r = subprocess.run([*base, *packets, "--date", "2026-11-24", "--model", "x-model/2.1"], capture_output=True, text=True,
@@ -239,7 +239,7 @@ def test_cli_import_and_tasks(repo, tmp_path):
     bad = tmp_path / "b" / f"{d1}.ann"
     bad.write_text(bad.read_text(encoding="utf-8").replace("\tLYON", "\tLION"), encoding="utf-8")
     out2 = root / "annotations" / "passes" / "llm-y-r1"
-    r = subprocess.run([str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "-o", str(out2), "--annotator",
+    r = subprocess.run([str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "--out-dir", str(out2), "--annotator",
                         "llm-y-r1"], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "rejected: nothing written" in r.stderr and "'LION'" in r.stderr
     assert f"{d1}.ann:1: T1:" in r.stderr and not out2.exists()

@@ -21,10 +21,10 @@ import ng_tools_helpers as H
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset.gold import load_gold
-from newsgold.dataset.release import repository_at, run_checks
-from newsgold.dataset.releases import bump
-from newsgold.dataset.sources import REVIEW_NOTE, add_source
+from newsgold.gold.load import load_gold
+from newsgold.gold.releases import bump
+from newsgold.gold.sources import REVIEW_NOTE, add_source
+from newsgold.release.gate import repository_at, run_checks
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 META = {"publisher": "Test Gazette", "provenance": "written for the NewsGold tests",
@@ -70,7 +70,7 @@ def test_add_source_copies_registers_and_proposes(tmp_path):
     assert target.name in out and d1["id"] in out and "'Mayor backs new tram line'" in out
     assert "headline" in out and "dateline" in out and "review" in out
     # the manifest reads back cleanly
-    from newsgold.dataset.manifest import read_manifest
+    from newsgold.gold.manifest import read_manifest
     _, docs, problems = read_manifest(root / "seeds" / "manifest.json")
     assert not [p for p in problems if p.severity == "error"] and d2["id"] in docs
     assert "🚋" in docs[d2["id"]]["text"]
@@ -155,11 +155,12 @@ def _checks(root) -> dict:
     return {r.name: r for r in run_checks(root)}
 
 
+@pytest.mark.slow       # the whole path on a copy of the repository (a minute and more); CI runs it
 def test_whole_contribution_path(tmp_path):
     from newsgold.annotation.agree import agree, disagreement_key
-    from newsgold.dataset.build import build
-    from newsgold.dataset.datasheet import refresh
-    from newsgold.dataset.validate import validate
+    from newsgold.release.build import build
+    from newsgold.release.datasheet import refresh
+    from newsgold.release.validate import validate
 
     root = H.copy_repo(tmp_path)
 
@@ -281,12 +282,12 @@ def test_whole_contribution_path(tmp_path):
     assert not res["version-bump"].ok and "the gold changed" in res["version-bump"].message
     assert res["version-bump"].fix.startswith("newsgold release --minor")
     assert not res["baselines-current"].ok and d1 in res["baselines-current"].message
-    assert "newsgold baseline -o baselines/rules.jsonl" in res["baselines-current"].fix
+    assert "newsgold run rules -o baselines/rules.jsonl" in res["baselines-current"].fix
 
     # 6. build, baseline, release (version, changelog skeleton, release record), datasheet
     assert "data/documents/test.jsonl" in build(root=root)
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
-    r = subprocess.run([str(NEWSGOLD), "baseline", "-o", str(root / "baselines" / "rules.jsonl")], capture_output=True,
+    r = subprocess.run([str(NEWSGOLD), "run", "rules", "-o", str(root / "baselines" / "rules.jsonl"), "--resamples", "0"], capture_output=True,
                        text=True, env=env)
     assert r.returncode == 0, r.stderr
     old_version = (root / "VERSION").read_text(encoding="utf-8").strip()
@@ -343,5 +344,5 @@ def test_whole_contribution_path(tmp_path):
     r = subprocess.run([str(NEWSGOLD), "check"], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and "release gate passed" in r.stdout, r.stdout + r.stderr
     # ... and the repository in use was restored after every run_checks
-    from newsgold.repository import current
+    from newsgold.core.repository import current
     assert current().root != root and current().manifest == current().root / "seeds" / "manifest.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 CODE_ROOT = Path(__file__).resolve().parents[1]   # the clone with the code and CI files
@@ -223,7 +223,7 @@ def test_every_document_has_two_blind_passes():
 def test_every_disagreement_has_a_recorded_decision():
     """Each disagreement newsgold agree lists, for each published pair, is quoted in the log."""
     from newsgold.annotation.agree import agree, disagreement_key
-    from newsgold.dataset.datasheet import agreement_pairs
+    from newsgold.release.datasheet import agreement_pairs
     log = (ROOT / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
     for doc_id in DOCS:
         assert f"## {doc_id}" in log
@@ -236,7 +236,7 @@ def test_every_disagreement_has_a_recorded_decision():
 
 def test_published_figures_are_current():
     """The generated blocks of DATASHEET.md and README.md equal what the commands print now."""
-    from newsgold.dataset.datasheet import refresh
+    from newsgold.release.datasheet import refresh
     assert refresh(check=True) == []
 
 
@@ -256,7 +256,7 @@ def test_readme_quickstart_is_what_ci_runs():
 
 def test_readme_predictions_example_is_valid(tmp_path):
     """The predictions example in the README validates against the shipped gold."""
-    from newsgold.dataset.validate import validate
+    from newsgold.release.validate import validate
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```json\n(\{\"doc_id\".*?)```", readme, re.S).group(1)
     rec = json.loads(example)
@@ -301,8 +301,8 @@ def test_gold_copied_as_predictions_scores_one_everywhere(tmp_path):
 
 
 def test_stats_counts_equal_a_recount_of_the_files():
-    from newsgold.dataset.gold import load_gold
-    from newsgold.dataset.stats import count_rows
+    from newsgold.gold.load import load_gold
+    from newsgold.release.stats import count_rows
     rows = count_rows(load_gold())
     got = {(r["document"], r["layer"], r["category"], r["value"]): r["count"] for r in rows}
     for p in gold_files():

@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 from newsgold.cli import main as cli_main
-from newsgold.dataset.gold import Gold, load_gold
+from newsgold.core.repository import current
+from newsgold.gold.load import Gold, load_gold
 from newsgold.reporting import html as H
-from newsgold.repository import current
 from newsgold.scoring.api import score
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
@@ -127,10 +127,10 @@ def parse(page: str) -> Page:
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    """The real use: ``newsgold report baselines/rules.jsonl --html OUT`` on the shipped gold."""
+    """The real use: ``newsgold report baselines/rules.jsonl -o OUT`` on the shipped gold."""
     d = tmp_path_factory.mktemp("report")
     out = d / "report.html"
-    assert cli_main(["report", str(BASELINE), "--html", str(out)]) == 0
+    assert cli_main(["report", str(BASELINE), "-o", str(out)]) == 0
     return out, score(str(BASELINE), errors=True), load_gold(None)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 ROOT = current().root
@@ -28,7 +28,7 @@ def _text(doc: dict) -> str:
 
 
 def _packet(doc_id: str, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(NEWSGOLD), "annotate", "packet", doc_id, "-o", str(out)], capture_output=True, text=True)
+    return subprocess.run([str(NEWSGOLD), "annotate", "packet", doc_id, "--out-dir", str(out)], capture_output=True, text=True)
 
 
 @pytest.fixture(params=[d["id"] for d in DOCS])
@@ -94,4 +94,4 @@ def test_unknown_document_and_usage():
     r = _packet("no-such-doc", Path("unused"))
     assert r.returncode == 1 and "no-such-doc" in r.stderr and not Path("unused").exists()
     r = subprocess.run([str(NEWSGOLD), "annotate", "packet", DOCS[0]["id"]], capture_output=True, text=True)
-    assert r.returncode == 2 and "-o/--out" in r.stderr
+    assert r.returncode == 2 and "--out-dir" in r.stderr

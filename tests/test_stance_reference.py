@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from newsgold.core.repository import current
 from newsgold.core.schema import STANCE_LABELS
-from newsgold.repository import current
 from newsgold.scoring.stance import label_reference
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
@@ -67,6 +67,8 @@ def test_score_prints_what_a_constant_none_system_scores(tmp_path):
     assert r.returncode == 0, r.stderr
     figs = json.loads(r.stdout)["tasks"]["stance"]["figures"]
     r = subprocess.run([str(NEWSGOLD), "score", str(pred), "--task", "stance"], capture_output=True, text=True)
-    line = next(x for x in r.stdout.splitlines() if x.startswith("stance labels in the gold:"))
-    assert f"accuracy {figs['classification/accuracy']['value']:.4f}" in line
-    assert f"macro-F1 {figs['classification/macro_f1']['value']:.4f}" in line
+    out = r.stdout.splitlines()
+    start = out.index("stance labels in the gold, and the constant-NONE reference (every item NONE)")
+    rows = {x.split("  ")[0]: x.split()[-1] for x in out[start + 3:] if x.strip()}
+    assert rows["constant-NONE accuracy"] == f"{figs['classification/accuracy']['value']:.4f}"
+    assert rows["constant-NONE macro-F1"] == f"{figs['classification/macro_f1']['value']:.4f}"

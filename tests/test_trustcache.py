@@ -8,7 +8,8 @@ import pytest
 
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset import gold as G
+from newsgold.gold import load as L
+from newsgold.gold import read as G
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "data" / "documents" / "test.jsonl"
@@ -23,14 +24,22 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def checks(monkeypatch):
-    """Counts the schema checks of gold records (one per record when the file is validated)."""
+    """Counts the schema checks of gold records (one per record when the file is validated): the
+    typed one-pass check, and the full schema for a record that check leaves to it."""
     calls = []
-    real = G.schema_problems
+    real_schema, real_typed = G.schema_problems, G.checked_record
 
     def counting(*a, **k):
         calls.append(a[0])
-        return real(*a, **k)
+        return real_schema(*a, **k)
+
+    def typed(raw):
+        got = real_typed(raw)
+        if got is not None:
+            calls.append("gold")
+        return got
     monkeypatch.setattr(G, "schema_problems", counting)
+    monkeypatch.setattr(G, "checked_record", typed)
     return calls
 
 
@@ -42,24 +51,24 @@ def snapshot(g):
 def test_second_load_is_trusted_and_identical(tmp_path, cache, checks):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    first = G.load_gold(f)
+    first = L.load_gold(f)
     n = len(checks)
     assert n == len(first.docs) > 0
     assert list(cache.rglob("*.json")), "a validated file leaves an entry"
-    second = G.load_gold(f)
+    second = L.load_gold(f)
     assert len(checks) == n, "the unchanged file is not checked again"
     assert snapshot(second) == snapshot(first)
 
 
 def test_content_hash_is_the_canonical_one(cache):
     # peer computation: the shipped annotation folder joined with the seeds gives the same records
-    assert G.load_gold(BUILT).content_hash == G.load_gold(BUILT).content_hash == G.load_gold().content_hash
+    assert L.load_gold(BUILT).content_hash == L.load_gold(BUILT).content_hash == L.load_gold().content_hash
 
 
 def test_changed_bytes_are_validated_again(tmp_path, cache, checks):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    G.load_gold(f)
+    L.load_gold(f)
     lines = f.read_text(encoding="utf-8").splitlines()
     rec = json.loads(lines[0])
     m = rec["entities"]["mentions"][0]
@@ -67,25 +76,25 @@ def test_changed_bytes_are_validated_again(tmp_path, cache, checks):
     lines[0] = json.dumps(rec, ensure_ascii=False)
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        G.load_gold(f)
+        L.load_gold(f)
     assert "span-text" in str(exc.value)
 
 
 def test_entry_from_other_checking_code_is_ignored(tmp_path, cache, checks, monkeypatch):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    G.load_gold(f)
+    L.load_gold(f)
     n = len(checks)
     monkeypatch.setattr(trustcache, "validator_fingerprint", lambda: "0" * 64)
-    G.load_gold(f)
+    L.load_gold(f)
     assert len(checks) == 2 * n
 
 
 def test_cache_off_writes_nothing(tmp_path, monkeypatch, checks):
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    n = len(G.load_gold(BUILT).docs)
-    G.load_gold(BUILT)
+    n = len(L.load_gold(BUILT).docs)
+    L.load_gold(BUILT)
     assert len(checks) == 2 * n, "without a cache every load validates"
     assert not (tmp_path / "xdg").exists()
 
@@ -96,3 +105,33 @@ def test_default_cache_is_the_user_cache_folder(tmp_path, monkeypatch):
     assert trustcache.cache_dir() == tmp_path / "xdg" / "newsgold"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert trustcache.cache_dir() == Path.home() / ".cache" / "newsgold"
+
+
+
+def test_nothing_writable_validates_each_time_with_a_note(tmp_path, monkeypatch, checks, capsys):
+    """Neither folder can be created (a regular file stands in each one's way, whoever runs the test)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
+    f = tmp_path / "data" / "gold.jsonl"
+    f.parent.mkdir()
+    shutil.copy(BUILT, f)
+    (f.parent / trustcache.BESIDE).write_text("x")
+    L.load_gold(f)
+    assert "validated again on every run" in capsys.readouterr().err
+    n = len(checks)
+    L.load_gold(f)
+    assert len(checks) == 2 * n > 0
+
+def test_fallback_folder_is_used_when_the_cache_folder_cannot_be_created(tmp_path, monkeypatch, checks, capsys):
+    """A cache path under a regular file cannot be created, whoever runs the test (root included)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
+    f = tmp_path / "data" / "gold.jsonl"
+    f.parent.mkdir()
+    shutil.copy(BUILT, f)
+    first = L.load_gold(f)
+    assert "cannot be written" in capsys.readouterr().err
+    n = len(checks)
+    assert snapshot(L.load_gold(f)) == snapshot(first) and len(checks) == n

@@ -8,10 +8,10 @@ The Python API and the ``newsgold`` command share one core::
 
     # in memory, batch by batch (as Hugging Face evaluate)
     scorer = newsgold.EntityScorer()
-    scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
+    scorer.add_batch(predictions=predicted_docs, gold=gold_docs)   # lists of {"id", "text", "entities": [...]} or DataFrames
     scorer.compute().value("entities", "overall/strict/f1")
 """
-__version__ = "0.2.0"
+from newsgold.core.version import __version__
 
 __all__ = ["EntityScorer", "Span", "__version__", "compare", "load", "load_gold", "score", "score_spans"]
 
@@ -28,9 +28,12 @@ def __getattr__(name: str) -> object:
         from newsgold.core.records import Span
         return Span
     if name == "load_gold":
-        from newsgold.dataset.gold import load_gold
+        from newsgold.gold.load import load_gold
         return load_gold
     if name == "load":
-        from newsgold.dataset.hf import load
+        from newsgold.release.hf import load
         return load
+    if name == "integrations":        # newsgold.integrations.transformers.compute_metrics after a plain import
+        import newsgold.integrations
+        return newsgold.integrations
     raise AttributeError(name)

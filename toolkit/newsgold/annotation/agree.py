@@ -1,6 +1,6 @@
 """``newsgold agree A B``: inter-annotator agreement between two annotation sets.
 
-Stands on the scorer's matching core (:mod:`newsgold.spans`, the entity and quote
+Stands on the scorer's matching core (:mod:`newsgold.scoring.spans`, the entity and quote
 scorers): pass B is scored against pass A, and every figure used is symmetric in A
 and B (F1 = 2·agreed / (|A| + |B|); Cohen's kappa).
 """
@@ -14,8 +14,8 @@ import numpy as np
 
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.gold import read_annotation_set
-from newsgold.dataset.manifest import load_documents
+from newsgold.gold.manifest import load_documents
+from newsgold.gold.read import read_annotation_set
 from newsgold.scoring import entities as E
 from newsgold.scoring.quotes import match_quotes
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 MANIFEST = "MANIFEST.sha256"
 # The files of a packet besides its manifest, in manifest order.
@@ -71,7 +71,7 @@ def _json_bytes(obj) -> bytes:
 
 
 def _document(doc_id: str) -> dict:
-    from newsgold.dataset.manifest import read_manifest
+    from newsgold.gold.manifest import read_manifest
     _, docs, problems = read_manifest()
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -93,7 +93,7 @@ def _targets(doc_id: str) -> bytes:
 def build_packet(doc_id: str) -> dict[str, bytes]:
     """The packet's files by name, ``MANIFEST.sha256`` included; pure (reads, writes nothing)."""
     from newsgold.annotation.encoding import guidelines_version
-    from newsgold.core.schema import _dereferenced
+    from newsgold.core.schema import dereferenced
     guidelines = current().annotations_dir / "GUIDELINES.md"
     if not guidelines.is_file():
         raise InputError(Problem(str(guidelines), 0, "", "no codebook here: packets are made in a clone of the repository "
@@ -107,7 +107,7 @@ def build_packet(doc_id: str) -> dict[str, bytes]:
                                       "zones": doc["zones"]}),
         "targets.json": _targets(doc_id),
         "pass.schema.json": _json_bytes({"$schema": "https://json-schema.org/draft/2020-12/schema",
-                                         **_dereferenced("pass")}),
+                                         **dereferenced("pass")}),
     }
     files["INSTRUCTIONS.md"] = INSTRUCTIONS.format(doc_id=doc_id, version=version).encode("utf-8")
     files[MANIFEST] = "".join(f"{hashlib.sha256(files[n]).hexdigest()}  {n}\n" for n in PACKET_FILES).encode("utf-8")
@@ -168,7 +168,7 @@ class PassHeader:
 def apply_pass_header(records: Mapping[str, dict], out: Path, header: PassHeader | None) -> list[Problem]:
     """Write the pass header into each record's ``annotation`` block; a record bound for
     ``annotations/passes/`` without its packet hash, or a machine pass without its model, is an error."""
-    from newsgold.dataset.gold import is_protocol_pass
+    from newsgold.gold.read import is_protocol_pass
     header = header or PassHeader()
     problems = []
     for doc_id, rec in records.items():

@@ -5,7 +5,7 @@ the gold and the predictions as objects; as Hugging Face ``evaluate``, an
 :class:`EntityScorer` accumulates them batch by batch (``add_batch`` then ``compute``) so
 a user can score inside a loop. Both go through the same core as ``newsgold score``:
 each batch becomes gold records checked by the gold rules
-(:mod:`newsgold.dataset.foreign`), predictions checked by the prediction rules, and
+(:mod:`newsgold.gold.foreign`), predictions checked by the prediction rules, and
 per-document sufficient statistics (:func:`newsgold.scoring.api.task_stats`); the
 result is a :class:`~newsgold.scoring.api.ScoreResult` with the same figures, counts and
 signature fields.
@@ -30,11 +30,12 @@ from typing import Any
 
 import numpy as np
 
-from newsgold import __version__
+from newsgold.core.deprecation import UNSET, predictions_and_gold
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Span
-from newsgold.dataset.gold import Gold, content_hash
-from newsgold.dataset.releases import CUSTOM
+from newsgold.core.version import __version__
+from newsgold.gold.read import Gold, content_hash
+from newsgold.gold.releases import CUSTOM
 from newsgold.scoring import api
 from newsgold.scoring import signature as sig
 
@@ -116,8 +117,8 @@ def _fill_texts(gold: list[dict], preds: list[dict], texts: Mapping[str, str] | 
 
 def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]]:
     """One batch as a checked gold and prediction records."""
-    from newsgold.dataset.foreign import complete_records, version_of
-    from newsgold.dataset.gold import load_gold
+    from newsgold.gold.foreign import complete_records, version_of
+    from newsgold.gold.load import load_gold
     preds = _documents(pred_docs, PRED)
     warnings: list[Problem]
     if isinstance(gold_docs, Gold):
@@ -138,7 +139,8 @@ def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]
 
 
 class EntityScorer:
-    """Entity figures accumulated batch by batch: ``add_batch(gold, pred)`` any number of times, then ``compute()``.
+    """Entity figures accumulated batch by batch: ``add_batch(predictions=..., gold=...)`` any number of times,
+    then ``compute()``.
 
     Keeps one row of sufficient statistics per document (and the gold records, for the
     content hash in the signature); ``compute`` sums them exactly as ``newsgold score``
@@ -153,8 +155,13 @@ class EntityScorer:
         self._warnings: list[Problem] = []
         self._setup: api.Setup | None = None
 
-    def add_batch(self, gold, predictions, *, texts: Mapping[str, str] | None = None) -> None:
-        """Score one batch: the gold documents and their predictions (same forms as :func:`score_spans`)."""
+    def add_batch(self, *args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None) -> None:
+        """Score one batch: the predictions and their gold documents (same forms as :func:`score_spans`).
+
+        Pass both by keyword; ``add_batch(gold, predictions)`` by position (the 0.2 form) still
+        works, with a DeprecationWarning.
+        """
+        predictions, gold = predictions_and_gold("add_batch", args, predictions, gold)
         gold_obj, preds, warnings = _batch(gold, predictions, texts)
         setup = api.make_setup(gold_obj, self.label_map, self.labels)
         if self._setup is not None and setup.labels != self._setup.labels:
@@ -173,7 +180,7 @@ class EntityScorer:
     def compute(self) -> api.ScoreResult:
         """The figures over every document added so far (a :class:`~newsgold.scoring.api.ScoreResult`)."""
         if self._setup is None or not self._rows:
-            raise InputError("compute: no documents; call add_batch(gold, predictions) first")
+            raise InputError("compute: no documents; call add_batch(predictions=..., gold=...) first")
         ids = sorted(self._rows)
         stats = np.stack([self._rows[i] for i in ids])
         version = next(iter(self._versions)) if len(self._versions) == 1 else CUSTOM
@@ -189,17 +196,21 @@ class EntityScorer:
         return result
 
 
-def score_spans(gold, predictions, *, texts: Mapping[str, str] | None = None, label_map=None,
-                labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
-    """Entity figures of ``predictions`` against ``gold``, both in memory.
+def score_spans(*args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None,
+                label_map=None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
+    """Entity figures of ``predictions`` against ``gold``, both in memory:
+    ``score_spans(predictions=..., gold=...)``, the order of :func:`newsgold.score`.
 
     ``gold``: a list of documents or a span table (see the module docstring), or anything
     ``newsgold.score(gold=...)`` takes (a path, a :class:`Gold`). ``predictions``: a list
     of documents or a span table. Returns the same :class:`ScoreResult` as
     :func:`newsgold.score`: ``result.value("entities", "overall/strict/f1")``.
+    ``score_spans(gold, predictions)`` by position (the 0.2 form) still works, with a
+    DeprecationWarning.
     """
+    predictions, gold = predictions_and_gold("score_spans", args, predictions, gold)
     scorer = EntityScorer(label_map=label_map, labels=labels, resamples=resamples, seed=seed)
-    scorer.add_batch(gold, predictions, texts=texts)
+    scorer.add_batch(predictions=predictions, gold=gold, texts=texts)
     return scorer.compute()
 
 

@@ -124,3 +124,18 @@ def label_reference(cm: dict) -> dict:
     pick = {"accuracy": "classification/accuracy", "macro_f1": "classification/macro_f1", "detection_f1": "detection/f1"}
     return {"gold_labels": gold, "items": sum(gold.values()),
             "constant_none": {k: (None if np.isnan(f[v]) else float(f[v])) for k, v in pick.items()}}
+
+
+REFERENCE_TITLE = "stance labels in the gold, and the constant-NONE reference (every item NONE)"
+
+
+def reference_rows(cm: dict) -> list[list[str]]:
+    """:func:`label_reference` as rows for a report table: each gold label with its count and share,
+    then the constant-NONE accuracy, macro-F1 and detection F1."""
+    ref = label_reference(cm)
+    n = ref["items"]
+    rows = [[lab, f"{c}" + (f" ({c / n:.1%})" if n else "")] for lab, c in ref["gold_labels"].items()]
+    none = ref["constant_none"]
+    for name, key in (("accuracy", "accuracy"), ("macro-F1", "macro_f1"), ("detection F1", "detection_f1")):
+        rows.append([f"constant-NONE {name}", "n/a" if none[key] is None else f"{none[key]:.4f}"])
+    return rows

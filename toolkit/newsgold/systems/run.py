@@ -26,10 +26,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
 from newsgold.core.records import Document
+from newsgold.core.version import __version__
 from newsgold.systems.common import (
     RunOptions,
     SystemOutput,
@@ -49,6 +49,7 @@ FAMILIES: dict[str, tuple[str, str, bool]] = {
     "cmd": ("newsgold.systems.command", "run", True),
     "rules": ("newsgold.systems.baselines", "run_rules", False),
     "majority-stance": ("newsgold.systems.baselines", "run_majority_stance", False),
+    "coref-rules": ("newsgold.systems.coref_rules", "run", False),
 }
 SUBMISSIONS = "submissions"
 PREDICTIONS = "predictions.jsonl"
@@ -64,7 +65,7 @@ def parse_system(spec: str) -> tuple[str, str]:
     family, sep, arg = spec.partition(":")
     if family not in FAMILIES:
         raise UsageError(f"unknown system {spec!r}; SYSTEM is one of: spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, "
-                         "textacy:PIPELINE, cmd:\"COMMAND\", rules, majority-stance")
+                         "textacy:PIPELINE, cmd:\"COMMAND\", rules, majority-stance, coref-rules")
     if FAMILIES[family][2] and not arg.strip():
         raise UsageError(f"system {family!r} needs an argument: {family}:...")
     if not FAMILIES[family][2] and sep:
@@ -117,8 +118,7 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     ``score_options`` are the keyword arguments of :func:`newsgold.scoring.api.score` (task,
     label_map, labels, zones, overlap, resamples, seed).
     """
-    from newsgold.dataset.gold import Gold, load_gold
-    from newsgold.scoring.api import score
+    from newsgold.gold.load import Gold, load_gold
     family, arg = parse_system(spec)
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     docs = [Document(doc_id, gold.text(doc_id)) for doc_id in gold.docs]
@@ -126,6 +126,7 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     out: SystemOutput = getattr(importlib.import_module(module), func)(arg, docs, replace(options or RunOptions(), gold=gold))
     score_options = {k: v for k, v in (score_options or {}).items() if k != "gold"}
     label_map = score_options.get("label_map")
+    from newsgold.scoring.api import score
     result = score(out.records, gold=gold, **score_options)
     jsonl = dump_jsonl(out.records)
     provenance = {
@@ -154,7 +155,7 @@ def write_predictions(res: RunResult, path: str | Path) -> list[Path]:
 
 
 def submission_dir(name: str, root: str | Path | None = None) -> Path:
-    from newsgold.repository import current
+    from newsgold.core.repository import current
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
         raise InputError(f"--submit NAME: letters, digits, '.', '_' and '-' only, got {name!r}")
     return Path(root or current().root) / SUBMISSIONS / name

@@ -2,7 +2,7 @@
 
 The file is copied byte for byte to ``seeds/NNN_<first 16 hex of its sha256>.txt`` and the
 manifest gets one source entry and one document entry per proposed article, each with zones
-proposed by :mod:`newsgold.segment`. Nothing is applied silently: every new document carries
+proposed by :mod:`newsgold.gold.segment`. Nothing is applied silently: every new document carries
 ``"review": "proposed by newsgold add-source; …"`` until a person has checked the cut, the
 zones and the metadata and deleted that key (``newsgold check`` fails while it is there).
 
@@ -20,10 +20,10 @@ from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import BOM, dump_json, read_json, write_atomic
+from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.rules import check_zones, sha256_text
-from newsgold.dataset.segment import propose_documents, propose_zones
-from newsgold.repository import current
+from newsgold.gold.rules import check_zones, sha256_text
+from newsgold.gold.segment import propose_documents, propose_zones
 
 REVIEW_NOTE = "proposed by newsgold add-source; review the cut, zones and metadata"
 TODO_PREFIX = "TODO"
@@ -166,7 +166,7 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
     out.append(f"review: every new document has \"review\": \"{REVIEW_NOTE}\". Check the cut, zones and metadata in "
                f"{mrel}, fix them by hand, then delete the \"review\" key (newsgold check fails while it is there). "
                "Next: declare stance targets in annotations/targets/<doc_id>.json (GUIDELINES.md S-3, S-9) and make tasks: "
-               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} -o tasks/")
+               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} --out-dir tasks/")
     return out
 
 

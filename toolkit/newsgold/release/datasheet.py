@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from newsgold.core.jsonio import write_atomic
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 
@@ -39,12 +39,12 @@ def agreement_pairs(root: Path) -> list[tuple[str, str]]:
 
 
 def _gold_of(root: Path):
-    from newsgold.dataset.gold import load_gold
+    from newsgold.gold.load import load_gold
     return load_gold(root / "annotations" / "gold") if root != current().root else load_gold()
 
 
 def _stats_block(root: Path) -> str:
-    from newsgold.dataset.stats import corpus_stats, render_stats
+    from newsgold.release.stats import corpus_stats, render_stats
     gold = _gold_of(root)
     df = corpus_stats(gold)
     return (f"Dataset {gold.version}, content hash `{gold.content_hash}`. Reproduce: `newsgold stats --format markdown`.\n\n"
@@ -86,19 +86,19 @@ def _stance_reference_block(root: Path) -> str:
             matrix[i][i] += 1
     cm = {"labels": list(STANCE_LABELS), "matrix": matrix}
     return (f"Dataset {gold.version}, {stance_reference_line(cm)}. Reproduce: `newsgold score PRED.jsonl --task stance` "
-            "prints the same line under its stance table.\n")
+            "prints the same figures in a table under its stance confusion.\n")
 
 
 def _agreement_block(root: Path) -> str:
     from newsgold.annotation.agree import agree
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     out = []
     for a, b in agreement_pairs(root):
         res = agree(root / a, root / b)
         rows = [[r["layer"], r["figure"], "n/a" if r["value"] is None else f"{r['value']:.3f}", r.get("n", "")]
                 for r in res["figures"] if not re.match(r"^[A-Z_]+ span F1", r["figure"])]
         out.append(f"`newsgold agree {a} {b}`: {len(res['disagreements'])} disagreement(s)\n\n"
-                   + _table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n\n"
+                   + render_table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n\n"
                    + f"Stance labels: A {_label_counts(root / a)}; B {_label_counts(root / b)}.\n")
     return "\n".join(out) if out else NO_PASSES
 
@@ -115,13 +115,13 @@ def _label_counts(folder: Path) -> str:
 
 
 def _leaderboard_block(root: Path) -> str:
-    """The leaderboard rows of ``submissions/`` (see :mod:`newsgold.dataset.leaderboard`)."""
-    from newsgold.dataset.leaderboard import render
+    """The leaderboard rows of ``submissions/`` (see :mod:`newsgold.release.leaderboard`)."""
+    from newsgold.release.leaderboard import render
     return render(root, gold=None if root == current().root else root / "annotations" / "gold")
 
 
 def _ner_alignment_block(root: Path) -> str:
-    from newsgold.dataset.build import gold_at, ner_alignment
+    from newsgold.release.build import gold_at, ner_alignment
     gold = gold_at(root)
     notes = ner_alignment(gold)
     n = sum(len(r["entities"]["mentions"]) for r in gold.docs.values())
@@ -131,8 +131,8 @@ def _ner_alignment_block(root: Path) -> str:
         return head
     rows = [[m.doc_id, f"{m.start}:{m.end}", repr(m.text), m.label, m.how]
             for m in notes]
-    from newsgold.reporting.text import _table
-    return head + "\n" + _table(["document", "span", "text", "label", "in the ner config"], rows, markdown=True) + "\n"
+    from newsgold.reporting.text import render_table
+    return head + "\n" + render_table(["document", "span", "text", "label", "in the ner config"], rows, markdown=True) + "\n"
 
 
 GENERATORS = {"stats": _stats_block, "counts": _counts_block, "stance-reference": _stance_reference_block,

@@ -1,23 +1,23 @@
 """The gold: annotation files joined with their documents, or self-contained gold records.
 
-I/O lives here; every check it applies comes from :mod:`newsgold.dataset.rules` and
+I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 :mod:`newsgold.core.schema`, so reading a file and validating it are the same thing.
 """
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core import trustcache
-from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.diagnostics import Problem
+from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
-from newsgold.dataset.manifest import load_documents
-from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
-from newsgold.repository import current
+from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -147,18 +147,16 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
     file_hash, canon = hashlib.sha256(), hashlib.sha256()
     last_id: str | None = None
     in_order = True
-    line = [b""]
-
-    def keep(raw: bytes) -> None:   # sees every non-blank line: keep its bytes, parse strictly
-        file_hash.update(raw)
-        line[0] = raw
-
-    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=keep):
+    line = _GoldLine(file_hash)
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast):
         problems += probs
         if rec is None:
             continue
         lf = lambda p, n=lineno: n
-        problems += schema_problems("gold", rec, name, lf)
+        valid = line.valid
+        line.valid = False
+        if not valid:
+            problems += schema_problems("gold", rec, name, lf)
         text = rec.get("text")
         if not isinstance(text, str):
             continue
@@ -168,7 +166,7 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
             problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
         problems += check_zones(rec.get("zones"), text, name, lf)
-        problems += check_gold_layers(rec, text, name, lf)
+        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text) if valid else None)
         if rid is None:
             continue  # the schema has reported the missing or wrongly typed id
         if rid in out:
@@ -176,10 +174,13 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         in_order = in_order and (last_id is None or rid > last_id)
         last_id = rid
         if in_order and isinstance(rec.get("metadata"), dict):
-            canon.update(_canonical_line(rec))
-        out[rid] = line[0]
+            canon.update(_canonical_line(rec, fast=valid and not line.floats))
+        out[rid] = line.raw
         texts[rid] = text
-        packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
+        if valid:
+            packer.add_valid(rid, rec["entities"]["mentions"])
+        else:
+            packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
     order = sorted(out)
     records = LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab)
     errors = any(p.severity == "error" for p in problems)
@@ -187,10 +188,45 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
     return records, problems, chash, file_hash.hexdigest()
 
 
-def _canonical_line(rec: dict) -> bytes:
+def _canonical_line(rec: dict, fast: bool = False) -> bytes:
+    """The record's line in :func:`content_hash`. ``fast``: by orjson, which writes the same bytes
+    as ``json.dumps(ensure_ascii=False, separators=(",", ":"))`` for a record of strings, integers,
+    booleans, nulls, lists and objects (floats are written differently, so a record with one is not fast)."""
     r = dict(rec)
     r["metadata"] = {k: v for k, v in r["metadata"].items() if k not in ("dataset_version", "dataset_hash")}
+    if fast and ORJSON is not None:
+        return ORJSON.dumps(r) + b"\n"
     return dump_jsonl([r]).encode("utf-8")
+
+
+# The typed checks (msgspec) are loaded by a run that validates a gold, not by one that trusts it.
+
+def checked_record(raw: bytes) -> tuple[dict, bool] | None:
+    """:func:`newsgold.gold.fastcheck.checked_record`."""
+    from newsgold.gold import fastcheck
+    return fastcheck.checked_record(raw)
+
+
+def _clean_entities(ents: dict, text: str) -> dict | None:
+    from newsgold.gold import fastcheck
+    return fastcheck.clean_entities(ents, text)
+
+
+class _GoldLine:
+    """The line :func:`iter_jsonl` is on: its bytes (hashed as read), and whether the typed
+    decoder (:mod:`newsgold.gold.fastcheck`) found it certainly schema-valid."""
+
+    def __init__(self, file_hash) -> None:
+        self.file_hash = file_hash
+        self.raw = b""
+        self.valid = self.floats = False
+
+    def fast(self, raw: bytes) -> dict | None:
+        self.file_hash.update(raw)
+        self.raw = raw
+        got = checked_record(raw)
+        self.valid, self.floats = got is not None, got is not None and got[1]
+        return got[0] if got is not None else None
 
 
 def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
@@ -215,14 +251,14 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
 
 
-def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
+def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     """Records and canonical content hash of a gold JSONL file, validated unless these exact
     bytes were validated without error before (the result is then cached by their sha256)."""
     try:
         key = trustcache.file_sha256(path)
     except OSError:
         key = ""       # unreadable: the strict reader below says why
-    facts = trustcache.lookup("gold", key) if key else None
+    facts = trustcache.lookup("gold", key, near=path) if key else None
     if facts is not None and isinstance(facts.get("content_hash"), str):
         records, read_hash = read_trusted_gold_jsonl(path)
         if read_hash == key:
@@ -230,35 +266,7 @@ def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)
     if records:
-        trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)})
+        note = trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)}, near=path)
+        if note:
+            print(note, file=sys.stderr)
     return records, chash
-
-
-def load_gold(path: str | Path | None = None) -> Gold:
-    """The gold: by default the shipped annotations joined with the seeds.
-
-    ``path`` may be an annotation folder (joined with the manifest) or a JSONL file of
-    full gold document records, or any other gold :mod:`newsgold.dataset.foreign` reads
-    (a clone, a Hub export, a saved ``datasets`` dataset, a minimal JSONL). Raises
-    :class:`InputError` listing every problem.
-    """
-    from newsgold.dataset.foreign import load_any
-    found = load_any(path)
-    if found is not None:
-        return found
-    if path is None or Path(path).is_dir():
-        docs = load_documents()
-        folder = Path(path) if path is not None else current().gold_dir
-        anns, problems = read_annotation_set(folder, docs)
-        require(problems)
-        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
-        source = str(folder)
-        version = None
-        chash = content_hash(records.values()) if records else ""
-    else:
-        records, chash = _load_gold_file(Path(path))
-        source = str(path)
-        version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
-    if not records:
-        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
-    return Gold(records, version or dataset_version(), chash, source)

@@ -28,9 +28,11 @@ COLUMNS = [("entities", "overall/strict/f1", "entities strict F1"),
            ("entities_document", "overall/f1", "document-level entity F1"),
            ("quotes", "content_overlap/f1", "quote content F1"),
            ("quotes", "end_to_end/f1", "quote end-to-end F1"),
-           ("stance", "classification/macro_f1", "stance macro-F1")]
+           ("stance", "classification/macro_f1", "stance macro-F1"),
+           ("coref", "conll/f1", "coreference CoNLL F1")]
 # A row is tested against the best row on the first of these it has.
-PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1")]
+PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1"),
+           ("coref", "conll/f1")]
 
 
 @dataclass(frozen=True)
@@ -127,13 +129,13 @@ def _row_order(s: Submission) -> tuple:
 
 def render(root: Path, gold=None) -> str:
     """The body of the README leaderboard block."""
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     subs = sorted(load_submissions(root), key=_row_order)
     if not subs:
         return "No submissions yet: `newsgold run SYSTEM --submit NAME`, then `newsgold leaderboard`.\n"
     paired = paired_cells(subs, gold)
     rows = [[f"`{s.name}`"] + [s.cell(t, f) for t, f, _ in COLUMNS] + [paired.get(s.name, "")] for s in subs]
-    table = _table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
+    table = render_table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
     lines = []
     for s in subs:
         prov, model = s.provenance, s.provenance.get("model") or {}
@@ -150,7 +152,7 @@ def render(root: Path, gold=None) -> str:
     return (table + "\n\nScores as stored in `submissions/NAME/score.json`; 95% bootstrap intervals over documents "
             "where the scorer gives them; \"–\": the system does not predict that layer. The paired test is "
             "`newsgold compare` (paired bootstrap, two-sided) against the best row on the row's main figure "
-            "(entities strict F1, else quote end-to-end F1, else stance macro-F1)." + _missing_uncertainty(subs)
+            "(entities strict F1, else quote end-to-end F1, else stance macro-F1, else coreference CoNLL F1)." + _missing_uncertainty(subs)
             + " Each row, the command that reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
 
 
@@ -162,8 +164,8 @@ def _missing_uncertainty(subs: list[Submission]) -> str:
 
 
 def _current_facts(root: Path) -> tuple[str, str]:
-    from newsgold import __version__
-    from newsgold.dataset.gold import load_gold
+    from newsgold.core.version import __version__
+    from newsgold.gold.load import load_gold
     gold = load_gold(Path(root) / "annotations" / "gold")
     return __version__, gold.content_hash
 
