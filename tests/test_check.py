@@ -157,6 +157,25 @@ def test_stale_datasheet(root):
     assert "stats" in c.message and c.fix == "newsgold datasheet"
 
 
+def test_a_count_in_the_text_that_differs_from_the_data_fails(root):
+    p = root / "DATASHEET.md"
+    text = p.read_text(encoding="utf-8")
+    n = sum(len(json.loads(f.read_text(encoding="utf-8"))["quotes"]) for f in (root / "annotations" / "gold").glob("*.json"))
+    assert f"; {n} quotes;" in text                        # the counts block states the real number
+    p.write_text(text.replace(f"; {n} quotes;", f"; {n + 1} quotes;", 1), encoding="utf-8")
+    c = only_failure(root, "datasheet-current")
+    assert "counts" in c.message and c.fix == "newsgold datasheet"
+
+
+def test_a_removed_figure_block_fails(root):
+    """Deleting a block with its markers would leave its figures unchecked: the gate says which is missing."""
+    p = root / "README.md"
+    p.write_text(re.sub(r"<!-- newsgold:stance-reference:(start|end) -->\n", "", p.read_text(encoding="utf-8")),
+                 encoding="utf-8")
+    c = only_failure(root, "datasheet-current")
+    assert "README.md: stance-reference" in c.message and "newsgold:NAME:start" in c.fix
+
+
 def test_missing_datasheet(root):
     (root / "DATASHEET.md").unlink()
     c = checks(root)["datasheet-current"]

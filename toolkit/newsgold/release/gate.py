@@ -190,11 +190,16 @@ def check_datasheet(root: Path) -> CheckResult:
         return CheckResult("datasheet-current", False, "DATASHEET.md is missing",
                            "restore DATASHEET.md from git (git checkout -- DATASHEET.md), then newsgold datasheet")
     try:
-        from newsgold.release.datasheet import refresh
+        from newsgold.release.datasheet import missing_blocks, refresh
+        missing = missing_blocks(root)
         stale = refresh(root=root, check=True)
     except Exception as exc:
         return CheckResult("datasheet-current", False, f"the datasheet figures cannot be computed: {type(exc).__name__}: "
                            f"{str(exc).splitlines()[0] if str(exc) else ''}", "newsgold validate, fix, then newsgold datasheet")
+    if missing:
+        return CheckResult("datasheet-current", False, f"generated figure block(s) missing: {_short(missing)}",
+                           "put back the '<!-- newsgold:NAME:start -->' and '<!-- newsgold:NAME:end -->' lines (git log -p "
+                           "DATASHEET.md README.md shows where they were), then newsgold datasheet")
     if stale:
         return CheckResult("datasheet-current", False, f"out-of-date generated block(s): {_short(stale)}", "newsgold datasheet")
     return CheckResult("datasheet-current", True, "generated figures are current")

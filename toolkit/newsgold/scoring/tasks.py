@@ -304,7 +304,9 @@ class Stance(Task):
     def tables(self, entry: Mapping[str, Any]) -> list[Table]:
         cm = entry["confusion"]
         rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
-        return [Table("stance confusion (rows gold, columns predicted)", ["", *cm["columns"]], rows)]
+        from newsgold.scoring.stance import REFERENCE_TITLE, reference_rows
+        return [Table("stance confusion (rows gold, columns predicted)", ["", *cm["columns"]], rows),
+                Table(REFERENCE_TITLE, ["", "value"], reference_rows(cm))]
 
 
 # ---------------------------------------------------------------- coreference
