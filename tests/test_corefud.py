@@ -147,3 +147,11 @@ def test_mentions_and_clusters_agree_with_udapi(docs):
         for m in d.mentions:
             groups.setdefault((i, m.entity), set()).add((i, m.start, m.end, m.etype))
     assert {frozenset(g) for g in groups.values()} == their_clusters
+
+
+def test_words_carry_spans_and_upos(docs):
+    d = docs[0]
+    cant = [w for w in d.words if w.form in ("ca", "n't")]
+    assert [(w.form, d.text[w.start:w.end]) for w in cant] == [("ca", "can't"), ("n't", "can't")]
+    ortiz = d.mentions[8]
+    assert [w.form for w in d.words_of(ortiz)] == ["Mayor", "Lina", "Ortiz"]

@@ -81,6 +81,16 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A syntactic word: its span (a multiword token's words share the token's span), form and UPOS."""
+    start: int
+    end: int
+    form: str
+    upos: str
+    xpos: str = "_"
+
+
+@dataclass(frozen=True)
 class CorefDocument:
     doc_id: str
     file: str
@@ -91,12 +101,17 @@ class CorefDocument:
     xml: tuple[Span, ...]                          # XML= elements (quote, q, date, ...)
     meta: tuple[tuple[str, str], ...]             # "# meta::key = value" comments (GUM), in file order
     ignored: tuple[tuple[str, int], ...]          # what the reader did not carry, with counts
+    words: tuple[Word, ...] = ()
 
     def meta_value(self, key: str) -> str | None:
         return dict(self.meta).get(key)
 
     def quotations(self) -> list[Span]:
         return [s for s in self.xml if s.kind == "quote"]
+
+    def words_of(self, m: Mention) -> list[Word]:
+        """The words a mention covers (every fragment)."""
+        return [w for w in self.words if any(s <= w.start and w.end <= e for s, e in m.fragments)]
 
 
 @dataclass
@@ -116,6 +131,7 @@ class _Doc:
     meta: list[tuple[str, str]] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)
     pending_sep: str = ""
+    words: list[Word] = field(default_factory=list)
 
 
 def read(path: str | Path, name: str | None = None) -> list[CorefDocument]:
@@ -280,6 +296,7 @@ class _Sentence:
                 self.reader.error(number, "ID", f"not a word id: {tid!r}", "conllu-id")
                 continue
             span = mwt_span if int(tid) <= mwt_end else self._emit(cols[1], misc)
+            doc.words.append(Word(span[0], span[1], cols[1], cols[3], cols[4]))
             _apply_entity(self.reader, doc, misc.get("Entity"), span, number)
             _apply_xml(self.reader, doc, misc.get("XML"), span, number)
         if doc.parts and doc.parts[-1] == doc.pending_sep and doc.length > start:
@@ -401,7 +418,7 @@ def _finish(reader: _Reader, doc: _Doc) -> CorefDocument:
     mentions = sorted((_with_text(m, text) for m in doc.mentions), key=lambda m: (m.start, -m.end, m.line))
     return CorefDocument(doc.doc_id, reader.name, doc.line, text, tuple(mentions), tuple(_zones(doc, text, reader)),
                          tuple(sorted(doc.xml, key=lambda s: (s.start, -s.end))), tuple(doc.meta),
-                         tuple(sorted(doc.ignored.items())))
+                         tuple(sorted(doc.ignored.items())), tuple(doc.words))
 
 
 def _with_text(m: Mention, text: str) -> Mention:
