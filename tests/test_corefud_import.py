@@ -161,3 +161,18 @@ def test_table_document_matches_the_code():
     rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (.+?) \| (.*?) \|$", doc, re.M)
     assert [(t, w, lab.replace("`", ""), rest.replace("`", "")) for t, w, lab, rest in rows] == \
         [tuple(r) for r in gum_types.TABLE]
+
+
+def test_cli_dry_run_and_missing_provenance(tmp_path):
+    root = H.copy_repo(tmp_path)
+    env = {**os.environ, "NEWSGOLD_HOME": str(root)}
+    before = (root / "seeds" / "manifest.json").read_bytes()
+    base = [sys.executable, "-m", "newsgold.cli", "import", "--from", "corefud", str(FIXTURE),
+            "-o", str(root / "annotations" / "passes" / "invented-0.1"), "--annotator", "invented-0.1"]
+    metas = [x for k, v in META.items() for x in ("--meta", f"{k}={v}")]
+    r = subprocess.run(base + metas + ["--dry-run"], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "INVENTED_news_harbor -> " in r.stdout and "dry run: nothing written" in r.stdout
+    r = subprocess.run(base + ["--meta", "corpus=X"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "--meta: release:" in r.stderr
+    assert (root / "seeds" / "manifest.json").read_bytes() == before
