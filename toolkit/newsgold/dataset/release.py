@@ -353,7 +353,7 @@ def check_changelog(root: Path) -> CheckResult:
 def check_leaderboard(root: Path) -> CheckResult:
     """Every leaderboard row was scored on the current data by this toolkit (dataset/leaderboard.py)."""
     from newsgold.core.diagnostics import InputError
-    from newsgold.dataset.leaderboard import stale_rows
+    from newsgold.dataset.leaderboard import failed_documents, stale_rows
     try:
         stale = stale_rows(root)
     except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
@@ -361,8 +361,13 @@ def check_leaderboard(root: Path) -> CheckResult:
                            "newsgold run SYSTEM --submit NAME for the broken row (or newsgold validate), then newsgold leaderboard")
     if stale:
         return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}",
-                           "rerun each stale row's command (shown in README.md beside the row), then newsgold leaderboard")
-    return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit")
+                           "newsgold release first if the gold changed; then rerun each stale row's command (shown in "
+                           "README.md beside the row), then newsgold leaderboard")
+    failed = failed_documents(root)
+    note = ("; note: " + "; ".join(failed) + " — those documents count as predicting nothing. If that is the "
+            "system's own limit, keep the row (README lists the documents under it); if it is a bug of the NewsGold "
+            "adapter (newsgold/systems/), fix it and rerun the row's command") if failed else ""
+    return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit" + note)
 
 
 CHECKS = (check_valid, check_reviewed, check_seeds_registered, check_gold_complete, check_two_passes, check_adjudicated,
