@@ -86,7 +86,7 @@ def check_reviewed(root: Path) -> CheckResult:
     docs, sources = _manifest_docs(root)
     pending = [d.get("id", "?") for d in docs if "review" in d]
     todo = [f"{s.get('file')} {k}" for s in sources for k in ("provenance", "licence")
-            if str(s.get(k, "")).startswith("TODO")]
+            if str(s.get(k, "")).lstrip().upper().startswith("TODO")]
     if pending or todo:
         msg = []
         if pending:
@@ -243,8 +243,8 @@ def check_seeds_registered(root: Path) -> CheckResult:
     folder = root / "seeds"
     _, sources = _manifest_docs(root)
     known = {str(s.get("file")) for s in sources} | {"manifest.json"}
-    stray = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known
-                   and not p.name.endswith(".tmp")) if folder.is_dir() else []
+    stray = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+                   and p.relative_to(folder).as_posix() not in known and not p.name.endswith(".tmp")) if folder.is_dir() else []
     if stray:
         return CheckResult("seeds-registered", False, f"files in seeds/ that the manifest does not list: {_short(stray)}",
                            f"rm seeds/{stray[0]}" + (" (and the others)" if len(stray) > 1 else "")
@@ -343,7 +343,7 @@ def check_changelog(root: Path) -> CheckResult:
         return CheckResult("changelog", False, f"CHANGELOG.md has no '## [{version}]' section for VERSION {version}",
                            f"add '## [{version}] - YYYY-MM-DD' with Added/Changed/Fixed lines to CHANGELOG.md "
                            "(newsgold release writes the skeleton; or set VERSION to the version you are releasing)")
-    if re.search(r"^\s*- TODO", m.group(0), re.M):   # the skeleton lines newsgold release writes
+    if re.search(r"^\s*(?:[-*]\s*)?TODO\b", m.group(0), re.M | re.I):   # the skeleton's lines, or any to-do left
         return CheckResult("changelog", False, f"the CHANGELOG.md section '## [{version}]' still has TODO lines",
                            f"edit CHANGELOG.md: describe the release under '## [{version}]' and delete every TODO line "
                            "(and any heading left empty)")
@@ -408,6 +408,16 @@ def insert_changelog_section(text: str, section: str) -> str:
     return text[:m.start()] + section + text[m.start():]
 
 
+def amend_changelog_hash(text: str, version: str, content_hash: str) -> str:
+    """The ``Content hash: `…`.`` line of the ``## [version]`` section set to ``content_hash``
+    (``release --amend`` re-records the version with the gold's new hash; the section must say the same)."""
+    m = re.search(rf"^## \[{re.escape(version)}\].*?(?=^## \[|\Z)", text, re.MULTILINE | re.DOTALL)
+    if m is None:
+        return text
+    section = re.sub(r"(Content hash: `)[0-9a-f]{64}(`)", rf"\g<1>{content_hash}\g<2>", m.group(0), count=1)
+    return text[:m.start()] + section + text[m.end():]
+
+
 @dataclass(frozen=True)
 class ReleaseResult:
     version: str
@@ -448,5 +458,8 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
         text = log.read_text(encoding="utf-8") if log.exists() else "# Changelog\n\n"
         if not re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
             write_atomic(log, insert_changelog_section(text, changelog_skeleton(version, date, digest)))
+            written.append("CHANGELOG.md")
+        elif amend and (updated := amend_changelog_hash(text, version, digest)) != text:
+            write_atomic(log, updated)
             written.append("CHANGELOG.md")
         return ReleaseResult(version, date, digest, tuple(written))

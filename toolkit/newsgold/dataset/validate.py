@@ -95,8 +95,37 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
                 problems += probs
             else:
                 _, probs = check_annotation(f, docs)
-                problems += probs
+                problems += probs + undeclared_targets(f, repo.root / "annotations" / "targets")
     return problems
+
+
+def undeclared_targets(path: Path, targets_dir: Path) -> list[Problem]:
+    """Stance targets an annotation file uses that ``annotations/targets/<doc_id>.json`` does not declare
+    (S-3: targets are declared before annotation, and every pass and the gold copy them verbatim)."""
+    import json
+
+    from newsgold.annotation.targets import declared_targets
+    from newsgold.core.diagnostics import InputError
+    try:
+        text = path.read_text(encoding="utf-8")
+        rec = json.loads(text)
+        declared = declared_targets(targets_dir)
+    except (OSError, ValueError, InputError):
+        return []   # reported by the file's own checks, or by the targets files'
+    stance = rec.get("stance") if isinstance(rec, dict) else None
+    if not isinstance(stance, dict):
+        return []
+    known = {t.get("id") for t in declared.get(str(rec.get("doc_id")), [])}
+    used = [t.get("id") for t in stance.get("targets") or [] if isinstance(t, dict)]
+    used += [i.get("target") for i in stance.get("items") or [] if isinstance(i, dict)]
+    out, seen = [], set()
+    for tid in used:
+        if tid not in known and tid not in seen and isinstance(tid, str):
+            seen.add(tid)
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if f'"{tid}"' in ln), 0)
+            out.append(Problem(str(path), line, "stance", f"target {tid!r} is not declared for {rec.get('doc_id')} in "
+                               f"annotations/targets/{rec.get('doc_id')}.json (S-3, S-9)", "target-undeclared"))
+    return out
 
 
 def _accepted(label_map: str | None, gold: Gold) -> tuple[str, ...]:
