@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newsgold.dataset.gold import Gold, load_gold
 from newsgold.formats.strings import read
+from newsgold.gold.load import Gold, load_gold
 from newsgold.scoring.api import score
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")

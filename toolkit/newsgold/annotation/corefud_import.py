@@ -33,9 +33,9 @@ from newsgold.annotation.gum_types import decide, trim
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, write_atomic
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.rules import check_gold_layers
-from newsgold.dataset.sources import register_prepared
 from newsgold.formats.corefud import CorefDocument, Mention, Word, read
+from newsgold.gold.rules import check_gold_layers
+from newsgold.gold.sources import register_prepared
 
 REQUIRED_META = ("corpus", "release", "commit", "text_licence", "annotation_licence")
 REVIEW = "proposed by newsgold import --from corefud; review the zones and metadata"

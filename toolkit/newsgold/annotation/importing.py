@@ -37,13 +37,13 @@ from newsgold.core.schema import (
     STANCE_POSITIONS,
     schema_problems,
 )
-from newsgold.dataset.rules import check_gold_layers
 from newsgold.formats import registry
 from newsgold.formats.align import UTF16_MESSAGE, guess_for, resolve
 from newsgold.formats.common import Report
 from newsgold.formats.identify import identify, load_doc_map
 from newsgold.formats.ir import ReadDocument, ReadOptions, Region
 from newsgold.formats.to_predictions import read_documents
+from newsgold.gold.rules import check_gold_layers
 
 
 @dataclass

@@ -21,11 +21,11 @@ import os
 from functools import cache
 from pathlib import Path
 
-from newsgold import __version__
+from newsgold.core.version import __version__
 
 CHUNK = 1 << 20
 # the code whose verdict an entry vouches for: any change to it gives new keys
-_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "dataset/rules.py", "dataset/gold.py")
+_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py")
 
 
 def cache_dir() -> Path | None:
@@ -49,7 +49,7 @@ def file_sha256(path: str | Path) -> str:
 @cache
 def validator_fingerprint() -> str:
     """sha256 over the toolkit version, the schema files and the checking code."""
-    from newsgold.repository import toolkit_schema_dir
+    from newsgold.core.repository import toolkit_schema_dir
     pkg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(__version__.encode())
     files = sorted(toolkit_schema_dir().glob("*.json")) + [pkg / rel for rel in _CHECKERS]

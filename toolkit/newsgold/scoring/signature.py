@@ -13,7 +13,8 @@ content hash.
 """
 from __future__ import annotations
 
-CUSTOM_DATA = "custom"   # the data version of a foreign gold (newsgold.dataset.releases.CUSTOM)
+from newsgold.gold.releases import CUSTOM as CUSTOM_DATA  # the data version of a foreign gold
+
 FIELDS = ("newsgold", "data", "task", "match", "scheme", "overlap", "labelmap", "labels", "zones", "ci", "seed")
 
 

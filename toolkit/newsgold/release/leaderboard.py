@@ -127,13 +127,13 @@ def _row_order(s: Submission) -> tuple:
 
 def render(root: Path, gold=None) -> str:
     """The body of the README leaderboard block."""
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     subs = sorted(load_submissions(root), key=_row_order)
     if not subs:
         return "No submissions yet: `newsgold run SYSTEM --submit NAME`, then `newsgold leaderboard`.\n"
     paired = paired_cells(subs, gold)
     rows = [[f"`{s.name}`"] + [s.cell(t, f) for t, f, _ in COLUMNS] + [paired.get(s.name, "")] for s in subs]
-    table = _table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
+    table = render_table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
     lines = []
     for s in subs:
         prov, model = s.provenance, s.provenance.get("model") or {}
@@ -171,8 +171,8 @@ def _missing_uncertainty(subs: list[Submission]) -> str:
 
 
 def _current_facts(root: Path) -> tuple[str, str]:
-    from newsgold import __version__
-    from newsgold.dataset.gold import load_gold
+    from newsgold.core.version import __version__
+    from newsgold.gold.load import load_gold
     gold = load_gold(Path(root) / "annotations" / "gold")
     return __version__, gold.content_hash
 
@@ -209,7 +209,7 @@ def stale_rows(root: Path) -> list[str]:
 def _unreleased_data(data: str, root: Path) -> list[str]:
     """A signature naming data ``newsgold-X.Y.Z+HASH`` that releases.json does not record (the row was
     run before ``newsgold release``): its README signature would name a version that never existed."""
-    from newsgold.dataset.releases import read_releases
+    from newsgold.gold.releases import read_releases
     version, _, short = data.removeprefix("newsgold-").partition("+")
     if not data.startswith("newsgold-"):
         return []
