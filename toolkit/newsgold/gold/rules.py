@@ -114,9 +114,10 @@ class _Problems:
     def gold_span(self, span: object, text: str, path: tuple, kind: str = "") -> None:
         problems = check_span(span, text, path, self.file, self.line_of, text_required=True)
         self.out += problems
-        if not problems and isinstance(span, dict):
+        start, end = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
+        if not problems and type(start) is int and type(end) is int and 0 <= start < end:
             self.out += [Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule)
-                         for msg, rule in span_edge_problems(text[span["start"]:span["end"]], kind)]
+                         for msg, rule in span_edge_problems(text[start:end], kind)]
 
 
 EDGE_PUNCT = ",;:"

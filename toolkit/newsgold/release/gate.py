@@ -19,8 +19,8 @@ Every check says what is wrong and which command fixes it. The gate passes only 
   ``VERSION``; a changed gold needs a new version (``newsgold release``);
 * ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``,
   with no ``TODO`` left from the skeleton ``newsgold release`` writes;
-* ``no-stray-files``: no temporary files of interrupted writes (``.*.tmp``) and no export files
-  (``SHA256SUMS``, ``croissant.json``) lie in the repository.
+* ``no-stray-files``: no temporary files of interrupted writes (``.*.tmp``), no export files
+  (``SHA256SUMS``, ``croissant.json``) and no annotation task files (:data:`TASK_FILES`) lie in the repository.
 
 :func:`make_release` is ``newsgold release``: it bumps ``VERSION``, writes the CHANGELOG
 skeleton section and appends the release record to ``releases.json``.
@@ -255,6 +255,9 @@ def check_seeds_registered(root: Path) -> CheckResult:
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
               ".hypothesis", ".tox"}
 EXPORT_FILES = ("SHA256SUMS", "croissant.json")
+# what `newsgold tasks` writes (annotation/tasks.py): annotation tool input, never part of the repository
+TASK_FILES = ("tasks.json", "labelling_config.xml", "annotation.conf", "visual.conf", "doccano.jsonl",
+              "span_types.json", "relation_types.json", "doccano_setup.md")
 
 
 def stray_files(root: Path) -> list[str]:
@@ -264,7 +267,7 @@ def stray_files(root: Path) -> list[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info"))
         for name in sorted(files):
-            if (name.startswith(".") and name.endswith(".tmp")) or name in EXPORT_FILES:
+            if (name.startswith(".") and name.endswith(".tmp")) or name in EXPORT_FILES or name in TASK_FILES:
                 out.append((Path(folder) / name).relative_to(root).as_posix())
     return out
 
@@ -272,10 +275,12 @@ def stray_files(root: Path) -> list[str]:
 def check_stray_files(root: Path) -> CheckResult:
     stray = stray_files(root)
     if stray:
-        return CheckResult("no-stray-files", False, "temporary or export files in the repository: " + _short(stray),
+        return CheckResult("no-stray-files", False, "temporary, export or annotation-task files in the repository: "
+                           + _short(stray),
                            "rm " + " ".join(stray[:5]) + ("  (and the others listed)" if len(stray) > 5 else "")
-                           + "   (exports belong outside the repository: newsgold export --hub /tmp/DIR)")
-    return CheckResult("no-stray-files", True, "no temporary or export files")
+                           + "   (exports and tasks belong outside the repository: newsgold export --hub ../DIR, "
+                           "newsgold tasks ... -o ../newsgold-tasks/TOOL)")
+    return CheckResult("no-stray-files", True, "no temporary, export or annotation-task files")
 
 
 def _baseline_doc_ids(path: Path) -> tuple[set[str], str | None]:
