@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
