@@ -29,7 +29,7 @@ from newsgold.gold.load import Gold, load_gold
 from newsgold.gold.sources import add_source
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
-D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
+D1, D2 = H.EXAMPLE_DOCS
 QUOTE_ROLES = ("QUOTE_CONTENT", "CUE", "SPEAKER")
 
 
