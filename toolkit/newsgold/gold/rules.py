@@ -107,6 +107,7 @@ class _Problems:
     file: str
     line_of: Callable[[tuple], int]
     out: list[Problem] = field(default_factory=list)
+    codebook: bool = True       # also the codebook's span-edge rules (our annotation files, not another dataset's gold)
 
     def add(self, path: tuple, msg: str, rule: str, severity: str = "error") -> None:
         self.out.append(Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
@@ -115,7 +116,7 @@ class _Problems:
         problems = check_span(span, text, path, self.file, self.line_of, text_required=True)
         self.out += problems
         start, end = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
-        if not problems and type(start) is int and type(end) is int and 0 <= start < end:
+        if self.codebook and not problems and type(start) is int and type(end) is int and 0 <= start < end:
             self.out += [Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule)
                          for msg, rule in span_edge_problems(text[start:end], kind)]
 
@@ -138,9 +139,11 @@ def span_edge_problems(span_text: str, kind: str) -> list[tuple[str, str]]:
     return []
 
 
-def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int]) -> list[Problem]:
-    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants."""
-    probs = _Problems(file, line_of)
+def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int], *, codebook: bool = True
+                      ) -> list[Problem]:
+    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants; with ``codebook``
+    also the codebook's span edges (F-3, E-3.7, Q-3.2), which bind NewsGold's annotation, not another dataset."""
+    probs = _Problems(file, line_of, codebook=codebook)
     cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
     quote_speaker = _check_gold_quotes(_list(rec.get("quotes")), text, cluster_type, probs)
     _check_gold_stance(_dict(rec.get("stance")), cluster_type, quote_speaker, probs)
