@@ -28,7 +28,7 @@ META = {"corpus": "INVENTED", "release": "0.1", "commit": "0" * 40, "text_licenc
 @pytest.fixture
 def imported(tmp_path):
     root = H.copy_repo(tmp_path)
-    out = root / "annotations" / "passes" / "invented-0.1"
+    out = root / "annotations" / "sources" / "invented-0.1"
     lines = import_corefud([FIXTURE], out, "invented-0.1", META, root=root)
     return root, out, lines
 
@@ -58,7 +58,14 @@ def test_seeds_hold_the_rebuilt_text_with_zones_licence_and_attribution(imported
     assert "CC BY 2.5" in src["licence"] and "CC BY 4.0" in src["licence"]
 
 
-def test_pass_carries_the_names_and_values_the_table_labels(imported):
+def test_the_corpus_annotation_is_not_a_protocol_pass(tmp_path):
+    root = H.copy_repo(tmp_path)
+    with pytest.raises(InputError) as exc:
+        import_corefud([FIXTURE], root / "annotations" / "passes" / "invented-0.1", "invented-0.1", META, root=root)
+    assert [p.rule for p in exc.value.problems] == ["out-folder"]
+
+
+def test_annotation_file_carries_the_names_and_values_the_table_labels(imported):
     root, out, _ = imported
     (harbor, _), _ = _new(root)
     rec = json.loads((out / f"{harbor['id']}.json").read_text(encoding="utf-8"))
@@ -97,7 +104,7 @@ def test_the_shipped_checks_accept_the_result(imported):
 def test_missing_provenance_or_bad_file_writes_nothing(tmp_path):
     root = H.copy_repo(tmp_path)
     before = (root / "seeds" / "manifest.json").read_bytes()
-    out = root / "annotations" / "passes" / "invented-0.1"
+    out = root / "annotations" / "sources" / "invented-0.1"
     with pytest.raises(InputError) as exc:
         import_corefud([FIXTURE], out, "invented-0.1", {k: v for k, v in META.items() if k != "commit"}, root=root)
     assert [p.path for p in exc.value.problems] == ["commit"]
@@ -167,8 +174,9 @@ def test_cli_dry_run_and_missing_provenance(tmp_path):
     root = H.copy_repo(tmp_path)
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
     before = (root / "seeds" / "manifest.json").read_bytes()
+    (root / "annotations" / "sources").mkdir()      # the CLI writes into existing folders only
     base = [sys.executable, "-m", "newsgold.cli", "import", "--from", "corefud", str(FIXTURE),
-            "-o", str(root / "annotations" / "passes" / "invented-0.1"), "--annotator", "invented-0.1"]
+            "--out-dir", str(root / "annotations" / "sources" / "invented-0.1"), "--annotator", "invented-0.1"]
     metas = [x for k, v in META.items() for x in ("--meta", f"{k}={v}")]
     r = subprocess.run(base + metas + ["--dry-run"], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr

@@ -5,10 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("dask.bag", reason="the optional 'dask' extra is not installed")
+pytest.importorskip("dask.bag", reason="dask is not installed (pip install -e '.[test-heavy]')")
 
 from newsgold.scoring import api
 from newsgold.scoring.distributed import dask_totals
+
+pytestmark = pytest.mark.heavy
 
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / "baselines" / "rules.jsonl"

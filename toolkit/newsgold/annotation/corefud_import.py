@@ -7,13 +7,13 @@ coreference task shares):
   document (zones from the paragraph marks, metadata, ``"review"`` until a person checked it), and
   the source entry records the provenance, the licence and the ``attribution`` (article URL,
   authors, corpus, release, commit, the corpus's document id);
-* the corpus's human annotation becomes a pass file ``OUT/<doc_id>.json`` (``OUT`` is
-  ``annotations/passes/<annotator>/``): the mentions the GUM type table
+* the corpus's human annotation becomes an annotation file ``OUT/<doc_id>.json`` (``OUT`` is
+  ``annotations/sources/<annotator>/``: not a protocol pass, which is made from a packet, P-2): the mentions the GUM type table
   (:mod:`newsgold.annotation.gum_types`, ``annotations/GUM-TYPES.md``) gives an OntoNotes label,
   with their clusters from the corpus's coreference. Its annotation block says who made it
   (``human``, the corpus, release and commit) and how the labels were mapped; quotes and stance
   are left empty (the corpus has no cue, speaker or stance);
-* everything the pass does not carry is listed for the annotation passes in
+* everything the annotation file does not carry is listed for the annotation passes in
   ``annotations/imports/<annotator>/<doc_id>.json``: the mentions the table cannot decide (with the
   reason), the corpus's quotation spans (the human reference for quote content), the corpus's
   entity identities (GUM: Wikipedia titles) by cluster, and what the reader ignored.
@@ -43,7 +43,7 @@ REVIEW = "proposed by newsgold import --from corefud; review the zones and metad
 
 def import_corefud(paths: Sequence[str | Path], out_dir: str | Path, annotator: str, meta: Mapping[str, str], *,
                    root: str | Path | None = None, write: bool = True) -> list[str]:
-    """Register the documents of CorefUD files and write their pass and import records; returns lines to print.
+    """Register the documents of CorefUD files and write their annotation and import records; returns lines to print.
     ``meta`` (``--meta KEY=VALUE``) must name the corpus, release, commit and both licences; other keys
     go to each document's metadata. :class:`InputError` lists every problem; then nothing is written."""
     problems = _check_arguments(out_dir, annotator, meta)
@@ -76,9 +76,9 @@ def _check_arguments(out_dir, annotator: str, meta: Mapping[str, str]) -> list[P
         if not meta.get(key):
             problems.append(Problem("--meta", 0, key, f"--meta {key}=… is required: the record of where the annotation "
                                     "and the text come from", "provenance"))
-    if Path(out_dir).name != annotator:
-        problems.append(Problem(str(out_dir), 0, "", f"the pass folder must be annotations/passes/{annotator}/ (P-2)",
-                                "pass-folder"))
+    if Path(out_dir).name != annotator or Path(out_dir).parent.name != "sources":
+        problems.append(Problem(str(out_dir), 0, "", f"a corpus's annotation goes to annotations/sources/{annotator}/: "
+                                "it is a source of evidence, not a protocol pass (annotations/passes/, P-2)", "out-folder"))
     return problems
 
 
@@ -207,5 +207,5 @@ def _write(docs: list[CorefDocument], records: list[tuple[dict, dict]], texts: l
     for rec, record in records:
         write_atomic(out / f"{rec['doc_id']}.json", dump_json(rec))
         write_atomic(imports / f"{rec['doc_id']}.json", dump_json(record))
-    return lines + [f"wrote {len(docs)} seed(s) and their manifest entries, the pass files in {out} and the import "
+    return lines + [f"wrote {len(docs)} seed(s) and their manifest entries, the annotation files in {out} and the import "
                     f"records in {imports}; review each new document (zones, metadata) and delete its \"review\" key"]

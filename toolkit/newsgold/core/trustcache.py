@@ -9,12 +9,14 @@ checking code give another key, so the file is validated again.
 
 The cache lives in the user's cache folder (``$NEWSGOLD_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/newsgold``, else ``~/.cache/newsgold``), never in the repository. Entries are
-written atomically; an unreadable or unwritable cache only means validating again.
-``NEWSGOLD_CACHE_DIR=off`` turns it off.
+written atomically; an unreadable or unwritable cache only means validating again. When the
+user cache folder cannot be written (a read-only home, as in some containers and CI runners),
+the entry goes to a folder ``.newsgold-cache`` beside the validated file; when neither can be
+written, a note says the file will be validated on every run. ``NEWSGOLD_CACHE_DIR=off`` turns
+it off.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +27,8 @@ from newsgold.core.version import __version__
 
 CHUNK = 1 << 20
 # the code whose verdict an entry vouches for: any change to it gives new keys
-_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py")
+_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py", "gold/fastcheck.py")
+BESIDE = ".newsgold-cache"      # the fallback folder, beside the validated file, when the user cache folder is not writable
 
 
 def cache_dir() -> Path | None:
@@ -62,32 +65,45 @@ def validator_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _entry(kind: str, file_hash: str) -> Path | None:
+def _entries(kind: str, file_hash: str, near: Path | None) -> list[Path]:
+    """Where an entry may be: the cache folder, then the fallback beside the file (``near``)."""
     folder = cache_dir()
     if folder is None:
-        return None
-    return folder / "validated" / f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
+        return []
+    name = f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
+    out = [folder / "validated" / name]
+    if near is not None:
+        out.append(Path(near).resolve().parent / BESIDE / name)
+    return out
 
 
-def lookup(kind: str, file_hash: str) -> dict | None:
+def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict | None:
     """What an earlier run stored for these bytes (validated without error), or None."""
-    path = _entry(kind, file_hash)
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("sha256") != file_hash or data.get("fingerprint") != validator_fingerprint():
-        return None
-    return data
+    for path in _entries(kind, file_hash, near):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("sha256") == file_hash and data.get("fingerprint") == validator_fingerprint():
+            return data
+    return None
 
 
-def remember(kind: str, file_hash: str, facts: dict) -> None:
-    """Store ``facts`` for a file validated without error; failures to write are ignored."""
-    path = _entry(kind, file_hash)
-    if path is None:
-        return
+def remember(kind: str, file_hash: str, facts: dict, near: Path | None = None) -> str | None:
+    """Store ``facts`` for a file validated without error, in the first folder that can be written.
+    Returns a note for the user when the entry went to the fallback beside the file or nowhere."""
+    paths = _entries(kind, file_hash, near)
     from newsgold.core.jsonio import write_atomic
-    with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True))
+    text = json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True)
+    for i, path in enumerate(paths):
+        try:
+            write_atomic(path, text)
+        except OSError:
+            continue
+        return None if i == 0 else (f"note: the trust cache folder {paths[0].parent} cannot be written; "
+                                    f"the validation of {kind} is remembered in {path.parent} instead")
+    if not paths:
+        return None
+    return (f"note: no trust cache folder can be written ({paths[0].parent}"
+            + (f", {paths[-1].parent}" if len(paths) > 1 else "")
+            + f"); the {kind} file will be validated again on every run (set NEWSGOLD_CACHE_DIR to a writable folder)")

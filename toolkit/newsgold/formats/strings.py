@@ -71,7 +71,7 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(s, tuple(starts), _fold(s))
 
 
-def _needle(s: str, strip_marks: bool) -> str:
+def needle(s: str, strip_marks: bool) -> str:
     s = re.sub(r"\s+", " ", s.translate(_CANON)).strip()
     if strip_marks:
         s = s.strip(_QUOTE_MARKS + " ").strip()
@@ -102,7 +102,7 @@ def occurrences(doc: NormalisedText, original: str, needle: str) -> list[tuple[i
 
 
 @dataclass(frozen=True)
-class _Where:
+class Where:
     file: str
     line: int
     doc_id: str
@@ -114,11 +114,11 @@ class _Where:
         return Problem(self.file, self.line, path, message, rule)
 
 
-def _short(s: str, n: int = 60) -> str:
+def shorten(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _pick(found: list[tuple[int, int]], item: dict, where: _Where, path: str, what: str,
+def pick_occurrences(found: list[tuple[int, int]], item: dict, where: Where, path: str, what: str,
           problems: list[Problem]) -> list[tuple[int, int]]:
     """Rule 3: all occurrences, or the n-th; a miss is reported."""
     n = item.get("occurrence")
@@ -138,7 +138,7 @@ def _pick(found: list[tuple[int, int]], item: dict, where: _Where, path: str, wh
     return found
 
 
-def _entities(items, text: str, norm: NormalisedText, labels, where: _Where, problems: list[Problem]) -> list[dict]:
+def _entities(items, text: str, norm: NormalisedText, labels, where: Where, problems: list[Problem]) -> list[dict]:
     """Rule 3 for entities: longest strings first, no occurrence inside a span already placed."""
     if not isinstance(items, list):
         problems.append(where.error("entities", "'entities' must be a list of {\"text\", \"label\"} objects", "strings"))
@@ -155,34 +155,34 @@ def _entities(items, text: str, norm: NormalisedText, labels, where: _Where, pro
             problems.append(where.error(f"{path}/label", f"label {label!r} of {it['text']!r} is not an OntoNotes label "
                                         f"({', '.join(ENTITY_LABELS)}); pass --label-map for other label sets", "label"))
             continue
-        key = (_needle(it["text"], False), label, it.get("occurrence"))
+        key = (needle(it["text"], False), label, it.get("occurrence"))
         if key in seen:
             problems.append(where.warn(path, f"duplicate item {it['text']!r} ({label}): counted once", "duplicate"))
             continue
         seen.add(key)
         valid.append((i, it, label))
     placed: list[dict] = []
-    for i, it, label in sorted(valid, key=lambda v: (-len(_needle(v[1]["text"], False)), v[0])):
-        found = occurrences(norm, text, _needle(it["text"], False))
-        for s, e in _pick(found, it, where, f"entities/{i}", f"entity {_short(it['text'])!r}", problems):
+    for i, it, label in sorted(valid, key=lambda v: (-len(needle(v[1]["text"], False)), v[0])):
+        found = occurrences(norm, text, needle(it["text"], False))
+        for s, e in pick_occurrences(found, it, where, f"entities/{i}", f"entity {shorten(it['text'])!r}", problems):
             if any(p["start"] < e and s < p["end"] for p in placed):
                 continue
             placed.append({"start": s, "end": e, "text": text[s:e], "label": label})
     return sorted(placed, key=lambda x: (x["start"], x["end"], x["label"]))
 
 
-def _quotes(items, text: str, norm: NormalisedText, where: _Where, problems: list[Problem]) -> list[dict]:
+def _quotes(items, text: str, norm: NormalisedText, where: Where, problems: list[Problem]) -> list[dict]:
     if not isinstance(items, list):
         problems.append(where.error("quotes", "'quotes' must be a list of {\"quote\", \"speaker\"} objects", "strings"))
         return []
     out = []
     for i, it in enumerate(items):
         path = f"quotes/{i}"
-        if not (isinstance(it, dict) and isinstance(it.get("quote"), str) and _needle(it["quote"], True)):
+        if not (isinstance(it, dict) and isinstance(it.get("quote"), str) and needle(it["quote"], True)):
             problems.append(where.warn(path, "a quote item needs a non-empty 'quote' string: not scored", "strings-item"))
             continue
-        found = occurrences(norm, text, _needle(it["quote"], True))
-        for s, e in _pick(found, it, where, path, f"quote {_short(it['quote'])!r}", problems):
+        found = occurrences(norm, text, needle(it["quote"], True))
+        for s, e in pick_occurrences(found, it, where, path, f"quote {shorten(it['quote'])!r}", problems):
             q: dict = {"content": [{"start": s, "end": e, "text": text[s:e]}]}
             if isinstance(it.get("speaker"), str) and it["speaker"].strip():
                 q["speaker_name"] = it["speaker"].strip()
@@ -192,7 +192,7 @@ def _quotes(items, text: str, norm: NormalisedText, where: _Where, problems: lis
     return out
 
 
-def _rows(path: Path, name: str):
+def json_rows(path: Path, name: str):
     """(line, object, problems) from JSONL, or from one JSON array (line 0: no lines to name)."""
     head, problems = read_text(path, name)
     if head is None:
@@ -228,7 +228,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None) -> tuple[li
     problems: list[Problem] = []
     records: dict[str, dict] = {}
     expected = "expected an object {\"doc_id\", \"entities\", \"quotes\"}"
-    for line, obj in json_objects(_rows(Path(path), name), name, problems, expected, "strings"):
+    for line, obj in json_objects(json_rows(Path(path), name), name, problems, expected, "strings"):
         did = obj.get("doc_id", doc_id)
         if not isinstance(did, str) or did not in gold.docs:
             problems.append(Problem(name, line, "doc_id", f"unknown document id {did!r}", "ref-document"))
@@ -238,7 +238,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None) -> tuple[li
             continue
         text = gold.text(did)
         norm = normalise(text)
-        where = _Where(name, line, did)
+        where = Where(name, line, did)
         rec: dict = {"doc_id": did}
         if "entities" in obj:
             rec["entities"] = _entities(obj["entities"], text, norm, labels, where, problems)

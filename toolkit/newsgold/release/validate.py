@@ -24,13 +24,18 @@ def _kind_of_jsonl(path: Path) -> str:
     return "predictions"
 
 
+SOURCES = "sources"     # annotations/sources/<corpus annotator>/: human annotation brought in from a corpus
+
+
 def default_targets() -> list[Path]:
-    """The shipped dataset: manifest, gold, every pass, and the built documents file if any."""
+    """The shipped dataset: manifest, gold, every pass, every corpus annotation (``annotations/sources/``,
+    ``newsgold import --from corefud``), and the built documents file if any."""
     if not current().has_sources:
         return [current().data_dir / "documents" / "test.jsonl"]
     out = [current().manifest, current().gold_dir]
-    if current().passes_dir.is_dir():
-        out += sorted(p for p in current().passes_dir.iterdir() if p.is_dir())
+    for folder in (current().passes_dir, current().root / "annotations" / SOURCES):
+        if folder.is_dir():
+            out += sorted(p for p in folder.iterdir() if p.is_dir())
     built = current().data_dir / "documents" / "test.jsonl"
     if built.exists():
         out.append(built)
@@ -104,7 +109,7 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
 def _in_repository_annotations(path: Path, repo) -> bool:
     """A gold or pass file of this repository (whose targets must be the declared ones), not a file elsewhere."""
     resolved = path.resolve()
-    return any(resolved.is_relative_to(d.resolve()) for d in (repo.gold_dir, repo.passes_dir))
+    return any(resolved.is_relative_to(d.resolve()) for d in (repo.gold_dir, repo.passes_dir, repo.root / "annotations" / SOURCES))
 
 
 def undeclared_targets(path: Path, targets_dir: Path) -> list[Problem]:

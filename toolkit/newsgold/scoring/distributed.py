@@ -23,22 +23,11 @@ from __future__ import annotations
 import numpy as np
 
 from newsgold.scoring import api
-from newsgold.scoring import entities as E
 
 
 def partition_totals(preds, setup: api.Setup, task: str, ids: list[str]) -> np.ndarray:
     """Summed statistics of the documents ``ids``: what one worker computes for its partition."""
-    if task == "entities":
-        label_index = {lab: i for i, lab in enumerate(setup.labels)}
-        total = np.zeros((len(label_index), len(E.BASE)), dtype=np.int64)
-        for doc_id in ids:
-            doc = setup.gold.docs[doc_id]
-            gold = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
-            pred = setup.entity_tuples(doc, preds.get(doc_id, {}).get("entities") or [])
-            total += E.doc_table(gold, pred, label_index)
-        return total
-    rows = api._layer_rows(preds, setup, [task], ids, None, False)[task]
-    return rows.sum(axis=0)
+    return api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
 
 
 def dask_totals(predictions, setup: api.Setup, task: str = "entities", npartitions: int = 8, scheduler=None) -> np.ndarray:
