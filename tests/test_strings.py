@@ -60,7 +60,12 @@ def test_convert_aligns_and_reports_every_unmatched_item(tmp_path):
     assert any(":1: entities/5:" in w and "[duplicate]" in w for w in warnings)
     assert any(":1: entities/6:" in w and "[strings-item]" in w for w in warnings)
     assert any(":1: quotes/1:" in w and "We never said this" in w for w in warnings)
-    assert len(warnings) == 5, warnings
+    assert any("2 entity string(s) and 1 quote string(s) are not in the text and count as spurious" in w for w in warnings)
+    assert len(warnings) == 6, warnings
+    # the strings not in the text stay in the record, to count as spurious (rule 5)
+    assert rec["unplaced"] == {"rule": "strings-2",
+                               "entities": [{"text": "Daesh", "label": "ORG"}, {"text": "Joe Biden", "label": "PERSON"}],
+                               "quotes": [{"quote": "We never said this", "speaker_name": "Someone"}]}
 
 
 def test_score_from_strings_scores_the_aligned_items(tmp_path):

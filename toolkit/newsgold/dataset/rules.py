@@ -234,6 +234,7 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
     """
     out: list[Problem] = []
     out += _check_predicted_entities(rec, text, file, line_of, set(labels))
+    out += _check_unplaced_labels(rec, file, line_of, set(labels))
     for i, q in enumerate(_list(rec.get("quotes"))):
         if not isinstance(q, dict):
             continue
@@ -245,6 +246,16 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
     if gold_doc is not None:
         out += _check_references(rec, gold_doc, file, line_of)
     return out
+
+
+def _check_unplaced_labels(rec: dict, file: str, line_of, allowed: set) -> list[Problem]:
+    """Labels of the entities a string-only output could not place (they still count as spurious)."""
+    unplaced = rec.get("unplaced")
+    items = _list(unplaced.get("entities")) if isinstance(unplaced, dict) else []
+    return [Problem(file, line_of(("unplaced", "entities", i, "label")), f"unplaced/entities/{i}/label",
+                    f"label {e['label']!r} is not in the inventory ({', '.join(sorted(allowed))}); pass --label-map to map it",
+                    "label-inventory")
+            for i, e in enumerate(items) if isinstance(e, dict) and isinstance(e.get("label"), str) and e["label"] not in allowed]
 
 
 def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed: set) -> list[Problem]:

@@ -28,6 +28,7 @@ from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
 from newsgold.scoring import stance as S
+from newsgold.scoring import unplaced as U
 from newsgold.scoring.predictions import load_label_map, read_predictions
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
 
@@ -106,7 +107,7 @@ def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: floa
         raise InputError(f"--overlap must be in (0, 1], got {overlap}")
     name = None
     if mapping is not None:
-        name = mapping.get("name") or "custom"
+        name = sig.label_map_field(mapping)
     return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name)
 
 
@@ -185,8 +186,9 @@ def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None 
     if task != "entities":
         errs = {task: errors} if errors is not None else None
         return layer_stats(preds, setup, [task], errs, ids=ids)[task]
+    added = U.entity_rows(getattr(preds, "unplaced", {}), setup, ids)
     if errors is None:
-        return _entity_stats(preds, setup, ids)
+        return _entity_stats(preds, setup, ids) + added
     label_index = {lab: i for i, lab in enumerate(setup.labels)}
     rows = []
     for doc_id in ids:
@@ -194,7 +196,7 @@ def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None 
         doc_errors: list[tuple] = []
         rows.append(E.doc_table(*_entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
         errors.extend(_error_record(task, doc, e) for e in doc_errors)
-    return np.stack(rows)
+    return np.stack(rows) + added if rows else added
 
 
 def _entity_pair(preds: Mapping[str, dict], setup: Setup, doc_id: str,
@@ -290,7 +292,7 @@ def _layer_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: 
             if task == "quotes":
                 gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
                 pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-                rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index))
+                rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index) + U.quote_count(pred, setup))
             else:
                 rows[task].append(S.doc_stats(doc, pred.get("stance") or [], doc_errors, index))
             if doc_errors and errors is not None:
@@ -386,11 +388,11 @@ class ScoreResult:
         return self.tasks[task]["figures"][figure]["value"]
 
 
-def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
+def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None, strings: str | None = None) -> str:
     return sig.make(version=__version__, data_version=setup.gold.version, data_hash=setup.gold.content_hash, task=task,
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
-                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci)
+                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci, strings=strings)
 
 
 def _joined(values: list[str]) -> str:
@@ -431,7 +433,7 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
         result.stats[t] = stats
         ci_done.append(ci_label(len(ids), resamples))
         result.tasks[t] = summarise(t, stats, setup, resamples, seed, len(excluded))
-    result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done))
+    result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done), preds.strings_rule())
     return result
 
 
@@ -535,7 +537,8 @@ def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zon
         out[t] = paired_tests(task_stats(pa, setup, t, ids=ids), task_stats(pb, setup, t, ids=ids), figures_fn(t, setup), resamples, seed)
         methods[t], label = _test_methods(len(ids), resamples)
         done.append(label)
-    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done)), str(a), str(b), out, warnings, methods)
+    strings = _joined([r for r in (pa.strings_rule(), pb.strings_rule()) if r]) or None
+    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done), strings), str(a), str(b), out, warnings, methods)
 
 
 def _test_methods(n: int, resamples: int) -> tuple[dict, str]:

@@ -12,7 +12,10 @@ where. For each document:
   and a leading "the" ignored), equals a gold cluster's canonical name, one of its aliases or
   the text of one of its mentions *is* that cluster, so "Trump" and "Donald Trump" predicted
   in one document are one item; a name that resolves to no cluster (or to several: an
-  ambiguous name) stays an item of its own and can only be a false positive;
+  ambiguous name) stays an item of its own and can only be a false positive, as does a span
+  whose name normalises to nothing (``.``), keyed by its raw text;
+* a string of string-only output that is not in the text is an item of its own that can only
+  be a false positive (:mod:`newsgold.scoring.unplaced`);
 * a predicted item is correct when it resolves to a cluster of the gold set *with the same
   label*.
 
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsgold.scoring import unplaced as U
 from newsgold.scoring.entities import prf_from
 from newsgold.scoring.quotes import name_index, normalise_name
 
@@ -68,11 +72,20 @@ def predicted_items(doc: dict, entities: Iterable[Mapping], setup: Setup) -> set
         lab = _kept_label(setup, doc, e["label"], e["start"], "pred")
         if lab is None:
             continue
-        name = normalise_name(text[e["start"]:e["end"]])
-        cluster = at.get((e["start"], e["end"])) or names.get(name)
-        if cluster or name:
-            out.add((cluster or f"name:{name}", lab))
+        out.add((at.get((e["start"], e["end"])) or resolve_name(names, text[e["start"]:e["end"]]), lab))
     return out
+
+
+def resolve_name(names: Mapping[str, str], surface: str) -> str:
+    """The gold cluster a predicted name resolves to, else an item of its own (``name:<normalised>``).
+
+    A name that normalises to nothing (a span of punctuation, such as ``.``) is still a
+    prediction: it stays an item of its own, keyed by its raw text, and can only be a false positive.
+    """
+    name = normalise_name(surface)
+    if not name:
+        return f"raw:{surface}"
+    return names.get(name) or f"name:{name}"
 
 
 def doc_stats(gold: set[tuple[str, str]], pred: set[tuple[str, str]], label_index: dict[str, int]) -> np.ndarray:
@@ -95,8 +108,12 @@ def corpus_stats(preds: Mapping[str, dict], setup: Setup, ids: list[str] | None 
     rows = []
     for doc_id in (setup.gold.docs if ids is None else ids):
         doc = setup.gold.docs[doc_id]
-        pred = (preds.get(doc_id) or {}).get("entities") or []
-        rows.append(doc_stats(gold_items(doc, setup), predicted_items(doc, pred, setup), label_index))
+        record = preds.get(doc_id) or {}
+        predicted = predicted_items(doc, record.get("entities") or [], setup)
+        if "unplaced" in record:
+            names = name_index(doc)
+            predicted |= U.document_items(record, setup, lambda surface: resolve_name(names, surface))
+        rows.append(doc_stats(gold_items(doc, setup), predicted, label_index))
     if not rows:
         return np.zeros((0, len(label_index), len(FIELDS)), dtype=np.int64)
     return np.stack(rows)
