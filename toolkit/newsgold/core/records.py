@@ -99,7 +99,7 @@ class Predictions(Mapping[str, JsonRecord]):
 
     def strings_rule(self) -> str | None:
         """The string-alignment rule(s) of the lines that have one (for the signature), else None."""
-        rules = sorted({u.get("rule") for u in self.unplaced.values() if isinstance(u, dict) and isinstance(u.get("rule"), str)})
+        rules = sorted({str(u["rule"]) for u in self.unplaced.values() if isinstance(u, dict) and isinstance(u.get("rule"), str)})
         return ",".join(rules) or None
 
     def __getitem__(self, doc_id: str) -> JsonRecord:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,33 +80,43 @@ class NormalisedText:
     def word_starts(self, folded: bool) -> dict[str, list[int]]:
         """Word -> positions where that whole word starts (in ``folded`` or ``text``)."""
         if folded not in self._words:
-            index: dict[str, list[int]] = {}
+            index: defaultdict[str, list[int]] = defaultdict(list)
             for m in _WORD.finditer(self.folded if folded else self.text):
-                index.setdefault(m.group(), []).append(m.start())
-            self._words[folded] = index
+                index[m.group()].append(m.start())
+            self._words[folded] = dict(index)
         return self._words[folded]
 
 
+_SPACES = re.compile(r"\s+")     # \s is str.isspace()
+
+
 def _fold(s: str) -> str:
+    """Lower case, character for character (offsets keep their meaning). ``str.lower`` does that
+    except for U+0130 (two characters in lower case) and a final capital sigma (lowered by context)."""
+    if "\u0130" not in s and "\u03a3" not in s:
+        return s.lower()
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
 def normalise(text: str) -> NormalisedText:
-    out: list[str] = []
+    """Rule 1 on a document text: marks and dashes canonical, each run of whitespace one space."""
+    t = text.translate(_CANON)
+    pieces: list[str] = []
     starts: list[int] = []
-    for i, ch in enumerate(text.translate(_CANON)):
-        if ch.isspace():
-            if out and out[-1] == " ":
-                continue
-            ch = " "
-        out.append(ch)
-        starts.append(i)
-    s = "".join(out)
+    pos = 0
+    for m in _SPACES.finditer(t):
+        a, b = m.span()
+        pieces += (t[pos:a], " ")
+        starts.extend(range(pos, a + 1))
+        pos = b
+    pieces.append(t[pos:])
+    starts.extend(range(pos, len(t)))
+    s = "".join(pieces)
     return NormalisedText(s, tuple(starts), _fold(s))
 
 
 def _needle(s: str, strip_marks: bool) -> str:
-    s = re.sub(r"\s+", " ", s.translate(_CANON)).strip()
+    s = _SPACES.sub(" ", s.translate(_CANON)).strip()
     if strip_marks:
         s = s.strip(_QUOTE_MARKS + " ").strip()
     return s
@@ -187,11 +198,13 @@ def _occurrence_ok(item: dict, where: _Where, path: str, problems: list[Problem]
     return True
 
 
-def _unique(items: list[tuple[int, Any, tuple]], where: _Where, section: str, problems: list[Problem]) -> list[tuple[int, Any, tuple]]:
-    """Rule 3: items with equal keys are one item, the first in key order kept; every repeat is
-    reported. The kept items come sorted by key, so nothing after depends on the list order."""
+def _unique(items: list[tuple[int, Any, tuple]], where: _Where, section: str, problems: list[Problem],
+            by_content: bool = False) -> list[tuple[int, Any, tuple]]:
+    """Rule 3: items with equal keys are one item; every repeat is reported. The kept items come
+    sorted by key, so nothing after depends on the list order; the one kept of equal keys is the
+    first in content order when ``by_content`` (its other fields are output), else the first listed."""
     kept: dict[tuple, tuple[int, Any, tuple]] = {}
-    for i, it, key in sorted(items, key=lambda v: (v[2], v[0])):
+    for i, it, key in sorted(items, key=lambda v: (v[2], _item_key(v[1]) if by_content else "", v[0])):
         if key in kept:
             problems.append(where.warn(f"{section}/{i}", f"repeats item {section}/{kept[key][0]}: counted once", "duplicate"))
             continue
@@ -312,9 +325,9 @@ def _stance(items, where: _Where, problems: list[Problem]) -> list[dict]:
             problems.append(where.error(f"stance/{i}", f"unknown field(s) {', '.join(extra)}; a stance item has "
                                         f"{', '.join(_STANCE_KEYS)}", "strings"))
             continue
-        key = {k: (v.strip() if isinstance(v, str) and k == "holder" else v) for k, v in it.items() if k != "score"}
-        valid.append((i, {**it, **key}, (_item_key(key),)))
-    return sorted((it for _, it, _ in _unique(valid, where, "stance", problems)), key=_item_key)
+        item = {k: (it[k].strip() if isinstance(it[k], str) and k == "holder" else it[k]) for k in _STANCE_KEYS if k in it}
+        valid.append((i, item, (_item_key({k: v for k, v in item.items() if k != "score"}),)))
+    return sorted((it for _, it, _ in _unique(valid, where, "stance", problems, by_content=True)), key=_item_key)
 
 
 def _rows(path: Path, name: str):

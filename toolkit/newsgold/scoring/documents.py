@@ -25,6 +25,7 @@ precision, recall and F1 come from their sums over documents, so the document bo
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -111,8 +112,7 @@ def corpus_stats(preds: Mapping[str, dict], setup: Setup, ids: list[str] | None 
         record = preds.get(doc_id) or {}
         predicted = predicted_items(doc, record.get("entities") or [], setup)
         if "unplaced" in record:
-            names = name_index(doc)
-            predicted |= U.document_items(record, setup, lambda surface: resolve_name(names, surface))
+            predicted |= U.document_items(record, setup, functools.partial(resolve_name, name_index(doc)))
         rows.append(doc_stats(gold_items(doc, setup), predicted, label_index))
     if not rows:
         return np.zeros((0, len(label_index), len(FIELDS)), dtype=np.int64)
