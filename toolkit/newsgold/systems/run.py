@@ -69,6 +69,12 @@ def parse_system(spec: str) -> tuple[str, str]:
         raise UsageError(f"system {family!r} needs an argument: {family}:...")
     if not FAMILIES[family][2] and sep:
         raise UsageError(f"system {family!r} takes no argument")
+    if family == "cmd":
+        from newsgold.systems.command import command_argv
+        try:
+            command_argv(arg)
+        except ValueError as exc:
+            raise UsageError(f"cmd: cannot split the command {arg.strip()!r}: {exc}") from None
     return family, arg.strip()
 
 
