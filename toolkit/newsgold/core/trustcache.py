@@ -9,7 +9,9 @@ checking code give another key, so the file is validated again.
 
 The cache lives in the user's cache folder (``$NEWSGOLD_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/newsgold``, else ``~/.cache/newsgold``), never in the repository. Entries are
-written atomically; an unreadable or unwritable cache only means validating again.
+written atomically; an unreadable or unwritable cache only means validating again. An entry is
+untrusted input (a regular file of at most 64 KiB, read by the strict reader), and a trusted file
+is used only when the bytes actually parsed hash to the key (:func:`newsgold.dataset.gold._load_gold_file`).
 ``NEWSGOLD_CACHE_DIR=off`` turns it off.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from functools import cache
 from pathlib import Path
 
@@ -69,14 +72,40 @@ def _entry(kind: str, file_hash: str) -> Path | None:
     return folder / "validated" / f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
 
 
+MAX_ENTRY_BYTES = 64 * 1024    # an entry is a few hundred bytes
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, only when it is a regular file of at most :data:`MAX_ENTRY_BYTES`.
+
+    Every entry is untrusted input: the folder is the user's and anything may be put there. It is
+    opened without following a symbolic link and without blocking (a named pipe would otherwise
+    hang the run), and checked on the open descriptor, so nothing can be swapped in between."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            return None
+        try:
+            raw = fh.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+    return raw if len(raw) <= MAX_ENTRY_BYTES else None
+
+
 def lookup(kind: str, file_hash: str) -> dict | None:
     """What an earlier run stored for these bytes (validated without error), or None."""
+    from newsgold.core.jsonio import loads
     path = _entry(kind, file_hash)
-    if path is None:
+    raw = _read_entry(path) if path is not None else None
+    if raw is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = loads(raw.decode("utf-8"))
+    except ValueError:      # not UTF-8, not JSON, or refused by the strict reader
         return None
     if not isinstance(data, dict) or data.get("sha256") != file_hash or data.get("fingerprint") != validator_fingerprint():
         return None

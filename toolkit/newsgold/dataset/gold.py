@@ -6,6 +6,7 @@ I/O lives here; every check it applies comes from :mod:`newsgold.dataset.rules` 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,10 +186,16 @@ def _canonical_line(rec: dict) -> bytes:
     return dump_jsonl([r]).encode("utf-8")
 
 
+class NotTrusted(Exception):
+    """The bytes read are not the ones the trust cache vouched for."""
+
+
 def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     """A gold file whose exact bytes were validated before (see :mod:`newsgold.core.trustcache`):
     each line parsed once with the fast decoder, kept as its bytes, texts and spans extracted.
-    Also returns the sha256 of the bytes read, for the caller to compare with the cache key."""
+    Also returns the sha256 of the bytes read and parsed, for the caller to compare with the cache
+    key. Bytes that are not what was validated (the file swapped since it was hashed) may fail to
+    parse: that raises :class:`NotTrusted`."""
     out: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     packer = SpanPacker()
@@ -198,11 +205,14 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
             h.update(raw)
             if not raw.strip():
                 continue
-            rec = decode(raw)
-            rid = rec["id"]
+            try:
+                rec = decode(raw)
+                rid = rec["id"]
+                texts[rid] = rec["text"]
+                packer.add_valid(rid, rec["entities"]["mentions"])
+            except (ValueError, LookupError, TypeError, RecursionError) as exc:
+                raise NotTrusted(str(exc)) from None
             out[rid] = raw
-            texts[rid] = rec["text"]
-            packer.add_valid(rid, rec["entities"]["mentions"])
     order = sorted(out)
     return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
 
@@ -215,9 +225,12 @@ def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     except OSError:
         key = ""       # unreadable: the strict reader below says why
     facts = trustcache.lookup("gold", key) if key else None
-    if facts is not None and isinstance(facts.get("content_hash"), str):
-        records, read_hash = read_trusted_gold_jsonl(path)
-        if read_hash == key:
+    if facts is not None and isinstance(facts.get("content_hash"), str) and re.fullmatch(r"[0-9a-f]{64}", facts["content_hash"]):
+        try:
+            records, read_hash = read_trusted_gold_jsonl(path)
+        except NotTrusted:
+            read_hash = ""      # the bytes changed since they were hashed: validate what is there now
+        if read_hash == key:    # the bytes parsed are the bytes that were validated
             return records, facts["content_hash"]
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)

@@ -13,7 +13,6 @@ from newsgold.dataset.manifest import read_manifest
 from newsgold.repository import current, missing_dataset
 from newsgold.scoring.predictions import read_predictions
 
-
 MAX_STREAM_BYTES = 1 << 30    # a piped input is held in a temporary file; larger ones are to be saved as files
 
 
