@@ -36,10 +36,10 @@ COMMANDS = {
 }
 
 
-def _out(text: str, out_path: str | None) -> None:
+def _out(text: str, out_path: str | None, force: bool = False) -> None:
     if out_path:
-        from newsgold.core.jsonio import write_atomic
-        write_atomic(out_path, text if text.endswith("\n") else text + "\n")
+        from newsgold.core.jsonio import write_output
+        write_output(out_path, text if text.endswith("\n") else text + "\n", force=force)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -127,7 +127,7 @@ def cmd_score(args) -> int:
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
                    progress=not args.quiet, **kwargs)
     _print_problems(result.warnings)
-    _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
+    _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out, args.force)
     return 0
 
 
@@ -136,7 +136,7 @@ def cmd_compare(args) -> int:
     from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
     _print_problems(res.warnings)
-    _out(render_compare(res, args.format), args.out)
+    _out(render_compare(res, args.format), args.out, args.force)
     return 0
 
 
@@ -144,7 +144,7 @@ def cmd_agree(args) -> int:
     from newsgold.annotation.agree import agree
     from newsgold.reporting.text import render_agreement
     res = agree(args.a, args.b, overlap=args.overlap)
-    _out(render_agreement(res, args.format), args.out)
+    _out(render_agreement(res, args.format), args.out, args.force)
     return 0
 
 
@@ -152,7 +152,7 @@ def cmd_stats(args) -> int:
     from newsgold.dataset.gold import load_gold
     from newsgold.dataset.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
-    _out(render_stats(corpus_stats(gold), args.format), args.out)
+    _out(render_stats(corpus_stats(gold), args.format), args.out, args.force)
     return 0
 
 
@@ -193,7 +193,11 @@ def cmd_baseline(args) -> int:
     from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
-    _out(dump_jsonl(records), args.out)
+    if args.out:   # an earlier output of this baseline is regenerated without --force
+        from newsgold.core.jsonio import write_output
+        write_output(args.out, dump_jsonl(records), force=args.force, system=records[0]["system"] if records else None)
+    else:
+        _out(dump_jsonl(records), None)
     if args.out:
         print(f"wrote {args.out}: {len(records)} documents", file=sys.stderr)
     return 0
@@ -209,7 +213,7 @@ def cmd_convert(args) -> int:
     if any(p.severity == "error" for p in problems):
         sys.stderr.write(f"newsgold convert: nothing written: {sum(p.severity == 'error' for p in problems)} error(s)\n")
         return 1
-    _out(dump_jsonl(records), args.out)
+    _out(dump_jsonl(records), args.out, args.force)
     return 0
 
 
@@ -243,7 +247,7 @@ def cmd_tasks(args) -> int:
 def cmd_import(args) -> int:
     from newsgold.annotation.importing import import_annotations
     written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator,
-                                           doc_map=args.doc_map, config=args.config)
+                                           doc_map=args.doc_map, config=args.config, force=args.force)
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -290,9 +294,9 @@ def cmd_run(args) -> int:
     command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
     res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command)
     _print_problems(list(res.warnings))
-    written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
+    written = submit(res, args.submit) if args.submit else write_predictions(res, args.out, force=args.force)
     sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
-    _out(render_score(res.score, args.format), args.score_out)
+    _out(render_score(res.score, args.format), args.score_out, args.force)
     return 0
 
 
@@ -373,6 +377,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
     p.add_argument("--out", help="write to this file (atomically) instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.add_argument("--jobs", type=int, default=0, help="worker processes for quote and stance statistics (default 0: every core); "
                    "the result is identical whatever the number")
     p.add_argument("--quiet", action="store_true", help="no progress bar on standard error")
@@ -387,6 +392,7 @@ def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     _add_score_options(p)
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.set_defaults(func=cmd_compare)
 
 
@@ -398,12 +404,14 @@ def _add_dataset_commands(sub: Subcommands) -> None:
     p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold (character Jaccard)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.set_defaults(func=cmd_agree)
 
     p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
     p.add_argument("--gold", help="gold, as for 'newsgold score --gold' (default: the shipped dataset)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--out")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("build", help=COMMANDS["build"], description=COMMANDS["build"])
@@ -420,6 +428,7 @@ def _add_dataset_commands(sub: Subcommands) -> None:
     p = sub.add_parser("baseline", help=COMMANDS["baseline"], description=COMMANDS["baseline"])
     p.add_argument("--name", choices=["rules"], default="rules", help="which baseline (default: rules)")
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.set_defaults(func=cmd_baseline)
 
 
@@ -430,6 +439,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--from", dest="from_format", required=True, choices=registry.names(), metavar="FORMAT",
                    help=registry.help_text(first=None))
     p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.add_argument("--gold", help="gold to align against (default: the shipped dataset)")
     p.add_argument("--label-map", help="label map name or path applied to the tool's labels")
     p.add_argument("--doc-id", help="document id, for formats that carry none")
@@ -464,6 +474,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
                    "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's")
+    p.add_argument("--force", action="store_true", help="write into the gold folder, or replace files newsgold did not write")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
@@ -486,6 +497,7 @@ def _add_run_and_release_commands(sub: Subcommands) -> None:
     _add_score_options(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="format of the score printed")
     p.add_argument("--score-out", help="write the score to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("leaderboard", help=COMMANDS["leaderboard"], description=COMMANDS["leaderboard"])
@@ -520,6 +532,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:   # a file the user named cannot be read or written (a folder, no permission, disk full)
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"newsgold {args.command}: cannot use{where}: {exc.strerror or exc}\n")
+        return 1
     except Exception as exc:  # never a traceback for the user; NEWSGOLD_DEBUG=1 shows it
         if os.environ.get("NEWSGOLD_DEBUG"):
             raise

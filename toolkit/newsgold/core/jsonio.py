@@ -13,6 +13,7 @@ Every read is capped at :data:`MAX_RECORD_BYTES`, so an endless input (``/dev/ze
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import json
 import math
@@ -405,12 +406,23 @@ def line_for(lines: dict[tuple, int], path: tuple) -> int:
     return lines.get(path, 1)
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write a file so that readers see the old or the new content, never half of it; returns the
+    file written. The one writer of every output: a temporary file in the same folder, flushed to
+    disk, then renamed over the target (``os.replace``); on any failure the temporary file is removed
+    and the target is untouched.
+
+    A symbolic link is resolved deliberately: the file it points to is written and the link stays a
+    link (a rename onto the link itself would replace it by a regular file). A folder as the target,
+    or a folder that cannot be written, raises ``OSError`` naming the path (the command line turns
+    it into exit 1 with the message).
+    """
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -419,11 +431,49 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return target
+
+
+def write_output(path: str | Path, data: str | bytes, force: bool = False, system: str | None = None) -> Path:
+    """An output the user named (``--out``, ``-o``): written by :func:`write_atomic`, but an existing
+    file is replaced only with ``force``, when it already holds exactly these bytes, when newsgold
+    wrote it and nobody changed it since (:func:`newsgold.core.trustcache.written_here`), or when it
+    is an earlier output of the same ``system`` (predictions or provenance naming it: a baseline
+    regenerated). Anything else (an input, a hand-edited result, another program's file) stops with
+    exit 1 and says so."""
+    from newsgold.core import trustcache
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    target = Path(os.path.realpath(path))
+    if target.is_file() and not force and not trustcache.written_here(target) and not _holds(target, payload) \
+            and not (system is not None and _output_of(target, system)):
+        raise InputError(Problem(str(path), 0, "", "the file exists and was not written by newsgold (or was changed since): "
+                                 "pass --force to replace it", "overwrite"))
+    written = write_atomic(target, payload)
+    trustcache.note_written(written, payload)
+    return written
+
+
+def _output_of(path: Path, system: str) -> bool:
+    """Whether the file is a predictions (first line) or provenance (whole) file of ``system``."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(MAX_RECORD_BYTES + 1)
+        value = loads(first.decode("utf-8")) if first.strip() not in (b"{", b"") else read_json(path)[0]
+    except (OSError, ValueError):
+        return False
+    return isinstance(value, dict) and value.get("system") == system
+
+
+def _holds(path: Path, payload: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False
 
 
 def dump_json(obj) -> str:

@@ -120,3 +120,36 @@ def remember(kind: str, file_hash: str, facts: dict) -> None:
     from newsgold.core.jsonio import write_atomic
     with contextlib.suppress(OSError):
         write_atomic(path, json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True))
+
+
+# ---------------------------------------------------------------- outputs newsgold wrote
+
+def _written_entry(path: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / "written" / f"{hashlib.sha256(str(path).encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+
+
+def note_written(path: str | Path, payload: bytes) -> None:
+    """Remember that newsgold wrote these bytes at this (resolved) path; failures to record are ignored."""
+    entry = _written_entry(Path(path))
+    if entry is None:
+        return
+    from newsgold.core.jsonio import write_atomic
+    with contextlib.suppress(OSError):
+        write_atomic(entry, json.dumps({"path": str(path), "sha256": hashlib.sha256(payload).hexdigest()}))
+
+
+def written_here(path: str | Path) -> bool:
+    """Whether the file at this (resolved) path holds exactly what newsgold last wrote there."""
+    from newsgold.core.jsonio import loads
+    entry = _written_entry(Path(path))
+    raw = _read_entry(entry) if entry is not None else None
+    if raw is None:
+        return False
+    try:
+        data = loads(raw.decode("utf-8"))
+        return isinstance(data, dict) and data.get("path") == str(path) and data.get("sha256") == file_sha256(path)
+    except (ValueError, OSError):
+        return False
