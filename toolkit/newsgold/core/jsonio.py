@@ -20,7 +20,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -417,11 +417,35 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
     or a folder that cannot be written, raises ``OSError`` naming the path (the command line turns
     it into exit 1 with the message).
     """
-    target = Path(os.path.realpath(path))
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    return write_all({path: data})[0]
+
+
+def write_all(files: Mapping[str | Path, str | bytes]) -> list[Path]:
+    """:func:`write_atomic` for several files at once, all or nothing as far as a file system allows:
+    every new content is first written to a temporary file beside its target and flushed; only when
+    all of them are on disk are they renamed over their targets, in the order given. A failure
+    before the renames (disk full, a folder not writable) leaves every target untouched and no
+    temporary file behind. Returns the files written (symbolic links resolved)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(os.path.realpath(path))
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+            staged.append((_staged(target, data.encode("utf-8") if isinstance(data, str) else data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    return [target for _, target in staged]
+
+
+def _staged(target: Path, payload: bytes) -> str:
+    """A temporary file beside ``target`` holding ``payload``, flushed to disk, with the usual permissions."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         umask = os.umask(0)
@@ -431,12 +455,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return target
+    return tmp
 
 
 def write_output(path: str | Path, data: str | bytes, force: bool = False, system: str | None = None) -> Path:
