@@ -92,9 +92,8 @@ def toolkit_state() -> dict:
 # ------------------------------------------------------------------ workers (subprocesses)
 
 def worker_newsgold_e2e(args) -> dict:
-    import newsgold.api
-
     import newsgold
+    import newsgold.scoring.api
     state = toolkit_state()
     rss_imports = peak_rss_mib()
     t0 = time.perf_counter()
@@ -108,9 +107,9 @@ def worker_newsgold_e2e(args) -> dict:
 
 
 def worker_newsgold_split(args) -> dict:
-    import newsgold.api as api
     import numpy as np
 
+    import newsgold.scoring.api as api
     from newsgold.scoring.resampling import bootstrap
     state = toolkit_state()
     rss_imports = peak_rss_mib()
@@ -212,8 +211,7 @@ def worker_profile(args) -> dict:
     import io
     import pstats
 
-    import newsgold.api as api
-
+    import newsgold.scoring.api as api
     from newsgold.scoring.resampling import bootstrap
     out = {}
     prof_dir = args.data

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "toolkit"))
 
-from newsgold.dataset.gold import load_gold  # noqa: E402 - importable only after the sys.path line above
 from newsgold.formats.strings import read  # noqa: E402
+from newsgold.gold.load import load_gold  # noqa: E402 - importable only after the sys.path line above
 
 
 def names(n: int) -> list[str]:

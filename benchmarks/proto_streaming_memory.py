@@ -19,7 +19,7 @@ import numpy as np
 
 from newsgold.core.jsonio import dump_jsonl
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
-from newsgold.dataset.rules import check_gold_layers, check_prediction, check_zones, sha256_text
+from newsgold.gold.rules import check_gold_layers, check_prediction, check_zones, sha256_text
 from newsgold.scoring import entities as E
 
 d = sys.argv[1]

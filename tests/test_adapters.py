@@ -16,11 +16,11 @@ import pytest
 
 from newsgold.cli import main
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.gold import load_gold
 from newsgold.formats import registry
 from newsgold.formats.align import codepoints_to_utf16, utf16_to_codepoints
 from newsgold.formats.brat import parse as read_brat
 from newsgold.formats.to_predictions import convert as convert_with_notes
+from newsgold.gold.load import load_gold
 from newsgold.scoring.predictions import read_predictions
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"

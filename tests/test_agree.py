@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsgold.annotation.agree import agree, disagreement_key
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 
@@ -92,7 +92,7 @@ def _first_quote_with(rec: dict, field: str) -> dict:
     ("type", lambda q, t: q.update(type="mixed" if q["type"] != "mixed" else "direct"), "type differs"),
 ])
 def test_every_quote_field_is_compared(tmp_path, field, change, kind):
-    from newsgold.dataset.manifest import load_documents
+    from newsgold.gold.manifest import load_documents
     _, rec, _ = _doc_with_multi_evidence()
     text = load_documents()[rec["doc_id"]]["text"]
     qid = _first_quote_with(rec, field)["id"]

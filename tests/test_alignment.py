@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
-from newsgold.dataset.gold import Gold, load_gold
+from newsgold.gold.load import Gold, load_gold
 from newsgold.reporting import html as H
 from newsgold.reporting.alignment import ENTITY_KIND_OUTCOME, align
 from newsgold.scoring import api

@@ -21,7 +21,7 @@ from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.sources import add_source
+from newsgold.gold.sources import add_source
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 SHIPPED = H.gold_documents(H.REPO)   # whatever the manifest holds with gold

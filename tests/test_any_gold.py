@@ -10,8 +10,9 @@ import pytest
 import newsgold
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset import export, releases
-from newsgold.dataset.gold import load_gold
+from newsgold.gold import releases
+from newsgold.gold.load import load_gold
+from newsgold.release import export
 from newsgold.scoring import signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,7 +173,7 @@ def test_checksums_are_written_last(tmp_path, monkeypatch):
 
 def test_croissant_loads_every_record_set(tmp_path, shipped):
     mlc = pytest.importorskip("mlcroissant")
-    from newsgold.dataset import build
+    from newsgold.release import build
     out = tmp_path / "elsewhere" / "croissant.json"        # a standalone file, away from the data
     out.parent.mkdir()
     export.export_croissant(out)

@@ -354,7 +354,7 @@ def test_file_and_in_memory_inputs_give_identical_results(gold_path, tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in preds), encoding="utf-8")
     from newsgold.core.storage import LazyRecords
-    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.gold.load import Gold, load_gold
     lazy = load_gold(gold_path)
     assert isinstance(lazy.docs, LazyRecords)
     plain = Gold({k: lazy.docs[k] for k in lazy.docs}, lazy.version, lazy.content_hash, "plain")

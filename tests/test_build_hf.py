@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from newsgold import repository
+from newsgold.core import repository
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
-from newsgold.dataset import build, export, hf
-from newsgold.dataset.gold import load_gold
+from newsgold.gold.load import load_gold
+from newsgold.release import build, export, hf
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

@@ -17,7 +17,7 @@ import pytest
 
 import newsgold
 from newsgold.cli import build_parser, main
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 NEWSGOLD = Path(sys.executable).with_name("newsgold")

@@ -21,10 +21,10 @@ import ng_tools_helpers as H
 from newsgold.annotation.importing import import_annotations
 from newsgold.annotation.tasks import export_tasks
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset.gold import load_gold
-from newsgold.dataset.release import repository_at, run_checks
-from newsgold.dataset.releases import bump
-from newsgold.dataset.sources import REVIEW_NOTE, add_source
+from newsgold.gold.load import load_gold
+from newsgold.gold.releases import bump
+from newsgold.gold.sources import REVIEW_NOTE, add_source
+from newsgold.release.gate import repository_at, run_checks
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 META = {"publisher": "Test Gazette", "provenance": "written for the NewsGold tests",
@@ -70,7 +70,7 @@ def test_add_source_copies_registers_and_proposes(tmp_path):
     assert target.name in out and d1["id"] in out and "'Mayor backs new tram line'" in out
     assert "headline" in out and "dateline" in out and "review" in out
     # the manifest reads back cleanly
-    from newsgold.dataset.manifest import read_manifest
+    from newsgold.gold.manifest import read_manifest
     _, docs, problems = read_manifest(root / "seeds" / "manifest.json")
     assert not [p for p in problems if p.severity == "error"] and d2["id"] in docs
     assert "🚋" in docs[d2["id"]]["text"]
@@ -157,9 +157,9 @@ def _checks(root) -> dict:
 
 def test_whole_contribution_path(tmp_path):
     from newsgold.annotation.agree import agree, disagreement_key
-    from newsgold.dataset.build import build
-    from newsgold.dataset.datasheet import refresh
-    from newsgold.dataset.validate import validate
+    from newsgold.release.build import build
+    from newsgold.release.datasheet import refresh
+    from newsgold.release.validate import validate
 
     root = H.copy_repo(tmp_path)
 
@@ -336,5 +336,5 @@ def test_whole_contribution_path(tmp_path):
     r = subprocess.run([str(NEWSGOLD), "check"], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and "release gate passed" in r.stdout, r.stdout + r.stderr
     # ... and the repository in use was restored after every run_checks
-    from newsgold.repository import current
+    from newsgold.core.repository import current
     assert current().root != root and current().manifest == current().root / "seeds" / "manifest.json"

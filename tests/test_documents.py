@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from newsgold.dataset.gold import Gold
+from newsgold.gold.read import Gold
 from newsgold.scoring.api import score
 
 TEXT_A = "Donald Trump met Angela Merkel in Berlin. Trump praised Germany. The German press was polite."

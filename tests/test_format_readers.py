@@ -23,10 +23,10 @@ from newsgold.annotation.tasks import export_tasks
 from newsgold.cli import main
 from newsgold.core.jsonio import MAX_RECORD_BYTES
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.gold import Gold, load_gold
-from newsgold.dataset.sources import add_source
 from newsgold.formats.brat import parse as parse_brat
 from newsgold.formats.to_predictions import convert
+from newsgold.gold.load import Gold, load_gold
+from newsgold.gold.sources import add_source
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
 D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"

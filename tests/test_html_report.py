@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 
 from newsgold.cli import main as cli_main
-from newsgold.dataset.gold import Gold, load_gold
+from newsgold.core.repository import current
+from newsgold.gold.load import Gold, load_gold
 from newsgold.reporting import html as H
-from newsgold.repository import current
 from newsgold.scoring.api import score
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy

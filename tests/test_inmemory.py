@@ -10,10 +10,10 @@ import pytest
 import newsgold
 from newsgold import cli
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset.hf import NER_TAGS
 from newsgold.formats.conll import decode_tags
 from newsgold.integrations import evaluate_metric_path
 from newsgold.integrations.transformers import compute_metrics, make_compute_metrics
+from newsgold.release.hf import NER_TAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 

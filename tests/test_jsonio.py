@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from newsgold.core import jsonio
 from newsgold.core.jsonio import BOM, dump_json, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, write_atomic
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"

@@ -11,9 +11,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
 
-from newsgold.dataset.leaderboard import COLUMNS, load_submissions, stale_rows
-from newsgold.dataset.release import check_leaderboard, repository_at
-from newsgold.repository import current
+from newsgold.core.repository import current
+from newsgold.release.gate import check_leaderboard, repository_at
+from newsgold.release.leaderboard import COLUMNS, load_submissions, stale_rows
 
 ROOT = current().root
 BLOCK = ("<!-- newsgold:leaderboard:start -->", "<!-- newsgold:leaderboard:end -->")
@@ -96,5 +96,5 @@ def test_a_submission_missing_a_file_is_reported(copy):
 
 
 def check_leaderboard_result(root):
-    from newsgold.dataset.release import run_checks
+    from newsgold.release.gate import run_checks
     return {c.name: c for c in run_checks(root)}["leaderboard-current"]

@@ -8,7 +8,7 @@ import pytest
 
 import newsgold
 from newsgold.core.records import Document, Predictions, Quote, Span, StanceItem
-from newsgold.dataset.gold import load_gold
+from newsgold.gold.load import load_gold
 from newsgold.scoring.predictions import read_predictions
 
 TEXT = "Angela Merkel said: “We will manage.”"

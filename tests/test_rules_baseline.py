@@ -1,7 +1,7 @@
 """The rule baseline: general resources only, text in, predictions out (issue 11, §5)."""
 from __future__ import annotations
 
-from newsgold.dataset.gold import load_gold
+from newsgold.gold.load import load_gold
 from newsgold.systems import rules_baseline as R
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.dataset.gold import load_gold
-from newsgold.repository import current
+from newsgold.core.repository import current
+from newsgold.gold.load import load_gold
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 EPOCH = "1767225600"          # 2026-01-01T00:00:00Z

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsgold.core import schema
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 
@@ -98,7 +98,7 @@ def mutate(data, rec: dict, replacements: list, extra_keys: list[str], shift: bo
 
 from newsgold.core.jsonio import loads_fast  # noqa: E402
 from newsgold.core.schema import ENTITY_LABELS  # noqa: E402
-from newsgold.dataset.rules import check_prediction  # noqa: E402
+from newsgold.gold.rules import check_prediction  # noqa: E402
 from newsgold.scoring.fastcheck import clean_entities, plain_record  # noqa: E402
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.dataset import segment
-from newsgold.dataset.manifest import read_manifest
-from newsgold.repository import current
+from newsgold.core.repository import current
+from newsgold.gold import segment
+from newsgold.gold.manifest import read_manifest
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsgold.core.jsonio import dump_jsonl
-from newsgold.dataset.gold import Gold, load_gold
 from newsgold.formats.strings import read
+from newsgold.gold.load import Gold, load_gold
 from newsgold.scoring.api import score
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")

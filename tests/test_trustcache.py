@@ -8,7 +8,8 @@ import pytest
 
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import InputError
-from newsgold.dataset import gold as G
+from newsgold.gold import load as L
+from newsgold.gold import read as G
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "data" / "documents" / "test.jsonl"
@@ -42,24 +43,24 @@ def snapshot(g):
 def test_second_load_is_trusted_and_identical(tmp_path, cache, checks):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    first = G.load_gold(f)
+    first = L.load_gold(f)
     n = len(checks)
     assert n == len(first.docs) > 0
     assert list(cache.rglob("*.json")), "a validated file leaves an entry"
-    second = G.load_gold(f)
+    second = L.load_gold(f)
     assert len(checks) == n, "the unchanged file is not checked again"
     assert snapshot(second) == snapshot(first)
 
 
 def test_content_hash_is_the_canonical_one(cache):
     # peer computation: the shipped annotation folder joined with the seeds gives the same records
-    assert G.load_gold(BUILT).content_hash == G.load_gold(BUILT).content_hash == G.load_gold().content_hash
+    assert L.load_gold(BUILT).content_hash == L.load_gold(BUILT).content_hash == L.load_gold().content_hash
 
 
 def test_changed_bytes_are_validated_again(tmp_path, cache, checks):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    G.load_gold(f)
+    L.load_gold(f)
     lines = f.read_text(encoding="utf-8").splitlines()
     rec = json.loads(lines[0])
     m = rec["entities"]["mentions"][0]
@@ -67,25 +68,25 @@ def test_changed_bytes_are_validated_again(tmp_path, cache, checks):
     lines[0] = json.dumps(rec, ensure_ascii=False)
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        G.load_gold(f)
+        L.load_gold(f)
     assert "span-text" in str(exc.value)
 
 
 def test_entry_from_other_checking_code_is_ignored(tmp_path, cache, checks, monkeypatch):
     f = tmp_path / "gold.jsonl"
     shutil.copy(BUILT, f)
-    G.load_gold(f)
+    L.load_gold(f)
     n = len(checks)
     monkeypatch.setattr(trustcache, "validator_fingerprint", lambda: "0" * 64)
-    G.load_gold(f)
+    L.load_gold(f)
     assert len(checks) == 2 * n
 
 
 def test_cache_off_writes_nothing(tmp_path, monkeypatch, checks):
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    n = len(G.load_gold(BUILT).docs)
-    G.load_gold(BUILT)
+    n = len(L.load_gold(BUILT).docs)
+    L.load_gold(BUILT)
     assert len(checks) == 2 * n, "without a cache every load validates"
     assert not (tmp_path / "xdg").exists()
 

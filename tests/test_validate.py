@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.manifest import read_manifest
-from newsgold.dataset.rules import check_gold_layers
-from newsgold.dataset.validate import validate
-from newsgold.repository import current
+from newsgold.gold.manifest import read_manifest
+from newsgold.gold.rules import check_gold_layers
+from newsgold.release.validate import validate
 
 ROOT = current().root   # NEWSGOLD_HOME, when set, points the data tests at another copy
 SEEDS = ROOT / "seeds"

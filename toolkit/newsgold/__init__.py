@@ -11,7 +11,7 @@ The Python API and the ``newsgold`` command share one core::
     scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
     scorer.compute().value("entities", "overall/strict/f1")
 """
-__version__ = "0.2.0"
+from newsgold.core.version import __version__
 
 __all__ = ["EntityScorer", "Span", "__version__", "compare", "load", "load_gold", "score", "score_spans"]
 
@@ -28,9 +28,9 @@ def __getattr__(name: str) -> object:
         from newsgold.core.records import Span
         return Span
     if name == "load_gold":
-        from newsgold.dataset.gold import load_gold
+        from newsgold.gold.load import load_gold
         return load_gold
     if name == "load":
-        from newsgold.dataset.hf import load
+        from newsgold.release.hf import load
         return load
     raise AttributeError(name)

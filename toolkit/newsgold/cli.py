@@ -11,8 +11,8 @@ import os
 import sys
 from types import ModuleType
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError
+from newsgold.core.version import __version__
 
 COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
@@ -38,7 +38,7 @@ COMMANDS = {
 
 def _out(text: str, out_path: str | None, force: bool = False) -> None:
     if out_path:
-        from newsgold.core.jsonio import write_output
+        from newsgold.core.storage import write_output
         write_output(out_path, text if text.endswith("\n") else text + "\n", force=force)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -59,7 +59,7 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_validate(args) -> int:
-    from newsgold.dataset.validate import summary, validate
+    from newsgold.release.validate import summary, validate
     problems = validate(args.paths, args.gold, args.label_map)
     errors, warnings = summary(problems)
     if args.format == "json":
@@ -77,8 +77,8 @@ def cmd_validate(args) -> int:
 
 def _gold_status(gold) -> str:
     """Which gold is in use: version, content hash, and whether it is a released one."""
-    from newsgold.dataset.gold import Gold, load_gold
-    from newsgold.dataset.releases import status
+    from newsgold.gold.load import Gold, load_gold
+    from newsgold.gold.releases import status
     g = gold if isinstance(gold, Gold) else load_gold(gold)
     return status(g.version, g.content_hash)
 
@@ -107,8 +107,8 @@ def _predictions_arg(args, path):
     fmt = getattr(args, "from_format", None)
     if not fmt or fmt == "newsgold":
         return path
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(fmt, path, load_gold(args.gold), label_map=args.label_map,
                                 doc_map=getattr(args, "doc_map", None))
     _print_problems([p for p in problems if p.severity != "error"])
@@ -149,15 +149,15 @@ def cmd_agree(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from newsgold.dataset.gold import load_gold
-    from newsgold.dataset.stats import corpus_stats, render_stats
+    from newsgold.gold.load import load_gold
+    from newsgold.release.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
     _out(render_stats(corpus_stats(gold), args.format), args.out, args.force)
     return 0
 
 
 def cmd_build(args) -> int:
-    from newsgold.dataset.build import build, gold_at, ner_alignment
+    from newsgold.release.build import build, gold_at, ner_alignment
     gold = gold_at()
     changed = build(check=args.check, gold=gold)
     misaligned = ner_alignment(gold)
@@ -175,7 +175,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from newsgold.dataset import export
+    from newsgold.release import export
     if not (args.parquet or args.hub or args.croissant):
         raise InputError("nothing to export: give --parquet DIR, --hub DIR and/or --croissant FILE")
     if args.parquet:
@@ -189,12 +189,12 @@ def cmd_export(args) -> int:
 
 def cmd_baseline(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.manifest import load_documents
+    from newsgold.gold.manifest import load_documents
     from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
     if args.out:   # an earlier output of this baseline is regenerated without --force
-        from newsgold.core.jsonio import write_output
+        from newsgold.core.storage import write_output
         write_output(args.out, dump_jsonl(records), force=args.force, system=records[0]["system"] if records else None)
     else:
         _out(dump_jsonl(records), None)
@@ -205,8 +205,8 @@ def cmd_baseline(args) -> int:
 
 def cmd_convert(args) -> int:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.gold import load_gold
     from newsgold.formats.to_predictions import convert
+    from newsgold.gold.load import load_gold
     records, problems = convert(args.from_format, args.input, load_gold(args.gold), label_map=args.label_map,
                                 doc_id=args.doc_id, doc_map=args.doc_map)
     _print_problems(problems)
@@ -225,7 +225,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_add_source(args) -> int:
-    from newsgold.dataset.sources import add_source
+    from newsgold.gold.sources import add_source
     meta = {}
     for item in args.meta or []:
         key, sep, value = item.partition("=")
@@ -258,7 +258,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_datasheet(args) -> int:
-    from newsgold.dataset.datasheet import refresh
+    from newsgold.release.datasheet import refresh
     stale = refresh(check=args.check)
     if args.check:
         print("stale blocks: " + ", ".join(stale) + " (run: newsgold datasheet)" if stale else "DATASHEET.md figures are current")
@@ -268,7 +268,7 @@ def cmd_datasheet(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from newsgold.dataset.release import run_checks
+    from newsgold.release.gate import run_checks
     results = run_checks()
     for r in results:
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}: {r.message}" + ("" if r.ok or not r.fix else f"\n     fix: {r.fix}"))
@@ -301,8 +301,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_leaderboard(args) -> int:
-    from newsgold.dataset.datasheet import refresh
-    from newsgold.repository import current
+    from newsgold.core.repository import current
+    from newsgold.release.datasheet import refresh
     stale = refresh(path=current().root / "README.md", check=args.check)
     if args.check:
         print("README leaderboard is stale (run: newsgold leaderboard)" if "leaderboard" in stale else "README leaderboard is current")
@@ -314,7 +314,7 @@ def cmd_leaderboard(args) -> int:
 def cmd_release(args) -> int:
     import datetime
 
-    from newsgold.dataset.release import make_release
+    from newsgold.release.gate import make_release
     part = "major" if args.major else "minor" if args.minor else "patch" if args.patch else None
     date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
     res = make_release(None, part, date, amend=args.amend)

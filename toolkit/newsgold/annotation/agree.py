@@ -14,8 +14,8 @@ import numpy as np
 
 from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.gold import read_annotation_set
-from newsgold.dataset.manifest import load_documents
+from newsgold.gold.manifest import load_documents
+from newsgold.gold.read import read_annotation_set
 from newsgold.scoring import entities as E
 from newsgold.scoring.quotes import match_quotes
 

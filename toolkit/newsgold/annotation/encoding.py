@@ -51,8 +51,8 @@ from pathlib import Path
 
 from newsgold.annotation.targets import declared_targets
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.dataset.manifest import read_manifest
-from newsgold.repository import current
+from newsgold.core.repository import current
+from newsgold.gold.manifest import read_manifest
 
 QUOTE_LABELS = ("QUOTE_CONTENT", "CUE", "SPEAKER")
 VALUE_LABELS = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")

@@ -30,20 +30,21 @@ from newsgold.annotation.encoding import (
     relation_map,
 )
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import dump_json, read_text, write_output
+from newsgold.core.jsonio import dump_json, read_text
 from newsgold.core.schema import (
     ENTITY_LABELS,
     QUOTE_TYPES,
     STANCE_POSITIONS,
     schema_problems,
 )
-from newsgold.dataset.rules import check_gold_layers
+from newsgold.core.storage import write_output
 from newsgold.formats import registry
 from newsgold.formats.align import UTF16_MESSAGE, guess_for, resolve
 from newsgold.formats.common import Report
 from newsgold.formats.identify import identify, load_doc_map
 from newsgold.formats.ir import ReadDocument, ReadOptions, Region
 from newsgold.formats.to_predictions import read_documents
+from newsgold.gold.rules import check_gold_layers
 
 
 @dataclass

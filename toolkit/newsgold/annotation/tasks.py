@@ -131,7 +131,7 @@ def _stance_values(targets: list[dict]) -> list[str]:
 
 
 def _read_gold(repo: Repo, doc_id: str) -> dict | None:
-    from newsgold.dataset.gold import check_annotation
+    from newsgold.gold.read import check_annotation
     p = repo.root / "annotations" / "gold" / f"{doc_id}.json"
     if not p.exists():
         return None

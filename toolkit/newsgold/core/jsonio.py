@@ -462,43 +462,6 @@ def _staged(target: Path, payload: bytes) -> str:
     return tmp
 
 
-def write_output(path: str | Path, data: str | bytes, force: bool = False, system: str | None = None) -> Path:
-    """An output the user named (``--out``, ``-o``): written by :func:`write_atomic`, but an existing
-    file is replaced only with ``force``, when it already holds exactly these bytes, when newsgold
-    wrote it and nobody changed it since (:func:`newsgold.core.trustcache.written_here`), or when it
-    is an earlier output of the same ``system`` (predictions or provenance naming it: a baseline
-    regenerated). Anything else (an input, a hand-edited result, another program's file) stops with
-    exit 1 and says so."""
-    from newsgold.core import trustcache
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    target = Path(os.path.realpath(path))
-    if target.is_file() and not force and not trustcache.written_here(target) and not _holds(target, payload) \
-            and not (system is not None and _output_of(target, system)):
-        raise InputError(Problem(str(path), 0, "", "the file exists and was not written by newsgold (or was changed since): "
-                                 "pass --force to replace it", "overwrite"))
-    written = write_atomic(target, payload)
-    trustcache.note_written(written, payload)
-    return written
-
-
-def _output_of(path: Path, system: str) -> bool:
-    """Whether the file is a predictions (first line) or provenance (whole) file of ``system``."""
-    try:
-        with open(path, "rb") as fh:
-            first = fh.readline(MAX_RECORD_BYTES + 1)
-        value = loads(first.decode("utf-8")) if first.strip() not in (b"{", b"") else read_json(path)[0]
-    except (OSError, ValueError):
-        return False
-    return isinstance(value, dict) and value.get("system") == system
-
-
-def _holds(path: Path, payload: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(payload) and path.read_bytes() == payload
-    except OSError:
-        return False
-
-
 def dump_json(obj) -> str:
     """Canonical pretty JSON (stable key order as given, UTF-8, trailing newline)."""
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"

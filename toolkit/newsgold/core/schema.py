@@ -5,7 +5,7 @@ import json
 from functools import cache
 
 from newsgold.core.diagnostics import Problem
-from newsgold.repository import toolkit_schema_dir
+from newsgold.core.repository import toolkit_schema_dir
 
 SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
@@ -26,7 +26,7 @@ STANCE_POSITIONS = ("FAVOR", "AGAINST", "NEUTRAL")
 ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestamp", "dateline", "body", "boilerplate")
 
 
-def _load(name: str) -> dict:
+def load_schema_file(name: str) -> dict:
     with open(toolkit_schema_dir() / name, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -39,10 +39,10 @@ def validator(kind: str):
 
     resources = []
     for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}:
-        doc = _load(fname)
+        doc = load_schema_file(fname)
         resources.append((doc["$id"], Resource.from_contents(doc)))
     registry = Registry().with_resources(resources)
-    schema = _load(SCHEMA_FILES[kind])
+    schema = load_schema_file(SCHEMA_FILES[kind])
     Draft202012Validator.check_schema(schema)
     return _strict_validator_class()(schema, registry=registry)
 
@@ -105,7 +105,7 @@ def has_float_integer(record, keys: frozenset) -> bool:
 
 def _dereferenced(kind: str) -> dict:
     """The schema of ``kind`` with every ``$ref`` inlined (the schemas have no cycles)."""
-    files = {fname: _load(fname) for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}}
+    files = {fname: load_schema_file(fname) for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}}
 
     def resolve(ref: str, here: str):
         target_file, _, pointer = ref.partition("#")

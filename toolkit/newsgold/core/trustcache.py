@@ -11,7 +11,7 @@ The cache lives in the user's cache folder (``$NEWSGOLD_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/newsgold``, else ``~/.cache/newsgold``), never in the repository. Entries are
 written atomically; an unreadable or unwritable cache only means validating again. An entry is
 untrusted input (a regular file of at most 64 KiB, read by the strict reader), and a trusted file
-is used only when the bytes actually parsed hash to the key (:func:`newsgold.dataset.gold._load_gold_file`).
+is used only when the bytes actually parsed hash to the key (:func:`newsgold.gold.read.load_gold_file`).
 ``NEWSGOLD_CACHE_DIR=off`` turns it off.
 """
 from __future__ import annotations
@@ -24,11 +24,11 @@ import stat
 from functools import cache
 from pathlib import Path
 
-from newsgold import __version__
+from newsgold.core.version import __version__
 
 CHUNK = 1 << 20
 # the code whose verdict an entry vouches for: any change to it gives new keys
-_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "dataset/rules.py", "dataset/gold.py")
+_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py")
 
 
 def cache_dir() -> Path | None:
@@ -52,7 +52,7 @@ def file_sha256(path: str | Path) -> str:
 @cache
 def validator_fingerprint() -> str:
     """sha256 over the toolkit version, the schema files and the checking code."""
-    from newsgold.repository import toolkit_schema_dir
+    from newsgold.core.repository import toolkit_schema_dir
     pkg = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(__version__.encode())
     files = sorted(toolkit_schema_dir().glob("*.json")) + [pkg / rel for rel in _CHECKERS]

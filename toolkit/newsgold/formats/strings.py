@@ -372,13 +372,13 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None,
          doc_map: Mapping[str, str] | str | Path | None = None) -> tuple[list[dict], list[Problem]]:
     """String-only predictions as predictions records, with every problem (see the module doc).
 
-    ``gold`` is a :class:`~newsgold.dataset.gold.Gold` or what :func:`load_gold` takes;
+    ``gold`` is a :class:`~newsgold.gold.read.Gold` or what :func:`load_gold` takes;
     ``label_map`` (name, path or loaded map) widens the accepted entity labels to its keys;
     ``doc_id`` names the document of an input line that carries none; ``doc_map`` maps the
     input's ids to document ids (or is the file of such a map, as ``--doc-map``).
     """
-    from newsgold.dataset.gold import Gold, load_gold
     from newsgold.formats.identify import load_doc_map
+    from newsgold.gold.load import Gold, load_gold
     from newsgold.scoring.predictions import load_label_map
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     mapping = load_label_map(str(label_map)) if isinstance(label_map, (str, Path)) else label_map

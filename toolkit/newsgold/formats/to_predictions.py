@@ -31,12 +31,12 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.schema import ENTITY_LABELS
-from newsgold.dataset.gold import Gold, load_gold
 from newsgold.formats import registry
 from newsgold.formats.align import UTF16_MESSAGE, TextMap, guess_for, resolve, same_text, search_near
 from newsgold.formats.common import Report, jp, short
 from newsgold.formats.identify import identify, load_doc_map
 from newsgold.formats.ir import ReadDocument, ReadOptions, Region
+from newsgold.gold.load import Gold, load_gold
 from newsgold.scoring.predictions import load_label_map
 
 
@@ -90,7 +90,7 @@ def convert(fmt: str, path, gold: Gold | None = None, label_map=None, doc_id: st
             doc_map: Mapping[str, str] | str | Path | None = None) -> tuple[list[dict], list[Problem]]:
     """Another tool's output as NewsGold predictions records, with every problem found.
 
-    ``gold`` is a :class:`~newsgold.dataset.gold.Gold` (or a path for :func:`load_gold`; None: the
+    ``gold`` is a :class:`~newsgold.gold.read.Gold` (or a path for :func:`load_gold`; None: the
     shipped gold); ``label_map`` a name, path or loaded map; ``doc_id`` the document of a
     single-document input that carries no id; ``doc_map`` client id -> document id (or its file).
     """

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from newsgold.dataset.hf import NER_TAGS
 from newsgold.formats.conll import decode_tags
+from newsgold.release.hf import NER_TAGS
 
 IGNORE = -100   # the label id transformers uses for positions that are not scored
 
@@ -88,4 +88,4 @@ def make_compute_metrics(label_names: Sequence[str] = NER_TAGS) -> Callable[[obj
 
 compute_metrics = make_compute_metrics(NER_TAGS)
 compute_metrics.__doc__ = ("Entity figures for ``transformers.Trainer(compute_metrics=...)`` on the ``ner`` config "
-                           "(class ids index ``newsgold.dataset.hf.NER_TAGS``, as its ClassLabel).")
+                           "(class ids index ``newsgold.release.hf.NER_TAGS``, as its ClassLabel).")

@@ -45,9 +45,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgold import __version__
 from newsgold.core.jsonio import write_atomic
-from newsgold.dataset.gold import Gold
+from newsgold.core.version import __version__
+from newsgold.gold.read import Gold
 from newsgold.reporting.alignment import DocAlignment, EntityLink, QuoteLink, StanceLink, align
 from newsgold.scoring import api
 from newsgold.scoring import entities as E
@@ -649,7 +649,7 @@ def render_document(doc: dict, n: int, aligned: DocAlignment, predicted: bool, s
 def write_report(predictions, out_path, **score_kwargs) -> str:
     """Score ``predictions`` and write the HTML report to ``out_path`` atomically; returns the path written.
 
-    ``score_kwargs`` are those of :func:`newsgold.api.score`: gold, task, label_map, labels,
+    ``score_kwargs`` are those of :func:`newsgold.scoring.api.score`: gold, task, label_map, labels,
     zones, overlap, resamples, seed.
     """
     page = build_report(predictions, **score_kwargs)

@@ -12,7 +12,7 @@ def _fmt(v) -> str:
     return "n/a" if v is None else f"{v:.4f}"
 
 
-def _table(headers: list[str], rows: list[list], markdown: bool = False) -> str:
+def render_table(headers: list[str], rows: list[list], markdown: bool = False) -> str:
     cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     if markdown:
@@ -80,7 +80,7 @@ def render_score(result, fmt: str) -> str:
     md = fmt == "markdown"
     parts = [f"{'**Signature**: `' + result.signature + '`' if md else 'signature: ' + result.signature}",
              f"documents: {result.n_documents}", ""]
-    parts.append(_table(headers, score_rows(result, False), md))
+    parts.append(render_table(headers, score_rows(result, False), md))
     notes = interval_notes(result)
     if notes:
         parts += [""] + [("- " if md else "") + n for n in notes]
@@ -88,11 +88,11 @@ def render_score(result, fmt: str) -> str:
         if task == "entities":
             c = entry["counts"]["overall"]
             rows = [[s] + [c[s][o] for o in ("correct", "incorrect", "partial", "missed", "spurious")] for s in c]
-            parts += ["", "entity counts (overall)", _table(["scheme", "correct", "incorrect", "partial", "missed", "spurious"], rows, md)]
+            parts += ["", "entity counts (overall)", render_table(["scheme", "correct", "incorrect", "partial", "missed", "spurious"], rows, md)]
         if task == "stance":
             cm = entry["confusion"]
             rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
-            parts += ["", "stance confusion (rows gold, columns predicted)", _table([""] + cm["columns"], rows, md)]
+            parts += ["", "stance confusion (rows gold, columns predicted)", render_table([""] + cm["columns"], rows, md)]
     return "\n".join(parts)
 
 
@@ -108,7 +108,7 @@ def render_errors(result, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
     rows = [_error_row(e) for e in error_items(result.errors)]
-    return f"errors: {len(rows)}\n" + _table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
+    return f"errors: {len(rows)}\n" + render_table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
 
 
 def _error_row(e: ErrorItem) -> list[str]:
@@ -150,7 +150,7 @@ def render_compare(res, fmt: str) -> str:
         return _csv(["signature"] + headers + ["p_reason"], [[res.signature] + r for r in rows])
     md = fmt == "markdown"
     notes = [("- " if md else "") + n for n in _compare_notes(res)]
-    return "\n".join([f"signature: {res.signature}", f"A: {res.a}", f"B: {res.b}", "", _table(headers, rows, md)]
+    return "\n".join([f"signature: {res.signature}", f"A: {res.a}", f"B: {res.b}", "", render_table(headers, rows, md)]
                      + ([""] + notes if notes else []))
 
 
@@ -162,9 +162,9 @@ def render_agreement(res: dict, fmt: str) -> str:
     if fmt == "csv":
         return _csv(headers, rows)
     md = fmt == "markdown"
-    out = [f"A: {res['a']}", f"B: {res['b']}", "", _table(headers, rows, md), "",
+    out = [f"A: {res['a']}", f"B: {res['b']}", "", render_table(headers, rows, md), "",
            f"disagreements: {len(res['disagreements'])}"]
     if res["disagreements"]:
-        out.append(_table(["doc", "layer", "kind", "A", "B"],
+        out.append(render_table(["doc", "layer", "kind", "A", "B"],
                           [[d["doc_id"], d["layer"], d["kind"], d.get("a", ""), d.get("b", "")] for d in res["disagreements"]], md))
     return "\n".join(out)

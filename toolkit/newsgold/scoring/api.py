@@ -10,112 +10,31 @@ import itertools
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Predictions
-from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 from newsgold.core.storage import LazyRecords
-from newsgold.dataset.gold import Gold, load_gold
+from newsgold.core.version import __version__
 from newsgold.scoring import documents as D
 from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
 from newsgold.scoring import stance as S
 from newsgold.scoring import unplaced as U
-from newsgold.scoring.predictions import load_label_map, read_predictions
+from newsgold.scoring.predictions import read_predictions
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
+from newsgold.scoring.setup import Setup, accepted_labels, make_setup, raw_tuples
 
 TASKS = ("entities", "quotes", "stance")
 # Scored alongside a task and reported as a section of its own: document-level entities
 # (scoring/documents.py) come with every entity score.
 COMPANIONS = {"entities": "entities_document"}
-
-
-@dataclass
-class Setup:
-    """Everything that shapes how spans are compared: label map, label subset, zones."""
-
-    gold: Gold
-    labels: list[str]                 # the label inventory after mapping, in a fixed order
-    mapping: dict | None
-    keep_labels: set | None
-    zones: set | None
-    overlap: float
-    label_map_name: str | None
-
-    def map_label(self, label: str, side: str = "pred"):
-        """The label after the label map; None drops the span.
-
-        A map that covers every gold label (e.g. OntoNotes→CoNLL-2003) applies to gold and
-        predictions alike; a map that does not (a tool's labels → OntoNotes) applies to the
-        predictions only. A label the map does not name is kept as it is.
-        """
-        if self.mapping is None or (side == "gold" and not self.map_applies_to_gold):
-            return label
-        return self.mapping["map"].get(label, label)
-
-    @property
-    def map_applies_to_gold(self) -> bool:
-        return self.mapping is not None and set(ENTITY_LABELS) <= set(self.mapping["map"])
-
-    def in_zones(self, doc: dict, start: int) -> bool:
-        if self.zones is None:
-            return True
-        return any(z["start"] <= start < z["end"] and z["type"] in self.zones for z in doc["zones"])
-
-    def entity_tuples(self, doc: dict, items, side: str = "pred") -> list[tuple[int, int, str]]:
-        if self.mapping is None and self.keep_labels is None and self.zones is None:
-            return raw_tuples(items)
-        out = []
-        for m in items:
-            lab = self.map_label(m["label"], side)
-            if lab is None or (self.keep_labels is not None and lab not in self.keep_labels):
-                continue
-            if self.in_zones(doc, m["start"]):
-                out.append((m["start"], m["end"], lab))
-        return out
-
-
-def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: float = 0.5) -> Setup:
-    gold = gold if isinstance(gold, Gold) else load_gold(gold)
-    mapping = load_label_map(label_map) if isinstance(label_map, (str, Path)) else label_map
-    if mapping is None or not set(ENTITY_LABELS) <= set(mapping["map"]):
-        inventory = list(ENTITY_LABELS)
-        if mapping is not None:
-            bad = sorted({v for v in mapping["map"].values() if v} - set(ENTITY_LABELS))
-            if bad:
-                raise InputError(f"label map {mapping.get('name', '')!r} maps predictions to {', '.join(bad)}, which are not gold labels; "
-                                 "a map that does not cover every gold label must map to OntoNotes labels")
-    else:
-        inventory = sorted({v for v in mapping["map"].values() if v} | set(mapping.get("target_labels", [])))
-    if labels:
-        unknown = sorted(set(labels) - set(inventory))
-        if unknown:
-            raise InputError(f"--labels: unknown label(s) {', '.join(unknown)}; the inventory is {', '.join(inventory)}")
-    if zones:
-        unknown = sorted(set(zones) - set(ZONE_TYPES))
-        if unknown:
-            raise InputError(f"--zones: unknown zone type(s) {', '.join(unknown)}; zone types are {', '.join(ZONE_TYPES)}")
-    if not 0 < overlap <= 1:
-        raise InputError(f"--overlap must be in (0, 1], got {overlap}")
-    name = None
-    if mapping is not None:
-        name = sig.label_map_field(mapping)
-    return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name)
-
-
-def accepted_labels(setup: Setup) -> list[str]:
-    """Entity labels a predictions file may use under the setup's label map (its source and target labels)."""
-    if setup.mapping is None:
-        return list(ENTITY_LABELS)
-    return sorted(set(setup.mapping["map"]) | set(setup.labels))
 
 
 def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
@@ -233,11 +152,6 @@ def _entity_stats(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarra
     flat_g, flat_p = cols.flat()
     return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
                            lambda k: E.doc_table(*_entity_pair(preds, setup, ids[k]), label_index))
-
-
-def raw_tuples(items: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, str]]:
-    """(start, end, label) of entity spans as they are (no label map, label subset or zones)."""
-    return [(m["start"], m["end"], m["label"]) for m in items]
 
 
 PARALLEL_MIN_DOCS = 2000     # below this, worker processes cost more than they save

@@ -36,7 +36,7 @@ from newsgold.scoring.entities import prf_from
 from newsgold.scoring.quotes import name_index, normalise_name
 
 if TYPE_CHECKING:
-    from newsgold.scoring.api import Setup
+    from newsgold.scoring.setup import Setup
 
 FIELDS = ("correct", "predicted", "gold")
 

@@ -4,7 +4,7 @@ Most predictions lines are plain: ``doc_id``, perhaps ``system``, and a list of 
 integer offsets, a known label and perhaps the span text. For such a line this module decides,
 column-wise and in a few C-speed passes, that the full checks would find **nothing**: the JSON
 Schema (Draft 2020-12, :mod:`newsgold.core.schema`) would accept it and
-:func:`newsgold.dataset.rules.check_prediction` would report no problem, not even a warning.
+:func:`newsgold.gold.rules.check_prediction` would report no problem, not even a warning.
 Any doubt answers False, and the caller then runs the full checks, which give every message.
 So this can only make reading faster, never change a verdict; ``tests/test_schema_fast.py``
 checks on mutants that a record this accepts is one the schema accepts.
@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from operator import le, lt
 
-from newsgold.core.schema import _load
+from newsgold.core.schema import load_schema_file
 
-_ID = re.compile(_load("common.schema.json")["$defs"]["id"]["pattern"])  # same regex, same engine as jsonschema
+_ID = re.compile(load_schema_file("common.schema.json")["$defs"]["id"]["pattern"])  # same regex, same engine as jsonschema
 RECORD_KEYS = frozenset({"doc_id", "system", "entities"})
 ENTITY_KEYS = frozenset({"start", "end", "text", "label", "cluster", "score"})
 _PLAIN = frozenset({"start", "end", "text", "label"})

@@ -5,7 +5,7 @@ the gold and the predictions as objects; as Hugging Face ``evaluate``, an
 :class:`EntityScorer` accumulates them batch by batch (``add_batch`` then ``compute``) so
 a user can score inside a loop. Both go through the same core as ``newsgold score``:
 each batch becomes gold records checked by the gold rules
-(:mod:`newsgold.dataset.foreign`), predictions checked by the prediction rules, and
+(:mod:`newsgold.gold.foreign`), predictions checked by the prediction rules, and
 per-document sufficient statistics (:func:`newsgold.scoring.api.task_stats`); the
 result is a :class:`~newsgold.scoring.api.ScoreResult` with the same figures, counts and
 signature fields.
@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Span
-from newsgold.dataset.gold import Gold, content_hash
-from newsgold.dataset.releases import CUSTOM
+from newsgold.core.version import __version__
+from newsgold.gold.read import Gold, content_hash
+from newsgold.gold.releases import CUSTOM
 from newsgold.scoring import api
 from newsgold.scoring import signature as sig
 
@@ -116,8 +116,8 @@ def _fill_texts(gold: list[dict], preds: list[dict], texts: Mapping[str, str] | 
 
 def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]]:
     """One batch as a checked gold and prediction records."""
-    from newsgold.dataset.foreign import complete_records, version_of
-    from newsgold.dataset.gold import load_gold
+    from newsgold.gold.foreign import complete_records, version_of
+    from newsgold.gold.load import load_gold
     preds = _documents(pred_docs, PRED)
     warnings: list[Problem]
     if isinstance(gold_docs, Gold):

@@ -8,11 +8,11 @@ from typing import Any
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import iter_jsonl, loads_fast, read_json, require
 from newsgold.core.records import Predictions
+from newsgold.core.repository import current, toolkit_schema_dir
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker
-from newsgold.dataset.gold import LAYERS, Gold
-from newsgold.dataset.rules import check_prediction
-from newsgold.repository import current, toolkit_schema_dir
+from newsgold.gold.read import LAYERS, Gold
+from newsgold.gold.rules import check_prediction
 from newsgold.scoring.fastcheck import clean_entities, plain_record
 
 

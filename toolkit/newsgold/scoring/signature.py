@@ -21,7 +21,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-CUSTOM_DATA = "custom"   # the data version of a foreign gold (newsgold.dataset.releases.CUSTOM)
+from newsgold.gold.releases import CUSTOM as CUSTOM_DATA  # the data version of a foreign gold
+
 FIELDS = ("newsgold", "data", "task", "match", "scheme", "overlap", "labelmap", "labels", "zones", "ci", "seed")
 OPTIONAL = ("strings",)   # present only when it applies
 

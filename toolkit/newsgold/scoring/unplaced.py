@@ -20,7 +20,7 @@ from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 
 if TYPE_CHECKING:
-    from newsgold.scoring.api import Setup
+    from newsgold.scoring.setup import Setup
 
 
 def items(unplaced: Any, layer: str) -> list[dict]:

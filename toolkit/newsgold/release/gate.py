@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgold.repository import use
+from newsgold.core.repository import use
 
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
@@ -53,7 +53,7 @@ class CheckResult:
 
 @contextlib.contextmanager
 def repository_at(root: str | Path | None):
-    """Use another copy of the repository for the duration (see :func:`newsgold.repository.use`)."""
+    """Use another copy of the repository for the duration (see :func:`newsgold.core.repository.use`)."""
     with use(root) as repo:
         yield repo.root
 
@@ -72,7 +72,7 @@ def _manifest_docs(root: Path) -> tuple[list[dict], list[dict]]:
 
 
 def check_valid(root: Path) -> CheckResult:
-    from newsgold.dataset.validate import summary, validate
+    from newsgold.release.validate import summary, validate
     problems = validate()
     errors, warnings = summary(problems)
     if errors:
@@ -156,9 +156,9 @@ def check_adjudicated(root: Path) -> CheckResult:
 
 def check_build(root: Path) -> CheckResult:
     try:
-        from newsgold.dataset.build import build
+        from newsgold.release.build import build
     except ImportError as exc:
-        return CheckResult("build-current", False, f"cannot check the data files: newsgold.dataset.build is not available ({exc})",
+        return CheckResult("build-current", False, f"cannot check the data files: newsgold.release.build is not available ({exc})",
                            "install the complete toolkit (pip install -e .), then newsgold build")
     try:
         stale = build(check=True, root=root)
@@ -175,7 +175,7 @@ def check_datasheet(root: Path) -> CheckResult:
         return CheckResult("datasheet-current", False, "DATASHEET.md is missing",
                            "restore DATASHEET.md from git (git checkout -- DATASHEET.md), then newsgold datasheet")
     try:
-        from newsgold.dataset.datasheet import refresh
+        from newsgold.release.datasheet import refresh
         stale = refresh(root=root, check=True)
     except Exception as exc:
         return CheckResult("datasheet-current", False, f"the datasheet figures cannot be computed: {type(exc).__name__}: "
@@ -190,7 +190,7 @@ RELEASE_FIX = ("newsgold release --minor   (documents or layers added; --patch f
 
 
 def _current_hash(root: Path) -> str:
-    from newsgold.dataset.build import gold_at
+    from newsgold.release.build import gold_at
     return gold_at(root).content_hash
 
 
@@ -205,7 +205,7 @@ def _read_version(root: Path) -> str | None:
 def check_version_bump(root: Path) -> CheckResult:
     """The gold of ``VERSION`` is the gold ``releases.json`` records for it; a changed gold has a new version."""
     from newsgold.core.diagnostics import InputError
-    from newsgold.dataset import releases as R
+    from newsgold.gold import releases as R
     version = _read_version(root)
     if version is None:
         return CheckResult("version-bump", False, "VERSION is missing or not MAJOR.MINOR.PATCH",
@@ -294,7 +294,7 @@ def _baseline_doc_ids(path: Path) -> tuple[set[str], str | None]:
 def stale_baselines(root: Path) -> list[str]:
     """Why each shipped baseline is stale (empty when all are current). The leaderboard rows
     are checked by ``leaderboard-current``."""
-    from newsgold.dataset.build import gold_at
+    from newsgold.release.build import gold_at
     gold = gold_at(root)
     out: list[str] = []
     files = sorted((root / "baselines").glob("*.jsonl"))
@@ -311,7 +311,7 @@ def stale_baselines(root: Path) -> list[str]:
 
 def _rules_baseline_now(root: Path) -> str:
     from newsgold.core.jsonio import dump_jsonl
-    from newsgold.dataset.manifest import load_documents
+    from newsgold.gold.manifest import load_documents
     from newsgold.systems.rules_baseline import predict
     docs = load_documents(root / "seeds" / "manifest.json")
     return dump_jsonl([predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)])
@@ -351,9 +351,9 @@ def check_changelog(root: Path) -> CheckResult:
 
 
 def check_leaderboard(root: Path) -> CheckResult:
-    """Every leaderboard row was scored on the current data by this toolkit (dataset/leaderboard.py)."""
+    """Every leaderboard row was scored on the current data by this toolkit (release/leaderboard.py)."""
     from newsgold.core.diagnostics import InputError
-    from newsgold.dataset.leaderboard import stale_rows
+    from newsgold.release.leaderboard import stale_rows
     try:
         stale = stale_rows(root)
     except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
@@ -367,9 +367,9 @@ def check_leaderboard(root: Path) -> CheckResult:
 
 def check_release_history(root: Path) -> CheckResult:
     """No published release's recorded hash has changed: each version in ``releases.json`` still
-    has the hash of its first committed record (:func:`newsgold.dataset.releases.published`)."""
+    has the hash of its first committed record (:func:`newsgold.gold.releases.published`)."""
     from newsgold.core.diagnostics import InputError
-    from newsgold.dataset import releases as R
+    from newsgold.gold import releases as R
     done = R.published(root)
     if done is None:
         return CheckResult("release-history", True, "no git history here: recorded hashes not compared with earlier commits")
@@ -443,14 +443,14 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
     ``amend`` keep it, then record ``{version, date, content_hash}`` in releases.json and add the
     CHANGELOG skeleton section when the version has none. Refuses a version already recorded
     (unless amending), a bump that does not go above the last release, and an amendment that would
-    change the hash of a published release (:func:`newsgold.dataset.releases.published`).
+    change the hash of a published release (:func:`newsgold.gold.releases.published`).
 
     All or nothing: every input is read and every new text prepared in memory first; VERSION,
     CHANGELOG.md and releases.json are then written together (:func:`newsgold.core.jsonio.write_all`),
     releases.json last. A bad input (a CHANGELOG that is not UTF-8) stops before anything is written."""
     from newsgold.core.diagnostics import InputError, Problem
     from newsgold.core.jsonio import write_all
-    from newsgold.dataset import releases as R
+    from newsgold.gold import releases as R
     with repository_at(root) as r:
         if not R.DATE.match(date):
             raise InputError(Problem("--date", 0, "", f"{date!r} is not YYYY-MM-DD", "usage"))
@@ -476,7 +476,7 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
 
 def _refuse_release(recs: list, version: str, amend: bool) -> None:
     from newsgold.core.diagnostics import InputError, Problem
-    from newsgold.dataset import releases as R
+    from newsgold.gold import releases as R
     last = R.latest(recs)
     if not amend and R.find(recs, version):
         raise InputError(Problem(R.RELEASES_FILE, 0, "", f"version {version} is already released", "version"))
@@ -488,7 +488,7 @@ def _refuse_amending_published(root: Path, version: str, digest: str) -> None:
     """A published release is never edited: ``--amend`` may only re-record a version whose record
     is not committed yet (or re-record the same hash)."""
     from newsgold.core.diagnostics import InputError, Problem
-    from newsgold.dataset import releases as R
+    from newsgold.gold import releases as R
     done = (R.published(root) or {}).get(version)
     if done is not None and done.content_hash != digest:
         raise InputError(Problem(R.RELEASES_FILE, 0, "", f"{version} is published (its record was committed in "

@@ -1,10 +1,7 @@
-"""Any gold: what a ``--gold`` path is, and its documents as full gold records.
+"""Other people's gold as full gold records (read for :func:`newsgold.gold.load.load_gold`).
 
-``--gold`` (``gold=`` in Python) accepts, besides an annotation folder and NewsGold's own
-``documents`` JSON Lines (read by :mod:`newsgold.dataset.gold`):
+Two forms are completed here:
 
-* a clone (a folder with ``seeds/manifest.json``): its gold and its ``VERSION``;
-* a Hub export folder (``newsgold export --hub``), or any folder with ``data/documents/test.jsonl``;
 * a ``datasets`` dataset saved with ``save_to_disk`` (a ``Dataset`` or a ``DatasetDict``
   with a ``test`` split), in the ``documents`` layout or the minimal one below;
 * a minimal JSON Lines file for people with their own annotated news, one document a line::
@@ -26,69 +23,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import iter_jsonl, json_objects, require
+from newsgold.core.jsonio import json_objects
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.releases import CUSTOM
-from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.gold.releases import CUSTOM
+from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
 
-DOCUMENTS_FILE = Path("data") / "documents" / "test.jsonl"
 FULL_KEYS = ("text_sha256", "metadata", "zones")   # a record with these is in the documents layout
 MAX_DOCUMENTS = 1_000_000                            # a cap on what a saved dataset may hand us
-
-
-def load_any(path: str | Path | None):
-    """The :class:`~newsgold.dataset.gold.Gold` at ``path`` when it is one of the forms above.
-
-    Returns None for the forms :func:`newsgold.dataset.gold.load_gold` reads itself (an
-    annotation folder; a documents file whose records carry ``dataset_version``; with
-    ``path=None``, the sources of the copy in use). ``path=None`` in a copy that has only
-    data files (``NEWSGOLD_HOME`` set to a Hub export) reads its documents file.
-    Raises :class:`InputError` with every problem found.
-    """
-    from newsgold.dataset.gold import Gold, _load_gold_file, load_gold
-    from newsgold.repository import current, missing_dataset, use
-
-    if path is None:
-        repo = current()
-        if repo.has_sources:
-            return None
-        if (repo.root / DOCUMENTS_FILE).is_file():
-            return load_gold(repo.root / DOCUMENTS_FILE)
-        raise missing_dataset(repo)
-    path = Path(path)
-    if path.is_dir():
-        if (path / "seeds" / "manifest.json").is_file():
-            with use(path):
-                return load_gold()
-        if (path / DOCUMENTS_FILE).is_file():
-            return load_gold(path / DOCUMENTS_FILE)
-        if _is_saved_dataset(path):
-            records, problems = complete_records(_saved_dataset_rows(path), str(path))
-            return _gold(records, problems, str(path))
-        return None
-    if not path.is_file():
-        raise InputError(Problem(str(path), 0, "", "no such file or folder (--gold takes a clone, a Hub export folder, a saved "
-                                 "datasets folder, an annotation folder or a JSON Lines file)", "file"))
-    first = _first_record(path)
-    if first is None or all(k in first for k in FULL_KEYS):
-        if first is not None and not (first.get("metadata") or {}).get("dataset_version"):
-            # our layout, but not our data: name it custom; read (and trusted by its bytes) as ours is
-            recs, chash = _load_gold_file(path)
-            return Gold(recs, CUSTOM, chash, str(path)) if recs else _gold({}, [], str(path))
-        return None
-    rows = ((n, rec, probs) for n, rec, probs in iter_jsonl(path, allow_crlf=False))
-    records, problems = complete_records(rows, str(path))
-    return _gold(records, problems, str(path))
-
-
-def _gold(records: dict[str, dict], problems: list[Problem], source: str):
-    from newsgold.dataset.gold import Gold, content_hash
-    require(problems)
-    if not records:
-        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
-    records = {k: records[k] for k in sorted(records)}
-    version = version_of(records)
-    return Gold(records, version, content_hash(records.values()), source)
 
 
 def version_of(records: dict[str, dict]) -> str:
@@ -96,13 +37,6 @@ def version_of(records: dict[str, dict]) -> str:
     versions = {(r.get("metadata") or {}).get("dataset_version") for r in records.values()}
     only = versions.pop() if len(versions) == 1 else None
     return only if isinstance(only, str) and only else CUSTOM
-
-
-def _first_record(path: Path) -> dict | None:
-    for _, rec, _ in iter_jsonl(path):
-        if rec is not None:
-            return rec if isinstance(rec, dict) else None
-    return None
 
 
 # ---------------------------------------------------------------- completing records
@@ -212,7 +146,7 @@ def complete_records(rows: Iterable[tuple[int, object, list[Problem]]], name: st
 
 # ---------------------------------------------------------------- datasets saved to disk
 
-def _is_saved_dataset(path: Path) -> bool:
+def is_saved_dataset(path: Path) -> bool:
     return (path / "dataset_dict.json").is_file() or ((path / "state.json").is_file() and (path / "dataset_info.json").is_file())
 
 
@@ -247,7 +181,7 @@ def _drop_absent(value):
     return value
 
 
-def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]:
+def saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]:
     """Rows of a saved ``Dataset`` (or the ``test`` split of a ``DatasetDict``), labels as names."""
     from datasets import DatasetDict, load_from_disk
     try:

@@ -20,10 +20,10 @@ from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import BOM, dump_json, read_json, write_atomic
+from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.rules import check_zones, sha256_text
-from newsgold.dataset.segment import propose_documents, propose_zones
-from newsgold.repository import current
+from newsgold.gold.rules import check_zones, sha256_text
+from newsgold.gold.segment import propose_documents, propose_zones
 
 REVIEW_NOTE = "proposed by newsgold add-source; review the cut, zones and metadata"
 TODO_PREFIX = "TODO"

@@ -7,9 +7,9 @@ from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import line_for, locate_lines, read_json, require
+from newsgold.core.repository import current, missing_dataset
 from newsgold.core.schema import schema_problems
-from newsgold.dataset.rules import check_zones, sha256_text
-from newsgold.repository import current, missing_dataset
+from newsgold.gold.rules import check_zones, sha256_text
 
 
 def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict], list[Problem]]:

@@ -14,20 +14,29 @@ import re
 from pathlib import Path
 
 from newsgold.core.jsonio import write_atomic
-from newsgold.repository import current
+from newsgold.core.repository import current
 
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 
-# The pass pairs whose agreement is published, in order.
-AGREEMENT_PAIRS = [
-    ("annotations/passes/llm-blind-1", "annotations/passes/llm-blind-2"),
-    ("annotations/passes/llm-blind-1", "annotations/gold"),
-]
+NO_PASSES = ("No protocol passes yet: `annotations/passes/` holds no two passes to compare. The 2.0.0 files "
+             "`llm-blind-1` and `llm-blind-2` are one output recorded twice, not two annotators; they are archived "
+             "in `annotations/archive/v2/` and their agreement is not published (README there).\n")
+
+
+def agreement_pairs(root: Path) -> list[tuple[str, str]]:
+    """Every pair of pass folders in ``annotations/passes/``, in name order: pass against pass only.
+
+    The gold is never one side of a pair: it is made from the passes, so agreement with it is
+    not agreement between annotators."""
+    folder = root / "annotations" / "passes"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [(f"annotations/passes/{a}", f"annotations/passes/{b}")
+            for i, a in enumerate(names) for b in names[i + 1:]]
 
 
 def _stats_block(root: Path) -> str:
-    from newsgold.dataset.gold import load_gold
-    from newsgold.dataset.stats import corpus_stats, render_stats
+    from newsgold.gold.load import load_gold
+    from newsgold.release.stats import corpus_stats, render_stats
     gold = load_gold(root / "annotations" / "gold") if root != current().root else load_gold()
     df = corpus_stats(gold)
     return (f"Dataset {gold.version}, content hash `{gold.content_hash}`. Reproduce: `newsgold stats --format markdown`.\n\n"
@@ -36,27 +45,25 @@ def _stats_block(root: Path) -> str:
 
 def _agreement_block(root: Path) -> str:
     from newsgold.annotation.agree import agree
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     out = []
-    for a, b in AGREEMENT_PAIRS:
-        if not ((root / a).is_dir() and (root / b).is_dir()):
-            continue
+    for a, b in agreement_pairs(root):
         res = agree(root / a, root / b)
         rows = [[r["layer"], r["figure"], "n/a" if r["value"] is None else f"{r['value']:.3f}", r.get("n", "")]
                 for r in res["figures"] if not re.match(r"^[A-Z_]+ span F1", r["figure"])]
         out.append(f"`newsgold agree {a} {b}`: {len(res['disagreements'])} disagreement(s)\n\n"
-                   + _table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n")
-    return "\n".join(out)
+                   + render_table(["layer", "figure", "value", "n (A/B)"], rows, markdown=True) + "\n")
+    return "\n".join(out) if out else NO_PASSES
 
 
 def _leaderboard_block(root: Path) -> str:
-    """The leaderboard rows of ``submissions/`` (see :mod:`newsgold.dataset.leaderboard`)."""
-    from newsgold.dataset.leaderboard import render
+    """The leaderboard rows of ``submissions/`` (see :mod:`newsgold.release.leaderboard`)."""
+    from newsgold.release.leaderboard import render
     return render(root, gold=None if root == current().root else root / "annotations" / "gold")
 
 
 def _ner_alignment_block(root: Path) -> str:
-    from newsgold.dataset.build import gold_at, ner_alignment
+    from newsgold.release.build import gold_at, ner_alignment
     gold = gold_at(root)
     notes = ner_alignment(gold)
     n = sum(len(r["entities"]["mentions"]) for r in gold.docs.values())
@@ -66,8 +73,8 @@ def _ner_alignment_block(root: Path) -> str:
         return head
     rows = [[m.doc_id, f"{m.start}:{m.end}", repr(m.text), m.label, m.how]
             for m in notes]
-    from newsgold.reporting.text import _table
-    return head + "\n" + _table(["document", "span", "text", "label", "in the ner config"], rows, markdown=True) + "\n"
+    from newsgold.reporting.text import render_table
+    return head + "\n" + render_table(["document", "span", "text", "label", "in the ner config"], rows, markdown=True) + "\n"
 
 
 GENERATORS = {"stats": _stats_block, "agreement": _agreement_block, "leaderboard": _leaderboard_block,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
-from newsgold.dataset.gold import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
-from newsgold.dataset.manifest import read_manifest
-from newsgold.repository import current, missing_dataset
+from newsgold.core.repository import current, missing_dataset
+from newsgold.gold.manifest import read_manifest
+from newsgold.gold.read import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
 from newsgold.scoring.predictions import read_predictions
 
 MAX_STREAM_BYTES = 1 << 30    # a piped input is held in a temporary file; larger ones are to be saved as files
@@ -62,13 +62,13 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
     def get_gold() -> Gold:
         nonlocal gold
         if gold is None and gold_path is not None:
-            from newsgold.dataset.gold import load_gold
+            from newsgold.gold.load import load_gold
             gold = load_gold(gold_path)
         if gold is None and not repo.has_sources:
-            from newsgold.dataset.gold import load_gold
+            from newsgold.gold.load import load_gold
             gold = load_gold()
         if gold is None:
-            from newsgold.dataset.gold import read_annotation_set
+            from newsgold.gold.read import read_annotation_set
             anns, _ = read_annotation_set(current().gold_dir, docs)
             recs = [merge_record(docs[i], anns[i]) for i in sorted(anns) if i in docs]
             # predictions are checked against document texts, which the manifest alone gives

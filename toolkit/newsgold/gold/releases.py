@@ -2,7 +2,7 @@
 
 A JSON list, oldest first, of ``{"version": "X.Y.Z", "date": "YYYY-MM-DD", "content_hash": "<sha256 hex>"}``:
 one entry per released dataset version, with the content hash of its gold
-(:func:`newsgold.dataset.gold.content_hash`, printed by ``newsgold stats``). ``newsgold release``
+(:func:`newsgold.gold.read.content_hash`, printed by ``newsgold stats``). ``newsgold release``
 appends to it; ``newsgold check`` compares the current gold with it, so a changed gold without a
 version bump cannot pass the gate. The installed package reads the same file to say which
 released version a copy of the data is. Pure helpers plus one reader and one writer.
@@ -16,8 +16,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import write_atomic
-from newsgold.repository import current, toolkit_schema_dir
-from newsgold.scoring.signature import CUSTOM_DATA
+from newsgold.core.repository import current, toolkit_schema_dir
 
 RELEASES_FILE = "releases.json"
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -163,7 +162,7 @@ def record(releases: list[Release], new: Release) -> list[Release]:
 
 # ---------------------------------------------------------------- which gold is in use
 
-CUSTOM = CUSTOM_DATA   # the version of a gold that is not NewsGold's (a foreign gold)
+CUSTOM = "custom"   # the version of a gold that is not NewsGold's (a foreign gold); the signature says ``data:custom+<hash>``
 
 
 def releases_in_use() -> list[Release]:

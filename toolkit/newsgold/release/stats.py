@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
-from newsgold.dataset.gold import Gold
+from newsgold.gold.read import Gold
 
 
 def _zone_of(doc: dict, start: int) -> str:
@@ -66,7 +66,7 @@ def corpus_stats(gold: Gold):
     wide.columns.name = None
     wide.attrs["documents"] = len(gold.docs)
     wide.attrs["dataset"] = f"{gold.version}+{gold.content_hash[:12]}"
-    from newsgold.dataset.releases import status
+    from newsgold.gold.releases import status
     wide.attrs["release"] = status(gold.version, gold.content_hash)
     return wide.reset_index()
 
@@ -77,8 +77,8 @@ def render_stats(df, fmt: str) -> str:
                            "rows": df.to_dict(orient="records")}, ensure_ascii=False, indent=2)
     if fmt == "csv":
         return df.to_csv(index=False, lineterminator="\n")
-    from newsgold.reporting.text import _table
+    from newsgold.reporting.text import render_table
     headers = [str(c) for c in df.columns]
     rows = df.astype(str).values.tolist()
-    text = _table(headers, rows, markdown=(fmt == "markdown"))
+    text = render_table(headers, rows, markdown=(fmt == "markdown"))
     return text if fmt == "markdown" else f"dataset {df.attrs.get('dataset')} ({df.attrs.get('release')})\n{text}"

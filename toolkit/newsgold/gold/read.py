@@ -1,6 +1,6 @@
 """The gold: annotation files joined with their documents, or self-contained gold records.
 
-I/O lives here; every check it applies comes from :mod:`newsgold.dataset.rules` and
+I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 :mod:`newsgold.core.schema`, so reading a file and validating it are the same thing.
 """
 from __future__ import annotations
@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core import trustcache
-from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
-from newsgold.dataset.manifest import load_documents
-from newsgold.dataset.rules import check_gold_layers, check_zones, sha256_text
-from newsgold.repository import current
+from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -217,7 +216,7 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
 
 
-def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
+def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     """Records and canonical content hash of a gold JSONL file, validated unless these exact
     bytes were validated without error before (the result is then cached by their sha256)."""
     try:
@@ -237,33 +236,3 @@ def _load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     if records:
         trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)})
     return records, chash
-
-
-def load_gold(path: str | Path | None = None) -> Gold:
-    """The gold: by default the shipped annotations joined with the seeds.
-
-    ``path`` may be an annotation folder (joined with the manifest) or a JSONL file of
-    full gold document records, or any other gold :mod:`newsgold.dataset.foreign` reads
-    (a clone, a Hub export, a saved ``datasets`` dataset, a minimal JSONL). Raises
-    :class:`InputError` listing every problem.
-    """
-    from newsgold.dataset.foreign import load_any
-    found = load_any(path)
-    if found is not None:
-        return found
-    if path is None or Path(path).is_dir():
-        docs = load_documents()
-        folder = Path(path) if path is not None else current().gold_dir
-        anns, problems = read_annotation_set(folder, docs)
-        require(problems)
-        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
-        source = str(folder)
-        version = None
-        chash = content_hash(records.values()) if records else ""
-    else:
-        records, chash = _load_gold_file(Path(path))
-        source = str(path)
-        version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
-    if not records:
-        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
-    return Gold(records, version or dataset_version(), chash, source)

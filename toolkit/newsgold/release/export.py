@@ -24,9 +24,9 @@ from typing import Any
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
-from newsgold.dataset import build, hf
-from newsgold.dataset.gold import Gold
-from newsgold.repository import current
+from newsgold.core.repository import current
+from newsgold.gold.read import Gold
+from newsgold.release import build, hf
 
 CHECKSUMS = "SHA256SUMS"
 NOT_IN_DOCUMENTS = ("quotes.content",)   # fields the documents record set leaves out (see _fields)
@@ -235,7 +235,7 @@ def _fields(prefix: str, spec: hf.Struct, file_id: str, labels: dict, column: st
 
 def _date_published(gold: Gold, root: Path) -> str | None:
     """The release date when this gold is a released version (``releases.json``), else None."""
-    from newsgold.dataset.releases import read_releases, releases_in_use
+    from newsgold.gold.releases import read_releases, releases_in_use
     for r in read_releases(root) if (root / "releases.json").is_file() else releases_in_use():
         if r.version == gold.version and r.content_hash == gold.content_hash:
             return r.date

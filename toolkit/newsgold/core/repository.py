@@ -23,7 +23,7 @@ from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]   # toolkit/newsgold (this file is in its core/)
 PACKAGED_RELEASE = "_release"   # folder inside the installed package holding the shipped release
 
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.repository import current, missing_dataset
 from newsgold.core.schema import ENTITY_LABELS, QUOTE_TYPES, STANCE_LABELS, ZONE_TYPES
-from newsgold.repository import current, missing_dataset
 
 CONFIGS = ("documents", "entities", "ner", "quotes", "stance")
 DEFAULT_CONFIG = "documents"

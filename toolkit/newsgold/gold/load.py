@@ -1,0 +1,116 @@
+"""Gold loading: one entry point, :func:`load_gold`, for every form a gold may take.
+
+``--gold`` (``gold=`` in Python) accepts:
+
+* nothing: the shipped annotations of the copy in use joined with its seeds (or, in a copy
+  that has only data files, ``NEWSGOLD_HOME`` set to a Hub export, its documents file);
+* an annotation folder, joined with the manifest (:mod:`newsgold.gold.read`);
+* NewsGold's own ``documents`` JSON Lines (:mod:`newsgold.gold.read`), trusted by its bytes
+  once validated; one whose records carry no ``dataset_version`` is another dataset in our
+  layout and gets the data version ``custom``;
+* a clone (a folder with ``seeds/manifest.json``): its gold and its ``VERSION``;
+* a Hub export folder (``newsgold export --hub``), or any folder with ``data/documents/test.jsonl``;
+* a ``datasets`` dataset saved with ``save_to_disk`` and a minimal JSON Lines file, both
+  completed into full records by :mod:`newsgold.gold.foreign`.
+
+The readers sit below this module and never call back into it, so loading one file is one
+pass down, not a bounce between modules.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.jsonio import iter_jsonl, require
+from newsgold.core.repository import current, missing_dataset, use
+from newsgold.gold.foreign import FULL_KEYS, complete_records, is_saved_dataset, saved_dataset_rows, version_of
+from newsgold.gold.manifest import load_documents
+from newsgold.gold.read import Gold, content_hash, dataset_version, load_gold_file, merge_record, read_annotation_set
+from newsgold.gold.releases import CUSTOM
+
+DOCUMENTS_FILE = Path("data") / "documents" / "test.jsonl"
+
+
+def load_gold(path: str | Path | None = None) -> Gold:
+    """The gold: by default the shipped annotations joined with the seeds.
+
+    ``path`` may be any of the forms listed in this module's docstring. Raises
+    :class:`InputError` listing every problem.
+    """
+    found = _load_other_form(path)
+    if found is not None:
+        return found
+    if path is None or Path(path).is_dir():
+        docs = load_documents()
+        folder = Path(path) if path is not None else current().gold_dir
+        anns, problems = read_annotation_set(folder, docs)
+        require(problems)
+        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
+        source = str(folder)
+        version = None
+        chash = content_hash(records.values()) if records else ""
+    else:
+        records, chash = load_gold_file(Path(path))
+        source = str(path)
+        version = records[next(iter(records))]["metadata"].get("dataset_version") if records else None
+    if not records:
+        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
+    return Gold(records, version or dataset_version(), chash, source)
+
+
+def _load_other_form(path: str | Path | None) -> Gold | None:
+    """The :class:`Gold` at ``path`` when it is a clone, a Hub export, a saved dataset, a
+    minimal JSON Lines file or another dataset in our documents layout.
+
+    Returns None for the forms :func:`load_gold` reads itself (an annotation folder; a
+    documents file whose records carry ``dataset_version``; with ``path=None``, the sources
+    of the copy in use). Raises :class:`InputError` with every problem found.
+    """
+    if path is None:
+        repo = current()
+        if repo.has_sources:
+            return None
+        if (repo.root / DOCUMENTS_FILE).is_file():
+            return load_gold(repo.root / DOCUMENTS_FILE)
+        raise missing_dataset(repo)
+    path = Path(path)
+    if path.is_dir():
+        if (path / "seeds" / "manifest.json").is_file():
+            with use(path):
+                return load_gold()
+        if (path / DOCUMENTS_FILE).is_file():
+            return load_gold(path / DOCUMENTS_FILE)
+        if is_saved_dataset(path):
+            records, problems = complete_records(saved_dataset_rows(path), str(path))
+            return _gold(records, problems, str(path))
+        return None
+    if not path.is_file():
+        raise InputError(Problem(str(path), 0, "", "no such file or folder (--gold takes a clone, a Hub export folder, a saved "
+                                 "datasets folder, an annotation folder or a JSON Lines file)", "file"))
+    first = _first_record(path)
+    if first is None or all(k in first for k in FULL_KEYS):
+        if first is not None and not (first.get("metadata") or {}).get("dataset_version"):
+            # our layout, but not our data: name it custom; read (and trusted by its bytes) as ours is
+            recs, chash = load_gold_file(path)
+            return Gold(recs, CUSTOM, chash, str(path)) if recs else _gold({}, [], str(path))
+        return None
+    rows = ((n, rec, probs) for n, rec, probs in iter_jsonl(path, allow_crlf=False))
+    records, problems = complete_records(rows, str(path))
+    return _gold(records, problems, str(path))
+
+
+def _gold(records: dict[str, dict], problems: list[Problem], source: str) -> Gold:
+    require(problems)
+    if not records:
+        raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
+    records = {k: records[k] for k in sorted(records)}
+    version = version_of(records)
+    return Gold(records, version, content_hash(records.values()), source)
+
+
+def _first_record(path: Path) -> dict | None:
+    for _, rec, _ in iter_jsonl(path):
+        if rec is not None:
+            return rec if isinstance(rec, dict) else None
+    return None
