@@ -73,11 +73,11 @@ def _entities(value, text: str) -> dict:
 
 def _fresh(wanted: str, taken: set[str]) -> str:
     """An id for a mention or cluster the user did not name: ``wanted`` unless the user gave that id
-    to something else (then ``wanted~2``, ``wanted~3``…), so an automatic id never merges two entities."""
+    to something else (then ``wanted.2``, ``wanted.3``…), so an automatic id never merges two entities."""
     out, n = wanted, 1
     while out in taken:
         n += 1
-        out = f"{wanted}~{n}"
+        out = f"{wanted}.{n}"
     taken.add(out)
     return out
 

@@ -120,6 +120,8 @@ def _stream(argv: list[str], stdin: bytes, dest: BinaryIO, timeout: float, syste
 def _records(system: str, path: Path, opts: RunOptions) -> tuple[list[dict], list[Problem]]:
     """The command's output, read by the strict readers: predictions records, or strings (:mod:`newsgold.formats.strings`)."""
     where = f"{system} (standard output)"
+    if path.stat().st_size == 0:
+        raise InputError(_no_output(where))
     if opts.input_format == "strings":
         from newsgold.formats.strings import read
         records, problems = read(path, opts.gold)
@@ -130,9 +132,13 @@ def _records(system: str, path: Path, opts: RunOptions) -> tuple[list[dict], lis
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if not records:
-        raise InputError(Problem(where, 0, "", "the command wrote no predictions: an empty output would score every document as "
-                                 "missed; write one line per document (\"entities\": [] for none found)", "no-output"))
+        raise InputError(_no_output(where))
     return records, [p for p in problems if p.severity != "error"]
+
+
+def _no_output(where: str) -> Problem:
+    return Problem(where, 0, "", "the command wrote no predictions: an empty output would score every document as missed; "
+                   "write one line per document (\"entities\": [] for none found)", "no-output")
 
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
