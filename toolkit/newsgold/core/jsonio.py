@@ -118,24 +118,7 @@ def loads(text: str):
         value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=parse_int, parse_float=_float)
     except RecursionError:
         raise RefusedValue(f"JSON nested too deeply to read (limit {MAX_DEPTH} levels)", "json-depth") from None
-    if _SURROGATE_ESCAPE.search(text):
-        _refuse_lone_surrogates(value)
     return value
-
-
-# A lone surrogate can only come from a \uD800-\uDFFF escape (UTF-8 cannot encode one); a pair is
-# joined into one character by the parser. Only a text with such an escape is checked further.
-_SURROGATE_ESCAPE = re.compile(r"\\[uU][dD][89a-fA-F]")
-
-
-def _refuse_lone_surrogates(value) -> None:
-    """A string with a lone surrogate is not Unicode text: it cannot be written as UTF-8 and would
-    crash whatever writes or hashes it later. Refused here, with the rule ``json-surrogate``."""
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise RefusedValue(f"a string holds a lone surrogate ({exc.object[exc.start:exc.end]!r}), which is not a Unicode "
-                           "character; write the character itself or a valid surrogate pair", "json-surrogate") from None
 
 
 def _refused(exc: RefusedValue, name: str, line: int) -> Problem:

@@ -379,6 +379,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None,
     """
     from newsgold.formats.identify import load_doc_map
     from newsgold.gold.load import Gold, load_gold
+    from newsgold.gold.rules import lone_surrogates
     from newsgold.scoring.predictions import load_label_map
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     mapping = load_label_map(str(label_map)) if isinstance(label_map, (str, Path)) else label_map
@@ -393,6 +394,10 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None,
     records: dict[str, dict] = {}
     expected = "expected an object {\"doc_id\", \"entities\", \"quotes\", \"stance\"}"
     for line, obj in json_objects(_rows(Path(path), name), name, problems, expected, "strings"):
+        bad_text = lone_surrogates(obj, name, line)
+        if bad_text:       # a string that is not Unicode text could be neither found nor written out
+            problems += bad_text
+            continue
         did = obj.get("doc_id", doc_id)
         if doc_map and isinstance(did, str):
             did = doc_map.get(did, did)

@@ -26,7 +26,7 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import json_objects
 from newsgold.core.schema import schema_problems
 from newsgold.gold.releases import CUSTOM
-from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
 
 FULL_KEYS = ("text_sha256", "metadata", "zones")   # a record with these is in the documents layout
 MAX_DOCUMENTS = 1_000_000                            # a cap on what a saved dataset may hand us
@@ -129,6 +129,10 @@ def complete_records(rows: Iterable[tuple[int, object, list[Problem]]], name: st
     out: dict[str, dict] = {}
     problems: list[Problem] = []
     for lineno, rec in json_objects(rows, name, problems):
+        bad_text = lone_surrogates(rec, name, lineno)
+        if bad_text:
+            problems += bad_text
+            continue
         text = rec.get("text")
         if not isinstance(text, str) or not text:
             problems.append(Problem(name, lineno, "text", "a gold document needs its text (a non-empty string)", "gold-text"))

@@ -17,7 +17,7 @@ from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines,
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
-from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -54,6 +54,9 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     lf = lambda p: line_for(lines, p)
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
+    bad_text = lone_surrogates(rec, name, 1)
+    if bad_text:
+        return None, problems + bad_text
     problems += schema_problems("annotation", rec, name, lf)
     doc_id = rec.get("doc_id")
     doc = docs.get(doc_id) if isinstance(doc_id, str) else None
@@ -148,6 +151,10 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
     for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=keep):
         problems += probs
         if rec is None:
+            continue
+        bad_text = lone_surrogates(rec, name, lineno)
+        if bad_text:
+            problems += bad_text
             continue
         lf = lambda p, n=lineno: n
         problems += schema_problems("gold", rec, name, lf)

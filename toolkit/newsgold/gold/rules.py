@@ -7,6 +7,8 @@ and predictions, and by the scorer, so a file is judged the same way everywhere.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,21 @@ from newsgold.core.schema import ENTITY_LABELS
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogates(rec: object, file: str, line: int) -> list[Problem]:
+    """A gold or annotation record holding a lone surrogate (from a ``\\ud800``-style escape) has a
+    string that is not Unicode text: it cannot be hashed or written as UTF-8. One error, before any
+    other check of the record (which would need to encode it)."""
+    dumped = json.dumps(rec, ensure_ascii=False)
+    m = _LONE_SURROGATE.search(dumped)
+    if m is None:
+        return []
+    return [Problem(file, line, "", f"a string holds a lone surrogate ({m.group()!r}), which is not a Unicode character; "
+                    "write the character itself or a valid surrogate pair", "json-surrogate")]
 
 
 def check_span(span, text: str, path: tuple, file: str, line_of, *, text_required: bool) -> list[Problem]:
