@@ -51,7 +51,7 @@ def missing(system: str, what: str, install: str) -> InputError:
                               "missing-system"))
 
 
-def model_failure(system: str, exc: Exception, doc_id: str | None = None) -> InputError:
+def model_error(system: str, exc: Exception, doc_id: str | None = None) -> InputError:
     """The error of a model that cannot be loaded (a folder that is not a model, a broken
     ``config.json`` or ``config.cfg``) or that fails on a document: exit 1 naming the system and
     the document. The model and its files are the user's input, so this is never an internal error."""

@@ -13,16 +13,7 @@ from __future__ import annotations
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Document
-from newsgold.systems.common import (
-    RunOptions,
-    SystemOutput,
-    folder_digest,
-    go_offline,
-    local_folder,
-    model_failure,
-    paragraph_entities,
-    require_module,
-)
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, model_error, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[hf]'   (transformers and torch), then save a model folder with save_pretrained"
 AGGREGATIONS = ("simple", "first", "average", "max")
@@ -62,7 +53,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     try:
         tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
     except Exception as exc:     # not a model folder, a broken config.json: the user's model, exit 1
-        raise model_failure(system, exc) from None
+        raise model_error(system, exc) from None
     records, warnings = [], []
     for d in docs:
         def predict(piece: str, doc_id: str = d.id) -> list[tuple[int, int, str | None, float]]:
@@ -74,7 +65,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
         try:
             ents = paragraph_entities(d.text, predict)
         except Exception as exc:
-            raise model_failure(system, exc, d.id) from None
+            raise model_error(system, exc, d.id) from None
         records.append({"doc_id": d.id, "system": system, "entities": ents})
     config = tagger.model.config
     model = {"name": folder.name, "architecture": (config.architectures or [None])[0],

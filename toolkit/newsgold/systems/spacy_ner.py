@@ -14,7 +14,7 @@ from newsgold.systems.common import (
     SystemOutput,
     folder_digest,
     missing,
-    model_failure,
+    model_error,
     require_module,
     trimmed,
 )
@@ -54,7 +54,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     try:
         nlp = spacy.load(arg)
     except Exception as exc:     # not a pipeline folder, a broken config.cfg or meta.json: the user's model, exit 1
-        raise model_failure(system, exc) from None
+        raise model_error(system, exc) from None
     if "ner" not in nlp.pipe_names:
         raise missing(system, f"spaCy pipeline {arg!r} has no 'ner' component", INSTALL)
     keep = {"ner", "tok2vec", "transformer"} & set(nlp.pipe_names)
@@ -64,7 +64,7 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
             try:
                 doc = nlp(d.text)
             except Exception as exc:
-                raise model_failure(system, exc, d.id) from None
+                raise model_error(system, exc, d.id) from None
             records.append({"doc_id": d.id, "system": system, "entities": _entities(d.text, doc.ents)})
     return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "thinc"))
 
