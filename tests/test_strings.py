@@ -316,3 +316,15 @@ def test_placement_work_grows_as_n_log_n_not_n_squared(monkeypatch):
     # the earlier rule compared each occurrence with every span placed, n^2 / 2 comparisons
     per_string = [placement_steps(n, monkeypatch) / n for n in (500, 1000, 2000, 4000)]
     assert max(per_string) <= 1.1 * min(per_string), per_string
+
+
+def test_errors_list_the_strings_not_in_the_text_as_spurious(tmp_path):
+    gold = minimal_gold(tmp_path, "Angela Merkel visited Paris.", [(0, 13, "PERSON")])
+    path = strings_file(tmp_path, [{"doc_id": "d1", "entities": [{"text": "Angela Merkel", "label": "PERSON"},
+                                                                 {"text": "Boris Johnson", "label": "PERSON"}]}])
+    recs, _ = read(path, gold)
+    res = score(recs, gold=gold, task="entities", resamples=0, errors=True)
+    spurious = [e for e in res.errors if e["kind"] == "spurious"]
+    assert [e["pred"]["text"] for e in spurious] == ["Boris Johnson"] and spurious[0]["pred"]["unplaced"]
+    # the listing adds up to the counts
+    assert res.tasks["entities"]["counts"]["overall"]["strict"]["spurious"] == len(spurious)

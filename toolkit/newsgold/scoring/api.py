@@ -115,6 +115,7 @@ def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None 
         doc_errors: list[tuple] = []
         rows.append(E.doc_table(*_entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
         errors.extend(_error_record(task, doc, e) for e in doc_errors)
+        errors.extend(U.error_records(task, doc_id, preds.get(doc_id) or {}, setup))
     return np.stack(rows) + added if rows else added
 
 
@@ -209,6 +210,8 @@ def _layer_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: 
                 rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index) + U.quote_count(pred, setup))
             else:
                 rows[task].append(S.doc_stats(doc, pred.get("stance") or [], doc_errors, index))
+            if errors is not None and task == "quotes":
+                errors[task].extend(U.error_records(task, doc_id, pred, setup))
             if doc_errors and errors is not None:
                 errors[task].extend(_error_record(task, doc, e) for e in doc_errors)
     return {t: np.stack(r) if r else np.zeros((0, len(Q.FIELDS if t == "quotes" else S.FIELDS)), dtype=np.int64)
