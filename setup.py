@@ -2,7 +2,7 @@
 
 Everything else is declared in ``pyproject.toml``. At build time the files a user of the
 release needs (schemas and label maps, seeds and manifest, gold annotations, built data
-files, version, release list, card and licence) are copied into ``newsgold/_release``
+files, version, release list, card and licence, codebook, baselines and leaderboard runs) are copied into ``newsgold/_release``
 inside the wheel; :mod:`newsgold.repository` finds them there when the package does not
 run from a clone. An editable install copies nothing: it runs from the clone, so
 contributors see their edits. ``MANIFEST.in`` puts the same files in the sdist.
@@ -16,8 +16,10 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-RELEASE_FILES = ("VERSION", "releases.json", "README.md", "LICENSE", "DATASHEET.md", "CHANGELOG.md")
-RELEASE_DIRS = ("schema", "seeds", "annotations/gold", "annotations/targets", "data")
+RELEASE_FILES = ("VERSION", "releases.json", "README.md", "LICENSE", "DATASHEET.md", "CHANGELOG.md", "annotations/GUIDELINES.md")
+# baselines/ and submissions/: the predictions the README scores and compares (`newsgold score
+# baselines/rules.jsonl` works after a plain install); GUIDELINES.md: the codebook `tasks`/`import` read
+RELEASE_DIRS = ("schema", "seeds", "annotations/gold", "annotations/targets", "data", "baselines", "submissions")
 REQUIRED = ("VERSION", "seeds/manifest.json", "schema/common.schema.json", "annotations/gold", "data/documents/test.jsonl")
 
 

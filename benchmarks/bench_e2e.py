@@ -115,6 +115,7 @@ def main(argv=None) -> int:
     env_cache = {**env, "NEWSGOLD_CACHE_DIR": cache}
     score = [NEWSGOLD, "score", "--gold", str(gold), str(pred), "--task", "entities", "--format", "json", "--quiet", "--jobs", str(args.jobs)]
     res: dict[str, dict] = {}
+    load_start = os.getloadavg()[0]
     res["json floor"] = timed([PY, "-c", JSON_FLOOR, str(gold), str(pred)], env)
     res["orjson floor"] = timed([PY, "-c", ORJSON_FLOOR, str(gold), str(pred)], env)
     res["json+nervaluate"] = timed([PY, "-c", NERVALUATE % (LABELS,), str(gold), str(pred)], env)
@@ -128,7 +129,7 @@ def main(argv=None) -> int:
 
     floor, nv, warm = res["json floor"]["wall"], res["json+nervaluate"]["wall"], res["newsgold warm"]["wall"]
     print(f"{args.docs} documents ({gold.stat().st_size / 2**20:.0f} + {pred.stat().st_size / 2**20:.0f} MiB), nproc {os.cpu_count()}, "
-          f"load average {os.getloadavg()[0]:.1f} at the end")
+          f"load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     print(f"{'side':<20} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
     for name, r in res.items():
         print(f"{name:<20} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mib']:9.0f}")
@@ -142,6 +143,9 @@ def main(argv=None) -> int:
     print(f"json+nervaluate / newsgold warm     : {nv / warm:.2f}x wall   (goal >= 8)")
     print(f"newsgold warm peak / nervaluate peak: {res['newsgold warm']['rss_mib'] / res['json+nervaluate']['rss_mib']:.2f}   (goal <= 0.25)")
     print(f"newsgold cold / json floor          : {res['newsgold cold']['wall'] / floor:.2f}x wall (first run: the gold is validated)")
+    cold = res["newsgold cold"]
+    cpu_ratio = cold['cpu'] / res['newsgold warm']['cpu']
+    print(f"newsgold cold / newsgold warm       : {cold['wall'] / warm:.2f}x wall, {cpu_ratio:.2f}x CPU   (goal <= 2)")
     val_rate = args.docs / res["newsgold validate"]["wall"]
     js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
     print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "

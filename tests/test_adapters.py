@@ -375,8 +375,9 @@ def test_spacy_piece_of_text_and_normalised_whitespace(gold, tmp_path):
     assert "whitespace only" in problems[0].message
 
 
+@pytest.mark.heavy
 def test_spacy_docbin(gold):
-    pytest.importorskip("spacy")
+    pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test-heavy]')")
     expected = [(0, 5, "ORG", "Hamas"), (327, 336, "GPE", "GAZA CITY"), (481, 493, "PERSON", "Donald Trump"),
                 (1121, 1127, "GPE", "Israel"), (1491, 1502, "PERSON", "Gideon Saar"),
                 (1566, 1597, "MONEY", "more than seven billion dollars")]
@@ -387,8 +388,9 @@ def test_spacy_docbin(gold):
     assert spans(records, D2) == expected
 
 
+@pytest.mark.heavy
 def test_spacy_offsets_are_code_points(syn, tmp_path):
-    spacy = pytest.importorskip("spacy")
+    spacy = pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test-heavy]')")
     from spacy.tokens import DocBin
     text = syn.docs["syn-emoji"]["text"]
     doc = spacy.blank("en")(text)
@@ -861,13 +863,15 @@ FORMAT_FIXTURES = [
 ]
 
 
-@pytest.mark.parametrize("fmt,fname,label_map", FORMAT_FIXTURES, ids=[f"{f}:{n}" for f, n, _ in FORMAT_FIXTURES])
+@pytest.mark.parametrize("fmt,fname,label_map",
+                         [pytest.param(*f, marks=pytest.mark.heavy) if f[0] == "spacy-docbin" else f for f in FORMAT_FIXTURES],
+                         ids=[f"{f}:{n}" for f, n, _ in FORMAT_FIXTURES])
 def test_every_format_converts_and_scores(gold, fmt, fname, label_map):
     """Each format's fixture converts without errors and scores through the one scorer; the counts
     account for every converted span exactly once (each prediction is correct, incorrect, partial or
     spurious; each gold span correct, incorrect, partial or missed)."""
     if fmt == "spacy-docbin":
-        pytest.importorskip("spacy")
+        pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test-heavy]')")
     from newsgold.scoring.api import score
     path = FIX / fname
     if fmt == "brat":

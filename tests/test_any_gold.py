@@ -77,8 +77,9 @@ def test_every_form_of_our_gold_gives_the_same_content_and_signature(tmp_path, s
 
 
 def test_saved_documents_dataset_scores_the_same(tmp_path, shipped, capsys):
-    """Through `datasets` the texts and layers survive; the open metadata does not exactly (a missing key and a
-    null become one, a date string is re-typed), so the content hash may differ, and the signature says so."""
+    """A `save_to_disk` copy of the release is recognised as the release: `datasets` keeps the texts and
+    layers but makes a missing key and a null one, so the copy is compared with the release by its
+    records (up to nulls and the version stamps), and the release's content hash is used."""
     newsgold.load("documents").save_to_disk(str(tmp_path / "saved"))
     g = load_gold(tmp_path / "saved")
     assert g.version == shipped.version and sorted(g.docs) == sorted(shipped.docs)
@@ -89,6 +90,21 @@ def test_saved_documents_dataset_scores_the_same(tmp_path, shipped, capsys):
     saved = _score_json(capsys, str(BASELINE), "--gold", str(tmp_path / "saved"))
     assert saved["tasks"] == first["tasks"]
     assert signature.parse(saved["signature"])["data"] == f"newsgold-{g.version}+{g.content_hash[:12]}"
+    assert g.content_hash == shipped.content_hash and releases.is_released(g.version, g.content_hash)
+
+
+def test_an_edited_saved_copy_is_not_the_release(tmp_path, shipped):
+    ds = newsgold.load("documents")
+
+    def relabel(row, i):
+        if i == 0:                                   # one headline changed (labels are checked against clusters)
+            row["metadata"]["headline"] += " (edited)"
+        return row
+
+    ds.map(relabel, with_indices=True).save_to_disk(str(tmp_path / "edited"))
+    g = load_gold(tmp_path / "edited")
+    assert g.version == shipped.version and g.content_hash != shipped.content_hash
+    assert "NOT the released" in releases.status(g.version, g.content_hash)
 
 
 def test_saved_minimal_dataset(tmp_path):
@@ -174,10 +190,14 @@ def test_checksums_are_written_last(tmp_path, monkeypatch):
 def test_croissant_loads_every_record_set(tmp_path, shipped):
     mlc = pytest.importorskip("mlcroissant")
     from newsgold.release import build
-    out = tmp_path / "elsewhere" / "croissant.json"        # a standalone file, away from the data
+    out = tmp_path / "elsewhere" / "croissant.json"        # away from the data: the data files are written beside it
     out.parent.mkdir()
     export.export_croissant(out)
+    moved = tmp_path / "moved"
+    shutil.move(out.parent, moved)                         # self-contained: still loads once moved
+    out = moved / "croissant.json"
     doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {d["contentUrl"] for d in doc["distribution"]} == {f"data/{c}/test.jsonl" for c in build.hf.CONFIGS}
     assert doc["datePublished"] == _recorded((ROOT / "VERSION").read_text(encoding="utf-8").strip()).date
     ds = mlc.Dataset(jsonld=str(out))
     rows = build.render_rows(shipped)

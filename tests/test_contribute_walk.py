@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
 
@@ -75,15 +77,18 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     H.declare_targets(root, doc, [{"id": "t-harbour-budget", "kind": "topic", "description": "the harbour budget"}])
     ng(env, "validate", root / "seeds" / "manifest.json")
     # 4-6. tasks, two blind passes, import
-    ng(env, "tasks", "--to", "labelstudio", doc, "-o", tmp_path / "tasks-ls")
-    ng(env, "tasks", "--to", "brat", doc, "-o", tmp_path / "tasks-brat")
+    ng(env, "tasks", "--to", "labelstudio", doc, "--out-dir", tmp_path / "tasks-ls")
+    ng(env, "tasks", "--to", "brat", doc, "--out-dir", tmp_path / "tasks-brat")
     text = H.doc_text(root, doc)
     export = tmp_path / "project-1-at-2026-11-25.json"
     export.write_text(json.dumps([_label_studio_pass(doc, text)], ensure_ascii=False, indent=2), encoding="utf-8")
     (tmp_path / "tasks-brat" / f"{doc}.ann").write_text(_brat_pass(text), encoding="utf-8")
     pass_a, pass_b = root / "annotations" / "passes" / "ann-walker", root / "annotations" / "passes" / "llm-walk-r1"
-    ng(env, "import", "--from", "labelstudio", export, "-o", pass_a, "--annotator", "ann-walker")
-    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "-o", pass_b, "--annotator", "llm-walk-r1")
+    ng(env, "annotate", "packet", doc, "--out-dir", tmp_path / "packet")
+    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25")
+    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25", "--model", "walk-model/1")
     ng(env, "validate", pass_a, pass_b)
     # 7-9. agreement, adjudication log, gold
     res = json.loads(ng(env, "agree", pass_a, pass_b, "--format", "json").stdout)
@@ -103,7 +108,7 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     out = ng(env, "check", ok=False).stdout
     assert "FAIL version-bump" in out and "fix: newsgold release --minor" in out, out
     ng(env, "build")
-    ng(env, "baseline", "-o", root / "baselines" / "rules.jsonl")
+    ng(env, "run", "rules", "-o", root / "baselines" / "rules.jsonl", "--resamples", "0")
     ng(env, "release", "--minor", "--date", "2026-11-25")
     out = ng(env, "check", ok=False).stdout
     assert "FAIL changelog" in out and "TODO" in out, out
@@ -125,15 +130,17 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     return root, env, [doc]
 
 
+@pytest.mark.slow
 def test_contributing_walk_then_data_tests_pass_on_the_copy(tmp_path):
     root, env, new = _walk(tmp_path)
     assert all((root / "annotations" / "gold" / f"{d}.json").is_file() for d in new)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+    # -n 0: one process (this test may itself run in a pytest-xdist worker); -m "": every data test
+    cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "",
            *[str(TESTS / f) for f in DATA_TESTS]]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=TESTS.parent)
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
     for name, selection in DATA_TESTS_SELECTED:
-        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(TESTS / name),
+        r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "", str(TESTS / name),
                             "-k", selection], capture_output=True, text=True, env=env, cwd=TESTS.parent)
         assert r.returncode in (0, 5), r.stdout[-6000:] + r.stderr[-2000:]
 

@@ -231,7 +231,7 @@ def test_all_problems_of_a_file_in_one_run(repo, tmp_path):
 # ---------------------------------------------------------------- client ids
 
 def _docbin(tmp_path: Path, gold, with_ids: bool) -> Path:
-    spacy = pytest.importorskip("spacy", reason="spaCy DocBin needs spaCy")
+    spacy = pytest.importorskip("spacy", reason="spaCy DocBin needs spaCy (pip install -e '.[test-heavy]')")
     from spacy.tokens import DocBin
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=True)
@@ -248,6 +248,7 @@ def _docbin(tmp_path: Path, gold, with_ids: bool) -> Path:
     return path
 
 
+@pytest.mark.heavy
 def test_docbin_with_client_ids_scores_with_doc_map_and_by_text(tmp_path, capsys):
     gold = load_gold()
     path = _docbin(tmp_path, gold, with_ids=True)

@@ -174,6 +174,32 @@ def test_codebook_holds_no_answers_for_our_documents(gold):
             assert span["text"] not in guide or len(span["text"]) < 25, span["text"]
 
 
+# Examples of codebook 2.0.0 that mirrored cases of the seed documents (taken over from the withdrawn
+# blind-check edition of 1.1.0); codebook 3.0.0 replaced them, and they must not come back.
+MIRRORED_EXAMPLES = ("Published 3 March 2025", "Friday", "decades of", "three-2", "second to none",
+                     "talks with the Basques", "the club’s veteran captain", "`however`", "three hours ago")
+
+
+def test_codebook_holds_no_seed_text_offsets_or_mirrored_examples(gold):
+    """No three-word sequence of a seed document, no offset pair of the gold, and none of the
+    withdrawn seed-shaped examples appears in the codebook that annotators receive."""
+    rec, doc = gold
+    guide = (ROOT / "annotations" / "GUIDELINES.md").read_text(encoding="utf-8")
+
+    def trigrams(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+        return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+    shared = trigrams(doc) & trigrams(guide)
+    assert not shared, sorted(" ".join(t) for t in shared)
+    spans = list(rec["entities"]["mentions"]) + [c for q in rec["quotes"] for c in q["content"]]
+    for sp in spans:
+        for form in (f"{sp['start']}:{sp['end']}", f"[{sp['start']},{sp['end']})", f"[{sp['start']}, {sp['end']})"):
+            assert form not in guide, form
+    for example in MIRRORED_EXAMPLES:
+        assert example not in guide, example
+
+
 def test_gold_records_say_who_made_them(gold):
     rec, _ = gold
     assert rec["annotation"]["annotator_kind"] == "adjudicated"

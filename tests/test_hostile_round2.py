@@ -310,7 +310,7 @@ def test_import_into_the_gold_folder_needs_force(tmp_path):
     export_tasks("brat", [D1], tmp_path / "t", root=root)
     gold_file = root / "annotations" / "gold" / f"{D1}.json"
     before = gold_file.read_bytes()
-    args = ["import", str(tmp_path / "t"), "--from", "brat", "-o", str(root / "annotations" / "gold"), "--annotator", "ann-z"]
+    args = ["import", str(tmp_path / "t"), "--from", "brat", "--out-dir", str(root / "annotations" / "gold"), "--annotator", "ann-z"]
     r = ng(*args, env={"NEWSGOLD_HOME": str(root)})
     assert r.returncode == 1 and "[overwrite]" in r.stderr, r.stderr
     assert gold_file.read_bytes() == before
@@ -392,8 +392,7 @@ def test_cache_entry_that_is_a_named_pipe_does_not_hang_the_run(tmp_path, monkey
     gold = tmp_path / "gold.jsonl"
     shutil.copyfile(GOLD, gold)
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(cache))     # the subprocess below inherits it
-    entry = trustcache._entry("gold", trustcache.file_sha256(gold))
-    assert entry is not None
+    entry = trustcache._entries("gold", trustcache.file_sha256(gold), gold)[0]
     entry.parent.mkdir(parents=True)
     os.mkfifo(entry)                                         # where the run looks for the gold's entry
     r = score("--gold", str(gold), str(jsonl(tmp_path / "p.jsonl", [{"doc_id": D1, "entities": []}])))

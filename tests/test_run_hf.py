@@ -38,6 +38,11 @@ N1 = "\U0001F1FA\U0001F1E6 Kyiv said on Monday.\nOlena ZelenskÃ¡ met Macron in â
 N2 = "Kyiv said " + "that talks went on " * 12 + "and Olena Zelenska met NATO."
 
 
+pytestmark = pytest.mark.heavy
+TORCH_MISSING = ("torch is not installed: the test-heavy extra leaves PyTorch to you, since a plain torch requirement takes the "
+                 "multi-GB CUDA build; install a CPU build (pip install torch --index-url https://download.pytorch.org/whl/cpu)")
+
+
 def span(text: str, sub: str, label: str, nth: int = 0) -> dict:
     """The span of the nth occurrence of ``sub`` (code points, as Python indexes str)."""
     start = -1
@@ -66,8 +71,8 @@ def expected(tags: dict[str, str], aggregation: str) -> dict[str, list[tuple]]:
 
 def build_model(folder: Path, tags: dict[str, str]) -> Path:
     """A tiny BERT token classifier whose labels are those of ``tags`` (see the module docstring)."""
-    torch = pytest.importorskip("torch", reason="torch is not installed (pip install 'newsgold[hf]')")
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed (pip install 'newsgold[hf]')")
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed (pip install -e '.[test-heavy]')")
     folder.mkdir(parents=True)
     chars = list(string.ascii_lowercase + string.digits + string.punctuation)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *chars, *("##" + c for c in string.ascii_lowercase)]
@@ -101,7 +106,7 @@ def build_model(folder: Path, tags: dict[str, str]) -> Path:
 def wordpiece_tokenizer(vocab: list[str], transformers):
     """A lower-casing, accent-stripping BERT WordPiece tokenizer over ``vocab``, built with the
     ``tokenizers`` library (the same in transformers 4 and 5; v5's BertTokenizer ignores vocab_file)."""
-    tokenizers = pytest.importorskip("tokenizers", reason="tokenizers is not installed (pip install 'newsgold[hf]')")
+    tokenizers = pytest.importorskip("tokenizers", reason="tokenizers is not installed (pip install -e '.[test-heavy]')")
     ids = {token: i for i, token in enumerate(vocab)}
     tok = tokenizers.Tokenizer(tokenizers.models.WordPiece(ids, unk_token="[UNK]"))
     tok.normalizer = tokenizers.normalizers.BertNormalizer(lowercase=True)

@@ -24,14 +24,22 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def checks(monkeypatch):
-    """Counts the schema checks of gold records (one per record when the file is validated)."""
+    """Counts the schema checks of gold records (one per record when the file is validated): the
+    typed one-pass check, and the full schema for a record that check leaves to it."""
     calls = []
-    real = G.schema_problems
+    real_schema, real_typed = G.schema_problems, G.checked_record
 
     def counting(*a, **k):
         calls.append(a[0])
-        return real(*a, **k)
+        return real_schema(*a, **k)
+
+    def typed(raw):
+        got = real_typed(raw)
+        if got is not None:
+            calls.append("gold")
+        return got
     monkeypatch.setattr(G, "schema_problems", counting)
+    monkeypatch.setattr(G, "checked_record", typed)
     return calls
 
 
@@ -97,3 +105,33 @@ def test_default_cache_is_the_user_cache_folder(tmp_path, monkeypatch):
     assert trustcache.cache_dir() == tmp_path / "xdg" / "newsgold"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert trustcache.cache_dir() == Path.home() / ".cache" / "newsgold"
+
+
+
+def test_nothing_writable_validates_each_time_with_a_note(tmp_path, monkeypatch, checks, capsys):
+    """Neither folder can be created (a regular file stands in each one's way, whoever runs the test)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
+    f = tmp_path / "data" / "gold.jsonl"
+    f.parent.mkdir()
+    shutil.copy(BUILT, f)
+    (f.parent / trustcache.BESIDE).write_text("x")
+    L.load_gold(f)
+    assert "validated again on every run" in capsys.readouterr().err
+    n = len(checks)
+    L.load_gold(f)
+    assert len(checks) == 2 * n > 0
+
+def test_fallback_folder_is_used_when_the_cache_folder_cannot_be_created(tmp_path, monkeypatch, checks, capsys):
+    """A cache path under a regular file cannot be created, whoever runs the test (root included)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
+    f = tmp_path / "data" / "gold.jsonl"
+    f.parent.mkdir()
+    shutil.copy(BUILT, f)
+    first = L.load_gold(f)
+    assert "cannot be written" in capsys.readouterr().err
+    n = len(checks)
+    assert snapshot(L.load_gold(f)) == snapshot(first) and len(checks) == n

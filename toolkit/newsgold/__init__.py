@@ -8,7 +8,7 @@ The Python API and the ``newsgold`` command share one core::
 
     # in memory, batch by batch (as Hugging Face evaluate)
     scorer = newsgold.EntityScorer()
-    scorer.add_batch(gold_docs, predicted_docs)      # lists of {"id", "text", "entities": [...]} or DataFrames
+    scorer.add_batch(predictions=predicted_docs, gold=gold_docs)   # lists of {"id", "text", "entities": [...]} or DataFrames
     scorer.compute().value("entities", "overall/strict/f1")
 """
 from newsgold.core.version import __version__
@@ -33,4 +33,7 @@ def __getattr__(name: str) -> object:
     if name == "load":
         from newsgold.release.hf import load
         return load
+    if name == "integrations":        # newsgold.integrations.transformers.compute_metrics after a plain import
+        import newsgold.integrations
+        return newsgold.integrations
     raise AttributeError(name)

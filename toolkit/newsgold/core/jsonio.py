@@ -214,13 +214,15 @@ def _parse_line(raw: bytes, name: str, lineno: int,
     text, err = _decode(raw, name, lineno)
     if text is None:
         return None, [err] if err else []
-    try:
-        obj = loads(text)
+    body = text[:-1] if text.endswith("\n") else text     # the line break is not part of the record: an error at
+    try:                                                    # the end of the record is on this line, not the next
+        obj = loads(body)
     except RefusedValue as exc:
         return None, [_refused(exc, name, lineno)]
     except json.JSONDecodeError as exc:
-        if not raw.endswith(b"\n") and _cut_short(text, exc):
-            return None, [Problem(name, lineno, "", f"truncated JSON (the last line ends mid-record): {exc.msg}", "json")]
+        if _cut_short(body, exc):
+            where = "the line" if raw.endswith(b"\n") else "the last line"
+            return None, [Problem(name, lineno, "", f"truncated JSON ({where} ends mid-record): {exc.msg}", "json")]
         return None, [_json_error(exc, name, lineno)]
     if not isinstance(obj, dict):
         return None, [Problem(name, lineno, "", f"expected a JSON object per line, got {type(obj).__name__}", "json")]

@@ -128,6 +128,26 @@ def missing_dataset(repo: Repository | None = None) -> InputError:
                               "NEWSGOLD_HOME to a clone or a Hub export folder", "no-dataset"))
 
 
+def is_packaged(repo: Repository) -> bool:
+    """Whether ``repo`` is the release packaged inside an installed ``newsgold`` (its files are the
+    wheel's, listed in its RECORD: read-only)."""
+    return repo.root.resolve() == _packaged_root().resolve()
+
+
+def shipped_file(path: str | Path) -> Path | None:
+    """A relative path that is not in the current folder but is in the dataset copy in use.
+
+    ``baselines/rules.jsonl`` and ``submissions/NAME/predictions.jsonl`` name files of the
+    repository; after a plain install they are in the packaged release, not in the folder the
+    user works in. None when the path exists as given, is absolute, or is in neither place.
+    """
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return None
+    candidate = current().root / p
+    return candidate if candidate.is_file() else None
+
+
 _ACTIVE: contextvars.ContextVar[Repository | None] = contextvars.ContextVar("newsgold_repository", default=None)
 
 

@@ -60,6 +60,10 @@ class LazyRecords(Mapping):
     def __contains__(self, key) -> bool:
         return key in self._raw
 
+    def raw(self, key: str) -> str | bytes:
+        """The stored JSON text of a record, for a reader that decodes only the fields it needs."""
+        return self._raw[key]
+
     def text(self, key: str) -> str:
         return self._texts[key] if self._texts is not None else self[key]["text"]
 

@@ -9,10 +9,13 @@ checking code give another key, so the file is validated again.
 
 The cache lives in the user's cache folder (``$NEWSGOLD_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/newsgold``, else ``~/.cache/newsgold``), never in the repository. Entries are
-written atomically; an unreadable or unwritable cache only means validating again. An entry is
-untrusted input (a regular file of at most 64 KiB, read by the strict reader), and a trusted file
-is used only when the bytes actually parsed hash to the key (:func:`newsgold.gold.read.load_gold_file`).
-``NEWSGOLD_CACHE_DIR=off`` turns it off.
+written atomically; an unreadable or unwritable cache only means validating again. When the
+user cache folder cannot be written (a read-only home, as in some containers and CI runners),
+the entry goes to a folder ``.newsgold-cache`` beside the validated file; when neither can be
+written, a note says the file will be validated on every run. ``NEWSGOLD_CACHE_DIR=off`` turns
+it off. An entry is untrusted input (a regular file of at most 64 KiB, opened without following
+links or blocking, read by the strict reader), and a trusted file is used only when the bytes
+actually parsed hash to the key (:func:`newsgold.gold.read.load_gold_file`).
 """
 from __future__ import annotations
 
@@ -28,7 +31,8 @@ from newsgold.core.version import __version__
 
 CHUNK = 1 << 20
 # the code whose verdict an entry vouches for: any change to it gives new keys
-_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py")
+_CHECKERS = ("core/jsonio.py", "core/schema.py", "core/trustcache.py", "gold/rules.py", "gold/read.py", "gold/fastcheck.py")
+BESIDE = ".newsgold-cache"      # the fallback folder, beside the validated file, when the user cache folder is not writable
 
 
 def cache_dir() -> Path | None:
@@ -65,11 +69,16 @@ def validator_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _entry(kind: str, file_hash: str) -> Path | None:
+def _entries(kind: str, file_hash: str, near: Path | None) -> list[Path]:
+    """Where an entry may be: the cache folder, then the fallback beside the file (``near``)."""
     folder = cache_dir()
     if folder is None:
-        return None
-    return folder / "validated" / f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
+        return []
+    name = f"{kind}-{file_hash}-{validator_fingerprint()[:16]}.json"
+    out = [folder / "validated" / name]
+    if near is not None:
+        out.append(Path(near).resolve().parent / BESIDE / name)
+    return out
 
 
 MAX_ENTRY_BYTES = 64 * 1024    # an entry is a few hundred bytes
@@ -96,30 +105,43 @@ def _read_entry(path: Path) -> bytes | None:
     return raw if len(raw) <= MAX_ENTRY_BYTES else None
 
 
-def lookup(kind: str, file_hash: str) -> dict | None:
-    """What an earlier run stored for these bytes (validated without error), or None."""
+def _read_json_entry(path: Path) -> object:
+    """An entry parsed by the strict reader; None when it is not a small regular file of valid JSON."""
     from newsgold.core.jsonio import loads
-    path = _entry(kind, file_hash)
-    raw = _read_entry(path) if path is not None else None
-    if raw is None:
-        return None
+    raw = _read_entry(path)
     try:
-        data = loads(raw.decode("utf-8"))
+        return loads(raw.decode("utf-8")) if raw is not None else None
     except ValueError:      # not UTF-8, not JSON, or refused by the strict reader
         return None
-    if not isinstance(data, dict) or data.get("sha256") != file_hash or data.get("fingerprint") != validator_fingerprint():
-        return None
-    return data
 
 
-def remember(kind: str, file_hash: str, facts: dict) -> None:
-    """Store ``facts`` for a file validated without error; failures to write are ignored."""
-    path = _entry(kind, file_hash)
-    if path is None:
-        return
+def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict | None:
+    """What an earlier run stored for these bytes (validated without error), or None."""
+    for path in _entries(kind, file_hash, near):
+        data = _read_json_entry(path)
+        if isinstance(data, dict) and data.get("sha256") == file_hash and data.get("fingerprint") == validator_fingerprint():
+            return data
+    return None
+
+
+def remember(kind: str, file_hash: str, facts: dict, near: Path | None = None) -> str | None:
+    """Store ``facts`` for a file validated without error, in the first folder that can be written.
+    Returns a note for the user when the entry went to the fallback beside the file or nowhere."""
+    paths = _entries(kind, file_hash, near)
     from newsgold.core.jsonio import write_atomic
-    with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True))
+    text = json.dumps({"sha256": file_hash, "fingerprint": validator_fingerprint(), **facts}, sort_keys=True)
+    for i, path in enumerate(paths):
+        try:
+            write_atomic(path, text)
+        except OSError:
+            continue
+        return None if i == 0 else (f"note: the trust cache folder {paths[0].parent} cannot be written; "
+                                    f"the validation of {kind} is remembered in {path.parent} instead")
+    if not paths:
+        return None
+    return (f"note: no trust cache folder can be written ({paths[0].parent}"
+            + (f", {paths[-1].parent}" if len(paths) > 1 else "")
+            + f"); the {kind} file will be validated again on every run (set NEWSGOLD_CACHE_DIR to a writable folder)")
 
 
 # ---------------------------------------------------------------- outputs newsgold wrote
@@ -137,19 +159,15 @@ def note_written(path: str | Path, payload: bytes) -> None:
     if entry is None:
         return
     from newsgold.core.jsonio import write_atomic
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):   # not recorded: the next write to this path will need --force
         write_atomic(entry, json.dumps({"path": str(path), "sha256": hashlib.sha256(payload).hexdigest()}))
 
 
 def written_here(path: str | Path) -> bool:
     """Whether the file at this (resolved) path holds exactly what newsgold last wrote there."""
-    from newsgold.core.jsonio import loads
     entry = _written_entry(Path(path))
-    raw = _read_entry(entry) if entry is not None else None
-    if raw is None:
-        return False
+    data = _read_json_entry(entry) if entry is not None else None
     try:
-        data = loads(raw.decode("utf-8"))
         return isinstance(data, dict) and data.get("path") == str(path) and data.get("sha256") == file_sha256(path)
-    except (ValueError, OSError):
+    except OSError:
         return False

@@ -52,6 +52,30 @@ FORMATS: tuple[Format, ...] = (
 BY_NAME = {f.name: f for f in FORMATS}
 
 
+@dataclass(frozen=True)
+class CorefFormat:
+    """A coreference input (``score --task coref --from NAME``): clusters, not labelled spans."""
+    name: str
+    module: str                 # newsgold.formats.<module>
+    unit: str                   # offset unit of the file
+    summary: str
+
+
+COREF_FORMATS: tuple[CorefFormat, ...] = (
+    CorefFormat("coref-json", "coref_json", CODE_POINTS, "clusters of [start, end] character spans per document "
+                "(fastcoref, maverick-coref, LLM output)"),
+    CorefFormat("coref-strings", "coref_json", CODE_POINTS, "clusters of mention strings, aligned to the text as "
+                "--from strings aligns entities"),
+    CorefFormat("conll-2012", "coref_conll", "tokens (placed on the gold text in order)", "CoNLL-2011/2012 "
+                "coreference column, #begin document blocks"),
+)
+
+
+def coref_names() -> list[str]:
+    """Every readable coreference format."""
+    return [f.name for f in COREF_FORMATS]
+
+
 def names() -> list[str]:
     """Every readable format, in the order of :data:`FORMATS`."""
     return [f.name for f in FORMATS]
@@ -66,6 +90,6 @@ def get(name: str) -> Format | None:
     return BY_NAME.get(name)
 
 
-def help_text(first: str | None = "newsgold (default)") -> str:
-    """``--from`` help: every format with what it is (``first``: an extra first entry)."""
-    return "input format: " + "; ".join(([first] if first else []) + [f"{f.name} ({f.summary})" for f in FORMATS])
+def help_text(first: str | None = "newsgold (default)", what: str = "input format") -> str:
+    """``--from`` help: what the flag gives, then every format with what it is (``first``: an extra first entry)."""
+    return f"{what}: " + "; ".join(([first] if first else []) + [f"{f.name} ({f.summary})" for f in FORMATS])

@@ -65,6 +65,7 @@ _CANON = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "
 _QUOTE_MARKS = "\"'“”„‟«»‘’‚‛‹›"
 _WORD = re.compile(r"[^\W_]+")      # a run of characters for which str.isalnum() is true
 _STANCE_KEYS = ("item", "holder", "target", "label", "score")
+SPURIOUS = "counted as spurious"        # what becomes of a string not in the text (rule 5)
 
 
 @dataclass
@@ -115,7 +116,7 @@ def normalise(text: str) -> NormalisedText:
     return NormalisedText(s, tuple(starts), _fold(s))
 
 
-def _needle(s: str, strip_marks: bool) -> str:
+def needle(s: str, strip_marks: bool) -> str:
     s = _SPACES.sub(" ", s.translate(_CANON)).strip()
     if strip_marks:
         s = s.strip(_QUOTE_MARKS + " ").strip()
@@ -157,7 +158,7 @@ def occurrences(doc: NormalisedText, original: str, needle: str) -> list[tuple[i
 
 
 @dataclass(frozen=True)
-class _Where:
+class Where:
     file: str
     line: int
     doc_id: str
@@ -169,28 +170,31 @@ class _Where:
         return Problem(self.file, self.line, path, message, rule)
 
 
-def _short(s: str, n: int = 60) -> str:
+def shorten(s: str, n: int = 60) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _pick(found: list[tuple[int, int]], item: dict, where: _Where, path: str, what: str,
-          problems: list[Problem]) -> list[tuple[int, int]]:
-    """Rule 4: all occurrences, or the n-th; a miss is reported (rule 5: it counts as spurious)."""
+def pick_occurrences(found: list[tuple[int, int]], item: dict, where: Where, path: str, what: str,
+                     problems: list[Problem], miss: str = "not scored") -> list[tuple[int, int]]:
+    """Rule 4: all occurrences, or the n-th; a bad ``occurrence`` is an error, a miss a warning
+    that ends with ``miss`` (what becomes of the item: rule 5 for strings, counted as spurious)."""
     n = item.get("occurrence")
+    if not _occurrence_ok(item, where, path, problems):
+        return []
     if not found:
         problems.append(where.warn(path, f"{what} does not occur in document {where.doc_id!r} (after normalising quotation "
-                                         "marks, dashes, whitespace and case): counted as spurious"))
+                                         f"marks, dashes, whitespace and case): {miss}"))
         return []
     if n is not None:
         if n > len(found):
             problems.append(where.warn(f"{path}/occurrence", f"{what} occurs {len(found)} time(s) in document {where.doc_id!r}, "
-                                                             f"not {n}: counted as spurious"))
+                                                             f"not {n}: {miss}"))
             return []
         return [found[n - 1]]
     return found
 
 
-def _occurrence_ok(item: dict, where: _Where, path: str, problems: list[Problem]) -> bool:
+def _occurrence_ok(item: dict, where: Where, path: str, problems: list[Problem]) -> bool:
     n = item.get("occurrence")
     if n is not None and not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
         problems.append(where.error(f"{path}/occurrence", f"'occurrence' must be a whole number from 1, got {n!r}", "strings"))
@@ -198,7 +202,7 @@ def _occurrence_ok(item: dict, where: _Where, path: str, problems: list[Problem]
     return True
 
 
-def _unique(items: list[tuple[int, Any, tuple]], where: _Where, section: str, problems: list[Problem],
+def _unique(items: list[tuple[int, Any, tuple]], where: Where, section: str, problems: list[Problem],
             by_content: bool = False) -> list[tuple[int, Any, tuple]]:
     """Rule 3: items with equal keys are one item; every repeat is reported. The kept items come
     sorted by key, so nothing after depends on the list order; the one kept of equal keys is the
@@ -212,7 +216,7 @@ def _unique(items: list[tuple[int, Any, tuple]], where: _Where, section: str, pr
     return list(kept.values())
 
 
-def _entity_items(items: list, labels, where: _Where, problems: list[Problem]) -> list[tuple[int, dict, tuple]]:
+def _entity_items(items: list, labels, where: Where, problems: list[Problem]) -> list[tuple[int, dict, tuple]]:
     """Well-formed entity items with their key (normalised string, label, occurrence)."""
     valid = []
     for i, it in enumerate(items):
@@ -226,7 +230,7 @@ def _entity_items(items: list, labels, where: _Where, problems: list[Problem]) -
                                         f"({', '.join(ENTITY_LABELS)}); pass --label-map for other label sets", "label"))
             continue
         if _occurrence_ok(it, where, path, problems):
-            valid.append((i, it, (_needle(it["text"], False), label, it.get("occurrence") or 0)))
+            valid.append((i, it, (needle(it["text"], False), label, it.get("occurrence") or 0)))
     return valid
 
 
@@ -252,7 +256,7 @@ class _Claims:
             self.taken[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
 
 
-def _entities(items, text: str, norm: NormalisedText, labels, where: _Where, problems: list[Problem]) -> tuple[list[dict], list[dict]]:
+def _entities(items, text: str, norm: NormalisedText, labels, where: Where, problems: list[Problem]) -> tuple[list[dict], list[dict]]:
     """Rules 3-5 for entities: (placed spans, unplaced items)."""
     if not isinstance(items, list):
         problems.append(where.error("entities", "'entities' must be a list of {\"text\", \"label\"} objects", "strings"))
@@ -261,16 +265,17 @@ def _entities(items, text: str, norm: NormalisedText, labels, where: _Where, pro
     claims = _Claims(len(text))
     placed: dict[tuple[int, int, str], dict] = {}
     unplaced: list[dict] = []
-    for i, it, (needle, label, _) in sorted(unique, key=lambda v: (-len(v[2][0]), v[2])):
-        spans = _pick(occurrences(norm, text, needle), it, where, f"entities/{i}", f"entity {_short(it['text'])!r}", problems)
+    for i, it, (wanted, label, _) in sorted(unique, key=lambda v: (-len(v[2][0]), v[2])):
+        spans = pick_occurrences(occurrences(norm, text, wanted), it, where, f"entities/{i}", f"entity {shorten(it['text'])!r}", problems,
+                                 SPURIOUS)
         if not spans:
-            unplaced.append({"text": needle, "label": label})
+            unplaced.append({"text": wanted, "label": label})
             continue
-        free = [sp for sp in spans if claims.may_place(sp, needle)]
+        free = [sp for sp in spans if claims.may_place(sp, wanted)]
         if not free:
-            unplaced.append({"text": needle, "label": label, "inside": True})
+            unplaced.append({"text": wanted, "label": label, "inside": True})
         for s, e in free:
-            claims.place((s, e), needle)
+            claims.place((s, e), wanted)
             placed.setdefault((s, e, label), {"start": s, "end": e, "text": text[s:e], "label": label})
     return [placed[k] for k in sorted(placed)], sorted(unplaced, key=_item_key)
 
@@ -279,37 +284,38 @@ def _item_key(item: dict) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
-def _quote_items(items: list, where: _Where, problems: list[Problem]) -> list[tuple[int, dict, tuple]]:
+def _quote_items(items: list, where: Where, problems: list[Problem]) -> list[tuple[int, dict, tuple]]:
     valid = []
     for i, it in enumerate(items):
         path = f"quotes/{i}"
-        if not (isinstance(it, dict) and isinstance(it.get("quote"), str) and _needle(it["quote"], True)):
+        if not (isinstance(it, dict) and isinstance(it.get("quote"), str) and needle(it["quote"], True)):
             problems.append(where.warn(path, "a quote item needs a non-empty 'quote' string: not scored", "strings-item"))
             continue
         if _occurrence_ok(it, where, path, problems):
             speaker = it["speaker"].strip() if isinstance(it.get("speaker"), str) else ""
             qtype = it["type"] if it.get("type") in QUOTE_TYPES else ""
-            valid.append((i, it, (_needle(it["quote"], True), it.get("occurrence") or 0, speaker, qtype)))
+            valid.append((i, it, (needle(it["quote"], True), it.get("occurrence") or 0, speaker, qtype)))
     return valid
 
 
-def _quotes(items, text: str, norm: NormalisedText, where: _Where, problems: list[Problem]) -> tuple[list[dict], list[dict]]:
+def _quotes(items, text: str, norm: NormalisedText, where: Where, problems: list[Problem]) -> tuple[list[dict], list[dict]]:
     """Rules 3-5 for quotes: (placed quotes, unplaced items)."""
     if not isinstance(items, list):
         problems.append(where.error("quotes", "'quotes' must be a list of {\"quote\", \"speaker\"} objects", "strings"))
         return [], []
     out: list[dict] = []
     unplaced: list[dict] = []
-    for i, it, (needle, _, speaker, qtype) in _unique(_quote_items(items, where, problems), where, "quotes", problems):
+    for i, it, (wanted, _, speaker, qtype) in _unique(_quote_items(items, where, problems), where, "quotes", problems):
         extra = {k: v for k, v in (("speaker_name", speaker), ("type", qtype)) if v}
-        spans = _pick(occurrences(norm, text, needle), it, where, f"quotes/{i}", f"quote {_short(it['quote'])!r}", problems)
+        spans = pick_occurrences(occurrences(norm, text, wanted), it, where, f"quotes/{i}", f"quote {shorten(it['quote'])!r}", problems,
+                                 SPURIOUS)
         if not spans:
-            unplaced.append({"quote": needle, **extra})
+            unplaced.append({"quote": wanted, **extra})
         out += [{"content": [{"start": s, "end": e, "text": text[s:e]}], **extra} for s, e in spans]
     return sorted(out, key=_item_key), sorted(unplaced, key=_item_key)
 
 
-def _stance(items, where: _Where, problems: list[Problem]) -> list[dict]:
+def _stance(items, where: Where, problems: list[Problem]) -> list[dict]:
     """Rule 6: stance items as predictions records have them, each counted once (rule 3)."""
     if not isinstance(items, list):
         problems.append(where.error("stance", "'stance' must be a list of {\"holder\", \"target\", \"label\"} objects", "strings"))
@@ -330,7 +336,7 @@ def _stance(items, where: _Where, problems: list[Problem]) -> list[dict]:
     return sorted((it for _, it, _ in _unique(valid, where, "stance", problems, by_content=True)), key=_item_key)
 
 
-def _rows(path: Path, name: str):
+def json_rows(path: Path, name: str):
     """(line, object, problems) from JSONL, or from one JSON array read by the strict reader
     (line 0: no lines to name)."""
     head, problems = read_text(path, name)
@@ -352,7 +358,7 @@ def _rows(path: Path, name: str):
     yield from iter_jsonl(path)
 
 
-def _record(obj: dict, did: str, text: str, labels, where: _Where, problems: list[Problem]) -> dict:
+def _record(obj: dict, did: str, text: str, labels, where: Where, problems: list[Problem]) -> dict:
     """One document's predictions record: placed items, stance, and the unplaced items (rule 5)."""
     norm = normalise(text)
     rec: dict = {"doc_id": did}
@@ -393,7 +399,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None,
         return [], problems + [Problem(name, 0, "", "cannot open: No such file or directory", "file")]
     records: dict[str, dict] = {}
     expected = "expected an object {\"doc_id\", \"entities\", \"quotes\", \"stance\"}"
-    for line, obj in json_objects(_rows(Path(path), name), name, problems, expected, "strings"):
+    for line, obj in json_objects(json_rows(Path(path), name), name, problems, expected, "strings"):
         bad_text = lone_surrogates(obj, name, line)
         if bad_text:       # a string that is not Unicode text could be neither found nor written out
             problems += bad_text
@@ -407,7 +413,7 @@ def read(path, gold=None, label_map=None, doc_id: str | None = None,
         if did in records:
             problems.append(Problem(name, line, "doc_id", f"second line for document {did!r}; one line per document", "unique-id"))
             continue
-        records[did] = _record(obj, did, gold.text(did), labels, _Where(name, line, did), problems)
+        records[did] = _record(obj, did, gold.text(did), labels, Where(name, line, did), problems)
     return [records[k] for k in sorted(records)], problems + _spurious_note(name, records.values())
 
 

@@ -83,7 +83,8 @@ def _load_other_form(path: str | Path | None) -> Gold | None:
             return load_gold(path / DOCUMENTS_FILE)
         if is_saved_dataset(path):
             records, problems = complete_records(saved_dataset_rows(path), str(path))
-            return _gold(records, problems, str(path))
+            gold = _gold(records, problems, str(path))
+            return _as_release(gold) or gold
         return None
     if not path.is_file():
         raise InputError(Problem(str(path), 0, "", "no such file or folder (--gold takes a clone, a Hub export folder, a saved "
@@ -98,6 +99,42 @@ def _load_other_form(path: str | Path | None) -> Gold | None:
     rows = ((n, rec, probs) for n, rec, probs in iter_jsonl(path, allow_crlf=False))
     records, problems = complete_records(rows, str(path))
     return _gold(records, problems, str(path))
+
+
+STAMPS = ("dataset_version", "dataset_hash")
+
+
+def _canonical(value):
+    """A record without its version stamps and without null values: what ``datasets`` keeps of it
+    (it gives every declared key, null where a record lacks it, so a null and a missing key are one)."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items() if v is not None and k not in STAMPS}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _as_release(gold: Gold) -> Gold | None:
+    """The release a saved ``datasets`` copy claims to be (its records' stamps), when its records are
+    that release's records; else None.
+
+    The copy is recognised by what it holds, not by its container: the release in use must have the
+    stamped version and content hash, the same document ids, and records equal to the copy's up to
+    null values and the stamps. Then the release's own records (and content hash) are used.
+    """
+    stamps = {tuple((r.get("metadata") or {}).get(k) for k in STAMPS) for r in gold.docs.values()}
+    if len(stamps) != 1:
+        return None
+    version, full_hash = stamps.pop()
+    try:
+        shipped = load_gold()
+    except InputError:
+        return None
+    if (shipped.version, shipped.content_hash) != (version, full_hash) or list(shipped.docs) != list(gold.docs):
+        return None
+    if any(_canonical(gold.docs[k]) != _canonical(shipped.docs[k]) for k in gold.docs):
+        return None
+    return Gold(shipped.docs, shipped.version, shipped.content_hash, gold.source)
 
 
 def _gold(records: dict[str, dict], problems: list[Problem], source: str) -> Gold:

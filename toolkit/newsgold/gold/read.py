@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
@@ -44,8 +45,16 @@ class Gold:
 
 # ---------------------------------------------------------------- annotation files
 
+def is_protocol_pass(path: Path) -> bool:
+    """A file at ``annotations/passes/<annotator>/<doc_id>.json``: it must carry the pass header
+    (``schema/pass.schema.json``: packet hash, annotator kind and model, date; GUIDELINES.md P-2)."""
+    parts = Path(path).parts
+    return len(parts) >= 4 and parts[-3] == "passes" and parts[-4] == "annotations"
+
+
 def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, list[Problem]]:
-    """Read one annotation file and check it against the schema and its document."""
+    """Read one annotation file and check it against the schema (the pass schema for a protocol
+    pass) and its document."""
     name = str(path)
     rec, text, problems = read_json(path)
     if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
@@ -57,7 +66,7 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     bad_text = lone_surrogates(rec, name, 1)
     if bad_text:
         return None, problems + bad_text
-    problems += schema_problems("annotation", rec, name, lf)
+    problems += schema_problems("pass" if is_protocol_pass(path) else "annotation", rec, name, lf)
     doc_id = rec.get("doc_id")
     doc = docs.get(doc_id) if isinstance(doc_id, str) else None
     if doc is None:
@@ -142,22 +151,20 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
     file_hash, canon = hashlib.sha256(), hashlib.sha256()
     last_id: str | None = None
     in_order = True
-    line = [b""]
-
-    def keep(raw: bytes) -> None:   # sees every non-blank line: keep its bytes, parse strictly
-        file_hash.update(raw)
-        line[0] = raw
-
-    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=keep):
+    line = _GoldLine(file_hash)
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast):
         problems += probs
         if rec is None:
             continue
+        valid = line.valid
+        line.valid = False
         bad_text = lone_surrogates(rec, name, lineno)
         if bad_text:
             problems += bad_text
             continue
         lf = lambda p, n=lineno: n
-        problems += schema_problems("gold", rec, name, lf)
+        if not valid:
+            problems += schema_problems("gold", rec, name, lf)
         text = rec.get("text")
         if not isinstance(text, str):
             continue
@@ -167,7 +174,7 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
             problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
         problems += check_zones(rec.get("zones"), text, name, lf)
-        problems += check_gold_layers(rec, text, name, lf)
+        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text) if valid else None)
         if rid is None:
             continue  # the schema has reported the missing or wrongly typed id
         if rid in out:
@@ -175,10 +182,13 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         in_order = in_order and (last_id is None or rid > last_id)
         last_id = rid
         if in_order and isinstance(rec.get("metadata"), dict):
-            canon.update(_canonical_line(rec))
-        out[rid] = line[0]
+            canon.update(_canonical_line(rec, fast=valid and not line.floats))
+        out[rid] = line.raw
         texts[rid] = text
-        packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
+        if valid:
+            packer.add_valid(rid, rec["entities"]["mentions"])
+        else:
+            packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
     order = sorted(out)
     records = LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab)
     errors = any(p.severity == "error" for p in problems)
@@ -186,10 +196,45 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
     return records, problems, chash, file_hash.hexdigest()
 
 
-def _canonical_line(rec: dict) -> bytes:
+def _canonical_line(rec: dict, fast: bool = False) -> bytes:
+    """The record's line in :func:`content_hash`. ``fast``: by orjson, which writes the same bytes
+    as ``json.dumps(ensure_ascii=False, separators=(",", ":"))`` for a record of strings, integers,
+    booleans, nulls, lists and objects (floats are written differently, so a record with one is not fast)."""
     r = dict(rec)
     r["metadata"] = {k: v for k, v in r["metadata"].items() if k not in ("dataset_version", "dataset_hash")}
+    if fast and ORJSON is not None:
+        return ORJSON.dumps(r) + b"\n"
     return dump_jsonl([r]).encode("utf-8")
+
+
+# The typed checks (msgspec) are loaded by a run that validates a gold, not by one that trusts it.
+
+def checked_record(raw: bytes) -> tuple[dict, bool] | None:
+    """:func:`newsgold.gold.fastcheck.checked_record`."""
+    from newsgold.gold import fastcheck
+    return fastcheck.checked_record(raw)
+
+
+def _clean_entities(ents: dict, text: str) -> dict | None:
+    from newsgold.gold import fastcheck
+    return fastcheck.clean_entities(ents, text)
+
+
+class _GoldLine:
+    """The line :func:`iter_jsonl` is on: its bytes (hashed as read), and whether the typed
+    decoder (:mod:`newsgold.gold.fastcheck`) found it certainly schema-valid."""
+
+    def __init__(self, file_hash) -> None:
+        self.file_hash = file_hash
+        self.raw = b""
+        self.valid = self.floats = False
+
+    def fast(self, raw: bytes) -> dict | None:
+        self.file_hash.update(raw)
+        self.raw = raw
+        got = checked_record(raw)
+        self.valid, self.floats = got is not None, got is not None and got[1]
+        return got[0] if got is not None else None
 
 
 class NotTrusted(Exception):
@@ -230,7 +275,7 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
         key = trustcache.file_sha256(path)
     except OSError:
         key = ""       # unreadable: the strict reader below says why
-    facts = trustcache.lookup("gold", key) if key else None
+    facts = trustcache.lookup("gold", key, near=path) if key else None
     if facts is not None and isinstance(facts.get("content_hash"), str) and re.fullmatch(r"[0-9a-f]{64}", facts["content_hash"]):
         try:
             records, read_hash = read_trusted_gold_jsonl(path)
@@ -241,5 +286,7 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)
     if records:
-        trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)})
+        note = trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)}, near=path)
+        if note:
+            print(note, file=sys.stderr)
     return records, chash

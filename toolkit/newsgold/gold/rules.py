@@ -132,10 +132,15 @@ class _Problems:
         self.out += check_span(span, text, path, self.file, self.line_of, text_required=True)
 
 
-def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int]) -> list[Problem]:
-    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants."""
+def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int],
+                      cluster_type: dict | None = None) -> list[Problem]:
+    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants.
+
+    ``cluster_type`` (cluster id -> type) is given by a caller that has found the entity layer
+    free of any problem already (:func:`newsgold.gold.fastcheck.clean_entities`); it is then not checked again."""
     probs = _Problems(file, line_of)
-    cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
+    if cluster_type is None:
+        cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
     quote_speaker = _check_gold_quotes(_list(rec.get("quotes")), text, cluster_type, probs)
     _check_gold_stance(_dict(rec.get("stance")), cluster_type, quote_speaker, probs)
     return probs.out
@@ -260,6 +265,10 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
                 out += check_span(q[part], text, ("quotes", i, part), file, line_of, text_required=False)
+    for i, cluster in enumerate(_list(rec.get("coref"))):
+        for j, span in enumerate(_list(cluster)):
+            if isinstance(span, dict):
+                out += check_span(span, text, ("coref", i, j), file, line_of, text_required=False)
     if gold_doc is not None:
         out += _check_references(rec, gold_doc, file, line_of)
     return out

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = ["evaluate_metric_path"]
+
+
+def __getattr__(name: str) -> object:
+    # ``newsgold.integrations.transformers`` without importing it first (it is light: numpy only)
+    if name == "transformers":
+        import importlib
+        return importlib.import_module("newsgold.integrations.transformers")
+    raise AttributeError(name)
+
 
 def evaluate_metric_path() -> str:
     """The folder of the ``evaluate`` metric module (``evaluate.load`` takes it as is)."""

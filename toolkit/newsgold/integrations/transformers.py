@@ -12,7 +12,7 @@ Nothing here imports transformers or torch: the arguments are numpy arrays (or a
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -73,15 +73,66 @@ def flat_figures(result) -> dict[str, float]:
     return out
 
 
-def make_compute_metrics(label_names: Sequence[str] = NER_TAGS) -> Callable[[object], dict[str, float]]:
-    """A ``compute_metrics`` for a model whose class ids index ``label_names`` (IOB2 tags, e.g. ``model.config.id2label``)."""
-    names = list(label_names.values()) if isinstance(label_names, dict) else list(label_names)
+def label_names(id2label: Mapping | Sequence[str]) -> list[str]:
+    """The tag of each class id: a dict (``config.id2label``, keys int or str, in any order) is read by
+    key, never by insertion order; a list is taken as it is."""
+    if not isinstance(id2label, Mapping):
+        return list(id2label)
+    try:
+        by_id = {int(k): str(v) for k, v in id2label.items()}
+    except (TypeError, ValueError):
+        raise ValueError(f"id2label keys must be class ids (0, 1, ...), got {sorted(map(str, id2label))[:5]}") from None
+    if sorted(by_id) != list(range(len(by_id))):
+        raise ValueError(f"id2label keys must be the class ids 0..{len(by_id) - 1} without gaps, got {sorted(by_id)[:10]}")
+    return [by_id[i] for i in range(len(by_id))]
+
+
+def _gold_label_for(label_map) -> dict[str, str]:
+    """For each label a map produces, the first gold label (in the map's order) it maps from.
+
+    References in a tag set the map produces (e.g. CoNLL-2003's PER) are given that gold label, so
+    that the scorer, mapping the gold as ``--label-map`` does, sees them as they were; the figures
+    are those of the references against the predictions, both in the tag set.
+    """
+    out: dict[str, str] = {}
+    for source, target in label_map["map"].items():
+        if target is not None:
+            out.setdefault(target, source)
+    return out
+
+
+def _check_tags(names: list[str], label_map) -> None:
+    """Every entity type of the tag set must be one the scorer knows: OntoNotes 5, or the map's targets."""
+    from newsgold.core.schema import ENTITY_LABELS
+    known = set(_gold_label_for(label_map)) if label_map else set(ENTITY_LABELS)
+    unknown = sorted({n.split("-", 1)[1] for n in names if "-" in n} - known)
+    if not unknown:
+        return
+    if label_map:
+        raise ValueError(f"tag types {', '.join(unknown)} are not labels of the label map {label_map['name']!r}")
+    raise ValueError(f"tag types {', '.join(unknown)} are not OntoNotes 5 labels; pass the label map whose targets they are "
+                     "(label_map='ontonotes_to_conll2003' for a CoNLL-2003 tag set)")
+
+
+def make_compute_metrics(id2label: Mapping | Sequence[str] = NER_TAGS, *, label_map=None) -> Callable[[object], dict[str, float]]:
+    """A ``compute_metrics`` for a model whose class ids index ``id2label`` (IOB2 tags; ``model.config.id2label``).
+
+    ``label_map`` (a name in ``schema/label_maps``, e.g. ``"ontonotes_to_conll2003"``, or a path), as
+    ``newsgold score --label-map``: the tag set is the map's target labels (``B-PER``, ``I-MISC``, ...).
+    """
+    from newsgold.scoring.predictions import load_label_map
+    names = label_names(id2label)
+    mapping = load_label_map(label_map)
+    _check_tags(names, mapping)
+    to_gold = _gold_label_for(mapping) if mapping else {}
 
     def compute_metrics(eval_pred) -> dict[str, float]:
         from newsgold.scoring.inmemory import score_spans
         predictions, label_ids = _arrays(eval_pred)
         gold, pred = tag_documents(predictions, label_ids, names)
-        return flat_figures(score_spans(gold, pred, resamples=0))
+        for doc in gold:
+            doc["entities"] = [(s, e, to_gold.get(lab, lab)) for s, e, lab in doc["entities"]]
+        return flat_figures(score_spans(predictions=pred, gold=gold, label_map=label_map, resamples=0))
 
     return compute_metrics
 

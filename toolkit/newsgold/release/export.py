@@ -1,6 +1,6 @@
 """Exports of the built dataset: Parquet files, a Hub-ready folder, Croissant metadata.
 
-Every export is made from the gold through :mod:`newsgold.build` (the same rows and the
+Every export is made from the gold through :mod:`newsgold.release.build` (the same rows and the
 same bytes as ``newsgold build`` writes to ``data/``), so an export never depends on
 whether the repository's ``data/`` is current. ``root`` (default: the repository) says
 where the seeds, annotations, ``VERSION``, ``LICENSE`` and ``DATASHEET.md`` are.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -291,17 +290,26 @@ def croissant(gold: Gold, files: dict[str, bytes], *, date_published: str | None
 
 
 def export_croissant(file: str | Path, *, root: str | Path | None = None, gold: Gold | None = None) -> str:
-    """Write Croissant 1.0 metadata (JSON-LD) describing the data files; returns the path.
+    """Write Croissant 1.0 metadata (JSON-LD) and the data files it describes; returns the path.
 
-    ``contentUrl`` values are relative to the file's folder: ``data/<config>/test.jsonl``
-    when the file sits at the dataset root (as in a Hub export), else the relative way
-    from its folder to the root's data files, so a file written elsewhere still resolves.
+    The export is self-contained: ``contentUrl`` values are ``data/<config>/test.jsonl``, relative
+    to the Croissant file, and those files are written beside it (left alone where they already
+    hold exactly these bytes, as at the root of a clone or a Hub export). So the folder can be
+    moved or shared as it is, and never points into an installed package. A file there with
+    other content is not overwritten: the export stops and says so.
     """
     root, gold = _root_and_gold(root, gold)
     files = hub_files(gold, root)
-    way = Path(os.path.relpath(root.resolve(), Path(file).resolve().parent)).as_posix()
-    prefix = "" if way == "." else way + "/"
-    doc = croissant(gold, files, date_published=_date_published(gold, root), url_prefix=prefix)
+    folder = Path(file).absolute().parent
+    data = {rel: files[rel] for rel in (build.data_path(c) for c in hf.CONFIGS)}
+    differing = [rel for rel in data if (folder / rel).is_file() and (folder / rel).read_bytes() != data[rel]]
+    if differing:
+        raise InputError(Problem(str(folder / differing[0]), 0, "", "holds other data than this export would write beside "
+                                 f"{Path(file).name}; write the Croissant file to another folder (or run newsgold build)", "croissant-data"))
+    for rel, payload in data.items():
+        if not (folder / rel).is_file():
+            write_atomic(folder / rel, payload)
+    doc = croissant(gold, files, date_published=_date_published(gold, root))
     write_atomic(file, dump_json(doc).encode("utf-8"))
     return str(file)
 

@@ -28,9 +28,11 @@ COLUMNS = [("entities", "overall/strict/f1", "entities strict F1"),
            ("entities_document", "overall/f1", "document-level entity F1"),
            ("quotes", "content_overlap/f1", "quote content F1"),
            ("quotes", "end_to_end/f1", "quote end-to-end F1"),
-           ("stance", "classification/macro_f1", "stance macro-F1")]
+           ("stance", "classification/macro_f1", "stance macro-F1"),
+           ("coref", "conll/f1", "coreference CoNLL F1")]
 # A row is tested against the best row on the first of these it has.
-PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1")]
+PRIMARY = [("entities", "overall/strict/f1"), ("quotes", "end_to_end/f1"), ("stance", "classification/macro_f1"),
+           ("coref", "conll/f1")]
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def render(root: Path, gold=None) -> str:
     return (table + "\n\nScores as stored in `submissions/NAME/score.json`; 95% bootstrap intervals over documents "
             "where the scorer gives them; \"–\": the system does not predict that layer. The paired test is "
             "`newsgold compare` (paired bootstrap, two-sided) against the best row on the row's main figure "
-            "(entities strict F1, else quote end-to-end F1, else stance macro-F1)." + _missing_uncertainty(subs)
+            "(entities strict F1, else quote end-to-end F1, else stance macro-F1, else coreference CoNLL F1)." + _missing_uncertainty(subs)
             + " Each row, the command that reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
 
 

@@ -115,12 +115,12 @@ def error_items(records: Iterable[Record]) -> tuple[ErrorItem, ...]:
 
 def align(result: api.ScoreResult, preds: Predictions, setup: api.Setup) -> Alignment:
     """The alignment of ``preds`` with ``setup.gold``, read off ``result`` (scored with ``errors=True``)."""
-    from newsgold.scoring import api
+    from newsgold.scoring import api, tasks
     errors = error_items(result.errors)
     by_doc: dict[tuple[str, str], list[ErrorItem]] = {}
     for e in errors:
         by_doc.setdefault((e.task, e.doc_id), []).append(e)
-    scored = {t: set(api.scored_ids(preds, setup, t)) for t in result.tasks if t in api.TASKS}
+    scored = {t: set(api.scored_ids(preds, setup, t)) for t in result.tasks if tasks.get(t).companion_of is None}
     docs: dict[str, DocAlignment] = {}
     for doc_id, doc in setup.gold.docs.items():
         pred = preds.get(doc_id, {})
@@ -185,9 +185,9 @@ def _scored_quotes(doc: dict, pred: dict, setup: api.Setup) -> tuple[dict, list[
 
 def _view_key(doc: dict, q: Record, side: str) -> str:
     """The scorer's view of a quote in an error record, as a key (the record names quotes by it)."""
-    from newsgold.scoring import api
+    from newsgold.scoring import tasks
     raw = ("", q, None) if side == "gold" else ("", None, q)
-    return json.dumps(api._error_record("quotes", doc, raw)[side], sort_keys=True, ensure_ascii=False)
+    return json.dumps(tasks.get("quotes").error_record(doc, raw)[side], sort_keys=True, ensure_ascii=False)
 
 
 def _take(index: dict[str, deque[int]], doc: dict, view: Record | None) -> int | None:

@@ -1,4 +1,4 @@
-"""A self-contained HTML error report of one system against the gold (``newsgold report --html``).
+"""A self-contained HTML error report of one system against the gold (``newsgold report -o OUT.html``).
 
 One file, nothing loaded from elsewhere: inline CSS, inline SVG charts, a few lines of
 optional inline JavaScript (hovering a span outlines its counterpart in the other pane;
@@ -11,10 +11,10 @@ entity F1 per label (strict and partial) as bar charts with bootstrap CI whisker
 quote figures; the stance confusion matrix when stance is scored; then every document.
 
 Every outcome comes from the scorer itself, never from a second matcher: entities from
-:func:`newsgold.score_entities.doc_table` (its ``errors`` list gives missed, spurious,
+:func:`newsgold.scoring.entities.doc_table` (its ``errors`` list gives missed, spurious,
 partial and wrong-type items; the rest of the gold and predicted spans are the exact
-matches), quotes from :func:`newsgold.score_quotes.doc_stats` (kinds) and
-:func:`newsgold.score_quotes.match_quotes` (the pairs it scores), stance from
+matches), quotes from :func:`newsgold.scoring.quotes.doc_stats` (kinds) and
+:func:`newsgold.scoring.quotes.match_quotes` (the pairs it scores), stance from
 :attr:`ScoreResult.errors`. Spans are filtered exactly as the scorer filters them
 (label map, label subset, zones).
 
@@ -41,10 +41,11 @@ import html
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgold.core.deprecation import positional_after_two
 from newsgold.core.jsonio import write_atomic
 from newsgold.core.version import __version__
 from newsgold.gold.read import Gold
@@ -555,8 +556,9 @@ def render_legend() -> str:
 
 # ---------------------------------------------------------------- the page
 
-def build_report(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-                 resamples: int = 1000, seed: int = 12345) -> str:
+@positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
+def build_report(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+                 resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> str:
     """The report as one HTML string (see :func:`write_report`).
 
     The predictions are scored once, with their errors; every outcome drawn comes from the
@@ -564,7 +566,7 @@ def build_report(predictions, gold=None, task: str = "all", label_map=None, labe
     """
     if not isinstance(predictions, (str, Path)):
         predictions = list(predictions)          # read twice: by score() and here
-    setup = api.make_setup(gold, label_map, labels, zones, overlap)
+    setup = api.make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     result = api.score(predictions, task=task, resamples=resamples, seed=seed, setup=setup, errors=True)
     preds, _ = api.load_predictions(predictions, setup)
     alignment = align(result, preds, setup)
@@ -603,13 +605,40 @@ def render_header(result: api.ScoreResult, g: Gold, pred_name: str, systems: lis
         body.append(f'<details><summary class="warn">{len(result.warnings)} warning(s) while reading the predictions</summary><ul>'
                     + "".join(f"<li class=\"mono\">{esc(w)}</li>" for w in result.warnings) + "</ul></details>")
     body.append(render_legend())
-    if "entities" in result.tasks:
-        body.append(render_entity_figures(result.tasks["entities"]))
-    if "quotes" in result.tasks:
-        body.append(render_quote_figures(result.tasks["quotes"]))
-    if "stance" in result.tasks:
-        body.append(render_stance_figures(result.tasks["stance"]))
+    for task, entry in result.tasks.items():
+        view = FIGURE_VIEWS.get(task, render_task_figures)
+        if view is not None:
+            body.append(view(task, entry))
     return body
+
+
+def render_task_figures(task: str, entry: dict) -> str:
+    """The corpus figures of a task with no chart of its own: its headline figures (with their
+    intervals) and its extra tables, as the task declares them (:mod:`newsgold.scoring.tasks`)."""
+    from newsgold.scoring import tasks
+    t = tasks.get(task)
+    title, note = chart_title(task, entry, "95% bootstrap CI")
+    out = [f"<h2>{esc(task)}</h2>", f"<h3>{esc(title)}</h3>", "<table><tr><th>figure</th><th>value</th></tr>"]
+    out += [f"<tr><td>{esc(name)}</td>{_ci_cell(*_fig(entry, name))}</tr>" for name in t.headline_figures(entry)]
+    out.append("</table>")
+    if note:
+        out.append(f'<p class="muted">{esc(note)}</p>')
+    for table in t.tables(entry):
+        out.append(f"<h3>{esc(table.title)}</h3><table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in table.headers) + "</tr>")
+        out += ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in table.rows]
+        out.append("</table>")
+    return "\n".join(out)
+
+
+# The corpus-figure section of each task in the report, in the order of ``result.tasks``; a task
+# not named here gets :func:`render_task_figures`; None: no section (document-level entities are
+# reported in the text, JSON and CSV outputs only).
+FIGURE_VIEWS: dict[str, Callable[[str, dict], str] | None] = {
+    "entities": lambda _, entry: render_entity_figures(entry),
+    "entities_document": None,
+    "quotes": lambda _, entry: render_quote_figures(entry),
+    "stance": lambda _, entry: render_stance_figures(entry),
+}
 
 
 def render_document(doc: dict, n: int, aligned: DocAlignment, predicted: bool, setup: api.Setup,

@@ -35,19 +35,9 @@ def _csv(headers, rows) -> str:
 
 
 def headline_figures(task: str, entry: dict) -> list[str]:
-    """The figures a table shows; JSON and CSV carry every figure."""
-    figs = entry["figures"]
-    if task == "entities":
-        names = [f"overall/{s}/{m}" for s in ("strict", "exact", "partial", "type") for m in ("precision", "recall", "f1")]
-        names += ["macro/strict/f1"] + [f"label/{lab}/strict/f1" for lab in entry.get("labels", [])]
-        return names
-    if task == "entities_document":
-        return [k for k in figs if k.startswith("overall/")]
-    if task == "quotes":
-        return [k for k in figs if not k.startswith("by_type/")] + [k for k in figs if k.startswith("by_type/") and k.endswith("recall")]
-    return ["classification/accuracy", "classification/macro_f1", "classification/f_avg"] + \
-        [f"classification/{lab}/f1" for lab in ("FAVOR", "AGAINST", "NEUTRAL")] + \
-        [f"end_to_end/{m}" for m in ("precision", "recall", "f1")]
+    """The figures a table shows (the task's own choice); JSON and CSV carry every figure."""
+    from newsgold.scoring import tasks
+    return tasks.get(task).headline_figures(entry)
 
 
 def score_rows(result, full: bool, with_reason: bool = False) -> list[list]:
@@ -84,40 +74,48 @@ def render_score(result, fmt: str) -> str:
     notes = interval_notes(result)
     if notes:
         parts += [""] + [("- " if md else "") + n for n in notes]
+    from newsgold.scoring import tasks
     for task, entry in result.tasks.items():
-        if task == "entities":
-            c = entry["counts"]["overall"]
-            rows = [[s] + [c[s][o] for o in ("correct", "incorrect", "partial", "missed", "spurious")] for s in c]
-            parts += ["", "entity counts (overall)", render_table(["scheme", "correct", "incorrect", "partial", "missed", "spurious"], rows, md)]
-        if task == "stance":
-            cm = entry["confusion"]
-            rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
-            parts += ["", "stance confusion (rows gold, columns predicted)", render_table([""] + cm["columns"], rows, md)]
+        for table in tasks.get(task).tables(entry):
+            parts += ["", table.title, render_table(table.headers, table.rows, md)]
     return "\n".join(parts)
 
 
+ERROR_COLUMNS = ["task", "doc", "kind", "span", "gold", "predicted", "context"]
+
+
 def render_score_with_errors(result, fmt: str) -> str:
-    """Scores and the error list as ONE document: in JSON the errors are a key of the score object."""
+    """Scores and the error list as ONE document in the format asked for: in JSON the errors are a
+    key of the score object; in CSV they are rows of the same table (the figure columns empty, the
+    error columns filled); in Markdown and as a table, a second table under the scores."""
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    return render_score(result, fmt) + "\n" + render_errors(result, "table")
+    if fmt == "csv":
+        headers = ["signature", "task", "figure", "value", "ci95_low", "ci95_high", "ci_reason"] + ERROR_COLUMNS[1:]
+        rows = [[result.signature] + r + [""] * (len(ERROR_COLUMNS) - 1) for r in score_rows(result, True, True)]
+        rows += [[result.signature, row[0], "", "", "", "", ""] + row[1:]
+                 for row in (_error_row(e, full=True) for e in error_items(result.errors))]
+        return _csv(headers, rows)
+    return render_score(result, fmt) + "\n" + render_errors(result, fmt)
 
 
 def render_errors(result, fmt: str) -> str:
-    """The scorer's error list: JSON as the scorer gives it, else a table of the alignment's error items."""
+    """The scorer's error list: JSON as the scorer gives it, else a table (Markdown or plain) of the alignment's error items."""
     if fmt == "json":
         return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
     rows = [_error_row(e) for e in error_items(result.errors)]
-    return f"errors: {len(rows)}\n" + render_table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
+    return f"errors: {len(rows)}\n" + render_table(ERROR_COLUMNS, rows, markdown=fmt == "markdown")
 
 
-def _error_row(e: ErrorItem) -> list[str]:
+def _error_row(e: ErrorItem, full: bool = False) -> list[str]:
+    """One error item as a row; a table cuts its context to 120 characters (``full``: CSV keeps all of it)."""
     g, p = e.gold or {}, e.pred or {}
     where = g if "start" in g else p
+    context = where.get("context") or ""
     return [e.task, e.doc_id, e.kind, f"{where.get('start', '')}:{where.get('end', '')}",
             g.get("label") or g.get("speaker_cluster") or g.get("item") or "",
             p.get("label") or p.get("speaker_cluster") or p.get("speaker_name") or "",
-            (where.get("context") or "").replace("|", "/")[:120]]
+            context if full else context.replace("|", "/")[:120]]
 
 
 def _compare_notes(res) -> list[str]:
@@ -136,10 +134,11 @@ def render_compare(res, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(res.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
     headers = ["task", "figure", "A", "B", "B-A", "p_bootstrap", "p_randomization"]
+    from newsgold.scoring import tasks
     rows = []
     for task, figs in res.tasks.items():
         for name, f in figs.items():
-            if fmt != "csv" and task == "entities" and name.startswith("label/"):
+            if fmt != "csv" and not tasks.get(task).in_compare_table(name):
                 continue
             row = [task, name, _fmt(f["a"]), _fmt(f["b"]), "n/a" if f["delta"] is None else f"{f['delta']:+.4f}",
                    _fmt(f["p_paired_bootstrap"]), _fmt(f["p_randomization"])]

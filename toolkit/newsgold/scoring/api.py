@@ -7,7 +7,6 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import os
 import sys
 from collections.abc import Mapping
@@ -17,28 +16,28 @@ from typing import Any
 
 import numpy as np
 
+from newsgold.core.deprecation import positional_after_two
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Predictions
-from newsgold.core.storage import LazyRecords
+from newsgold.core.repository import shipped_file
 from newsgold.core.version import __version__
-from newsgold.scoring import documents as D
-from newsgold.scoring import entities as E
 from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
-from newsgold.scoring import stance as S
-from newsgold.scoring import unplaced as U
+from newsgold.scoring import tasks as T
 from newsgold.scoring.predictions import read_predictions
 from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
-from newsgold.scoring.setup import Setup, accepted_labels, make_setup, raw_tuples
-
-TASKS = ("entities", "quotes", "stance")
-# Scored alongside a task and reported as a section of its own: document-level entities
-# (scoring/documents.py) come with every entity score.
-COMPANIONS = {"entities": "entities_document"}
+from newsgold.scoring.setup import Setup, accepted_labels, make_setup, refuse_with_setup
 
 
 def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
+    notes = []
+    found = shipped_file(predictions) if isinstance(predictions, (str, Path)) else None
+    if found:
+        notes.append(Problem(str(found), 0, "", f"{predictions} is not in the current folder: read the file of the dataset copy in use",
+                             "shipped-file", "note"))
+        predictions = found
     preds, problems = read_predictions(predictions, setup.gold, labels=accepted_labels(setup))
+    problems = notes + problems
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(errors)
@@ -55,8 +54,8 @@ def tasks_present(preds: Predictions, task: str) -> list[str]:
     (read off the layers noted while reading, without parsing the records again)."""
     if task != "all":
         return [task]
-    found = [t for t in TASKS if preds.any_layer(t)]
-    return found or list(TASKS)
+    found = [t for t in T.task_names() if preds.any_layer(T.get(t).layer)]
+    return found or list(T.task_names())
 
 
 def scored_ids(preds: Predictions, setup: Setup, task: str) -> list[str]:
@@ -82,14 +81,12 @@ def _require_some(ids: list[str], task: str, name: str) -> None:
                                  f"(write \"{task}\": [] on a line to score 'predicted nothing')", "missing-layer"))
 
 
-def with_companions(tasks: list[str]) -> list[str]:
-    """The tasks followed by their companion sections (``entities`` -> ``entities_document``)."""
-    return [x for t in tasks for x in (t, COMPANIONS.get(t)) if x]
+with_companions = T.with_companions
 
 
 def layer_of(task: str) -> str:
     """The predictions layer a task (or a companion section) reads."""
-    return next((t for t, c in COMPANIONS.items() if c == task), task)
+    return T.get(task).layer
 
 
 def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None = None,
@@ -100,59 +97,11 @@ def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None 
     matched document by document instead of in one vectorised pass).
     """
     ids = list(ids) if ids is not None else scored_ids(preds, setup, task)
-    if task == "entities_document":
-        return D.corpus_stats(preds, setup, ids)
-    if task != "entities":
+    t = T.get(task)
+    if t.shares_pass:
         errs = {task: errors} if errors is not None else None
         return layer_stats(preds, setup, [task], errs, ids=ids)[task]
-    added = U.entity_rows(getattr(preds, "unplaced", {}), setup, ids)
-    if errors is None:
-        return _entity_stats(preds, setup, ids) + added
-    label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    rows = []
-    for doc_id in ids:
-        doc = setup.gold.docs[doc_id]
-        doc_errors: list[tuple] = []
-        rows.append(E.doc_table(*_entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
-        errors.extend(_error_record(task, doc, e) for e in doc_errors)
-        errors.extend(U.error_records(task, doc_id, preds.get(doc_id) or {}, setup))
-    return np.stack(rows) + added if rows else added
-
-
-def _entity_pair(preds: Mapping[str, dict], setup: Setup, doc_id: str,
-                 doc: dict | None = None) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-    """A document's gold and predicted entity tuples, after the setup's label map, labels and zones."""
-    doc = doc if doc is not None else setup.gold.docs[doc_id]
-    return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
-            setup.entity_tuples(doc, preds.get(doc_id, {}).get("entities") or []))
-
-
-def _entity_stats(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarray:
-    """Entity statistics in one streaming pass: each document is reduced to integer columns and
-    all are matched at once. Records read from a file come with their spans already packed, so
-    (without a label map, label subset or zones) they are not even parsed again."""
-    label_index = {lab: i for i, lab in enumerate(setup.labels)}
-    gold_docs = setup.gold.docs
-    plain = setup.mapping is None and setup.keep_labels is None and setup.zones is None
-    packed_gold = gold_docs if plain and isinstance(gold_docs, LazyRecords) else None
-    pp = preds.spans if plain else None
-    cols = E.Columns(label_index)
-    for k, doc_id in enumerate(ids):
-        if packed_gold is not None and doc_id in packed_gold.spans:
-            cols.add_packed("gold", k, packed_gold.spans[doc_id], packed_gold.vocab)
-            if pp is not None:
-                if doc_id in pp:
-                    cols.add_packed("pred", k, pp[doc_id], preds.vocab)
-                elif doc_id in preds and preds[doc_id].get("entities"):
-                    cols.add(k, [], raw_tuples(preds[doc_id]["entities"]))
-            else:
-                cols.add(k, [], raw_tuples(preds.get(doc_id, {}).get("entities") or []))
-        else:
-            g, p = _entity_pair(preds, setup, doc_id, gold_docs[doc_id])
-            cols.add(k, g, p)
-    flat_g, flat_p = cols.flat()
-    return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
-                           lambda k: E.doc_table(*_entity_pair(preds, setup, ids[k]), label_index))
+    return t.corpus_stats(preds, setup, ids, errors)
 
 
 PARALLEL_MIN_DOCS = 2000     # below this, worker processes cost more than they save
@@ -169,21 +118,32 @@ def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], error
     every row depends on its own document only. ``ids``: the documents to score (default: all)."""
     ids = list(setup.gold.docs) if ids is None else list(ids)
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS and "fork" in mp.get_all_start_methods():
-        global _SHARD_INPUT
-        _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
-        bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
-        shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
-        try:
-            with mp.get_context("fork").Pool(len(shards)) as pool:
-                parts = pool.map(_shard_rows, shards)
-        finally:
-            _SHARD_INPUT = None
-        return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
+    if jobs > 1 and errors is None and len(ids) >= PARALLEL_MIN_DOCS:
+        forked = _forked_rows(preds, setup, tasks, ids, jobs)
+        if forked is not None:
+            return forked
     return _layer_rows(preds, setup, tasks, ids, errors, progress)
 
 
 _SHARD_INPUT: tuple[Mapping[str, dict], Setup, list[str]] | None = None
+
+
+def _forked_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
+    """:func:`layer_stats` in forked worker processes; None where processes cannot be forked.
+    ``multiprocessing`` is imported here, not at start-up: only a large corpus is scored this way."""
+    import multiprocessing as mp
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    global _SHARD_INPUT
+    _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
+    bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
+    shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
+    try:
+        with mp.get_context("fork").Pool(len(shards)) as pool:
+            parts = pool.map(_shard_rows, shards)
+    finally:
+        _SHARD_INPUT = None
+    return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
 
 
 def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
@@ -204,18 +164,10 @@ def _layer_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: 
         index = Q.doc_index(doc)
         for task in tasks:
             doc_errors: list[tuple] | None = [] if errors is not None else None
-            if task == "quotes":
-                gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
-                pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-                rows[task].append(Q.doc_stats(gdoc, pq, setup.overlap, doc_errors, index) + U.quote_count(pred, setup))
-            else:
-                rows[task].append(S.doc_stats(doc, pred.get("stance") or [], doc_errors, index))
-            if errors is not None and task == "quotes":
-                errors[task].extend(U.error_records(task, doc_id, pred, setup))
+            rows[task].append(T.get(task).doc_row(doc, pred, setup, index, doc_errors))
             if doc_errors and errors is not None:
-                errors[task].extend(_error_record(task, doc, e) for e in doc_errors)
-    return {t: np.stack(r) if r else np.zeros((0, len(Q.FIELDS if t == "quotes" else S.FIELDS)), dtype=np.int64)
-            for t, r in rows.items()}
+                errors[task].extend(T.get(task).error_record(doc, e) for e in doc_errors)
+    return {t: np.stack(r) if r else T.get(t).empty() for t, r in rows.items()}
 
 
 def _progress(items: list, on: bool, what: str):
@@ -230,42 +182,9 @@ def _progress(items: list, on: bool, what: str):
 
 
 def figures_fn(task: str, setup: Setup):
-    if task == "entities":
-        return lambda sums: E.figures(sums, setup.labels)
-    if task == "entities_document":
-        return lambda sums: D.figures(sums, setup.labels)
-    return Q.figures if task == "quotes" else S.figures
-
-
-def _span_view(doc: dict, start: int, end: int, extra: dict | None = None) -> dict:
-    text = doc["text"]
-    out = {"start": start, "end": end, "text": text[start:end],
-           "context": text[max(0, start - 40):start].replace("\n", " ") + "[[" + text[start:end] + "]]"
-           + text[end:end + 40].replace("\n", " ")}
-    if extra:
-        out.update(extra)
-    return out
-
-
-def _error_record(task: str, doc: dict, e: tuple) -> dict:
-    kind, g, p = e
-    rec = {"task": task, "doc_id": doc["id"], "kind": kind, "gold": None, "pred": None}
-    if task == "entities":
-        if g:
-            rec["gold"] = _span_view(doc, g[0], g[1], {"label": g[2]})
-        if p:
-            rec["pred"] = _span_view(doc, p[0], p[1], {"label": p[2]})
-    elif task == "quotes":
-        for side, q in (("gold", g), ("pred", p)):
-            if q:
-                c = q["content"]
-                rec[side] = _span_view(doc, c[0]["start"], c[-1]["end"],
-                                       {"speaker": (q.get("speaker") or {}).get("text") if isinstance(q.get("speaker"), dict) else None,
-                                        "speaker_cluster": q.get("speaker_cluster"), "speaker_name": q.get("speaker_name")})
-    else:
-        rec["gold"] = {"item": g["id"], "holder": g["holder"], "target": g["target"], "label": g["label"]}
-        rec["pred"] = {"label": p}
-    return rec
+    """Summed statistics -> figures, for the point estimate, the bootstrap and the paired tests."""
+    t = T.get(task)
+    return lambda sums: t.figures(sums, setup)
 
 
 def _num(v) -> float | None:
@@ -306,19 +225,28 @@ class ScoreResult:
 
 
 def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None, strings: str | None = None) -> str:
+    """The signature of the tasks in ``task`` (joined by ``+``): fields a task sets itself
+    (:meth:`~newsgold.scoring.tasks.Task.signature_values`, e.g. coreference's ``match`` and ``scheme``)
+    are joined with the span tasks' defaults when several tasks are scored together."""
+    names = task.split("+")
+    own = [T.get(t).signature_values(setup) for t in names]
+    default = {"match": "optimal-1to1", "scheme": "strict,exact,partial,type"}
+    fields = {k: "+".join(dict.fromkeys(o.get(k, v) for o in own)) for k, v in default.items()}
     return sig.make(version=__version__, data_version=setup.gold.version, data_hash=setup.gold.content_hash, task=task,
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
-                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci, strings=strings)
+                    zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci,
+                    match=fields["match"], scheme=fields["scheme"], strings=strings)
 
 
 def _joined(values: list[str]) -> str:
     return ",".join(dict.fromkeys(values))
 
 
-def score(predictions, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+@positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed", "setup", "errors", "jobs", "progress")
+def score(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
           resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
-          jobs: int | None = 1, progress: bool = False) -> ScoreResult:
+          jobs: int | None = 1, progress: bool = False, singletons: bool = True, coref_match: str = "exact") -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
 
     ``errors=True`` also lists every missed, spurious, partial and wrongly typed item in
@@ -326,25 +254,31 @@ def score(predictions, gold=None, task: str = "all", label_map=None, labels=None
     (:func:`newsgold.scoring.resampling.availability`); otherwise each figure has ``"ci": null``
     and a ``ci_reason``. ``jobs`` worker processes (None: every core) score quotes and stance
     shards in parallel, with the same result as one; ``progress`` shows a bar on a terminal.
+    The settings that shape matching (gold, label map, labels, zones, overlap) are one
+    :class:`Setup`: pass them, or pass ``setup=`` (from :func:`make_setup`), not both.
     Returns a :class:`ScoreResult`; raises
-    :class:`~newsgold.diagnostics.InputError` on bad input.
+    :class:`~newsgold.core.diagnostics.InputError` on bad input.
     """
-    if task not in (*TASKS, "all"):
-        raise InputError(f"unknown task {task!r}; choose entities, quotes, stance or all")
-    setup = setup or make_setup(gold, label_map, labels, zones, overlap)
+    if task not in (*T.task_names(), "all"):
+        raise InputError(f"unknown task {task!r}; choose {', '.join(T.task_names())} or all")
+    if setup is None:
+        setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
+    else:
+        refuse_with_setup("score", gold=gold, label_map=label_map, labels=labels, zones=zones, overlap=overlap,
+                          singletons=singletons, coref_match=coref_match)
     preds, warnings = load_predictions(predictions, setup)
     name = str(predictions) if isinstance(predictions, (str, Path)) else "<predictions>"
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
     ci_done = []
     ids_of = {t: scored_ids(preds, setup, t) for t in with_companions(chosen)}
-    layered_stats = _layered(preds, setup, [t for t in chosen if t != "entities"], ids_of, result.errors if errors else None,
+    layered_stats = _layered(preds, setup, [t for t in chosen if T.get(t).shares_pass], ids_of, result.errors if errors else None,
                              jobs, progress)
     for t in with_companions(chosen):
         ids = ids_of[t]
         _require_some(ids, t, name)
         excluded = [d for d in setup.gold.docs if d in preds and not preds.has_layer(d, layer_of(t))]
-        if excluded and t in TASKS:
+        if excluded and T.get(t).companion_of is None:
             result.warnings.append(_exclusion_warning(name, t, excluded))
         stats = layered_stats[t] if t in layered_stats else task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
@@ -401,17 +335,7 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
         else:
             figs[k] = {"value": _num(v), "ci": list(cis[k])}
     entry: dict = {"n_documents": len(stats), "excluded_documents": excluded, "ci_reason": ci_reason, "figures": figs}
-    if t == "entities":
-        entry["counts"] = E.counts_dict(total, setup.labels)
-        entry["labels"] = [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]
-    elif t == "entities_document":
-        entry["counts"] = D.counts(total, setup.labels)
-    elif t == "quotes":
-        entry["counts"] = {f: int(total[i]) for f, i in Q.IDX.items()}
-    else:
-        entry["confusion"] = S.confusion(total)
-        entry["counts"] = {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
-                           "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}
+    entry.update(T.get(t).summary(total, setup))
     return entry
 
 
@@ -431,31 +355,55 @@ class CompareResult:
                 "warnings": [str(w) for w in self.warnings]}
 
 
-def compare(a, b, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
-            resamples: int = 1000, seed: int = 12345) -> CompareResult:
+@positional_after_two("gold", "task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
+def compare(a, b, *, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+            resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> CompareResult:
     """Paired significance tests between two systems' predictions on the same gold.
 
     Both systems are compared on the documents both are scored on (:func:`scored_ids`).
     ``methods[task]`` says which tests ran, on how many documents, and the smallest p they can give.
     """
-    setup = make_setup(gold, label_map, labels, zones, overlap)
+    setup = make_setup(gold, label_map, labels, zones, overlap, singletons=singletons, coref_match=coref_match)
     pa, wa = load_predictions(a, setup)
     pb, wb = load_predictions(b, setup)
     warnings = wa + wb
-    chosen = sorted(set(tasks_present(pa, task)) | set(tasks_present(pb, task)), key=TASKS.index)
+    chosen = _shared_tasks(pa, pb, task, str(a), str(b), warnings)
     out, methods, done = {}, {}, []
     for t in with_companions(chosen):
         in_b = set(scored_ids(pb, setup, t))
         ids = [d for d in scored_ids(pa, setup, t) if d in in_b]
         _require_some(ids, t, f"{a} / {b}")
         left_out = [d for d in setup.gold.docs if d not in ids]
-        if left_out and t in TASKS:
+        if left_out and T.get(t).companion_of is None:
             warnings.append(_exclusion_warning(f"{a} / {b}", t, left_out))
         out[t] = paired_tests(task_stats(pa, setup, t, ids=ids), task_stats(pb, setup, t, ids=ids), figures_fn(t, setup), resamples, seed)
         methods[t], label = _test_methods(len(ids), resamples)
         done.append(label)
     strings = _joined([r for r in (pa.strings_rule(), pb.strings_rule()) if r]) or None
     return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done), strings), str(a), str(b), out, warnings, methods)
+
+
+def _shared_tasks(pa: Predictions, pb: Predictions, task: str, a: str, b: str, warnings: list[Problem]) -> list[str]:
+    """The tasks to compare: the one asked for, or for 'all' those whose layer both systems predict.
+
+    A layer only one system predicts cannot be tested (there is nothing to pair it with): it is
+    left out with a warning naming it, and with no layer in common the comparison stops.
+    """
+    if task != "all":
+        return [task]
+    names = list(T.task_names())
+    in_a = [t for t in names if pa.any_layer(T.get(t).layer)]
+    in_b = [t for t in names if pb.any_layer(T.get(t).layer)]
+    for t in names:
+        if (t in in_a) != (t in in_b):
+            only, other = (a, b) if t in in_a else (b, a)
+            warnings.append(Problem(f"{a} / {b}", 0, t, f"only {only} predicts {t}, {other} does not: {t} is not compared",
+                                    "layer-not-shared", "warning"))
+    shared = [t for t in names if t in in_a and t in in_b]
+    if not shared:
+        raise InputError(Problem(f"{a} / {b}", 0, "", f"no layer in common: {a} predicts {', '.join(in_a) or 'nothing'}, "
+                                 f"{b} predicts {', '.join(in_b) or 'nothing'}", "no-shared-layer"))
+    return shared
 
 
 def _test_methods(n: int, resamples: int) -> tuple[dict, str]:

@@ -17,28 +17,30 @@ Optional extra: ``pip install newsgold[dask]``. The default scheduler of ``compu
 ``rdd.mapPartitions(lambda part: [partition_totals(preds, setup, task, list(part))]).reduce(numpy.add)``.
 Confidence intervals need the per-document table itself (resampling documents), not its sum:
 collect the rows instead of adding them when they are wanted.
+
+**Past one machine** (:func:`sharded_totals`): the recipe above still reads the whole gold and all
+predictions in the driver. For a corpus larger than one machine's memory, write the gold and the
+predictions as pairs of sharded JSON Lines files, shard *i* of the predictions holding the lines of
+the documents of gold shard *i* (each worker joins them by document id). Each worker reads, checks
+and scores its own pair and sends back one array of sums, so the driver holds one array per shard,
+whatever the corpus size:
+
+    from distributed import Client, LocalCluster
+    from newsgold.scoring.distributed import sharded_totals
+    with LocalCluster(n_workers=2, processes=True) as cluster, Client(cluster) as client:
+        totals = sharded_totals(["gold-0.jsonl", "gold-1.jsonl"], ["pred-0.jsonl", "pred-1.jsonl"],
+                                task="entities", scheduler=client)
 """
 from __future__ import annotations
 
 import numpy as np
 
 from newsgold.scoring import api
-from newsgold.scoring import entities as E
 
 
 def partition_totals(preds, setup: api.Setup, task: str, ids: list[str]) -> np.ndarray:
     """Summed statistics of the documents ``ids``: what one worker computes for its partition."""
-    if task == "entities":
-        label_index = {lab: i for i, lab in enumerate(setup.labels)}
-        total = np.zeros((len(label_index), len(E.BASE)), dtype=np.int64)
-        for doc_id in ids:
-            doc = setup.gold.docs[doc_id]
-            gold = setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold")
-            pred = setup.entity_tuples(doc, preds.get(doc_id, {}).get("entities") or [])
-            total += E.doc_table(gold, pred, label_index)
-        return total
-    rows = api._layer_rows(preds, setup, [task], ids, None, False)[task]
-    return rows.sum(axis=0)
+    return api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
 
 
 def dask_totals(predictions, setup: api.Setup, task: str = "entities", npartitions: int = 8, scheduler=None) -> np.ndarray:
@@ -50,3 +52,26 @@ def dask_totals(predictions, setup: api.Setup, task: str = "entities", npartitio
     total = bag.reduction(lambda part: partition_totals(preds, setup, task, list(part)),
                           lambda parts: np.sum(list(parts), axis=0, dtype=np.int64))
     return total.compute(scheduler=scheduler)
+
+
+def shard_totals(gold_shard: str, pred_shard: str, task: str, setup_options: dict) -> np.ndarray:
+    """What one worker computes: its gold shard read and checked (or trusted, by the hash of its
+    bytes), its predictions read against it, the task's per-document statistics summed."""
+    setup = api.make_setup(gold_shard, **setup_options)
+    preds, _ = api.load_predictions(pred_shard, setup)
+    return partition_totals(preds, setup, task, api.scored_ids(preds, setup, task))
+
+
+def sharded_totals(gold_shards: list, pred_shards: list, task: str = "entities", scheduler=None,
+                   **setup_options) -> np.ndarray:
+    """Corpus totals of one task from pairs of shard files, each pair read and scored on a worker.
+
+    ``setup_options`` are those of :func:`newsgold.scoring.api.make_setup` (``label_map``,
+    ``labels``, ``zones``, ``overlap``). The figures equal a single-process run on the
+    concatenated files, since every statistic is a per-document count and counts add up."""
+    import dask.bag as db
+    if len(gold_shards) != len(pred_shards) or not gold_shards:
+        raise ValueError("give one predictions shard per gold shard (and at least one pair)")
+    pairs = db.from_sequence([(str(g), str(p)) for g, p in zip(gold_shards, pred_shards)], npartitions=len(gold_shards))
+    total = pairs.map(lambda pair: shard_totals(pair[0], pair[1], task, setup_options)).fold(np.add)
+    return np.asarray(total.compute(scheduler=scheduler), dtype=np.int64)

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from newsgold.core.deprecation import UNSET, predictions_and_gold
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Span
 from newsgold.core.version import __version__
@@ -138,7 +139,8 @@ def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]
 
 
 class EntityScorer:
-    """Entity figures accumulated batch by batch: ``add_batch(gold, pred)`` any number of times, then ``compute()``.
+    """Entity figures accumulated batch by batch: ``add_batch(predictions=..., gold=...)`` any number of times,
+    then ``compute()``.
 
     Keeps one row of sufficient statistics per document (and the gold records, for the
     content hash in the signature); ``compute`` sums them exactly as ``newsgold score``
@@ -153,8 +155,13 @@ class EntityScorer:
         self._warnings: list[Problem] = []
         self._setup: api.Setup | None = None
 
-    def add_batch(self, gold, predictions, *, texts: Mapping[str, str] | None = None) -> None:
-        """Score one batch: the gold documents and their predictions (same forms as :func:`score_spans`)."""
+    def add_batch(self, *args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None) -> None:
+        """Score one batch: the predictions and their gold documents (same forms as :func:`score_spans`).
+
+        Pass both by keyword; ``add_batch(gold, predictions)`` by position (the 0.2 form) still
+        works, with a DeprecationWarning.
+        """
+        predictions, gold = predictions_and_gold("add_batch", args, predictions, gold)
         gold_obj, preds, warnings = _batch(gold, predictions, texts)
         setup = api.make_setup(gold_obj, self.label_map, self.labels)
         if self._setup is not None and setup.labels != self._setup.labels:
@@ -173,7 +180,7 @@ class EntityScorer:
     def compute(self) -> api.ScoreResult:
         """The figures over every document added so far (a :class:`~newsgold.scoring.api.ScoreResult`)."""
         if self._setup is None or not self._rows:
-            raise InputError("compute: no documents; call add_batch(gold, predictions) first")
+            raise InputError("compute: no documents; call add_batch(predictions=..., gold=...) first")
         ids = sorted(self._rows)
         stats = np.stack([self._rows[i] for i in ids])
         version = next(iter(self._versions)) if len(self._versions) == 1 else CUSTOM
@@ -189,17 +196,21 @@ class EntityScorer:
         return result
 
 
-def score_spans(gold, predictions, *, texts: Mapping[str, str] | None = None, label_map=None,
-                labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
-    """Entity figures of ``predictions`` against ``gold``, both in memory.
+def score_spans(*args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None,
+                label_map=None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
+    """Entity figures of ``predictions`` against ``gold``, both in memory:
+    ``score_spans(predictions=..., gold=...)``, the order of :func:`newsgold.score`.
 
     ``gold``: a list of documents or a span table (see the module docstring), or anything
     ``newsgold.score(gold=...)`` takes (a path, a :class:`Gold`). ``predictions``: a list
     of documents or a span table. Returns the same :class:`ScoreResult` as
     :func:`newsgold.score`: ``result.value("entities", "overall/strict/f1")``.
+    ``score_spans(gold, predictions)`` by position (the 0.2 form) still works, with a
+    DeprecationWarning.
     """
+    predictions, gold = predictions_and_gold("score_spans", args, predictions, gold)
     scorer = EntityScorer(label_map=label_map, labels=labels, resamples=resamples, seed=seed)
-    scorer.add_batch(gold, predictions, texts=texts)
+    scorer.add_batch(predictions=predictions, gold=gold, texts=texts)
     return scorer.compute()
 
 

@@ -15,6 +15,10 @@ from newsgold.gold.read import LAYERS, Gold
 from newsgold.gold.rules import check_prediction
 from newsgold.scoring.fastcheck import clean_entities, plain_record
 
+# the layers a predictions line may have: the gold layers, and coreference clusters (scored against the
+# gold entity clusters, which live in the entities layer of the gold)
+PREDICTION_LAYERS = (*LAYERS, "coref")
+
 
 def read_predictions(source, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS) -> tuple[Predictions, list[Problem]]:
     """Predictions by document id, with every problem found (errors and warnings).
@@ -52,7 +56,7 @@ def read_predictions(source, gold: Gold, *, labels: Iterable[str] = ENTITY_LABEL
             gold_doc = gold.docs[doc_id] if ("quotes" in rec or "stance" in rec) else None
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels, gold_doc=gold_doc)
         out[doc_id] = line.raw if lazy else rec
-        layers[doc_id] = frozenset(k for k in LAYERS if k in rec)
+        layers[doc_id] = frozenset(k for k in PREDICTION_LAYERS if k in rec)
         if "unplaced" in rec and not schema_errs:
             unplaced[doc_id] = rec["unplaced"]
         if lazy and "entities" in rec and not schema_errs:

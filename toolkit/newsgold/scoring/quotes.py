@@ -5,7 +5,7 @@ Content: a quote's content is the set of characters of its content spans. Two qu
 Jaccard (intersection over union) is at least the threshold (default 0.5: half of the
 union shared, so leaving out or adding quotation marks or a trailing clause still
 matches, but a different sentence does not). Matching is one-to-one and optimal
-(:func:`newsgold.spans.match`): first exact matches, then the number of pairs, then
+(:func:`newsgold.scoring.spans.match`): first exact matches, then the number of pairs, then
 Jaccard.
 
 On overlap-matched quotes: quote type accuracy (where the system gives a type);
@@ -45,14 +45,41 @@ _NON_WORD = re.compile(r"[^\w]+")
 @lru_cache(maxsize=1 << 16)   # the same names recur in every document; the function is pure
 def normalise_name(name: str) -> str:
     """Case-, accent-, punctuation- and article-insensitive form of a name."""
-    s = unicodedata.normalize("NFKD", name)
+    return _trim(_fold(name, _NON_WORD))
+
+
+_SEP = "\x00"
+_NON_WORD_OR_SEP = re.compile(r"[^\w\x00]+")
+
+
+def _fold(s: str, non_word: re.Pattern) -> str:
+    """Compatibility decomposition, accents dropped, lower case, possessives dropped, runs of
+    ``non_word`` characters to one space."""
+    s = unicodedata.normalize("NFKD", s)
     if not s.isascii():   # drop combining marks; found per distinct character, not per character (long spans)
         marks = {c for c in set(s) if unicodedata.combining(c)}
         if marks:
             s = "".join(c for c in s if c not in marks)
     s = _POSSESSIVE.sub("", s.lower())
-    s = _NON_WORD.sub(" ", s).strip()
+    return non_word.sub(" ", s)
+
+
+def _trim(s: str) -> str:
+    """Outer spaces and a leading article dropped."""
+    s = s.strip()
     return s[4:] if s.startswith("the ") else s
+
+
+def normalise_names(names: list[str]) -> list[str]:
+    """:func:`normalise_name` of each name, computed in one pass over the names joined by NUL.
+
+    The result is the same: every step is local to a character or stops at NUL (NFKD and case
+    mapping treat it as a boundary, the possessive and non-word patterns never cross it), and
+    no name may contain it (a list where one does is normalised name by name)."""
+    joined = _SEP.join(names)
+    if joined.count(_SEP) != max(len(names) - 1, 0):
+        return [normalise_name(n) for n in names]
+    return [_trim(p) for p in _fold(joined, _NON_WORD_OR_SEP).split(_SEP)] if names else []
 
 
 def name_index(gold_doc: dict) -> dict[str, str]:

@@ -91,6 +91,19 @@ def resample_weights(n_docs: int, n_resamples: int, rng: np.random.Generator, ch
         done += b
 
 
+def _flat(stats: np.ndarray) -> np.ndarray:
+    """Documents x statistics for the weighted sums: float32 for counts (exact below 2^24 once
+    rounded back), float64 for fractional statistics (B³, CEAF-e and LEA numerators of
+    coreference), which must not be rounded."""
+    flat = stats.reshape(len(stats), -1)
+    return flat.astype(np.float32) if np.issubdtype(stats.dtype, np.integer) else flat.astype(np.float64)
+
+
+def _summed(sums: np.ndarray) -> np.ndarray:
+    """Weighted sums back in float64: counts rounded to the integers they are, fractions as they are."""
+    return sums.astype(np.float64).round() if sums.dtype == np.float32 else sums
+
+
 def _figure_matrix(figures: Figures, sums: np.ndarray) -> tuple[list[str], np.ndarray]:
     fig = figures(sums)
     names = list(fig)
@@ -103,12 +116,12 @@ def bootstrap(stats: np.ndarray, figures: Figures, n_resamples: int = 1000, seed
     if n_resamples <= 0 or len(stats) == 0:
         return {}
     rng = np.random.default_rng(seed)
-    flat = stats.reshape(len(stats), -1).astype(np.float32)
+    flat = _flat(stats)
     shape = stats.shape[1:]
     rows = []
     names: list[str] = []
     for w in resample_weights(len(stats), n_resamples, rng):
-        sums = (w @ flat).astype(np.float64).round().reshape((len(w),) + shape)
+        sums = _summed(w @ flat).reshape((len(w),) + shape)
         names, mat = _figure_matrix(figures, sums)
         rows.append(mat)
     allv = np.concatenate(rows, axis=0)
@@ -155,8 +168,8 @@ def _flip_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Figures,
     for swap in flips:
         sa = base_a[None, :] + swap @ diff
         sb = total[None, :] - sa
-        _, ma = _figure_matrix(figures, sa.astype(np.float64).round().reshape((len(swap),) + shape))
-        _, mb = _figure_matrix(figures, sb.astype(np.float64).round().reshape((len(swap),) + shape))
+        _, ma = _figure_matrix(figures, _summed(sa).reshape((len(swap),) + shape))
+        _, mb = _figure_matrix(figures, _summed(sb).reshape((len(swap),) + shape))
         out.append(mb - ma)
     return np.concatenate(out) if out else np.zeros((0, 0))
 
@@ -165,8 +178,8 @@ def _bootstrap_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Fig
     rng = np.random.default_rng(seed)
     boot = []
     for w in resample_weights(len(fa), n_resamples, rng):
-        _, ma = _figure_matrix(figures, (w @ fa).astype(np.float64).round().reshape((len(w),) + shape))
-        _, mb = _figure_matrix(figures, (w @ fb).astype(np.float64).round().reshape((len(w),) + shape))
+        _, ma = _figure_matrix(figures, _summed(w @ fa).reshape((len(w),) + shape))
+        _, mb = _figure_matrix(figures, _summed(w @ fb).reshape((len(w),) + shape))
         boot.append(mb - ma)
     return np.concatenate(boot) if boot else np.zeros((0, 0))
 
@@ -186,8 +199,7 @@ def paired_tests(stats_a: np.ndarray, stats_b: np.ndarray, figures: Figures, n_r
     """
     n = len(stats_a)
     shape = stats_a.shape[1:]
-    fa = stats_a.reshape(n, -1).astype(np.float32)
-    fb = stats_b.reshape(n, -1).astype(np.float32)
+    fa, fb = _flat(stats_a), _flat(stats_b)
     names, va = _figure_matrix(figures, fa.sum(0).astype(np.float64).reshape(shape))
     _, vb = _figure_matrix(figures, fb.sum(0).astype(np.float64).reshape(shape))
     delta = vb - va

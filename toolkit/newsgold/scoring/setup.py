@@ -29,6 +29,8 @@ class Setup:
     zones: set | None
     overlap: float
     label_map_name: str | None
+    singletons: bool = True           # coref: clusters of one mention scored (CorefUD) or dropped (OntoNotes)
+    coref_match: str = "exact"        # coref: "exact" or "partial" (CorefUD partial match, gold minimal spans)
 
     def map_label(self, label: str, side: str = "pred"):
         """The label after the label map; None drops the span.
@@ -63,8 +65,11 @@ class Setup:
         return out
 
 
-def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: float = 0.5) -> Setup:
+def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: float = 0.5, *, singletons: bool = True,
+               coref_match: str = "exact") -> Setup:
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
+    if coref_match not in ("exact", "partial"):
+        raise InputError(f"--coref-match must be exact or partial, got {coref_match!r}")
     mapping = load_label_map(label_map) if isinstance(label_map, (str, Path)) else label_map
     if mapping is None or not set(ENTITY_LABELS) <= set(mapping["map"]):
         inventory = list(ENTITY_LABELS)
@@ -88,7 +93,8 @@ def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: floa
     name = None
     if mapping is not None:
         name = sig.label_map_field(mapping)   # name and content hash: two maps of one name differ
-    return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name)
+    return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name,
+                 singletons, coref_match)
 
 
 def accepted_labels(setup: Setup) -> list[str]:
@@ -101,3 +107,16 @@ def accepted_labels(setup: Setup) -> list[str]:
 def raw_tuples(items: Iterable[Mapping[str, Any]]) -> list[tuple[int, int, str]]:
     """(start, end, label) of entity spans as they are (no label map, label subset or zones)."""
     return [(m["start"], m["end"], m["label"]) for m in items]
+
+
+DEFAULTS = {"gold": None, "label_map": None, "labels": None, "zones": None, "overlap": 0.5, "singletons": True,
+            "coref_match": "exact"}
+
+
+def refuse_with_setup(fn_name: str, **given: object) -> None:
+    """A :class:`Setup` carries every matching setting: the same setting passed beside it is an
+    error (it used to be ignored without a word)."""
+    clash = [k for k, v in given.items() if v != DEFAULTS[k]]
+    if clash:
+        raise TypeError(f"{fn_name}(): setup= already fixes {', '.join(clash)}; pass either setup= or "
+                        f"{', '.join(clash)}, not both (make_setup(...) builds a setup from them)")

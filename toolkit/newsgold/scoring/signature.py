@@ -29,16 +29,18 @@ OPTIONAL = ("strings",)   # present only when it applies
 
 def make(*, version: str, data_version: str, data_hash: str, task: str, overlap: float, label_map: str | None,
          labels: list[str] | None, zones: list[str] | None, resamples: int, seed: int, ci: str | None = None,
+         match: str = "optimal-1to1", scheme: str = "strict,exact,partial,type", overlap_text: str | None = None,
          strings: str | None = None) -> str:
     """The signature; ``ci`` overrides the resampling field with what was actually done (e.g.
-    ``none-2docs<6`` when too few documents, or the tests of ``compare``)."""
+    ``none-2docs<6`` when too few documents, or the tests of ``compare``); ``match``, ``scheme``
+    and ``overlap_text`` are for tasks that compare otherwise than spans (coreference)."""
     values = {
         "newsgold": version,
         "data": data_field(data_version, data_hash),
         "task": task,
-        "match": "optimal-1to1",
-        "scheme": "strict,exact,partial,type",
-        "overlap": f"char-jaccard>={overlap:g}",
+        "match": match,
+        "scheme": scheme,
+        "overlap": overlap_text if overlap_text is not None else f"char-jaccard>={overlap:g}",
         "labelmap": label_map or "none",
         "labels": ",".join(sorted(labels)) if labels else "all",
         "zones": ",".join(sorted(zones)) if zones else "all",

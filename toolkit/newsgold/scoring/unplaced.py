@@ -8,6 +8,7 @@ gold entity. An entity string found only inside a longer listed string (``inside
 text: it adds nothing to span-level counts and is counted by its name at document level.
 
 Under ``--zones`` unplaced items are left out: having no position, they lie in no zone.
+(Label maps and ``--labels`` apply to them as to any prediction.)
 """
 from __future__ import annotations
 
@@ -52,16 +53,12 @@ def entity_rows(unplaced: Mapping[str, Any], setup: Setup, ids: Iterable[str]) -
     return out
 
 
-def document_items(record: Mapping[str, Any], setup: Setup, resolve) -> set[tuple[str, str]]:
-    """Document-level predicted items of a record's unplaced entities: an invented string is an item
-    of its own that matches no gold entity; an ``inside`` one is resolved by name (``resolve``) as any name."""
-    out = set()
-    for it in items(record.get("unplaced"), "entities"):
-        lab = _label(setup, it.get("label"))
-        if lab is None or not isinstance(it.get("text"), str):
-            continue
-        out.add((resolve(it["text"]) if it.get("inside") else f"unplaced:{it['text']}", lab))
-    return out
+def document_items(unplaced: Any) -> list[tuple[str, str, bool]]:
+    """(text, label, inside) of a record's unplaced entities, for document-level scoring
+    (:mod:`newsgold.scoring.documents`): an invented string is an item of its own that matches no
+    gold entity; an ``inside`` one is resolved by its name, as any predicted name."""
+    return [(it["text"], it["label"], bool(it.get("inside"))) for it in items(unplaced, "entities")
+            if isinstance(it.get("text"), str) and isinstance(it.get("label"), str)]
 
 
 def quote_count(record: Mapping[str, Any], setup: Setup) -> np.ndarray:

@@ -50,6 +50,7 @@ FAMILIES: dict[str, tuple[str, str, bool]] = {
     "cmd": ("newsgold.systems.command", "run", True),
     "rules": ("newsgold.systems.baselines", "run_rules", False),
     "majority-stance": ("newsgold.systems.baselines", "run_majority_stance", False),
+    "coref-rules": ("newsgold.systems.coref_rules", "run", False),
 }
 SUBMISSIONS = "submissions"
 PREDICTIONS = "predictions.jsonl"
@@ -65,7 +66,7 @@ def parse_system(spec: str) -> tuple[str, str]:
     family, sep, arg = spec.partition(":")
     if family not in FAMILIES:
         raise UsageError(f"unknown system {spec!r}; SYSTEM is one of: spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, "
-                         "textacy:PIPELINE, cmd:\"COMMAND\", rules, majority-stance")
+                         "textacy:PIPELINE, cmd:\"COMMAND\", rules, majority-stance, coref-rules")
     if FAMILIES[family][2] and not arg.strip():
         raise UsageError(f"system {family!r} needs an argument: {family}:...")
     if not FAMILIES[family][2] and sep:
@@ -125,7 +126,6 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     label_map, labels, zones, overlap, resamples, seed).
     """
     from newsgold.gold.load import Gold, load_gold
-    from newsgold.scoring.api import score
     family, arg = parse_system(spec)
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     docs = [Document(doc_id, gold.text(doc_id)) for doc_id in gold.docs]
@@ -133,6 +133,7 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     out: SystemOutput = getattr(importlib.import_module(module), func)(arg, docs, replace(options or RunOptions(), gold=gold))
     score_options = {k: v for k, v in (score_options or {}).items() if k != "gold"}
     label_map = score_options.get("label_map")
+    from newsgold.scoring.api import score
     result = score(out.records, gold=gold, **score_options)
     jsonl = dump_jsonl(out.records)
     provenance = {

@@ -38,4 +38,4 @@ class NewsgoldNer(evaluate.Metric):
 
     def _compute(self, predictions, references):
         gold, pred = documents_from_tags(references, predictions)
-        return flat_figures(score_spans(gold, pred, resamples=0))
+        return flat_figures(score_spans(predictions=pred, gold=gold, resamples=0))
