@@ -305,7 +305,7 @@ def placement_steps(n: int, monkeypatch) -> int:
     names = [f"Name{i:06d} Family{i % 97}" for i in range(n)]
     text = "; ".join(names) + "."
     norm = S.normalise(text)
-    where = S._Where("x", 1, "d1")
+    where = S.Where("x", 1, "d1")
     placed, unplaced = S._entities([{"text": s, "label": "PERSON"} for s in names], text, norm, None, where, [])
     assert len(placed) == n and unplaced == []
     return steps[0]
