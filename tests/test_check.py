@@ -24,7 +24,7 @@ from newsgold.release.gate import CHECKS, repository_at, run_checks
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 DOC1, DOC2 = H.gold_documents(H.REPO)[:2]    # any two gold documents of the manifest
 NAMES = ["valid", "manifest-reviewed", "seeds-registered", "gold-complete", "two-passes", "adjudicated", "build-current",
-         "datasheet-current", "baselines-current", "version-bump", "changelog", "no-stray-files", "leaderboard-current"]
+         "datasheet-current", "baselines-current", "version-bump", "release-history", "changelog", "no-stray-files", "leaderboard-current"]
 
 
 @pytest.fixture

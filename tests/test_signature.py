@@ -51,3 +51,25 @@ def test_signature_distinguishes_settings():
 def test_parse_rejects_malformed(bad):
     with pytest.raises(ValueError):
         sig.parse(bad)
+
+
+def test_two_label_maps_with_one_name_give_two_signatures(tmp_path):
+    import hashlib
+    import json
+
+    from newsgold.scoring.api import score
+    a = {"name": "mine", "map": {"PERSON": "PERSON", "ORG": None}}
+    b = {"name": "mine", "map": {"PERSON": "PERSON", "ORG": "ORG"}}
+    recs = [{"doc_id": "9745ee8d84514be4-01", "entities": []}]
+    sa, sb = (sig.parse(score(recs, label_map=m, resamples=0, task="entities").signature)["labelmap"] for m in (a, b))
+    assert sa != sb and sa.startswith("mine+") and sb.startswith("mine+")
+    # the hash is of what the map does, in canonical JSON (independent recomputation)
+    expected = hashlib.sha256(json.dumps({"map": a["map"], "target_labels": None}, sort_keys=True).encode()).hexdigest()[:12]
+    assert sa == f"mine+{expected}"
+
+
+def test_the_strings_field_is_optional_and_parsed():
+    s = sig.make(**BASE, strings="strings-2")
+    assert s.endswith("|seed:12345|strings:strings-2")
+    assert sig.parse(s)["strings"] == "strings-2"
+    assert "strings" not in sig.parse(sig.make(**BASE))

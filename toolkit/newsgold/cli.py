@@ -89,10 +89,10 @@ SCORE = _number(float, "score", lambda v: 0 <= v <= 1, "in [0, 1]")
 SECONDS = _number(float, "seconds", lambda v: 0 < v < float("inf"), "a positive number of seconds")
 
 
-def _out(text: str, out_path: str | None) -> None:
+def _out(text: str, out_path: str | None, force: bool = False) -> None:
     if out_path:
-        from newsgold.core.jsonio import write_atomic
-        write_atomic(out_path, text if text.endswith("\n") else text + "\n")
+        from newsgold.core.storage import write_output
+        write_output(out_path, text if text.endswith("\n") else text + "\n", force=force)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -212,7 +212,7 @@ def cmd_score_coref(args, fmt: str | None) -> int:
     result = _coref_score(args, args.predictions, fmt, args.resamples)
     sys.stderr.write(f"coref: {result.options.describe()}\n")
     _print_problems(result.warnings)
-    _out(render(result, "text" if args.format == "table" else args.format), args.out)
+    _out(render(result, "text" if args.format == "table" else args.format), args.out, args.force)
     return 0
 
 
@@ -227,7 +227,7 @@ def cmd_score(args) -> int:
     result = score(_predictions_arg(args, args.predictions), errors=args.errors, setup=setup, jobs=args.jobs or None,
                    progress=not args.quiet, task=args.task, resamples=args.resamples, seed=args.seed)
     _print_problems(result.warnings)
-    _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out)
+    _out(render_score_with_errors(result, args.format) if args.errors else render_score(result, args.format), args.out, args.force)
     return 0
 
 
@@ -237,7 +237,7 @@ def cmd_compare_coref(args, fmt: str | None) -> int:
     a, b = (_coref_score(args, path, fmt, 0) for path in (args.a, args.b))
     _print_problems(a.warnings + b.warnings)
     tests = compare(a, b, args.resamples, args.seed)
-    _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out)
+    _out(render_compare(a, b, tests, "text" if args.format == "table" else args.format, args.resamples), args.out, args.force)
     return 0
 
 
@@ -249,7 +249,7 @@ def cmd_compare(args) -> int:
     from newsgold.scoring.api import compare
     res = compare(_predictions_arg(args, args.a), _predictions_arg(args, args.b), **_score_kwargs(args))
     _print_problems(res.warnings)
-    _out(render_compare(res, args.format), args.out)
+    _out(render_compare(res, args.format), args.out, args.force)
     return 0
 
 
@@ -261,7 +261,7 @@ def cmd_agree(args) -> int:
     except GoldNotAPass as exc:
         sys.stderr.write(f"newsgold agree: {exc}\n")
         return 2
-    _out(render_agreement(res, args.format), args.out)
+    _out(render_agreement(res, args.format), args.out, args.force)
     return 0
 
 
@@ -269,7 +269,7 @@ def cmd_stats(args) -> int:
     from newsgold.gold.load import load_gold
     from newsgold.release.stats import corpus_stats, render_stats
     gold = load_gold(args.gold)
-    _out(render_stats(corpus_stats(gold), args.format), args.out)
+    _out(render_stats(corpus_stats(gold), args.format), args.out, args.force)
     return 0
 
 
@@ -311,7 +311,11 @@ def cmd_baseline(args) -> int:
     from newsgold.systems.rules_baseline import predict
     docs = load_documents()
     records = [predict(doc_id, docs[doc_id]["text"]) for doc_id in sorted(docs)]
-    _out(dump_jsonl(records), args.out)
+    if args.out:   # an earlier output of this baseline is regenerated without --force
+        from newsgold.core.storage import write_output
+        write_output(args.out, dump_jsonl(records), force=args.force, system=records[0]["system"] if records else None)
+    else:
+        _out(dump_jsonl(records), None)
     if args.out:
         print(f"wrote {args.out}: {len(records)} documents", file=sys.stderr)
     return 0
@@ -327,7 +331,7 @@ def cmd_convert(args) -> int:
     if any(p.severity == "error" for p in problems):
         sys.stderr.write(f"newsgold convert: nothing written: {sum(p.severity == 'error' for p in problems)} error(s)\n")
         return 1
-    _out(dump_jsonl(records), args.out)
+    _out(dump_jsonl(records), args.out, args.force)
     return 0
 
 
@@ -442,7 +446,8 @@ def cmd_import(args) -> int:
     args.file = args.file[0]
     from newsgold.annotation.importing import import_annotations
     written, problems = import_annotations(args.from_tool, args.file, args.out_dir, annotator=args.annotator,
-                                           doc_map=args.doc_map, config=args.config, header=_pass_header(args))
+                                           doc_map=args.doc_map, config=args.config, header=_pass_header(args),
+                                           force=args.force)
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -488,9 +493,9 @@ def cmd_run(args) -> int:
     command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
     res = run_system(args.system, args.gold, opts, score_options=_score_kwargs(args), date=args.date, command=command)
     _print_problems(list(res.warnings))
-    written = submit(res, args.submit) if args.submit else write_predictions(res, args.out)
+    written = submit(res, args.submit) if args.submit else write_predictions(res, args.out, force=args.force)
     sys.stderr.write("wrote " + ", ".join(str(p) for p in written) + "\n")
-    _out(render_score(res.score, args.format), args.score_out)
+    _out(render_score(res.score, args.format), args.score_out, args.force)
     return 0
 
 
@@ -556,8 +561,10 @@ def _command(sub: Subcommands, name: str) -> argparse.ArgumentParser:
 
 
 def _add_out(p: argparse.ArgumentParser, what: str) -> None:
-    """``-o/--out FILE``: the one meaning of the flag in every command."""
+    """``-o/--out FILE``: the one meaning of the flag in every command; ``--force`` to replace a file newsgold did not write."""
     p.add_argument("-o", "--out", metavar="FILE", help=f"write {what} to this file, atomically (default: standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing output file that newsgold did not write "
+                   "(or that was changed since)")
 
 
 def _add_out_dir(p: argparse.ArgumentParser, what: str) -> None:
@@ -720,6 +727,7 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     p.add_argument("--from", dest="from_tool", required=True, choices=[*registry.annotation_tools(), "corefud"],
                    help="format of the export: the annotation tool that wrote it, or corefud for a corpus (required)")
     _add_out_dir(p, "the annotation files, e.g. annotations/passes/NAME")
+    p.add_argument("--force", action="store_true", help="write into the gold folder, or replace files newsgold did not write")
     p.add_argument("--annotator", required=True, help="annotator id recorded in the file (required)")
     p.add_argument("--meta", action="append", metavar="KEY=VALUE", help="--from corefud: corpus=, release=, commit=, "
                    "text_licence=, annotation_licence= (required) and document metadata (publisher=...)")
@@ -811,6 +819,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:   # a file the user named cannot be read or written (a folder, no permission, disk full)
+        where = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"newsgold {args.command}: cannot use{where}: {exc.strerror or exc}\n")
+        return 1
     except Exception as exc:  # never a traceback for the user; NEWSGOLD_DEBUG=1 shows it
         if os.environ.get("NEWSGOLD_DEBUG"):
             raise

@@ -31,13 +31,14 @@ from newsgold.annotation.encoding import (
 )
 from newsgold.annotation.packet import PassHeader, apply_pass_header
 from newsgold.core.diagnostics import InputError, Problem
-from newsgold.core.jsonio import dump_json, read_text, write_atomic
+from newsgold.core.jsonio import dump_json, read_text
 from newsgold.core.schema import (
     ENTITY_LABELS,
     QUOTE_TYPES,
     STANCE_POSITIONS,
     schema_problems,
 )
+from newsgold.core.storage import write_output
 from newsgold.formats import registry
 from newsgold.formats.align import UTF16_MESSAGE, guess_for, resolve
 from newsgold.formats.common import Report
@@ -698,13 +699,15 @@ def _usable(d: ReadDocument, tool: str) -> Problem | None:
 
 def import_annotations(tool: str, path, out_dir, annotator: str, *, root: str | Path | None = None,
                        doc_map: Mapping[str, str] | str | Path | None = None, config: str | Path | None = None,
-                       header: PassHeader | None = None) -> tuple[list[str], list[Problem]]:
+                       header: PassHeader | None = None, force: bool = False) -> tuple[list[str], list[Problem]]:
     """Turn a tool's export into annotation files ``out_dir/<doc_id>.json``.
 
     Returns ``(paths written, problems)``: every problem of the file at once. If any is an
     error, nothing is written. ``doc_map``: client id -> document id (or its file);
     ``config``: the labelling configuration whose relation-name map applies; ``header``: the pass
     header (packet hashes, model, date) that a file written into ``annotations/passes/`` must carry.
+    Without ``force``, nothing is written into the adjudicated gold folder, and no existing file is
+    replaced that newsgold did not write (:func:`_overwrites`).
     """
     if tool not in registry.annotation_tools():
         raise InputError(f"unknown tool {tool!r}; one of {', '.join(registry.annotation_tools())}")
@@ -735,12 +738,28 @@ def import_annotations(tool: str, path, out_dir, annotator: str, *, root: str | 
         if not any(p.severity == "error" for p in problems):
             problems.append(Problem(str(path), 0, "", "no document could be imported", "empty"))
         return [], problems
-    written = []
-    for doc_id, (rec, _) in sorted(records.items()):
-        target = out / f"{doc_id}.json"
-        write_atomic(target, dump_json(rec))
-        written.append(str(target))
-    return written, problems
+    payloads = {out / f"{doc_id}.json": dump_json(rec) for doc_id, (rec, _) in sorted(records.items())}
+    refused = [] if force else _overwrites(out, payloads, repo)
+    if refused:
+        return [], problems + refused
+    for target, payload in payloads.items():
+        write_output(target, payload, force=True)
+    return [str(t) for t in payloads], problems
+
+
+def _overwrites(out: Path, payloads: Mapping[Path, str], repo: Repo) -> list[Problem]:
+    """Why the import may not write without ``--force``: the output folder is the adjudicated gold
+    (an import of an entity-only export would silently drop its quotes and stance), or a file it
+    would replace holds something newsgold did not write there (checked before anything is written)."""
+    from newsgold.core import trustcache
+    if out.resolve() == (repo.root / "annotations" / "gold").resolve() and any(t.exists() for t in payloads):
+        return [Problem(str(out), 0, "", "this is the adjudicated gold folder: importing would replace gold annotation files "
+                        "(an import carries only the layers of its export); write to annotations/passes/NAME, or pass "
+                        "--force to replace them", "overwrite")]
+    return [Problem(str(t), 0, "", "the file exists and was not written by newsgold (or was changed since): pass --force "
+                    "to replace it", "overwrite")
+            for t, payload in payloads.items()
+            if t.is_file() and not trustcache.written_here(t.resolve()) and t.read_bytes() != payload.encode("utf-8")]
 
 
 def _import_docs(docs: list[ReadDocument], tool: str, repo: Repo, annotator: str, doc_map: Mapping[str, str],

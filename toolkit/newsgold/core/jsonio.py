@@ -13,13 +13,14 @@ Every read is capped at :data:`MAX_RECORD_BYTES`, so an endless input (``/dev/ze
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import json
 import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any, NoReturn
@@ -115,9 +116,10 @@ def loads(text: str) -> Any:
     # (the common case) the per-integer check is skipped, a C-speed search instead of a call per number
     parse_int = _integer if _LONG_DIGITS.search(text) else None
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=parse_int, parse_float=_float)
+        value = json.loads(text, object_pairs_hook=_object, parse_constant=_constant, parse_int=parse_int, parse_float=_float)
     except RecursionError:
         raise RefusedValue(f"JSON nested too deeply to read (limit {MAX_DEPTH} levels)", "json-depth") from None
+    return value
 
 
 def _refused(exc: RefusedValue, name: str, line: int) -> Problem:
@@ -390,12 +392,47 @@ def line_for(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int:
     return lines.get(path, 1)
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def write_atomic(path: str | Path, data: str | bytes) -> Path:
+    """Write a file so that readers see the old or the new content, never half of it; returns the
+    file written. The one writer of every output: a temporary file in the same folder, flushed to
+    disk, then renamed over the target (``os.replace``); on any failure the temporary file is removed
+    and the target is untouched.
+
+    A symbolic link is resolved deliberately: the file it points to is written and the link stays a
+    link (a rename onto the link itself would replace it by a regular file). A folder as the target,
+    or a folder that cannot be written, raises ``OSError`` naming the path (the command line turns
+    it into exit 1 with the message).
+    """
+    return write_all({path: data})[0]
+
+
+def write_all(files: Mapping[str | Path, str | bytes]) -> list[Path]:
+    """:func:`write_atomic` for several files at once, all or nothing as far as a file system allows:
+    every new content is first written to a temporary file beside its target and flushed; only when
+    all of them are on disk are they renamed over their targets, in the order given. A failure
+    before the renames (disk full, a folder not writable) leaves every target untouched and no
+    temporary file behind. Returns the files written (symbolic links resolved)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            target = Path(os.path.realpath(path))
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+            staged.append((_staged(target, data.encode("utf-8") if isinstance(data, str) else data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    return [target for _, target in staged]
+
+
+def _staged(target: Path, payload: bytes) -> str:
+    """A temporary file beside ``target`` holding ``payload``, flushed to disk, with the usual permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -404,11 +441,11 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
 
 
 def dump_json(obj: Any) -> str:

@@ -87,12 +87,20 @@ class Predictions(Mapping[str, JsonRecord]):
     parse the records again. ``layers[doc_id]`` names the layers (entities, quotes, stance)
     the line carries: an absent layer means "not run" and the document is left out of that
     layer's score, which :meth:`has_layer` answers without parsing the record.
+    ``unplaced[doc_id]`` is the line's ``unplaced`` object (string-only output: items with no
+    span, :mod:`newsgold.formats.strings`), kept so that span scoring need not parse the record.
     """
 
     records: Mapping[str, JsonRecord]
     layers: Mapping[str, frozenset[str]]
     spans: Mapping[str, Any] | None = None     # doc id -> array('q') of (start, end, label id) triples
     vocab: Sequence[str] = field(default_factory=list)   # label id -> label, for ``spans``
+    unplaced: Mapping[str, Any] = field(default_factory=dict)   # doc id -> the line's "unplaced" object
+
+    def strings_rule(self) -> str | None:
+        """The string-alignment rule(s) of the lines that have one (for the signature), else None."""
+        rules = sorted({str(u["rule"]) for u in self.unplaced.values() if isinstance(u, dict) and isinstance(u.get("rule"), str)})
+        return ",".join(rules) or None
 
     def __getitem__(self, doc_id: str) -> JsonRecord:
         return self.records[doc_id]

@@ -1,17 +1,24 @@
-"""Records held as their JSON text, and entity spans packed while a file is read.
+"""Records held as their JSON text, entity spans packed while a file is read, and outputs written
+without overwriting what the user did not ask to replace.
 
 A large gold or predictions file then costs about its own size in memory, and scoring never
 has to parse the records a second time. Records read from a file are kept as the bytes of
 their line, exactly as read (no re-serialisation); records built in memory as compact JSON.
+Every file goes to disk through :func:`newsgold.core.jsonio.write_atomic` (or ``write_all``);
+an output the user names goes through :func:`write_output` first.
 """
 from __future__ import annotations
 
 import json
+import os
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from newsgold.core.jsonio import ORJSON
+from newsgold.core import trustcache
+from newsgold.core.diagnostics import InputError, Problem
+from newsgold.core.jsonio import MAX_RECORD_BYTES, ORJSON, loads, read_json, write_atomic
 
 
 def decode(raw: str | bytes) -> dict[str, Any]:
@@ -106,3 +113,41 @@ class SpanPacker:
                 self.vocab.append(lab)
             packed.extend((m["start"], m["end"], i))
         self.spans[doc_id] = packed
+
+
+# ---------------------------------------------------------------- outputs the user named
+
+def write_output(path: str | Path, data: str | bytes, force: bool = False, system: str | None = None) -> Path:
+    """An output the user named (``--out``, ``-o``): written by :func:`write_atomic`, but an existing
+    file is replaced only with ``force``, when it already holds exactly these bytes, when newsgold
+    wrote it and nobody changed it since (:func:`newsgold.core.trustcache.written_here`), or when it
+    is an earlier output of the same ``system`` (predictions or provenance naming it: a baseline
+    regenerated). Anything else (an input, a hand-edited result, another program's file) stops with
+    exit 1 and says so."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    target = Path(os.path.realpath(path))
+    if target.is_file() and not force and not trustcache.written_here(target) and not _holds(target, payload) \
+            and not (system is not None and _output_of(target, system)):
+        raise InputError(Problem(str(path), 0, "", "the file exists and was not written by newsgold (or was changed since): "
+                                 "pass --force to replace it", "overwrite"))
+    written = write_atomic(target, payload)
+    trustcache.note_written(written, payload)
+    return written
+
+
+def _output_of(path: Path, system: str) -> bool:
+    """Whether the file is a predictions (first line) or provenance (whole) file of ``system``."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(MAX_RECORD_BYTES + 1)
+        value = loads(first.decode("utf-8")) if first.strip() not in (b"{", b"") else read_json(path)[0]
+    except (OSError, ValueError):
+        return False
+    return isinstance(value, dict) and value.get("system") == system
+
+
+def _holds(path: Path, payload: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False

@@ -13,13 +13,17 @@ written atomically; an unreadable or unwritable cache only means validating agai
 user cache folder cannot be written (a read-only home, as in some containers and CI runners),
 the entry goes to a folder ``.newsgold-cache`` beside the validated file; when neither can be
 written, a note says the file will be validated on every run. ``NEWSGOLD_CACHE_DIR=off`` turns
-it off.
+it off. An entry is untrusted input (a regular file of at most 64 KiB, opened without following
+links or blocking, read by the strict reader), and a trusted file is used only when the bytes
+actually parsed hash to the key (:func:`newsgold.gold.read.load_gold_file`).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -78,13 +82,44 @@ def _entries(kind: str, file_hash: str, near: Path | None) -> list[Path]:
     return out
 
 
+MAX_ENTRY_BYTES = 64 * 1024    # an entry is a few hundred bytes
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes, only when it is a regular file of at most :data:`MAX_ENTRY_BYTES`.
+
+    Every entry is untrusted input: the folder is the user's and anything may be put there. It is
+    opened without following a symbolic link and without blocking (a named pipe would otherwise
+    hang the run), and checked on the open descriptor, so nothing can be swapped in between."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            return None
+        try:
+            raw = fh.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+    return raw if len(raw) <= MAX_ENTRY_BYTES else None
+
+
+def _read_json_entry(path: Path) -> object:
+    """An entry parsed by the strict reader; None when it is not a small regular file of valid JSON."""
+    from newsgold.core.jsonio import loads
+    raw = _read_entry(path)
+    try:
+        return loads(raw.decode("utf-8")) if raw is not None else None
+    except ValueError:      # not UTF-8, not JSON, or refused by the strict reader
+        return None
+
+
 def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict[str, Any] | None:
     """What an earlier run stored for these bytes (validated without error), or None."""
     for path in _entries(kind, file_hash, near):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+        data = _read_json_entry(path)
         if isinstance(data, dict) and data.get("sha256") == file_hash and data.get("fingerprint") == validator_fingerprint():
             return data
     return None
@@ -108,3 +143,32 @@ def remember(kind: str, file_hash: str, facts: dict[str, Any], near: Path | None
     return (f"note: no trust cache folder can be written ({paths[0].parent}"
             + (f", {paths[-1].parent}" if len(paths) > 1 else "")
             + f"); the {kind} file will be validated again on every run (set NEWSGOLD_CACHE_DIR to a writable folder)")
+
+
+# ---------------------------------------------------------------- outputs newsgold wrote
+
+def _written_entry(path: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / "written" / f"{hashlib.sha256(str(path).encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+
+
+def note_written(path: str | Path, payload: bytes) -> None:
+    """Remember that newsgold wrote these bytes at this (resolved) path; failures to record are ignored."""
+    entry = _written_entry(Path(path))
+    if entry is None:
+        return
+    from newsgold.core.jsonio import write_atomic
+    with contextlib.suppress(OSError):   # not recorded: the next write to this path will need --force
+        write_atomic(entry, json.dumps({"path": str(path), "sha256": hashlib.sha256(payload).hexdigest()}))
+
+
+def written_here(path: str | Path) -> bool:
+    """Whether the file at this (resolved) path holds exactly what newsgold last wrote there."""
+    entry = _written_entry(Path(path))
+    data = _read_json_entry(entry) if entry is not None else None
+    try:
+        return isinstance(data, dict) and data.get("path") == str(path) and data.get("sha256") == file_sha256(path)
+    except OSError:
+        return False

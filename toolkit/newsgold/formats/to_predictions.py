@@ -96,7 +96,7 @@ def convert(fmt: str, path, gold: Gold | None = None, label_map=None, doc_id: st
     """
     spec = registry.get(fmt)
     if spec is not None and spec.records:   # string-only output, aligned by its own rule
-        return spec.read_function()(path, gold, label_map=label_map, doc_id=doc_id)
+        return spec.read_function()(path, gold, label_map=label_map, doc_id=doc_id, doc_map=doc_map)
     name = str(path)
     report = Report()
     if isinstance(doc_map, (str, Path)):

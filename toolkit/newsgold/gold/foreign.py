@@ -26,7 +26,7 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import json_objects
 from newsgold.core.schema import schema_problems
 from newsgold.gold.releases import CUSTOM
-from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
 
 FULL_KEYS = ("text_sha256", "metadata", "zones")   # a record with these is in the documents layout
 MAX_DOCUMENTS = 1_000_000                            # a cap on what a saved dataset may hand us
@@ -54,18 +54,32 @@ def _entities(value, text: str) -> dict:
     """Gold entities (mentions and clusters) from a list of spans, or as given in the gold layout."""
     if isinstance(value, dict):
         return value
+    items = value if isinstance(value, list) else []
+    taken = {m[k] for m in items if isinstance(m, dict) for k in ("id", "cluster") if isinstance(m.get(k), str)}
     mentions = []
-    for i, m in enumerate(value if isinstance(value, list) else []):
+    for i, m in enumerate(items):
         if not isinstance(m, dict):
             mentions.append(m)   # the schema reports it
             continue
         m = _with_text({k: m[k] for k in ("id", "start", "end", "text", "label", "cluster") if k in m}, text)
-        mentions.append({"id": f"m{i + 1}", **m, "cluster": m.get("cluster", f"c{i + 1}")})
+        mention_id = m["id"] if "id" in m else _fresh(f"m{i + 1}", taken)
+        mentions.append({**m, "id": mention_id, "cluster": m["cluster"] if "cluster" in m else _fresh(f"c{i + 1}", taken)})
     clusters: dict[str, dict] = {}
     for m in mentions:
         if isinstance(m, dict) and isinstance(m.get("cluster"), str) and m["cluster"] not in clusters:
             clusters[m["cluster"]] = {"id": m["cluster"], "name": m.get("text") or m["cluster"], "type": m.get("label")}
     return {"mentions": mentions, "clusters": list(clusters.values())}
+
+
+def _fresh(wanted: str, taken: set[str]) -> str:
+    """An id for a mention or cluster the user did not name: ``wanted`` unless the user gave that id
+    to something else (then ``wanted.2``, ``wanted.3``…), so an automatic id never merges two entities."""
+    out, n = wanted, 1
+    while out in taken:
+        n += 1
+        out = f"{wanted}.{n}"
+    taken.add(out)
+    return out
 
 
 def _quotes(value, text: str) -> list:
@@ -115,6 +129,10 @@ def complete_records(rows: Iterable[tuple[int, object, list[Problem]]], name: st
     out: dict[str, dict] = {}
     problems: list[Problem] = []
     for lineno, rec in json_objects(rows, name, problems):
+        bad_text = lone_surrogates(rec, name, lineno)
+        if bad_text:
+            problems += bad_text
+            continue
         text = rec.get("text")
         if not isinstance(text, str) or not text:
             problems.append(Problem(name, lineno, "text", "a gold document needs its text (a non-empty string)", "gold-text"))
@@ -170,7 +188,11 @@ def _drop_absent(value):
 def saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]:
     """Rows of a saved ``Dataset`` (or the ``test`` split of a ``DatasetDict``), labels as names."""
     from datasets import DatasetDict, load_from_disk
-    ds = load_from_disk(str(path))
+    try:
+        ds = load_from_disk(str(path))
+    except Exception as exc:     # missing or corrupt Arrow files, broken JSON metadata: the user's folder, exit 1
+        raise InputError(Problem(str(path), 0, "", f"cannot read this saved datasets folder: {type(exc).__name__}: "
+                                 f"{_short(str(exc))}", "saved-dataset")) from None
     if isinstance(ds, DatasetDict):
         if "test" not in ds and len(ds) != 1:
             raise InputError(Problem(str(path), 0, "", f"a DatasetDict with splits {', '.join(ds)}: save the split to score "
@@ -178,8 +200,18 @@ def saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict, list[Problem]]]:
         ds = ds["test"] if "test" in ds else next(iter(ds.values()))
     if len(ds) > MAX_DOCUMENTS:
         raise InputError(Problem(str(path), 0, "", f"{len(ds)} rows: more than {MAX_DOCUMENTS} documents", "size"))
-    for i, row in enumerate(ds, 1):
-        rec = _drop_absent(_decode(row, ds.features))
-        if rec.get("annotation") == {}:
-            del rec["annotation"]
-        yield i, json.loads(json.dumps(rec)), []
+    rows = iter(ds)
+    for i in range(1, len(ds) + 1):
+        try:
+            rec = _drop_absent(_decode(next(rows), ds.features))
+            plain = json.loads(json.dumps(rec))
+        except Exception as exc:     # a truncated Arrow file fails only when its rows are read
+            raise InputError(Problem(str(path), i, "", f"cannot read row {i} of this saved datasets folder: "
+                                     f"{type(exc).__name__}: {_short(str(exc))}", "saved-dataset")) from None
+        if plain.get("annotation") == {}:
+            del plain["annotation"]
+        yield i, plain, []
+
+
+def _short(message: str, n: int = 200) -> str:
+    return message if len(message) <= n else message[: n - 1] + "…"

@@ -6,6 +6,7 @@ I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locat
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
-from newsgold.gold.rules import check_gold_layers, check_zones, sha256_text
+from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -62,6 +63,9 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     lf = lambda p: line_for(lines, p)
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
+    bad_text = lone_surrogates(rec, name, 1)
+    if bad_text:
+        return None, problems + bad_text
     problems += schema_problems("pass" if is_protocol_pass(path) else "annotation", rec, name, lf)
     doc_id = rec.get("doc_id")
     doc = docs.get(doc_id) if isinstance(doc_id, str) else None
@@ -152,9 +156,13 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         problems += probs
         if rec is None:
             continue
-        lf = lambda p, n=lineno: n
         valid = line.valid
         line.valid = False
+        bad_text = lone_surrogates(rec, name, lineno)
+        if bad_text:
+            problems += bad_text
+            continue
+        lf = lambda p, n=lineno: n
         if not valid:
             problems += schema_problems("gold", rec, name, lf)
         text = rec.get("text")
@@ -230,10 +238,16 @@ class _GoldLine:
         return got[0] if got is not None else None
 
 
+class NotTrusted(Exception):
+    """The bytes read are not the ones the trust cache vouched for."""
+
+
 def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     """A gold file whose exact bytes were validated before (see :mod:`newsgold.core.trustcache`):
     each line parsed once with the fast decoder, kept as its bytes, texts and spans extracted.
-    Also returns the sha256 of the bytes read, for the caller to compare with the cache key."""
+    Also returns the sha256 of the bytes read and parsed, for the caller to compare with the cache
+    key. Bytes that are not what was validated (the file swapped since it was hashed) may fail to
+    parse: that raises :class:`NotTrusted`."""
     out: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     packer = SpanPacker()
@@ -243,11 +257,14 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
             h.update(raw)
             if not raw.strip():
                 continue
-            rec = decode(raw)
-            rid = rec["id"]
+            try:
+                rec = decode(raw)
+                rid = rec["id"]
+                texts[rid] = rec["text"]
+                packer.add_valid(rid, rec["entities"]["mentions"])
+            except (ValueError, LookupError, TypeError, RecursionError) as exc:
+                raise NotTrusted(str(exc)) from None
             out[rid] = raw
-            texts[rid] = rec["text"]
-            packer.add_valid(rid, rec["entities"]["mentions"])
     order = sorted(out)
     return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
 
@@ -260,9 +277,12 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     except OSError:
         key = ""       # unreadable: the strict reader below says why
     facts = trustcache.lookup("gold", key, near=path) if key else None
-    if facts is not None and isinstance(facts.get("content_hash"), str):
-        records, read_hash = read_trusted_gold_jsonl(path)
-        if read_hash == key:
+    if facts is not None and isinstance(facts.get("content_hash"), str) and re.fullmatch(r"[0-9a-f]{64}", facts["content_hash"]):
+        try:
+            records, read_hash = read_trusted_gold_jsonl(path)
+        except NotTrusted:
+            read_hash = ""      # the bytes changed since they were hashed: validate what is there now
+        if read_hash == key:    # the bytes parsed are the bytes that were validated
             return records, facts["content_hash"]
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)

@@ -110,6 +110,42 @@ def write_releases(root: str | Path, releases: list[Release]) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Published:
+    """The first committed record of a version: a published release's hash never changes."""
+
+    version: str
+    content_hash: str
+    commit: str
+
+
+def published(root: str | Path) -> dict[str, Published] | None:
+    """Every version recorded in a committed ``releases.json`` (the git history of the file, from
+    HEAD), with the hash of its *first* record; None when there is no git history to read.
+
+    A release is published once its record is committed: from then on its hash may not change
+    (``newsgold release --amend`` refuses, ``newsgold check`` fails). Before, it may be amended."""
+    import subprocess
+    git = ["git", "-C", str(root)]
+    try:
+        log = subprocess.run([*git, "log", "--format=%H", "--", RELEASES_FILE], capture_output=True, text=True,
+                             timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if log.returncode != 0:
+        return None
+    out: dict[str, Published] = {}
+    for commit in reversed(log.stdout.split()):       # oldest first: the first record of a version wins
+        shown = subprocess.run([*git, "show", f"{commit}:{RELEASES_FILE}"], capture_output=True, timeout=60, check=False)
+        try:
+            data = json.loads(shown.stdout.decode("utf-8")) if shown.returncode == 0 else []
+        except ValueError:
+            continue                                   # a broken committed file records nothing
+        for rec in parse_releases(data)[0]:
+            out.setdefault(rec.version, Published(rec.version, rec.content_hash, commit))
+    return out
+
+
 def find(releases: list[Release], version: str) -> Release | None:
     return next((r for r in releases if r.version == version), None)
 

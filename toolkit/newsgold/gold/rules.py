@@ -7,6 +7,8 @@ and predictions, and by the scorer, so a file is judged the same way everywhere.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +20,21 @@ from newsgold.core.schema import ENTITY_LABELS
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogates(rec: object, file: str, line: int) -> list[Problem]:
+    """A gold or annotation record holding a lone surrogate (from a ``\\ud800``-style escape) has a
+    string that is not Unicode text: it cannot be hashed or written as UTF-8. One error, before any
+    other check of the record (which would need to encode it)."""
+    dumped = json.dumps(rec, ensure_ascii=False)
+    m = _LONE_SURROGATE.search(dumped)
+    if m is None:
+        return []
+    return [Problem(file, line, "", f"a string holds a lone surrogate ({m.group()!r}), which is not a Unicode character; "
+                    "write the character itself or a valid surrogate pair", "json-surrogate")]
 
 
 def check_span(span, text: str, path: tuple, file: str, line_of, *, text_required: bool) -> list[Problem]:
@@ -264,6 +281,7 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
     """
     out: list[Problem] = []
     out += _check_predicted_entities(rec, text, file, line_of, set(labels))
+    out += _check_unplaced_labels(rec, file, line_of, set(labels))
     for i, q in enumerate(_list(rec.get("quotes"))):
         if not isinstance(q, dict):
             continue
@@ -279,6 +297,16 @@ def check_prediction(rec: dict, text: str, file: str, line_of, *, labels=ENTITY_
     if gold_doc is not None:
         out += _check_references(rec, gold_doc, file, line_of)
     return out
+
+
+def _check_unplaced_labels(rec: dict, file: str, line_of, allowed: set) -> list[Problem]:
+    """Labels of the entities a string-only output could not place (they still count as spurious)."""
+    unplaced = rec.get("unplaced")
+    items = _list(unplaced.get("entities")) if isinstance(unplaced, dict) else []
+    return [Problem(file, line_of(("unplaced", "entities", i, "label")), f"unplaced/entities/{i}/label",
+                    f"label {e['label']!r} is not in the inventory ({', '.join(sorted(allowed))}); pass --label-map to map it",
+                    "label-inventory")
+            for i, e in enumerate(items) if isinstance(e, dict) and isinstance(e.get("label"), str) and e["label"] not in allowed]
 
 
 def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed: set) -> list[Problem]:

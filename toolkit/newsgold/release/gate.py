@@ -249,11 +249,11 @@ def check_version_bump(root: Path) -> CheckResult:
                            f"(last release: {last.version})",
                            "newsgold release --amend   (records VERSION with today's date and the current content hash)")
     if rec.content_hash != now:
-        unreleased = rec == last
+        unreleased = rec == last and version not in (R.published(root) or {})
         return CheckResult("version-bump", False,
                            f"the gold changed since {version} was recorded (content hash {rec.content_hash[:12]} in "
                            f"{R.RELEASES_FILE}, now {now[:12]}) and VERSION is still {version}",
-                           RELEASE_FIX + ("; or, if " + version + " is not tagged yet, newsgold release --amend"
+                           RELEASE_FIX + ("; or, as " + version + " is not committed yet, newsgold release --amend"
                                           if unreleased else ""))
     return CheckResult("version-bump", True, f"the gold is the recorded release {version} (content hash {now[:12]})")
 
@@ -395,9 +395,36 @@ def check_leaderboard(root: Path) -> CheckResult:
     return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit" + note)
 
 
+def check_release_history(root: Path) -> CheckResult:
+    """No published release's recorded hash has changed: each version in ``releases.json`` still
+    has the hash of its first committed record (:func:`newsgold.gold.releases.published`)."""
+    from newsgold.core.diagnostics import InputError
+    from newsgold.gold import releases as R
+    done = R.published(root)
+    if done is None:
+        return CheckResult("release-history", True, "no git history here: recorded hashes not compared with earlier commits")
+    try:
+        recs = R.read_releases(root)
+    except InputError as exc:
+        return CheckResult("release-history", False, f"{R.RELEASES_FILE} is invalid: {exc.problems[0]}",
+                           f"restore it: git checkout -- {R.RELEASES_FILE}")
+    changed = [(rec, done[rec.version]) for rec in recs if rec.version in done and done[rec.version].content_hash != rec.content_hash]
+    gone = sorted(set(done) - {rec.version for rec in recs}, key=R.version_key)
+    if changed:
+        rec, first = changed[0]
+        return CheckResult("release-history", False, f"the recorded hash of published release {rec.version} changed: "
+                           f"{first.content_hash[:12]} when first committed ({first.commit[:12]}), now {rec.content_hash[:12]}",
+                           f"restore it: git checkout {first.commit[:12]} -- {R.RELEASES_FILE}; publish a changed gold as a new "
+                           "version (newsgold release --patch)")
+    if gone:
+        return CheckResult("release-history", False, f"published release(s) {', '.join(gone)} missing from {R.RELEASES_FILE}",
+                           f"restore the record from git: git log -p -- {R.RELEASES_FILE}")
+    return CheckResult("release-history", True, f"{len(done)} published release(s) keep their first recorded hash")
+
+
 CHECKS = (check_valid, check_reviewed, check_seeds_registered, check_gold_complete, check_two_passes, check_adjudicated,
-          check_build, check_datasheet, check_baselines, check_version_bump, check_changelog, check_stray_files,
-          check_leaderboard)
+          check_build, check_datasheet, check_baselines, check_version_bump, check_release_history, check_changelog,
+          check_stray_files, check_leaderboard)
 
 
 def run_checks(root: str | Path | None = None) -> list[CheckResult]:
@@ -455,9 +482,14 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
     """``newsgold release``: bump VERSION by ``part`` (``major``/``minor``/``patch``), or with
     ``amend`` keep it, then record ``{version, date, content_hash}`` in releases.json and add the
     CHANGELOG skeleton section when the version has none. Refuses a version already recorded
-    (unless amending) and a bump that does not go above the last release."""
+    (unless amending), a bump that does not go above the last release, and an amendment that would
+    change the hash of a published release (:func:`newsgold.gold.releases.published`).
+
+    All or nothing: every input is read and every new text prepared in memory first; VERSION,
+    CHANGELOG.md and releases.json are then written together (:func:`newsgold.core.jsonio.write_all`),
+    releases.json last. A bad input (a CHANGELOG that is not UTF-8) stops before anything is written."""
     from newsgold.core.diagnostics import InputError, Problem
-    from newsgold.core.jsonio import write_atomic
+    from newsgold.core.jsonio import write_all
     from newsgold.gold import releases as R
     with repository_at(root) as r:
         if not R.DATE.match(date):
@@ -467,24 +499,53 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
             raise InputError(Problem(str(r / "VERSION"), 1, "", "VERSION is missing or not MAJOR.MINOR.PATCH", "version"))
         recs = R.read_releases(r)
         version = current_version if amend else R.bump(current_version, str(part))
-        last = R.latest(recs)
-        if not amend and R.find(recs, version):
-            raise InputError(Problem(R.RELEASES_FILE, 0, "", f"version {version} is already released", "version"))
-        if not amend and last and R.version_key(version) <= R.version_key(last.version):
-            raise InputError(Problem("VERSION", 1, "", f"{version} is not above the last release {last.version}", "version"))
+        _refuse_release(recs, version, amend)
         digest = _current_hash(r)
-        written = []
+        if amend:
+            _refuse_amending_published(r, version, digest)
+        files: dict[str | Path, str | bytes] = {}
         if version != current_version:
-            write_atomic(r / "VERSION", version + "\n")
-            written.append("VERSION")
-        R.write_releases(r, R.record(recs, R.Release(version, date, digest)))
-        written.append(R.RELEASES_FILE)
-        log = r / "CHANGELOG.md"
-        text = log.read_text(encoding="utf-8") if log.exists() else "# Changelog\n\n"
+            files[r / "VERSION"] = version + "\n"
+        text = _changelog_text(r / "CHANGELOG.md")
         if not re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
-            write_atomic(log, insert_changelog_section(text, changelog_skeleton(version, date, digest)))
-            written.append("CHANGELOG.md")
+            files[r / "CHANGELOG.md"] = insert_changelog_section(text, changelog_skeleton(version, date, digest))
         elif amend and (updated := amend_changelog_hash(text, version, digest)) != text:
-            write_atomic(log, updated)
-            written.append("CHANGELOG.md")
-        return ReleaseResult(version, date, digest, tuple(written))
+            files[r / "CHANGELOG.md"] = updated
+        files[r / R.RELEASES_FILE] = R.render_releases(R.record(recs, R.Release(version, date, digest)))
+        write_all(files)
+        return ReleaseResult(version, date, digest, tuple(Path(p).name for p in files))
+
+
+def _refuse_release(recs: list, version: str, amend: bool) -> None:
+    from newsgold.core.diagnostics import InputError, Problem
+    from newsgold.gold import releases as R
+    last = R.latest(recs)
+    if not amend and R.find(recs, version):
+        raise InputError(Problem(R.RELEASES_FILE, 0, "", f"version {version} is already released", "version"))
+    if not amend and last and R.version_key(version) <= R.version_key(last.version):
+        raise InputError(Problem("VERSION", 1, "", f"{version} is not above the last release {last.version}", "version"))
+
+
+def _refuse_amending_published(root: Path, version: str, digest: str) -> None:
+    """A published release is never edited: ``--amend`` may only re-record a version whose record
+    is not committed yet (or re-record the same hash)."""
+    from newsgold.core.diagnostics import InputError, Problem
+    from newsgold.gold import releases as R
+    done = (R.published(root) or {}).get(version)
+    if done is not None and done.content_hash != digest:
+        raise InputError(Problem(R.RELEASES_FILE, 0, "", f"{version} is published (its record was committed in "
+                                 f"{done.commit[:12]} with content hash {done.content_hash[:12]}); a published release is "
+                                 f"never edited, and the gold now hashes to {digest[:12]}: release it as a new version "
+                                 "(newsgold release --patch, --minor or --major)", "published-release"))
+
+
+def _changelog_text(path: Path) -> str:
+    """CHANGELOG.md as text, or an input error naming the file and the bad byte (read before anything is written)."""
+    from newsgold.core.diagnostics import InputError
+    from newsgold.core.jsonio import read_text
+    if not path.exists():
+        return "# Changelog\n\n"
+    text, problems = read_text(path)
+    if text is None:
+        raise InputError(problems)
+    return text

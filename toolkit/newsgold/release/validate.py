@@ -1,6 +1,9 @@
 """``newsgold validate``: every problem in gold, annotation, manifest and predictions files."""
 from __future__ import annotations
 
+import dataclasses
+import json
+import tempfile
 from pathlib import Path
 
 from newsgold.core.diagnostics import Problem
@@ -9,6 +12,8 @@ from newsgold.core.repository import current, missing_dataset
 from newsgold.gold.manifest import read_manifest
 from newsgold.gold.read import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
 from newsgold.scoring.predictions import read_predictions
+
+MAX_STREAM_BYTES = 1 << 30    # a piped input is held in a temporary file; larger ones are to be saved as files
 
 
 def _kind_of_jsonl(path: Path) -> str:
@@ -82,8 +87,8 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
         files: list[Path]
         if t.is_dir():
             files = sorted(p for p in t.rglob("*") if p.suffix in (".json", ".jsonl") and p.is_file() and not p.name.startswith("."))
-            if not files:
-                problems.append(Problem(str(t), 0, "", "no .json or .jsonl files in this folder", "empty", "warning"))
+            if not files:    # nothing checked is not a pass
+                problems.append(Problem(str(t), 0, "", "no .json or .jsonl files in this folder: nothing to validate", "empty"))
         elif not t.exists():
             problems.append(Problem(str(t), 0, "", "no such file or folder", "file"))
             continue
@@ -92,18 +97,48 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
         for f in files:
             if f.resolve() == current().manifest.resolve():
                 continue  # checked above, always
-            if f.suffix == ".jsonl":
-                if _kind_of_jsonl(f) == "gold":
-                    _, probs = check_gold_jsonl(f, docs)
-                else:
-                    _, probs = read_predictions(f, get_gold(), labels=_accepted(label_map, get_gold()))
-                problems += probs
+            if not f.is_file():      # a pipe (/dev/stdin, <(...)): read once, into a regular file
+                problems += _validate_stream(f, lambda g: _check_file(g, docs, get_gold, label_map))
             else:
-                _, probs = check_annotation(f, docs)
-                problems += probs
-                if _in_repository_annotations(f, repo):
+                problems += _check_file(f, docs, get_gold, label_map)
+                if f.suffix != ".jsonl" and _in_repository_annotations(f, repo):
                     problems += undeclared_targets(f, repo.root / "annotations" / "targets")
     return problems
+
+
+def _check_file(f: Path, docs: dict, get_gold, label_map: str | None) -> list[Problem]:
+    """Problems of one regular file, by its kind: gold or predictions JSON Lines, or an annotation file."""
+    if f.suffix == ".jsonl":
+        if _kind_of_jsonl(f) == "gold":
+            return check_gold_jsonl(f, docs)[1]
+        return read_predictions(f, get_gold(), labels=_accepted(label_map, get_gold()))[1]
+    return check_annotation(f, docs)[1]
+
+
+def _validate_stream(f: Path, check) -> list[Problem]:
+    """A file that is not a regular file (a pipe) can be read only once: its bytes (at most
+    :data:`MAX_STREAM_BYTES`) are copied to a temporary file, which is checked as JSON Lines when its
+    first non-blank line is a whole JSON value, else as a JSON (annotation) file; problems name ``f``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            with open(f, "rb") as src:
+                raw = src.read(MAX_STREAM_BYTES + 1)
+        except OSError as exc:
+            return [Problem(str(f), 0, "", f"cannot read: {exc.strerror}", "file")]
+        if len(raw) > MAX_STREAM_BYTES:
+            return [Problem(str(f), 0, "", f"more than {MAX_STREAM_BYTES} bytes from a stream; save it as a file", "size")]
+        first = next((line for line in raw.splitlines() if line.strip()), b"")
+        copy = Path(tmp) / ("stream.jsonl" if _whole_json(first) else "stream.json")
+        copy.write_bytes(raw)
+        return [dataclasses.replace(p, file=str(f)) if p.file == str(copy) else p for p in check(copy)]
+
+
+def _whole_json(line: bytes) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
 
 
 def _in_repository_annotations(path: Path, repo) -> bool:

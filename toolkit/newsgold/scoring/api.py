@@ -225,7 +225,7 @@ class ScoreResult:
         return float(self.tasks[task]["figures"][figure]["value"])
 
 
-def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
+def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None, strings: str | None = None) -> str:
     """The signature of the tasks in ``task`` (joined by ``+``): fields a task sets itself
     (:meth:`~newsgold.scoring.tasks.Task.signature_values`, e.g. coreference's ``match`` and ``scheme``)
     are joined with the span tasks' defaults when several tasks are scored together."""
@@ -237,7 +237,7 @@ def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | Non
                     overlap=setup.overlap, label_map=setup.label_map_name,
                     labels=sorted(setup.keep_labels) if setup.keep_labels else None,
                     zones=sorted(setup.zones) if setup.zones else None, resamples=resamples, seed=seed, ci=ci,
-                    match=fields["match"], scheme=fields["scheme"])
+                    match=fields["match"], scheme=fields["scheme"], strings=strings)
 
 
 def _joined(values: list[str]) -> str:
@@ -286,7 +286,7 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
         result.stats[t] = stats
         ci_done.append(ci_label(len(ids), resamples))
         result.tasks[t] = summarise(t, stats, setup, resamples, seed, len(excluded))
-    result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done))
+    result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done), preds.strings_rule())
     return result
 
 
@@ -382,7 +382,8 @@ def compare(a: Any, b: Any, *, gold: Any = None, task: str = "all", label_map: A
         out[t] = paired_tests(task_stats(pa, setup, t, ids=ids), task_stats(pb, setup, t, ids=ids), figures_fn(t, setup), resamples, seed)
         methods[t], label = _test_methods(len(ids), resamples)
         done.append(label)
-    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done)), str(a), str(b), out, warnings, methods)
+    strings = _joined([r for r in (pa.strings_rule(), pb.strings_rule()) if r]) or None
+    return CompareResult(_signature(setup, "+".join(chosen), resamples, seed, _joined(done), strings), str(a), str(b), out, warnings, methods)
 
 
 def _shared_tasks(pa: Predictions, pb: Predictions, task: str, a: str, b: str, warnings: list[Problem]) -> list[str]:

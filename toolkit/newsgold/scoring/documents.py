@@ -12,7 +12,11 @@ where. For each document:
   and a leading "the" ignored), equals a gold cluster's canonical name, one of its aliases or
   the text of one of its mentions *is* that cluster, so "Trump" and "Donald Trump" predicted
   in one document are one item; a name that resolves to no cluster (or to several: an
-  ambiguous name) stays an item of its own and can only be a false positive;
+  ambiguous name) stays an item of its own and can only be a false positive, as does a span
+  whose name normalises to nothing (``.``), keyed by its raw text;
+* a string of string-only output that is not in the text is an item of its own that can only
+  be a false positive; one found only inside a longer listed string is resolved by its name
+  (:mod:`newsgold.scoring.unplaced`);
 * a predicted item is correct when it resolves to a cluster of the gold set *with the same
   label*.
 
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import numpy as np
 
+from newsgold.scoring import unplaced as U
 from newsgold.scoring.entities import prf_from
 from newsgold.scoring.quotes import normalise_names
 
@@ -106,7 +111,7 @@ class _Columns:
         self.labels, self.clusters, self.strings = _Ids(), _Ids(), _Ids()
         self.gold: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "cluster", "name")}
         self.names: dict[str, list[int]] = {k: [] for k in ("doc", "cluster", "name")}
-        self.pred: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "name")}
+        self.pred: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "name", "invented")}
         self.zones: list[tuple[int, int, int]] = []
 
     def add_gold(self, k: int, view: _GoldView, zone_types: set[Any] | None, packed: Any = None, vocab_ids: list[int] | None = None) -> None:
@@ -141,6 +146,18 @@ class _Columns:
         p["end"] += ends
         p["label"] += labels
         p["name"] += self.strings.of(list(map(text.__getitem__, map(slice, starts, ends))))
+        p["invented"] += [0] * len(starts)
+
+    def add_unplaced(self, k: int, items: list[tuple[str, str, bool]]) -> None:
+        """String-only items without a span (text, label, inside): at offsets no gold mention has
+        (-1) and in no zone; an invented one is marked so that it resolves to nothing."""
+        p = self.pred
+        p["doc"] += [k] * len(items)
+        p["start"] += [-1] * len(items)
+        p["end"] += [-1] * len(items)
+        p["label"] += self.labels.of([lab for _, lab, _ in items])
+        p["name"] += self.strings.of([text for text, _, _ in items])
+        p["invented"] += [0 if inside else 1 for _, _, inside in items]
 
     def arrays(self, side: str) -> dict[str, np.ndarray]:
         cols = {"gold": self.gold, "names": self.names, "pred": self.pred}[side]
@@ -149,6 +166,10 @@ class _Columns:
 
 def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapping[str, dict[str, Any]],
                      packed: Mapping[str, Any] | None, vocab_ids: list[int]) -> None:
+    unplaced = getattr(preds, "unplaced", None)
+    found = unplaced.get(doc_id) if unplaced is not None else (preds.get(doc_id) or {}).get("unplaced")
+    if found:
+        cols.add_unplaced(k, U.document_items(found))
     if packed is not None and doc_id in packed:
         a = packed[doc_id]
         cols.add_pred(k, text, a[0::3].tolist(), a[1::3].tolist(), list(map(vocab_ids.__getitem__, a[2::3])))
@@ -266,17 +287,21 @@ def _collect(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str]) 
     return cols
 
 
-def _predicted_item(cols: _Columns, gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]) -> np.ndarray:
-    """Each prediction's item: the cluster of a gold mention at the same offsets, else the cluster
-    its normalised name resolves to, else the name itself (``clusters + name id``); -1 for a
-    name that normalises to nothing."""
+def _predicted_item(cols: _Columns, gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+    """Each prediction's item, and the number of possible items: the cluster of a gold mention at
+    the same offsets, else the cluster its normalised name resolves to, else the name itself
+    (``clusters + name id``); a name that normalises to nothing (``.``) is an item of its raw text,
+    and a string-only item not in the text one of its own; neither resolves to a cluster."""
     norm, n_norm = _normalised(cols.strings)
+    n_clusters, n_raw = len(cols.clusters), len(cols.strings)
     item = _cluster_at_offsets(gold, pred)
     name = norm[pred["name"]]
     name_keys, name_cluster = _name_index(cols.arrays("names"), gold, norm, n_norm)
     by_name = _lookup(name_keys, name_cluster, pred["doc"] * n_norm + np.maximum(name, 0))
     item = np.where(item >= 0, item, np.where(name >= 0, by_name, -1))
-    return np.where(item >= 0, item, np.where(name >= 0, len(cols.clusters) + name, -1))
+    item = np.where(item >= 0, item, np.where(name >= 0, n_clusters + name, n_clusters + n_norm + pred["name"]))
+    item = np.where(pred["invented"] == 1, n_clusters + n_norm + n_raw + pred["name"], item)
+    return item, n_clusters + n_norm + 2 * n_raw + 1
 
 
 def _tally(g_keys: np.ndarray, p_keys: np.ndarray, n_docs: int, n_items: int, n_labels: int) -> np.ndarray:
@@ -303,12 +328,12 @@ def corpus_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[st
     gold, pred = cols.arrays("gold"), cols.arrays("pred")
     g_lab = _label_table(setup, cols.labels, "gold")[gold["label"]]
     p_lab = _label_table(setup, cols.labels, "pred")[pred["label"]]
-    item = _predicted_item(cols, gold, pred)
-    g_keep, p_keep = g_lab >= 0, (p_lab >= 0) & (item >= 0)
+    item, n_items = _predicted_item(cols, gold, pred)
+    g_keep, p_keep = g_lab >= 0, p_lab >= 0
     if setup.zones is not None:
         g_keep &= _in_zones(cols.zones, gold["doc"], gold["start"])
         p_keep &= _in_zones(cols.zones, pred["doc"], pred["start"])
-    n_items, n_labels = len(cols.clusters) + len(cols.strings) + 1, len(setup.labels)
+    n_labels = len(setup.labels)
     g_keys = _sorted_unique((gold["doc"][g_keep] * n_items + gold["cluster"][g_keep]) * n_labels + g_lab[g_keep])
     p_keys = _sorted_unique((pred["doc"][p_keep] * n_items + item[p_keep]) * n_labels + p_lab[p_keep])
     return _tally(g_keys, p_keys, len(ids), n_items, n_labels)

@@ -36,6 +36,7 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
     problems: list[Problem] = []
     packer = SpanPacker()
     layers: dict[str, frozenset[str]] = {}
+    unplaced: dict[str, Any] = {}
     for lineno, rec, probs in rows:
         problems += probs
         if rec is None:
@@ -56,14 +57,16 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels, gold_doc=gold_doc)
         out[doc_id] = line.raw if lazy else rec
         layers[doc_id] = frozenset(k for k in PREDICTION_LAYERS if k in rec)
+        if "unplaced" in rec and not schema_errs:
+            unplaced[doc_id] = rec["unplaced"]
         if lazy and "entities" in rec and not schema_errs:
             if clean is not None:
                 packer.add_columns(doc_id, *clean)
             else:
                 packer.add(doc_id, rec["entities"])
     if not lazy:
-        return Predictions(out, layers), problems
-    return Predictions(LazyRecords(out), layers, spans=packer.spans, vocab=packer.vocab), problems
+        return Predictions(out, layers, unplaced=unplaced), problems
+    return Predictions(LazyRecords(out), layers, spans=packer.spans, vocab=packer.vocab, unplaced=unplaced), problems
 
 
 class _Line:

@@ -14,6 +14,7 @@ from newsgold.core.diagnostics import InputError
 from newsgold.core.schema import ENTITY_LABELS, ZONE_TYPES
 from newsgold.gold.load import load_gold
 from newsgold.gold.read import Gold
+from newsgold.scoring import signature as sig
 from newsgold.scoring.predictions import load_label_map
 
 
@@ -93,7 +94,7 @@ def make_setup(gold: Any = None, label_map: Any = None, labels: Iterable[str] | 
         raise InputError(f"--overlap must be in (0, 1], got {overlap}")
     name = None
     if mapping is not None:
-        name = mapping.get("name") or "custom"
+        name = sig.label_map_field(mapping)   # name and content hash: two maps of one name differ
     return Setup(gold, inventory, mapping, set(labels) if labels else None, set(zones) if zones else None, overlap, name,
                  singletons, coref_match)
 

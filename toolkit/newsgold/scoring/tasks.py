@@ -125,8 +125,10 @@ class Entities(Task):
         import numpy as np
 
         from newsgold.scoring import entities as E
+        from newsgold.scoring import unplaced as U
+        added = U.entity_rows(getattr(preds, "unplaced", {}), setup, ids)    # string-only items not in the text
         if errors is None:
-            return _entity_stats(preds, setup, ids)
+            return _entity_stats(preds, setup, ids) + added
         label_index = {lab: i for i, lab in enumerate(setup.labels)}
         rows = []
         for doc_id in ids:
@@ -134,7 +136,8 @@ class Entities(Task):
             doc_errors: list[tuple[Any, ...]] = []
             rows.append(E.doc_table(*entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
             errors.extend(self.error_record(doc, e) for e in doc_errors)
-        return np.stack(rows)
+            errors.extend(U.error_records(self.name, doc_id, preds.get(doc_id) or {}, setup))
+        return np.stack(rows) + added if rows else added
 
     def figures(self, sums: Stats, setup: Setup) -> dict[str, np.ndarray]:
         from newsgold.scoring import entities as E
@@ -242,8 +245,11 @@ class Quotes(Task):
     def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         from newsgold.scoring import quotes as Q
         gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
+        from newsgold.scoring import unplaced as U
         pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
-        return Q.doc_stats(gdoc, pq, setup.overlap, errors, index)
+        if errors is not None:       # string-only quotes not in the text: spurious, listed as they are
+            errors += [("unplaced", None, rec) for rec in U.error_records(self.name, doc["id"], pred, setup)]
+        return Q.doc_stats(gdoc, pq, setup.overlap, errors, index) + U.quote_count(pred, setup)
 
     def figures(self, sums: Stats, setup: Setup) -> dict[str, np.ndarray]:
         from newsgold.scoring import quotes
@@ -251,6 +257,8 @@ class Quotes(Task):
 
     def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
+        if kind == "unplaced":       # already the record of a quote string not in the text
+            return p
         rec: dict[str, Any] = {"task": self.name, "doc_id": doc["id"], "kind": kind, "gold": None, "pred": None}
         for side, q in (("gold", g), ("pred", p)):
             if q:

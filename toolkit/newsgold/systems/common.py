@@ -52,6 +52,14 @@ def missing(system: str, what: str, install: str) -> InputError:
                               "missing-system"))
 
 
+def model_error(system: str, exc: Exception, doc_id: str | None = None) -> InputError:
+    """The error of a model that cannot be loaded (a folder that is not a model, a broken
+    ``config.json`` or ``config.cfg``) or that fails on a document: exit 1 naming the system and
+    the document. The model and its files are the user's input, so this is never an internal error."""
+    where = f"failed on document {doc_id!r}" if doc_id else "cannot be loaded"
+    return InputError(Problem(system, 0, doc_id or "", f"the model {where}: {type(exc).__name__}: {exc}", "model"))
+
+
 def require_module(name: str, system: str, install: str) -> ModuleType:
     """Import an optional dependency, or stop with how to install it."""
     try:

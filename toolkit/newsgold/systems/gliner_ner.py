@@ -8,7 +8,7 @@ Install: ``pip install 'newsgold[gliner]'``; the folder comes from ``model.save_
 from __future__ import annotations
 
 from newsgold.core.records import Document
-from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, paragraph_entities, require_module
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, model_error, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[gliner]', then save a model folder with GLiNER.save_pretrained"
 
@@ -27,14 +27,20 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     go_offline()
     folder = local_folder(system, arg, "GLiNER", INSTALL)
     gliner = require_module("gliner", system, INSTALL)
-    model = gliner.GLiNER.from_pretrained(str(folder), local_files_only=True)
+    try:
+        model = gliner.GLiNER.from_pretrained(str(folder), local_files_only=True)
+    except Exception as exc:     # not a model folder, a broken config: the user's model, exit 1
+        raise model_error(system, exc) from None
     back = {v: k for k, v in DESCRIPTIONS.items()}
     records = []
     def predict(piece: str) -> list[tuple[int, int, str | None, float]]:
         found = model.predict_entities(piece, list(DESCRIPTIONS.values()), threshold=opts.threshold)
         return [(int(it["start"]), int(it["end"]), back.get(it["label"]), it["score"]) for it in found]
     for d in docs:
-        ents = sorted(paragraph_entities(d.text, predict, max_chars=1000), key=lambda x: (x["start"], x["end"]))
+        try:
+            ents = sorted(paragraph_entities(d.text, predict, max_chars=1000), key=lambda x: (x["start"], x["end"]))
+        except Exception as exc:
+            raise model_error(system, exc, d.id) from None
         records.append({"doc_id": d.id, "system": system, "entities": ents})
     return SystemOutput(records, {"name": folder.name, "descriptions": DESCRIPTIONS, "files_sha256": folder_digest(folder)},
                         packages=("gliner", "torch", "transformers"), options={"threshold": opts.threshold})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.records import Document
-from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, paragraph_entities, require_module
+from newsgold.systems.common import RunOptions, SystemOutput, folder_digest, go_offline, local_folder, model_error, paragraph_entities, require_module
 
 INSTALL = "pip install 'newsgold[hf]'   (transformers and torch), then save a model folder with save_pretrained"
 AGGREGATIONS = ("simple", "first", "average", "max")
@@ -50,7 +50,10 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     folder = local_folder(system, arg, "transformers", INSTALL)
     require_module("torch", system, INSTALL)
     transformers = require_module("transformers", system, INSTALL)
-    tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
+    try:
+        tagger, window, stride = _tagger(transformers, folder, opts.aggregation)
+    except Exception as exc:     # not a model folder, a broken config.json: the user's model, exit 1
+        raise model_error(system, exc) from None
     records, warnings = [], []
     for d in docs:
         def predict(piece: str, doc_id: str = d.id) -> list[tuple[int, int, str | None, float]]:
@@ -59,7 +62,11 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
                                         f"{window} tokens and its end was not read (a slow tokenizer has no stride)",
                                         "truncated", "warning"))
             return [(int(it["start"]), int(it["end"]), _label(it), it["score"]) for it in tagger(piece)]
-        records.append({"doc_id": d.id, "system": system, "entities": paragraph_entities(d.text, predict)})
+        try:
+            ents = paragraph_entities(d.text, predict)
+        except Exception as exc:
+            raise model_error(system, exc, d.id) from None
+        records.append({"doc_id": d.id, "system": system, "entities": ents})
     config = tagger.model.config
     model = {"name": folder.name, "architecture": (config.architectures or [None])[0],
              "labels": sorted({_label({"entity": v}) for v in config.id2label.values()} - {"O", ""}),

