@@ -9,7 +9,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
 import ng_tools_helpers as H
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

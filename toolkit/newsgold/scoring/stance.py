@@ -112,7 +112,7 @@ def confusion(total: np.ndarray) -> dict[str, Any]:
             "matrix": [[int(v) for v in row] for row in conf]}
 
 
-def label_reference(cm: dict) -> dict:
+def label_reference(cm: dict[str, Any]) -> dict[str, Any]:
     """What the gold's stance labels alone give, from a :func:`confusion` table: the gold label
     distribution and the scores of a system that answers NONE for every item (constant-NONE).
 
@@ -132,7 +132,7 @@ def label_reference(cm: dict) -> dict:
 REFERENCE_TITLE = "stance labels in the gold, and the constant-NONE reference (every item NONE)"
 
 
-def reference_rows(cm: dict) -> list[list[str]]:
+def reference_rows(cm: dict[str, Any]) -> list[list[str]]:
     """:func:`label_reference` as rows for a report table: each gold label with its count and share,
     then the constant-NONE accuracy, macro-F1 and detection F1."""
     ref = label_reference(cm)

@@ -128,7 +128,8 @@ class Entities(Task):
         from newsgold.scoring import unplaced as U
         added = U.entity_rows(getattr(preds, "unplaced", {}), setup, ids)    # string-only items not in the text
         if errors is None:
-            return _entity_stats(preds, setup, ids) + added
+            stats: Stats = _entity_stats(preds, setup, ids) + added
+            return stats
         label_index = {lab: i for i, lab in enumerate(setup.labels)}
         rows = []
         for doc_id in ids:
@@ -249,7 +250,8 @@ class Quotes(Task):
         pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
         if errors is not None:       # string-only quotes not in the text: spurious, listed as they are
             errors += [("unplaced", None, rec) for rec in U.error_records(self.name, doc["id"], pred, setup)]
-        return Q.doc_stats(gdoc, pq, setup.overlap, errors, index) + U.quote_count(pred, setup)
+        row: Stats = Q.doc_stats(gdoc, pq, setup.overlap, errors, index) + U.quote_count(pred, setup)
+        return row
 
     def figures(self, sums: Stats, setup: Setup) -> dict[str, np.ndarray]:
         from newsgold.scoring import quotes
@@ -258,7 +260,8 @@ class Quotes(Task):
     def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
         if kind == "unplaced":       # already the record of a quote string not in the text
-            return p
+            record: dict[str, Any] = p
+            return record
         rec: dict[str, Any] = {"task": self.name, "doc_id": doc["id"], "kind": kind, "gold": None, "pred": None}
         for side, q in (("gold", g), ("pred", p)):
             if q:

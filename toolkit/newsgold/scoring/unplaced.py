@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from newsgold.scoring.setup import Setup
 
 
-def items(unplaced: Any, layer: str) -> list[dict]:
+def items(unplaced: Any, layer: str) -> list[dict[str, Any]]:
     """The well-formed unplaced items of one layer of a record's ``unplaced`` object."""
     if not isinstance(unplaced, dict) or not isinstance(unplaced.get(layer), list):
         return []
@@ -69,7 +69,7 @@ def quote_count(record: Mapping[str, Any], setup: Setup) -> np.ndarray:
     return row
 
 
-def error_records(task: str, doc_id: str, record: Mapping[str, Any], setup: Setup) -> list[dict]:
+def error_records(task: str, doc_id: str, record: Mapping[str, Any], setup: Setup) -> list[dict[str, Any]]:
     """``--errors`` items for a record's unplaced strings: each a *spurious* prediction without a
     span (``pred.unplaced`` true), so the listing adds up to the counts."""
     out = []
