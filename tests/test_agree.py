@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsgold.annotation.agree import agree, disagreement_key
+from newsgold.annotation.agree import GoldNotAPass, agree, disagreement_key
 from newsgold.core.repository import current
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
@@ -34,10 +34,14 @@ def _doc_with_multi_evidence() -> tuple[Path, dict, dict]:
 
 
 def _passes(tmp_path: Path, rec: dict, change) -> tuple[Path, Path]:
+    """Two pass folders made from one gold record (headers of two machine passes), B changed by hand."""
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
+    rec = copy.deepcopy(rec)
+    rec["annotation"] = {"annotator": "pass-a", "annotator_kind": "machine", "notes": "test"}
     other = copy.deepcopy(rec)
+    other["annotation"] = {**rec["annotation"], "annotator": "pass-b"}
     change(other)
     (a / f"{rec['doc_id']}.json").write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
     (b / f"{rec['doc_id']}.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
@@ -122,3 +126,13 @@ def test_cluster_name_target_and_label_are_compared(tmp_path):
     assert len(dis) == 3
     for d in dis:
         assert d["a"] and d["b"] and d["a"] != d["b"], disagreement_key(d)
+
+
+def test_agreement_with_the_gold_is_refused(tmp_path):
+    """Pass against gold is 1.000 by construction when the gold took the pass's labels: never reported."""
+    p, rec, _ = _doc_with_multi_evidence()
+    a, _b = _passes(tmp_path, rec, lambda r: None)
+    with pytest.raises(GoldNotAPass, match="pass against pass only"):
+        agree(a, p.parent)
+    r = subprocess.run([str(NEWSGOLD), "agree", str(a), str(p.parent)], capture_output=True, text=True)
+    assert r.returncode == 2 and "adjudicated (gold) files" in r.stderr and not r.stdout

@@ -4,6 +4,7 @@ an export can be broken (each rejected with a message naming where, and nothing 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import subprocess
@@ -209,21 +210,36 @@ def test_doccano_import(repo, tmp_path):
 def test_cli_import_and_tasks(repo, tmp_path):
     root, d1, d2 = repo
     env = {**os.environ, "NEWSGOLD_HOME": str(root)}
-    r = subprocess.run([str(NEWSGOLD), "tasks", "--to", "brat", d1, d2, "-o", str(tmp_path / "b")], capture_output=True,
+    r = subprocess.run([str(NEWSGOLD), "tasks", "--to", "brat", d1, d2, "--out-dir", str(tmp_path / "b")], capture_output=True,
                        text=True, env=env)
     assert r.returncode == 0 and f"wrote {tmp_path / 'b' / (d1 + '.ann')}" in r.stdout, r.stderr
     for name, content in H.brat_pass_b(root, d1, d2).items():
         (tmp_path / "b" / name).write_text(content, encoding="utf-8")
     out = root / "annotations" / "passes" / "llm-x-r1"
-    r = subprocess.run([str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "-o", str(out), "--annotator",
-                        "llm-x-r1"], capture_output=True, text=True, env=env)
+    base = [str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "--out-dir", str(out), "--annotator", "llm-x-r1"]
+    r = subprocess.run(base, capture_output=True, text=True, env=env)        # a pass without its packet: refused
+    assert r.returncode == 1 and "packet_sha256" in r.stderr and "--packet" in r.stderr and not out.exists(), r.stderr
+    r = subprocess.run([*base, "--date", "2026-11-24", "--model", "x"], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "NAME/VERSION" in r.stderr                  # a usage error
+    packets = []
+    for d in (d1, d2):
+        packets += ["--packet", str(tmp_path / "packets" / d)]
+        r = subprocess.run([str(NEWSGOLD), "annotate", "packet", d, "--out-dir", str(tmp_path / "packets" / d)],
+                           capture_output=True, text=True, env=env)
+        assert r.returncode == 0, r.stderr
+    r = subprocess.run([*base, *packets, "--date", "2026-11-24", "--model", "x-model/2.1"], capture_output=True, text=True,
+                       env=env)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted([f"{d1}.json", f"{d2}.json"])
+    ann = json.loads((out / f"{d1}.json").read_text(encoding="utf-8"))["annotation"]
+    manifest = (tmp_path / "packets" / d1 / "MANIFEST.sha256").read_bytes()
+    assert ann["packet_sha256"] == hashlib.sha256(manifest).hexdigest()
+    assert ann["model"] == {"name": "x-model", "version": "2.1"} and ann["date"] == "2026-11-24"
     # a broken one: rejected, exit 1, nothing written
     bad = tmp_path / "b" / f"{d1}.ann"
     bad.write_text(bad.read_text(encoding="utf-8").replace("\tLYON", "\tLION"), encoding="utf-8")
     out2 = root / "annotations" / "passes" / "llm-y-r1"
-    r = subprocess.run([str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "-o", str(out2), "--annotator",
+    r = subprocess.run([str(NEWSGOLD), "import", "--from", "brat", str(tmp_path / "b"), "--out-dir", str(out2), "--annotator",
                         "llm-y-r1"], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "rejected: nothing written" in r.stderr and "'LION'" in r.stderr
     assert f"{d1}.ann:1: T1:" in r.stderr and not out2.exists()
@@ -234,7 +250,7 @@ def test_a_single_brat_file_and_pass_folder_warning(repo, tmp_path):
     for name, content in H.brat_pass_b(root, d1, d2).items():
         (tmp_path / name).write_text(content, encoding="utf-8")
     written, problems = import_annotations("brat", tmp_path / f"{d2}.ann", root / "annotations" / "passes" / "other",
-                                           "ann-b", root=root)
+                                           "ann-b", root=root, header=H.pass_header(root, [d2], tmp_path / "packets"))
     assert [Path(p).name for p in written] == [f"{d2}.json"]
     assert any(p.rule == "pass-folder" and p.severity == "warning" for p in problems)
 

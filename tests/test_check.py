@@ -108,7 +108,27 @@ def test_missing_pass(root):
         p.unlink()
     c = checks(root)["two-passes"]
     assert not c.ok and f"{DOC1}: 1 ({kept.parent.name})" in c.message
-    assert "newsgold import" in c.fix and "annotations/passes/NAME" in c.fix
+    assert "newsgold annotate packet" in c.fix and "annotations/passes/NAME" in c.fix
+
+
+def test_two_passes_identical_apart_from_their_header_are_one(root):
+    """P-10: a file recorded twice under two annotator names is not two passes (the 2.0.0 llm-blind case)."""
+    first, second = sorted((root / "annotations" / "passes").glob(f"*/{DOC1}.json"))[:2]
+    rec = json.loads(first.read_text(encoding="utf-8"))
+    rec["annotation"] = json.loads(second.read_text(encoding="utf-8"))["annotation"]   # the other's header, same labels
+    second.write_text(json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
+    c = checks(root)["two-passes"]       # (the published agreement figures are stale too)
+    assert not c.ok and "annotations/archive/" in c.fix and "identical apart from their header" in c.message and DOC1 in c.message
+    assert f"{first.parent.name} and {second.parent.name}" in c.message
+
+
+def test_a_pass_without_its_packet_hash_fails_valid(root):
+    p = sorted((root / "annotations" / "passes").glob(f"*/{DOC2}.json"))[0]
+    rec = json.loads(p.read_text(encoding="utf-8"))
+    del rec["annotation"]["packet_sha256"]
+    p.write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    c = checks(root)["valid"]
+    assert not c.ok and p.name in c.message and "'packet_sha256' is a required property" in c.message
 
 
 def test_missing_adjudication_record(root):
@@ -244,8 +264,8 @@ def test_baseline_without_a_line_for_a_document(root):
     p.write_text("".join(lines[1:]), encoding="utf-8")
     res = checks(root)
     c = res["baselines-current"]
-    assert not c.ok and "has no line for" in c.message and "differs from what newsgold baseline writes" in c.message
-    assert c.fix.startswith("newsgold baseline -o baselines/rules.jsonl") and "newsgold datasheet" in c.fix
+    assert not c.ok and "has no line for" in c.message and "differs from what newsgold run rules writes" in c.message
+    assert c.fix.startswith("newsgold run rules -o baselines/rules.jsonl") and "newsgold datasheet" in c.fix
 
 
 def test_leaderboard_row_scored_on_other_data(root):

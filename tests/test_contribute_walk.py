@@ -75,15 +75,18 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     H.declare_targets(root, doc, [{"id": "t-harbour-budget", "kind": "topic", "description": "the harbour budget"}])
     ng(env, "validate", root / "seeds" / "manifest.json")
     # 4-6. tasks, two blind passes, import
-    ng(env, "tasks", "--to", "labelstudio", doc, "-o", tmp_path / "tasks-ls")
-    ng(env, "tasks", "--to", "brat", doc, "-o", tmp_path / "tasks-brat")
+    ng(env, "tasks", "--to", "labelstudio", doc, "--out-dir", tmp_path / "tasks-ls")
+    ng(env, "tasks", "--to", "brat", doc, "--out-dir", tmp_path / "tasks-brat")
     text = H.doc_text(root, doc)
     export = tmp_path / "project-1-at-2026-11-25.json"
     export.write_text(json.dumps([_label_studio_pass(doc, text)], ensure_ascii=False, indent=2), encoding="utf-8")
     (tmp_path / "tasks-brat" / f"{doc}.ann").write_text(_brat_pass(text), encoding="utf-8")
     pass_a, pass_b = root / "annotations" / "passes" / "ann-walker", root / "annotations" / "passes" / "llm-walk-r1"
-    ng(env, "import", "--from", "labelstudio", export, "-o", pass_a, "--annotator", "ann-walker")
-    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "-o", pass_b, "--annotator", "llm-walk-r1")
+    ng(env, "annotate", "packet", doc, "--out-dir", tmp_path / "packet")
+    ng(env, "import", "--from", "labelstudio", export, "--out-dir", pass_a, "--annotator", "ann-walker",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25")
+    ng(env, "import", "--from", "brat", tmp_path / "tasks-brat", "--out-dir", pass_b, "--annotator", "llm-walk-r1",
+       "--packet", tmp_path / "packet", "--date", "2026-11-25", "--model", "walk-model/1")
     ng(env, "validate", pass_a, pass_b)
     # 7-9. agreement, adjudication log, gold
     res = json.loads(ng(env, "agree", pass_a, pass_b, "--format", "json").stdout)
@@ -103,7 +106,7 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
     out = ng(env, "check", ok=False).stdout
     assert "FAIL version-bump" in out and "fix: newsgold release --minor" in out, out
     ng(env, "build")
-    ng(env, "baseline", "-o", root / "baselines" / "rules.jsonl")
+    ng(env, "run", "rules", "-o", root / "baselines" / "rules.jsonl", "--resamples", "0")
     ng(env, "release", "--minor", "--date", "2026-11-25")
     out = ng(env, "check", ok=False).stdout
     assert "FAIL changelog" in out and "TODO" in out, out

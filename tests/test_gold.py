@@ -192,7 +192,7 @@ def test_codebook_holds_no_seed_text_offsets_or_mirrored_examples(gold):
 
     shared = trigrams(doc) & trigrams(guide)
     assert not shared, sorted(" ".join(t) for t in shared)
-    spans = [m for m in rec["entities"]["mentions"]] + [c for q in rec["quotes"] for c in q["content"]]
+    spans = list(rec["entities"]["mentions"]) + [c for q in rec["quotes"] for c in q["content"]]
     for sp in spans:
         for form in (f"{sp['start']}:{sp['end']}", f"[{sp['start']},{sp['end']})", f"[{sp['start']}, {sp['end']})"):
             assert form not in guide, form

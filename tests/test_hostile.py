@@ -329,7 +329,7 @@ def test_endless_input_is_capped(command, tmp_path):
     argv = {"validate": ["validate", "/dev/zero", "--gold", str(GOLD)],
             "score": ["score", "/dev/zero", "--gold", str(GOLD), "--resamples", "0"],
             "convert": ["convert", "/dev/zero", "--from", "transformers", "--gold", str(GOLD)],
-            "import": ["import", "/dev/zero", "--from", "labelstudio", "-o", str(tmp_path / "out"), "--annotator", "ann-x"]}[command]
+            "import": ["import", "/dev/zero", "--from", "labelstudio", "--out-dir", str(tmp_path / "out"), "--annotator", "ann-x"]}[command]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}
     r = subprocess.run([str(NEWSGOLD), *argv], check=False, capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 1, r.stderr
@@ -482,13 +482,13 @@ def test_convert_json_level(fmt, tamper, tmp_path, convert_twins):
 def exports(tmp_path_factory):
     """Label Studio and doccano task files of the shipped documents, as if annotated (the gold pre-annotations kept)."""
     d = tmp_path_factory.mktemp("exports")
-    code, out = run(["tasks", D1, D2, "--to", "labelstudio", "-o", str(d / "ls")])
+    code, out = run(["tasks", D1, D2, "--to", "labelstudio", "--out-dir", str(d / "ls")])
     assert code == 0, out
     tasks = json.loads((d / "ls" / "tasks.json").read_text(encoding="utf-8"))
     for i, t in enumerate(tasks):
         t["annotations"] = [{"id": i + 1, "result": t.pop("predictions")[0]["result"], "was_cancelled": False}]
     (d / "ls" / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
-    code, out = run(["tasks", D1, D2, "--to", "doccano", "-o", str(d / "dc")])
+    code, out = run(["tasks", D1, D2, "--to", "doccano", "--out-dir", str(d / "dc")])
     assert code == 0, out
     return {"labelstudio": d / "ls" / "tasks.json", "doccano": d / "dc" / "doccano.jsonl"}
 
@@ -505,14 +505,14 @@ def test_import_json_level(tool, tamper, tmp_path, exports):
     f = _write(tmp_path, src.name, fn(src.read_text(encoding="utf-8")))
     if tamper in ("float-offset", "bool-offset") and f.read_text(encoding="utf-8") == src.read_text(encoding="utf-8"):
         pytest.skip(f"the {tool} export has no integer start/end to tamper with")
-    code, out = run(["import", str(f), "--from", tool, "-o", str(tmp_path / "out"), "--annotator", "ann-x"])
+    code, out = run(["import", str(f), "--from", tool, "--out-dir", str(tmp_path / "out"), "--annotator", "ann-x"])
     check(code, out, expect, rule)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir()), "a rejected import wrote files"
 
 
 def test_import_untampered_twins_are_accepted(tmp_path, exports):
     for tool, src in exports.items():
-        code, out = run(["import", str(src), "--from", tool, "-o", str(tmp_path / tool), "--annotator", "ann-x"])
+        code, out = run(["import", str(src), "--from", tool, "--out-dir", str(tmp_path / tool), "--annotator", "ann-x"])
         assert code == 0, out
 
 
@@ -567,7 +567,7 @@ def reader_cases(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "transformers-word-mismatch": (["convert", str(transformers), "--from", "transformers", "--gold", str(GOLD)], "reject-or-warn"),
         "spacy-past-the-end": (["convert", str(spacy), "--from", "spacy", "--gold", str(GOLD)], "reject"),
         "brat-superscript-digit": (["convert", str(brat_dir), "--from", "brat", "--gold", str(GOLD)], "reject"),
-        "brat-superscript-import": (["import", str(brat_dir), "--from", "brat", "-o", str(tmp / "out"), "--annotator", "ann-x"], "reject"),
+        "brat-superscript-import": (["import", str(brat_dir), "--from", "brat", "--out-dir", str(tmp / "out"), "--annotator", "ann-x"], "reject"),
         "docbin-zip-bomb": (["convert", str(bomb), "--from", "spacy-docbin", "--gold", str(GOLD)], "reject"),
     }
 

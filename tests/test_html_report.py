@@ -127,10 +127,10 @@ def parse(page: str) -> Page:
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    """The real use: ``newsgold report baselines/rules.jsonl --html OUT`` on the shipped gold."""
+    """The real use: ``newsgold report baselines/rules.jsonl -o OUT`` on the shipped gold."""
     d = tmp_path_factory.mktemp("report")
     out = d / "report.html"
-    assert cli_main(["report", str(BASELINE), "--html", str(out)]) == 0
+    assert cli_main(["report", str(BASELINE), "-o", str(out)]) == 0
     return out, score(str(BASELINE), errors=True), load_gold(None)
 
 

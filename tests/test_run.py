@@ -121,7 +121,7 @@ def test_run_cmd_reads_documents_on_stdin_and_predictions_on_stdout(tmp_path):
 
 def test_run_cmd_with_string_output(tmp_path):
     (tmp_path / "sys.py").write_text(STRINGS_SCRIPT, encoding="utf-8")
-    r = ng("run", f"cmd:{sys.executable} sys.py", "--from", "strings", "-o", "out.jsonl", "--resamples", "0", cwd=tmp_path)
+    r = ng("run", f"cmd:{sys.executable} sys.py", "--cmd-format", "strings", "-o", "out.jsonl", "--resamples", "0", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stderr.count("'Nobody Here' does not occur") == len(load_gold().docs)
 

@@ -177,7 +177,7 @@ def test_every_format_carries_the_reason(capsys, fmt):
 
 def test_html_report_says_why(tmp_path, capsys):
     out = tmp_path / "r.html"
-    code, _, _ = run(capsys, "report", str(BASELINE), "--html", str(out))
+    code, _, _ = run(capsys, "report", str(BASELINE), "-o", str(out))
     assert code == 0
     html = out.read_text(encoding="utf-8")
     assert "no confidence intervals: not available with 2 document(s)" in html

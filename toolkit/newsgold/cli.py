@@ -1,7 +1,17 @@
 """The ``newsgold`` command. Thin: parse arguments, call the core, print, set the exit code.
 
-Exit codes: 0 success, 1 the input has problems (or a check failed), 2 usage error.
+Exit codes: 0 success, 1 the input has problems (or a check failed), 2 usage error (including an
+invalid number), 3 internal error (a bug in newsgold; ``NEWSGOLD_DEBUG=1`` shows the traceback).
 Heavy libraries are imported inside the commands that need them.
+
+One meaning per flag across the commands (the old spellings still work until 0.4.0, with a
+deprecation message on standard error):
+
+* ``-o/--out FILE``: the file the command writes its result to (default: standard output, where
+  the result is text); ``--out-dir DIR``: the folder of a command that writes one file per document;
+* ``--from FORMAT``: the format of the input file(s) (:mod:`newsgold.formats.registry`);
+* ``--format``: the format of what is printed (``table``, ``json``, ``csv``, ``markdown``);
+* ``--doc-map``: client document id -> NewsGold document id.
 """
 from __future__ import annotations
 
@@ -19,15 +29,16 @@ COMMANDS = {
     "validate": "check gold, annotation, manifest and predictions files against the schema and the rules",
     "score": "score an extractor's predictions against the gold, with confidence intervals and a signature",
     "compare": "test whether two systems differ: paired bootstrap and approximate randomization",
-    "agree": "measure agreement between two annotation sets and list every disagreement",
+    "agree": "measure agreement between two annotation passes (never against the gold) and list every disagreement",
     "stats": "count documents, mentions, labels, zones, quotes and stance items",
     "build": "generate the Hugging Face data files in data/ from seeds/ and annotations/",
     "export": "write Parquet files, a Hub-ready folder or Croissant metadata",
-    "baseline": "run a baseline extractor (text only, no gold) on the shipped documents and write its predictions",
+    "baseline": "deprecated (until 0.4.0): use 'newsgold run rules -o FILE', which writes the same predictions",
     "convert": "turn another tool's output (spaCy, transformers, CoNLL, brat, Label Studio, doccano, ...) into predictions",
     "report": "write a self-contained HTML error report of a system against the gold",
     "add-source": "register a new source text in seeds/ and propose its documents and zones",
     "tasks": "write pre-annotation tasks for Label Studio, brat or doccano",
+    "annotate": "annotation protocol: 'annotate packet DOC_ID --out-dir DIR' writes exactly what an annotator receives",
     "import": "turn a Label Studio, brat or doccano export into an annotation file, checked against the text",
     "check": "release gate: everything a release needs, with the command that fixes each failure",
     "run": "run an installed extractor on the documents, write its predictions with provenance, and score them",
@@ -35,6 +46,47 @@ COMMANDS = {
     "release": "bump VERSION, write the CHANGELOG skeleton section and record the release in releases.json",
     "datasheet": "regenerate the generated figures in DATASHEET.md and README.md (composition, agreement, leaderboard)",
 }
+
+
+EXIT_CODES = ("Exit codes: 0 ok; 1 problems in the input (each printed with file, line and field) or a check failed; "
+              "2 usage error (unknown option, invalid value); 3 internal error, a bug in newsgold "
+              "(set NEWSGOLD_DEBUG=1 for the traceback).")
+REMOVED_IN = "0.4.0"
+
+
+def _deprecated(old: str, new: str) -> None:
+    sys.stderr.write(f"newsgold: {old} is deprecated and stops working in {REMOVED_IN}; use {new}\n")
+
+
+class _Deprecated(argparse.Action):
+    """An old spelling of an option: stores into the new option's ``dest`` and says so on stderr."""
+
+    def __init__(self, option_strings, dest, new: str = "", **kwargs):
+        super().__init__(option_strings, dest, help=argparse.SUPPRESS, **kwargs)
+        self.new = new
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _deprecated(str(option_string), self.new)
+        setattr(namespace, self.dest, values)
+
+
+def _number(kind: type, what: str, ok, text: str):
+    """An argparse type: ``kind`` (int or float) for which ``ok(value)`` holds; else a usage error (exit 2)."""
+    def parse(raw: str):
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}: {raw!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"{what}: {raw} is not {text}")
+        return value
+    return parse
+
+
+COUNT = _number(int, "count", lambda v: v >= 0, "0 or more")
+FRACTION = _number(float, "fraction", lambda v: 0 < v <= 1, "in (0, 1]")
+SCORE = _number(float, "score", lambda v: 0 <= v <= 1, "in [0, 1]")
+SECONDS = _number(float, "seconds", lambda v: 0 < v < float("inf"), "a positive number of seconds")
 
 
 def _out(text: str, out_path: str | None) -> None:
@@ -76,24 +128,18 @@ def cmd_validate(args) -> int:
     return 1 if errors else 0
 
 
+def _usage(args, message: str) -> int:
+    """A usage error found after parsing: said on stderr, exit 2 (as argparse does)."""
+    sys.stderr.write(f"newsgold {args.command}: error: {message}\n")
+    return 2
+
+
 def _gold_status(gold) -> str:
     """Which gold is in use: version, content hash, and whether it is a released one."""
     from newsgold.gold.load import Gold, load_gold
     from newsgold.gold.releases import status
     g = gold if isinstance(gold, Gold) else load_gold(gold)
     return status(g.version, g.content_hash)
-
-
-def _add_score_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
-                                  "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
-    p.add_argument("--task", default="all", choices=[*task_names(), "all"])
-    p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path")
-    p.add_argument("--labels", help="comma-separated label subset to score (after mapping)")
-    p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
-    p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold, character Jaccard (default 0.5)")
-    p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000; 0 turns CIs off)")
-    p.add_argument("--seed", type=int, default=12345, help="random seed of every resampling step (default 12345)")
 
 
 def _setup_kwargs(args) -> dict:
@@ -145,9 +191,13 @@ def cmd_compare(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from newsgold.annotation.agree import agree
+    from newsgold.annotation.agree import GoldNotAPass, agree
     from newsgold.reporting.text import render_agreement
-    res = agree(args.a, args.b, overlap=args.overlap)
+    try:
+        res = agree(args.a, args.b, overlap=args.overlap)
+    except GoldNotAPass as exc:
+        sys.stderr.write(f"newsgold agree: {exc}\n")
+        return 2
     _out(render_agreement(res, args.format), args.out)
     return 0
 
@@ -192,6 +242,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_baseline(args) -> int:
+    _deprecated("newsgold baseline", "newsgold run rules -o FILE (the one way to make the rule baseline)")
     from newsgold.core.jsonio import dump_jsonl
     from newsgold.gold.manifest import load_documents
     from newsgold.systems.rules_baseline import predict
@@ -219,7 +270,9 @@ def cmd_convert(args) -> int:
 
 def cmd_report(args) -> int:
     from newsgold.reporting.html import write_report
-    path = write_report(_predictions_arg(args, args.predictions), args.html, **_score_kwargs(args))
+    if not args.out:
+        return _usage(args, "give -o/--out FILE.html, the page to write")
+    path = write_report(_predictions_arg(args, args.predictions), args.out, **_score_kwargs(args))
     print(f"wrote {path}")
     return 0
 
@@ -239,15 +292,49 @@ def cmd_add_source(args) -> int:
 
 def cmd_tasks(args) -> int:
     from newsgold.annotation.tasks import export_tasks
-    for path in export_tasks(args.to, args.docs, args.out, pre_annotate=not args.no_gold):
+    if not args.out_dir:
+        return _usage(args, "give --out-dir DIR, the folder to write the tasks into")
+    for path in export_tasks(args.to, args.docs, args.out_dir, pre_annotate=not args.no_gold):
         print(f"wrote {path}")
     return 0
 
 
+def cmd_annotate_packet(args) -> int:
+    from newsgold.annotation.packet import write_packet
+    digest, written = write_packet(args.doc_id, args.out_dir)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"packet {args.doc_id}: sha256 {digest} (record it as annotation.packet_sha256 of the pass)")
+    return 0
+
+
+def _pass_header(args):
+    """The pass header of ``newsgold import`` from --packet, --model, --date, --minutes."""
+    from newsgold.annotation.packet import PassHeader, read_packet_hash
+    packets = dict(read_packet_hash(folder) for folder in args.packet or [])
+    return PassHeader(packets=packets, model=args.model, date=args.date, minutes_spent=args.minutes)
+
+
+def _model_arg(value: str) -> tuple[str, str]:
+    name, _, version = value.partition("/")
+    if not name.strip() or not version.strip():
+        raise argparse.ArgumentTypeError(f"{value!r}: expected NAME/VERSION")
+    return name, version
+
+
+def _date_arg(value: str) -> str:
+    import re
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected YYYY-MM-DD")
+    return value
+
+
 def cmd_import(args) -> int:
     from newsgold.annotation.importing import import_annotations
-    written, problems = import_annotations(args.from_tool, args.file, args.out, annotator=args.annotator,
-                                           doc_map=args.doc_map, config=args.config)
+    if not args.out_dir:
+        return _usage(args, "give --out-dir DIR, the folder to write the annotation files into")
+    written, problems = import_annotations(args.from_tool, args.file, args.out_dir, annotator=args.annotator,
+                                           doc_map=args.doc_map, config=args.config, header=_pass_header(args))
     _print_problems(problems)
     if any(p.severity == "error" for p in problems):
         sys.stderr.write("newsgold import: rejected: nothing written\n")
@@ -287,8 +374,7 @@ def cmd_run(args) -> int:
         sys.stderr.write(f"newsgold run: {exc}\n")
         return 2
     if not (args.out or args.submit):
-        sys.stderr.write("newsgold run: give -o PREDICTIONS.jsonl or --submit NAME (submissions/NAME/)\n")
-        return 2
+        return _usage(args, "give -o PREDICTIONS.jsonl or --submit NAME (submissions/NAME/)")
     opts = RunOptions(aggregation=args.aggregation, threshold=args.threshold, input_format=args.from_format,
                       timeout=args.timeout)
     command = reproduce_command(args.system, args.submit, args.out, opts, args.label_map)
@@ -327,7 +413,7 @@ def cmd_release(args) -> int:
 # ---------------------------------------------------------------- parser
 
 DOC_MAP_HELP = ("client document id -> NewsGold document id, as a JSON object or TAB-separated lines "
-                "(spaCy user_data doc_id, Label Studio data.doc_id, transformers {id: [...]} keys)")
+                "(spaCy user_data doc_id, Label Studio data.doc_id, transformers {id: [...]} keys; default: the ids in the file)")
 
 
 Subcommands = argparse._SubParsersAction   # what add_subparsers returns (its type has no public name)
@@ -344,7 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsgold",
         description="NewsGold: a gold evaluation set for news NLP (entities, quotes, stance) and a scorer for any extractor.",
-        epilog="Run 'newsgold COMMAND --help' for a command's options. Exit codes: 0 ok, 1 problems in the input, 2 usage.",
+        epilog="Run 'newsgold COMMAND --help' for a command's options. " + EXIT_CODES,
         formatter_class=lambda prog: argparse.HelpFormatter(prog, max_help_position=20, width=124))
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -357,145 +443,221 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command(sub: Subcommands, name: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name], epilog=EXIT_CODES)
+
+
+def _add_out(p: argparse.ArgumentParser, what: str) -> None:
+    """``-o/--out FILE``: the one meaning of the flag in every command."""
+    p.add_argument("-o", "--out", metavar="FILE", help=f"write {what} to this file, atomically (default: standard output)")
+
+
+def _add_out_dir(p: argparse.ArgumentParser, what: str) -> None:
+    """``--out-dir DIR`` for the commands that write one file per document (``-o/--out`` is their old spelling)."""
+    p.add_argument("--out-dir", metavar="DIR", help=f"folder to write {what} into (required)")
+    p.add_argument("-o", "--out", dest="out_dir", action=_Deprecated, new="--out-dir DIR")
+
+
+def _add_format(p: argparse.ArgumentParser, what: str = "the result") -> None:
+    p.add_argument("--format", choices=FORMATS, default="table", help=f"how to print {what} (default: table)")
+
+
+def _add_input_format(p: argparse.ArgumentParser, registry: ModuleType, what: str) -> None:
+    """``--from FORMAT`` (the format of the input file(s)) and ``--doc-map``."""
+    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
+                   help=registry.help_text(what=what))
+    p.add_argument("--doc-map", help=DOC_MAP_HELP)
+
+
+def _add_score_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", help="gold: a clone, a Hub export folder, a saved datasets folder, an annotation folder, "
+                                  "a documents JSONL or a minimal JSONL of {id, text, entities} (default: the shipped dataset)")
+    p.add_argument("--task", default="all", choices=[*task_names(), "all"],
+                   help="task to score (default: all, every task the predictions have)")
+    p.add_argument("--label-map", help="label map name in schema/label_maps (e.g. ontonotes_to_conll2003) or a path "
+                   "(default: none, labels as they are)")
+    p.add_argument("--labels", help="comma-separated label subset to score, after mapping (default: every label)")
+    p.add_argument("--zones", help="comma-separated zone types to score (default: all zones)")
+    p.add_argument("--overlap", type=FRACTION, default=0.5, help="quote content overlap threshold, character Jaccard, "
+                   "in (0, 1] (default: 0.5)")
+    p.add_argument("--resamples", type=COUNT, default=1000, help="bootstrap resamples, 0 or more (default: 1000; 0 turns "
+                   "intervals off)")
+    p.add_argument("--seed", type=COUNT, default=12345, help="random seed of every resampling step, 0 or more (default: 12345)")
+
 
 def _add_scoring_commands(sub: Subcommands, registry: ModuleType) -> None:
     """validate, score, compare."""
-    p = sub.add_parser("validate", help=COMMANDS["validate"], description=COMMANDS["validate"])
+    p = _command(sub, "validate")
     p.add_argument("paths", nargs="*", help="files or folders (default: the shipped dataset)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--gold", help="check predictions against this gold (same forms as 'newsgold score --gold')")
+    p.add_argument("--format", choices=["table", "json"], default="table", type=_validate_format,
+                   help="how to print the problems: table (one line each) or json (default: table)")
+    p.add_argument("--gold", help="check predictions against this gold, same forms as 'newsgold score --gold' "
+                   "(default: the shipped dataset)")
     p.add_argument("--label-map", help="accept the source labels of this label map in predictions, as 'newsgold score "
-                   "--label-map' does (a name in schema/label_maps, e.g. ontonotes_to_conll2003, or a path)")
+                   "--label-map' does (a name in schema/label_maps, e.g. ontonotes_to_conll2003, or a path; default: none)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("score", help=COMMANDS["score"], description=COMMANDS["score"])
+    p = _command(sub, "score")
     p.add_argument("predictions", help="predictions JSONL, one document per line (or another tool's output with --from)")
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help=registry.help_text())
-    p.add_argument("--doc-map", help=DOC_MAP_HELP)
+    _add_input_format(p, registry, "format of the predictions file")
     _add_score_options(p)
-    p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed item")
-    p.add_argument("--out", help="write to this file (atomically) instead of standard output")
-    p.add_argument("--jobs", type=int, default=0, help="worker processes for quote and stance statistics (default 0: every core); "
-                   "the result is identical whatever the number")
+    _add_format(p, "the scores")
+    p.add_argument("--errors", action="store_true", help="also list every missed, spurious, partial and wrongly typed "
+                   "item, in the same --format")
+    _add_out(p, "the scores")
+    p.add_argument("--jobs", type=COUNT, default=0, help="worker processes for quote and stance statistics (default: 0, "
+                   "every core); the result is identical whatever the number")
     p.add_argument("--quiet", action="store_true", help="no progress bar on standard error")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("compare", help=COMMANDS["compare"], description=COMMANDS["compare"])
+    p = _command(sub, "compare")
     p.add_argument("a", help="predictions of system A")
     p.add_argument("b", help="predictions of system B")
-    p.add_argument("--from", dest="from_format", choices=["newsgold", *registry.names()], metavar="FORMAT",
-                   help="input format of both files: " + registry.help_text())
-    p.add_argument("--doc-map", help=DOC_MAP_HELP)
+    _add_input_format(p, registry, "format of both predictions files")
     _add_score_options(p)
-    p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--out")
+    _add_format(p, "the comparison")
+    _add_out(p, "the comparison")
     p.set_defaults(func=cmd_compare)
+
+
+def _validate_format(value: str) -> str:
+    if value == "text":
+        _deprecated("validate --format text", "--format table")
+        return "table"
+    return value
 
 
 def _add_dataset_commands(sub: Subcommands) -> None:
     """agree, stats, build, export, baseline."""
-    p = sub.add_parser("agree", help=COMMANDS["agree"], description=COMMANDS["agree"])
+    p = _command(sub, "agree")
     p.add_argument("a", help="annotation folder A (e.g. annotations/passes/NAME)")
     p.add_argument("b", help="annotation folder B")
-    p.add_argument("--overlap", type=float, default=0.5, help="quote content overlap threshold (character Jaccard)")
-    p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--out")
+    p.add_argument("--overlap", type=FRACTION, default=0.5, help="quote content overlap threshold, character Jaccard, "
+                   "in (0, 1] (default: 0.5)")
+    _add_format(p, "the agreement")
+    _add_out(p, "the agreement")
     p.set_defaults(func=cmd_agree)
 
-    p = sub.add_parser("stats", help=COMMANDS["stats"], description=COMMANDS["stats"])
+    p = _command(sub, "stats")
     p.add_argument("--gold", help="gold, as for 'newsgold score --gold' (default: the shipped dataset)")
-    p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--out")
+    _add_format(p, "the counts")
+    _add_out(p, "the counts")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("build", help=COMMANDS["build"], description=COMMANDS["build"])
+    p = _command(sub, "build")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a data file is out of date")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("export", help=COMMANDS["export"], description=COMMANDS["export"])
-    p.add_argument("--parquet", metavar="DIR")
-    p.add_argument("--hub", metavar="DIR")
-    p.add_argument("--croissant", metavar="FILE")
+    p = _command(sub, "export")
+    p.add_argument("--parquet", metavar="DIR", help="write one Parquet file per config into DIR (default: not written)")
+    p.add_argument("--hub", metavar="DIR", help="write a Hub-ready dataset folder into DIR (default: not written)")
+    p.add_argument("--croissant", metavar="FILE", help="write Croissant JSON-LD metadata to FILE (default: not written)")
     p.add_argument("--force", action="store_true", help="let --hub write into a folder that is not empty")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("baseline", help=COMMANDS["baseline"], description=COMMANDS["baseline"])
+    p = _command(sub, "baseline")
     p.add_argument("--name", choices=["rules"], default="rules", help="which baseline (default: rules)")
-    p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+    _add_out(p, "the predictions JSONL")
     p.set_defaults(func=cmd_baseline)
 
 
 def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     """convert, report, add-source, tasks, import, check."""
-    p = sub.add_parser("convert", help=COMMANDS["convert"], description=COMMANDS["convert"])
+    p = _command(sub, "convert")
     p.add_argument("input", help="the tool's output file")
     p.add_argument("--from", dest="from_format", required=True, choices=registry.names(), metavar="FORMAT",
-                   help=registry.help_text(first=None))
-    p.add_argument("-o", "--out", help="predictions JSONL to write (default: standard output)")
+                   help=registry.help_text(first=None, what="format of the tool's output file (required)"))
+    _add_out(p, "the predictions JSONL")
     p.add_argument("--gold", help="gold to align against (default: the shipped dataset)")
-    p.add_argument("--label-map", help="label map name or path applied to the tool's labels")
-    p.add_argument("--doc-id", help="document id, for formats that carry none")
+    p.add_argument("--label-map", help="label map name or path applied to the tool's labels (default: none)")
+    p.add_argument("--doc-id", help="document id, for formats that carry none (default: the ids in the file)")
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("report", help=COMMANDS["report"], description=COMMANDS["report"])
-    p.add_argument("predictions")
-    p.add_argument("--html", required=True, metavar="OUT.html")
+    p = _command(sub, "report")
+    p.add_argument("predictions", help="predictions JSONL (or another tool's output with --from)")
+    _add_input_format(p, registry, "format of the predictions file")
+    _add_out(p, "the HTML page (required)")
+    p.add_argument("--html", dest="out", action=_Deprecated, new="-o/--out FILE")
     _add_score_options(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("add-source", help=COMMANDS["add-source"], description=COMMANDS["add-source"])
+    p = _command(sub, "add-source")
     p.add_argument("file", help="a UTF-8 text file with one or more articles")
-    p.add_argument("--meta", action="append", metavar="KEY=VALUE", help="document metadata (publisher=..., date=..., licence=...)")
+    p.add_argument("--meta", action="append", metavar="KEY=VALUE", help="document metadata, repeatable (publisher=..., "
+                   "date=..., licence=...; default: none)")
     p.add_argument("--dry-run", action="store_true", help="show the proposal, write nothing")
     p.set_defaults(func=cmd_add_source)
 
-    p = sub.add_parser("tasks", help=COMMANDS["tasks"], description=COMMANDS["tasks"])
+    p = _command(sub, "tasks")
     p.add_argument("docs", nargs="+", help="document ids")
-    p.add_argument("--to", required=True, choices=registry.annotation_tools())
-    p.add_argument("-o", "--out", required=True, help="output folder")
+    p.add_argument("--to", required=True, choices=registry.annotation_tools(), help="annotation tool to write tasks for (required)")
+    _add_out_dir(p, "the task files")
     p.add_argument("--no-gold", action="store_true",
                    help="do not pre-annotate with the current gold (required for a blind re-annotation of a gold document)")
     p.set_defaults(func=cmd_tasks)
 
-    p = sub.add_parser("import", help=COMMANDS["import"], description=COMMANDS["import"])
+    _add_annotate_commands(sub)
+
+    p = _command(sub, "import")
     p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
-    p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools())
-    p.add_argument("-o", "--out", required=True, help="output folder, e.g. annotations/passes/NAME")
-    p.add_argument("--annotator", required=True, help="annotator id recorded in the file")
+    p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools(),
+                   help="format of the export: the annotation tool that wrote it (required)")
+    _add_out_dir(p, "the annotation files, e.g. annotations/passes/NAME")
+    p.add_argument("--annotator", required=True, help="annotator id recorded in the file (required)")
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
-                   "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's")
+                   "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's (default: none)")
+    p.add_argument("--packet", action="append", metavar="FOLDER",
+                   help="the packet the annotator was given (newsgold annotate packet), once per document; its hash goes "
+                   "into the pass header (required for annotations/passes/)")
+    p.add_argument("--model", type=_model_arg, metavar="NAME/VERSION", help="the model or program that made a machine pass (default: none: a person's pass)")
+    p.add_argument("--date", type=_date_arg, metavar="YYYY-MM-DD",
+                   help="the day the pass was made (required for annotations/passes/)")
+    p.add_argument("--minutes", type=float, metavar="N", help="time spent in minutes, where known (default: not recorded)")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("check", help=COMMANDS["check"], description=COMMANDS["check"])
+    p = _command(sub, "check")
     p.set_defaults(func=cmd_check)
+
+
+def _add_annotate_commands(sub: Subcommands) -> None:
+    """annotate packet (a subcommand group: the annotation protocol's steps)."""
+    p = _command(sub, "annotate")
+    group = p.add_subparsers(dest="annotate_command", metavar="STEP", title="steps", required=True)
+    q = group.add_parser("packet", help="write the packet of one document: codebook, text and zones, targets, pass schema, "
+                         "instructions, MANIFEST.sha256 (the packet hash is its SHA-256); never gold or other passes",
+                         description="Write exactly what an annotator receives for one document (GUIDELINES.md G-6, P-2).")
+    q.add_argument("doc_id", metavar="DOC_ID", help="document id from seeds/manifest.json")
+    q.add_argument("--out-dir", required=True, metavar="DIR", help="packet folder to write, new or empty (required)")
+    q.set_defaults(func=cmd_annotate_packet)
 
 
 def _add_run_and_release_commands(sub: Subcommands) -> None:
     """run, leaderboard, release, datasheet."""
-    p = sub.add_parser("run", help=COMMANDS["run"], description=COMMANDS["run"])
+    p = _command(sub, "run")
     p.add_argument("system", metavar="SYSTEM", help="spacy:PIPELINE, hf:FOLDER, gliner:FOLDER, textacy:PIPELINE, "
                    "cmd:\"COMMAND\" (documents as JSONL on stdin, predictions on stdout), rules, majority-stance")
-    p.add_argument("-o", "--out", help="predictions JSONL to write (provenance goes beside it as NAME.provenance.json)")
-    p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/")
-    p.add_argument("--aggregation", default="simple", help="hf: transformers aggregation strategy (simple, first, average, max)")
-    p.add_argument("--threshold", type=float, default=0.5, help="gliner: minimum span score (default 0.5)")
-    p.add_argument("--from", dest="from_format", default="newsgold", choices=["newsgold", "strings"],
-                   help="cmd: what the command writes: predictions records (default) or offset-free strings")
-    p.add_argument("--timeout", type=float, default=3600.0, help="cmd: seconds before the command is stopped")
-    p.add_argument("--date", help="run date recorded in the provenance (YYYY-MM-DD; default SOURCE_DATE_EPOCH or today, UTC)")
+    _add_out(p, "the predictions JSONL (provenance goes beside it as NAME.provenance.json; this or --submit is required)")
+    p.add_argument("--submit", metavar="NAME", help="write predictions, provenance and score to submissions/NAME/ "
+                   "(default: not submitted)")
+    p.add_argument("--aggregation", default="simple", choices=["simple", "first", "average", "max"],
+                   help="hf: transformers aggregation strategy (default: simple)")
+    p.add_argument("--threshold", type=SCORE, default=0.5, help="gliner: minimum span score, in [0, 1] (default: 0.5)")
+    p.add_argument("--cmd-format", dest="from_format", default="newsgold", choices=["newsgold", "strings"],
+                   help="cmd: what the command prints: predictions records or offset-free strings (default: newsgold)")
+    p.add_argument("--from", dest="from_format", action=_Deprecated, new="--cmd-format", choices=["newsgold", "strings"])
+    p.add_argument("--timeout", type=SECONDS, default=3600.0, help="cmd: seconds before the command is stopped (default: 3600)")
+    p.add_argument("--date", help="run date recorded in the provenance (YYYY-MM-DD; default: SOURCE_DATE_EPOCH or today, UTC)")
     _add_score_options(p)
-    p.add_argument("--format", choices=FORMATS, default="table", help="format of the score printed")
-    p.add_argument("--score-out", help="write the score to this file instead of standard output")
+    _add_format(p, "the score")
+    p.add_argument("--score-out", metavar="FILE", help="write the score to this file, atomically (default: standard output)")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("leaderboard", help=COMMANDS["leaderboard"], description=COMMANDS["leaderboard"])
+    p = _command(sub, "leaderboard")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the README table is out of date")
     p.set_defaults(func=cmd_leaderboard)
-    p = sub.add_parser("release", help=COMMANDS["release"], description=COMMANDS["release"])
+    p = _command(sub, "release")
     part = p.add_mutually_exclusive_group(required=True)
     part.add_argument("--major", action="store_true", help="schema or label-set change: X+1.0.0")
     part.add_argument("--minor", action="store_true", help="documents or layers added: X.Y+1.0")
@@ -505,7 +667,7 @@ def _add_run_and_release_commands(sub: Subcommands) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="release date (default: today, UTC)")
     p.set_defaults(func=cmd_release)
 
-    p = sub.add_parser("datasheet", help=COMMANDS["datasheet"], description=COMMANDS["datasheet"])
+    p = _command(sub, "datasheet")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a figure block is out of date")
     p.set_defaults(func=cmd_datasheet)
 

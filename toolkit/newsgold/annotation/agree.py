@@ -1,6 +1,6 @@
 """``newsgold agree A B``: inter-annotator agreement between two annotation sets.
 
-Stands on the scorer's matching core (:mod:`newsgold.spans`, the entity and quote
+Stands on the scorer's matching core (:mod:`newsgold.scoring.spans`, the entity and quote
 scorers): pass B is scored against pass A, and every figure used is symmetric in A
 and B (F1 = 2·agreed / (|A| + |B|); Cohen's kappa).
 """
@@ -24,6 +24,10 @@ def _f1(agreed: int, n_a: int, n_b: int) -> float | None:
     return None if n_a + n_b == 0 else 2 * agreed / (n_a + n_b)
 
 
+class GoldNotAPass(ValueError):
+    """``agree`` was given adjudicated (gold) files: a usage error (exit 2)."""
+
+
 def _read(folder) -> dict[str, dict]:
     docs = load_documents()
     anns, problems = read_annotation_set(Path(folder), docs)
@@ -32,6 +36,11 @@ def _read(folder) -> dict[str, dict]:
         raise InputError(errors)
     if not anns:
         raise InputError(f"{folder}: no annotation files")
+    gold = sorted(d for d, rec in anns.items() if (rec.get("annotation") or {}).get("annotator_kind") == "adjudicated")
+    if gold:
+        raise GoldNotAPass(f"{folder} holds adjudicated (gold) files ({', '.join(gold[:3])}): agreement is measured pass "
+                           "against pass only; the gold is made from the passes, so agreement with it is not agreement "
+                           "between annotators")
     return anns
 
 
@@ -188,7 +197,8 @@ def _stance_disagreements(d: str, A: dict, B: dict, b_to_a: dict[str, str], st: 
 
 
 def agree(a, b, overlap: float = 0.5) -> dict:
-    """Agreement figures and the list of every disagreement between annotation folders a and b.
+    """Agreement figures and the list of every disagreement between two pass folders a and b
+    (never the gold: :class:`GoldNotAPass`).
 
     Every layer and field is compared: entity spans and types, cluster links and names; quote
     content, cue, type, speaker span and speaker cluster; stance targets, and items with their

@@ -29,6 +29,7 @@ from newsgold.annotation.encoding import (
     parse_note,
     relation_map,
 )
+from newsgold.annotation.packet import PassHeader, apply_pass_header
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import dump_json, read_text, write_atomic
 from newsgold.core.schema import (
@@ -696,13 +697,14 @@ def _usable(d: ReadDocument, tool: str) -> Problem | None:
 
 
 def import_annotations(tool: str, path, out_dir, annotator: str, *, root: str | Path | None = None,
-                       doc_map: Mapping[str, str] | str | Path | None = None, config: str | Path | None = None
-                       ) -> tuple[list[str], list[Problem]]:
+                       doc_map: Mapping[str, str] | str | Path | None = None, config: str | Path | None = None,
+                       header: PassHeader | None = None) -> tuple[list[str], list[Problem]]:
     """Turn a tool's export into annotation files ``out_dir/<doc_id>.json``.
 
     Returns ``(paths written, problems)``: every problem of the file at once. If any is an
     error, nothing is written. ``doc_map``: client id -> document id (or its file);
-    ``config``: the labelling configuration whose relation-name map applies.
+    ``config``: the labelling configuration whose relation-name map applies; ``header``: the pass
+    header (packet hashes, model, date) that a file written into ``annotations/passes/`` must carry.
     """
     if tool not in registry.annotation_tools():
         raise InputError(f"unknown tool {tool!r}; one of {', '.join(registry.annotation_tools())}")
@@ -726,6 +728,7 @@ def import_annotations(tool: str, path, out_dir, annotator: str, *, root: str | 
     docs = read_documents(tool, path, report, ReadOptions(strict=True)) or []
     problems += report.close()
     records = _import_docs(docs, tool, repo, annotator, doc_map or {}, rel_map, problems)
+    problems += apply_pass_header({d: rec for d, (rec, _) in records.items()}, out, header)
     if not docs and not any(p.severity == "error" for p in problems):
         problems.append(Problem(str(path), 0, "", "nothing to import", "empty"))
     if any(p.severity == "error" for p in problems) or not records:

@@ -9,6 +9,7 @@ from newsgold.core.repository import toolkit_schema_dir
 
 SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
+    "pass": "pass.schema.json",
     "gold": "gold-document.schema.json",
     "predictions": "predictions.schema.json",
     "manifest": "manifest.schema.json",
@@ -75,7 +76,7 @@ def integer_keys(kind: str) -> frozenset:
         elif isinstance(node, list):
             for v in node:
                 walk(v)
-    walk(_dereferenced(kind))
+    walk(dereferenced(kind))
     return frozenset(keys)
 
 
@@ -103,7 +104,7 @@ def has_float_integer(record, keys: frozenset) -> bool:
     return False
 
 
-def _dereferenced(kind: str) -> dict:
+def dereferenced(kind: str) -> dict:
     """The schema of ``kind`` with every ``$ref`` inlined (the schemas have no cycles)."""
     files = {fname: load_schema_file(fname) for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}}
 
@@ -141,7 +142,7 @@ def fast_validator(kind: str):
         import fastjsonschema
     except ImportError:
         return None
-    schema = {"$schema": "http://json-schema.org/draft-07/schema#", **_dereferenced(kind)}
+    schema = {"$schema": "http://json-schema.org/draft-07/schema#", **dereferenced(kind)}
     return fastjsonschema.compile(schema)
 
 

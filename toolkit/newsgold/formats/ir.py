@@ -1,7 +1,7 @@
 """The one intermediate representation every format reader returns.
 
 A reader turns a tool's file into :class:`ReadDocument` records and nothing else; the two
-consumers (:mod:`newsgold.formats.predictions` for ``convert``/``score --from`` and
+consumers (:mod:`newsgold.formats.to_predictions` for ``convert``/``score --from`` and
 :mod:`newsgold.annotation.importing` for ``import``) turn them into predictions or annotation
 files. Offsets in a :class:`Region` are as the tool wrote them, in the unit the document
 declares (:data:`CODE_POINTS`, or :data:`UTF16_OR_CODE_POINTS` for browser tools whose

@@ -66,6 +66,6 @@ def get(name: str) -> Format | None:
     return BY_NAME.get(name)
 
 
-def help_text(first: str | None = "newsgold (default)") -> str:
-    """``--from`` help: every format with what it is (``first``: an extra first entry)."""
-    return "input format: " + "; ".join(([first] if first else []) + [f"{f.name} ({f.summary})" for f in FORMATS])
+def help_text(first: str | None = "newsgold (default)", what: str = "input format") -> str:
+    """``--from`` help: what the flag gives, then every format with what it is (``first``: an extra first entry)."""
+    return f"{what}: " + "; ".join(([first] if first else []) + [f"{f.name} ({f.summary})" for f in FORMATS])

@@ -43,8 +43,16 @@ class Gold:
 
 # ---------------------------------------------------------------- annotation files
 
+def is_protocol_pass(path: Path) -> bool:
+    """A file at ``annotations/passes/<annotator>/<doc_id>.json``: it must carry the pass header
+    (``schema/pass.schema.json``: packet hash, annotator kind and model, date; GUIDELINES.md P-2)."""
+    parts = Path(path).parts
+    return len(parts) >= 4 and parts[-3] == "passes" and parts[-4] == "annotations"
+
+
 def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, list[Problem]]:
-    """Read one annotation file and check it against the schema and its document."""
+    """Read one annotation file and check it against the schema (the pass schema for a protocol
+    pass) and its document."""
     name = str(path)
     rec, text, problems = read_json(path)
     if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
@@ -53,7 +61,7 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     lf = lambda p: line_for(lines, p)
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
-    problems += schema_problems("annotation", rec, name, lf)
+    problems += schema_problems("pass" if is_protocol_pass(path) else "annotation", rec, name, lf)
     doc_id = rec.get("doc_id")
     doc = docs.get(doc_id) if isinstance(doc_id, str) else None
     if doc is None:

@@ -2,7 +2,7 @@
 
 The file is copied byte for byte to ``seeds/NNN_<first 16 hex of its sha256>.txt`` and the
 manifest gets one source entry and one document entry per proposed article, each with zones
-proposed by :mod:`newsgold.segment`. Nothing is applied silently: every new document carries
+proposed by :mod:`newsgold.gold.segment`. Nothing is applied silently: every new document carries
 ``"review": "proposed by newsgold add-source; …"`` until a person has checked the cut, the
 zones and the metadata and deleted that key (``newsgold check`` fails while it is there).
 
@@ -166,7 +166,7 @@ def add_source(path: str | Path, meta: dict, write: bool = True, *, seeds_dir: s
     out.append(f"review: every new document has \"review\": \"{REVIEW_NOTE}\". Check the cut, zones and metadata in "
                f"{mrel}, fix them by hand, then delete the \"review\" key (newsgold check fails while it is there). "
                "Next: declare stance targets in annotations/targets/<doc_id>.json (GUIDELINES.md S-3, S-9) and make tasks: "
-               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} -o tasks/")
+               f"newsgold tasks --to labelstudio {' '.join(d['id'] for d in new_docs)} --out-dir tasks/")
     return out
 
 

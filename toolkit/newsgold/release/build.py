@@ -81,8 +81,8 @@ def data_path(config: str) -> str:
 def gold_at(root: str | Path | None = None) -> Gold:
     """The gold of the repository at ``root``: its manifest and seeds joined with ``annotations/gold``.
 
-    Same as :func:`newsgold.corpus.load_gold` for the default root, but with every path
-    taken from ``root`` (``paths`` fixes its root at import time).
+    Same as :func:`newsgold.gold.load.load_gold` for the default root, but with every path
+    taken from ``root`` instead of the copy in use (:func:`newsgold.core.repository.current`).
     """
     root = Path(root) if root is not None else current().root
     docs = load_documents(root / "seeds" / "manifest.json")

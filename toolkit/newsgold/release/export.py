@@ -1,6 +1,6 @@
 """Exports of the built dataset: Parquet files, a Hub-ready folder, Croissant metadata.
 
-Every export is made from the gold through :mod:`newsgold.build` (the same rows and the
+Every export is made from the gold through :mod:`newsgold.release.build` (the same rows and the
 same bytes as ``newsgold build`` writes to ``data/``), so an export never depends on
 whether the repository's ``data/`` is current. ``root`` (default: the repository) says
 where the seeds, annotations, ``VERSION``, ``LICENSE`` and ``DATASHEET.md`` are.

@@ -7,13 +7,13 @@ Every check says what is wrong and which command fixes it. The gate passes only 
   and no source still has a ``TODO`` provenance or licence;
 * ``gold-complete``: every manifest document has ``annotations/gold/<doc_id>.json``;
 * ``two-passes``: every gold document has passes by at least two different annotators
-  (``annotations/passes/<annotator>/<doc_id>.json``);
+  (``annotations/passes/<annotator>/<doc_id>.json``), no two identical apart from their header;
 * ``adjudicated``: every gold document has a ``## <doc_id>`` section in ``annotations/ADJUDICATION.md``;
 * ``build-current``: the data files and README front matter equal what ``newsgold build`` writes;
 * ``datasheet-current``: the generated figures of DATASHEET.md and README.md are current;
 * ``seeds-registered``: every file in ``seeds/`` is a source of the manifest;
 * ``baselines-current``: every shipped baseline has a line for every gold document, the rule
-  baseline equals what ``newsgold baseline`` writes now, and every leaderboard row was scored on
+  baseline equals what ``newsgold run rules`` writes now, and every leaderboard row was scored on
   the current data and toolkit with a shipped baseline;
 * ``version-bump``: the gold's content hash equals the one ``releases.json`` records for
   ``VERSION``; a changed gold needs a new version (``newsgold release``);
@@ -114,27 +114,42 @@ def check_gold_complete(root: Path) -> CheckResult:
     return CheckResult("gold-complete", True, f"all {len(docs)} manifest document(s) have gold")
 
 
-def _annotators(root: Path, doc_id: str) -> set[str]:
-    out = set()
+def _passes_of(root: Path, doc_id: str) -> dict[str, str]:
+    """Annotator -> the pass's labels without its header (canonical JSON), for one document."""
+    out = {}
     for p in sorted((root / "annotations" / "passes").glob(f"*/{doc_id}.json")):
         try:
-            ann = json.loads(p.read_text(encoding="utf-8")).get("annotation") or {}
-            out.add(str(ann.get("annotator") or p.parent.name))
+            rec = json.loads(p.read_text(encoding="utf-8"))
+            ann = rec.get("annotation") or {}
+            body = json.dumps({k: v for k, v in rec.items() if k != "annotation"}, sort_keys=True, ensure_ascii=False)
+            out[str(ann.get("annotator") or p.parent.name)] = body
         except (OSError, ValueError, AttributeError):
-            out.add(p.parent.name)  # the file is invalid; check 'valid' reports it
+            out[p.parent.name] = f"unreadable {p}"  # the file is invalid; check 'valid' reports it
     return out
 
 
+def _header_copies(passes: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of annotators whose passes are identical apart from their header (P-10): one output, not two."""
+    names = sorted(passes)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if passes[a] == passes[b]]
+
+
 def check_two_passes(root: Path) -> CheckResult:
-    short = {d: sorted(_annotators(root, d)) for d in _gold_ids(root)}
-    short = {d: a for d, a in short.items() if len(a) < 2}
+    """Every gold document has passes by two or more annotators whose labels are not one file recorded twice."""
+    fix = ("newsgold annotate packet DOC_ID --out-dir PACKET/, give each annotator only the packet, then commit each pass as "
+           "produced in annotations/passes/NAME/ (CONTRIBUTING.md)")
+    passes = {d: _passes_of(root, d) for d in _gold_ids(root)}
+    copies = [(d, a, b) for d, ps in passes.items() for a, b in _header_copies(ps)]
+    if copies:
+        detail = "; ".join(f"{d}: {a} and {b}" for d, a, b in copies[:5])
+        return CheckResult("two-passes", False, f"passes identical apart from their header (one output recorded twice, "
+                           f"GUIDELINES.md P-10): {detail}", "move the copy out of annotations/passes/ (to annotations/archive/) "
+                           "and make a new pass from the packet")
+    short = {d: sorted(ps) for d, ps in passes.items() if len(ps) < 2}
     if short:
         detail = "; ".join(f"{d}: {len(a)} ({', '.join(a) or 'none'})" for d, a in list(short.items())[:5])
-        return CheckResult("two-passes", False, f"gold documents without two blind passes by different annotators: {detail}",
-                           "newsgold tasks --to labelstudio DOC_ID -o tasks/, annotate, then "
-                           "newsgold import --from labelstudio EXPORT.json -o annotations/passes/NAME --annotator NAME "
-                           "(once per annotator)")
-    return CheckResult("two-passes", True, "every gold document has two or more passes")
+        return CheckResult("two-passes", False, f"gold documents without two blind passes by different annotators: {detail}", fix)
+    return CheckResult("two-passes", True, "every gold document has two or more passes, none a copy of another")
 
 
 def check_adjudicated(root: Path) -> CheckResult:
@@ -305,7 +320,7 @@ def stale_baselines(root: Path) -> list[str]:
             out.append(err or f"baselines/{path.name} has no line for {_short(missing, 3)}")
     rules = root / "baselines" / "rules.jsonl"
     if rules.is_file() and rules.read_text(encoding="utf-8") != _rules_baseline_now(root):
-        out.append("baselines/rules.jsonl differs from what newsgold baseline writes now")
+        out.append("baselines/rules.jsonl differs from what newsgold run rules writes now")
     return out
 
 
@@ -321,7 +336,7 @@ def check_baselines(root: Path) -> CheckResult:
     stale = stale_baselines(root)
     if stale:
         return CheckResult("baselines-current", False, "; ".join(stale[:4]) + (f"; and {len(stale) - 4} more" if len(stale) > 4 else ""),
-                           "newsgold baseline -o baselines/rules.jsonl (rerun other systems on every document), "
+                           "newsgold run rules -o baselines/rules.jsonl (rerun other systems on every document), "
                            "then newsgold datasheet")
     return CheckResult("baselines-current", True, "shipped baselines cover every gold document and the rule baseline is reproduced")
 

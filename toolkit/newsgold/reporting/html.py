@@ -1,4 +1,4 @@
-"""A self-contained HTML error report of one system against the gold (``newsgold report --html``).
+"""A self-contained HTML error report of one system against the gold (``newsgold report -o OUT.html``).
 
 One file, nothing loaded from elsewhere: inline CSS, inline SVG charts, a few lines of
 optional inline JavaScript (hovering a span outlines its counterpart in the other pane;
@@ -11,10 +11,10 @@ entity F1 per label (strict and partial) as bar charts with bootstrap CI whisker
 quote figures; the stance confusion matrix when stance is scored; then every document.
 
 Every outcome comes from the scorer itself, never from a second matcher: entities from
-:func:`newsgold.score_entities.doc_table` (its ``errors`` list gives missed, spurious,
+:func:`newsgold.scoring.entities.doc_table` (its ``errors`` list gives missed, spurious,
 partial and wrong-type items; the rest of the gold and predicted spans are the exact
-matches), quotes from :func:`newsgold.score_quotes.doc_stats` (kinds) and
-:func:`newsgold.score_quotes.match_quotes` (the pairs it scores), stance from
+matches), quotes from :func:`newsgold.scoring.quotes.doc_stats` (kinds) and
+:func:`newsgold.scoring.quotes.match_quotes` (the pairs it scores), stance from
 :attr:`ScoreResult.errors`. Spans are filtered exactly as the scorer filters them
 (label map, label subset, zones).
 

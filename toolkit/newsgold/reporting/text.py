@@ -81,28 +81,41 @@ def render_score(result, fmt: str) -> str:
     return "\n".join(parts)
 
 
+ERROR_COLUMNS = ["task", "doc", "kind", "span", "gold", "predicted", "context"]
+
+
 def render_score_with_errors(result, fmt: str) -> str:
-    """Scores and the error list as ONE document: in JSON the errors are a key of the score object."""
+    """Scores and the error list as ONE document in the format asked for: in JSON the errors are a
+    key of the score object; in CSV they are rows of the same table (the figure columns empty, the
+    error columns filled); in Markdown and as a table, a second table under the scores."""
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
-    return render_score(result, fmt) + "\n" + render_errors(result, "table")
+    if fmt == "csv":
+        headers = ["signature", "task", "figure", "value", "ci95_low", "ci95_high", "ci_reason"] + ERROR_COLUMNS[1:]
+        rows = [[result.signature] + r + [""] * (len(ERROR_COLUMNS) - 1) for r in score_rows(result, True, True)]
+        rows += [[result.signature, row[0], "", "", "", "", ""] + row[1:]
+                 for row in (_error_row(e, full=True) for e in error_items(result.errors))]
+        return _csv(headers, rows)
+    return render_score(result, fmt) + "\n" + render_errors(result, fmt)
 
 
 def render_errors(result, fmt: str) -> str:
-    """The scorer's error list: JSON as the scorer gives it, else a table of the alignment's error items."""
+    """The scorer's error list: JSON as the scorer gives it, else a table (Markdown or plain) of the alignment's error items."""
     if fmt == "json":
         return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
     rows = [_error_row(e) for e in error_items(result.errors)]
-    return f"errors: {len(rows)}\n" + render_table(["task", "doc", "kind", "span", "gold", "predicted", "context"], rows)
+    return f"errors: {len(rows)}\n" + render_table(ERROR_COLUMNS, rows, markdown=fmt == "markdown")
 
 
-def _error_row(e: ErrorItem) -> list[str]:
+def _error_row(e: ErrorItem, full: bool = False) -> list[str]:
+    """One error item as a row; a table cuts its context to 120 characters (``full``: CSV keeps all of it)."""
     g, p = e.gold or {}, e.pred or {}
     where = g if "start" in g else p
+    context = where.get("context") or ""
     return [e.task, e.doc_id, e.kind, f"{where.get('start', '')}:{where.get('end', '')}",
             g.get("label") or g.get("speaker_cluster") or g.get("item") or "",
             p.get("label") or p.get("speaker_cluster") or p.get("speaker_name") or "",
-            (where.get("context") or "").replace("|", "/")[:120]]
+            context if full else context.replace("|", "/")[:120]]
 
 
 def _compare_notes(res) -> list[str]:

@@ -4,7 +4,7 @@ Each document becomes a table of counts (label x scheme x outcome) that adds up 
 documents; every corpus figure, confidence interval and significance test is computed
 from sums of these tables.
 
-How outcomes are booked (one-to-one optimal matching, see :mod:`newsgold.spans`):
+How outcomes are booked (one-to-one optimal matching, see :mod:`newsgold.scoring.spans`):
 
 ========  ====================  ==================  ===================  ===================
 scheme    exact span, same type exact span, other    overlap, same type   overlap, other type

@@ -5,7 +5,7 @@ Content: a quote's content is the set of characters of its content spans. Two qu
 Jaccard (intersection over union) is at least the threshold (default 0.5: half of the
 union shared, so leaving out or adding quotation marks or a trailing clause still
 matches, but a different sentence does not). Matching is one-to-one and optimal
-(:func:`newsgold.spans.match`): first exact matches, then the number of pairs, then
+(:func:`newsgold.scoring.spans.match`): first exact matches, then the number of pairs, then
 Jaccard.
 
 On overlap-matched quotes: quote type accuracy (where the system gives a type);

@@ -1,4 +1,4 @@
-"""Extractors run on the documents (``newsgold run``, ``newsgold baseline``), with provenance."""
+"""Extractors run on the documents (``newsgold run``), with provenance."""
 from __future__ import annotations
 
 from newsgold.core.exports import lazy
