@@ -111,15 +111,31 @@ def test_missing_pass(root):
     assert "newsgold annotate packet" in c.fix and "annotations/passes/NAME" in c.fix
 
 
+def _without_convergence_records(root):
+    """The copy's adjudication log without its convergence records; returns the log and its text as it was."""
+    log = root / "annotations" / "ADJUDICATION.md"
+    text = log.read_text(encoding="utf-8")
+    log.write_text(re.sub(r"^- converged:.*\n", "", text, flags=re.MULTILINE), encoding="utf-8")
+    return log, text
+
+
 def test_two_passes_identical_apart_from_their_header_are_one(root):
     """P-10: a file recorded twice under two annotator names is not two passes (the 2.0.0 llm-blind case)."""
-    first, second = sorted((root / "annotations" / "passes").glob(f"*/{DOC1}.json"))[:2]
+    log, original = _without_convergence_records(root)
+    first, second = sorted((root / "annotations" / "passes").glob(f"*/{DOC2}.json"))[:2]
     rec = json.loads(first.read_text(encoding="utf-8"))
     rec["annotation"] = json.loads(second.read_text(encoding="utf-8"))["annotation"]   # the other's header, same labels
     second.write_text(json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
     c = checks(root)["two-passes"]       # (the published agreement figures are stale too)
-    assert not c.ok and "annotations/archive/" in c.fix and "identical apart from their header" in c.message and DOC1 in c.message
+    assert not c.ok and "annotations/archive/" in c.fix and "identical apart from their header" in c.message and DOC2 in c.message
     assert f"{first.parent.name} and {second.parent.name}" in c.message
+    # an identical pair the adjudicator records as converged (each pass from its own packet) is accepted
+    log.write_text(original + f"\n- converged: {DOC2} | {first.parent.name} | {second.parent.name}\n", encoding="utf-8")
+    c = checks(root)["two-passes"]
+    assert c.ok and "recorded as converged" in c.message
+    # a record for another pair does not cover this one
+    log.write_text(log.read_text(encoding="utf-8").replace(f"| {second.parent.name}\n", "| someone-else\n"), encoding="utf-8")
+    assert not checks(root)["two-passes"].ok
 
 
 def test_a_pass_without_its_packet_hash_fails_valid(root):

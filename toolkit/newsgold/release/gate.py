@@ -129,27 +129,51 @@ def _passes_of(root: Path, doc_id: str) -> dict[str, str]:
 
 
 def _header_copies(passes: dict[str, str]) -> list[tuple[str, str]]:
-    """Pairs of annotators whose passes are identical apart from their header (P-10): one output, not two."""
+    """Pairs of annotators whose passes are identical apart from their header (P-10)."""
     names = sorted(passes)
     return [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if passes[a] == passes[b]]
 
 
+def recorded_convergences(root: Path) -> dict[str, set[frozenset[str]]]:
+    """Document -> the groups of passes the adjudication log records as converged.
+
+    Separate sessions of one model given the same packet can write identical labels (measured in
+    3.0.0: ADJUDICATION.md), so identity alone cannot tell a copy from convergence. An identical
+    pair is accepted only where the adjudicator has recorded it, after checking that each pass was
+    made from its own packet and committed on its own, on a line
+    ``- converged: DOC | ANNOTATOR | ANNOTATOR [| ...]``."""
+    try:
+        text = (root / "annotations" / "ADJUDICATION.md").read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    out: dict[str, set[frozenset[str]]] = {}
+    for line in re.findall(r"^- converged:(.*)$", text, re.MULTILINE):
+        doc, *names = [part.strip() for part in line.split("|")]
+        out.setdefault(doc, set()).add(frozenset(names))
+    return out
+
+
 def check_two_passes(root: Path) -> CheckResult:
-    """Every gold document has passes by two or more annotators whose labels are not one file recorded twice."""
+    """Every gold document has passes by two or more annotators, none a copy of another unless the
+    adjudication log records the pair as converged (see :func:`recorded_convergences`)."""
     fix = ("newsgold annotate packet DOC_ID --out-dir PACKET/, give each annotator only the packet, then commit each pass as "
            "produced in annotations/passes/NAME/ (CONTRIBUTING.md)")
     passes = {d: _passes_of(root, d) for d in _gold_ids(root)}
-    copies = [(d, a, b) for d, ps in passes.items() for a, b in _header_copies(ps)]
+    recorded = recorded_convergences(root)
+    identical = [(d, a, b) for d, ps in passes.items() for a, b in _header_copies(ps)]
+    copies = [(d, a, b) for d, a, b in identical if not any({a, b} <= group for group in recorded.get(d, ()))]
     if copies:
         detail = "; ".join(f"{d}: {a} and {b}" for d, a, b in copies[:5])
-        return CheckResult("two-passes", False, f"passes identical apart from their header (one output recorded twice, "
-                           f"GUIDELINES.md P-10): {detail}", "move the copy out of annotations/passes/ (to annotations/archive/) "
-                           "and make a new pass from the packet")
+        return CheckResult("two-passes", False, f"passes identical apart from their header, not recorded as converged "
+                           f"(GUIDELINES.md P-10): {detail}", "if one was copied, move it to annotations/archive/ and make a new "
+                           "pass from the packet; if both were made from their own packets, record '- converged: DOC | A | B' "
+                           "in annotations/ADJUDICATION.md with the evidence")
     short = {d: sorted(ps) for d, ps in passes.items() if len(ps) < 2}
     if short:
         detail = "; ".join(f"{d}: {len(a)} ({', '.join(a) or 'none'})" for d, a in list(short.items())[:5])
         return CheckResult("two-passes", False, f"gold documents without two blind passes by different annotators: {detail}", fix)
-    return CheckResult("two-passes", True, "every gold document has two or more passes, none a copy of another")
+    note = f"; identical passes recorded as converged: {len(identical)} pair(s)" if identical else ""
+    return CheckResult("two-passes", True, "every gold document has two or more passes, none an unrecorded copy" + note)
 
 
 def check_adjudicated(root: Path) -> CheckResult:
