@@ -23,7 +23,7 @@ from newsgold.core.repository import current
 BLOCK = re.compile(r"(<!-- newsgold:(?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- newsgold:(?P=name):end -->)", re.S)
 
 NO_PASSES = ("No protocol passes yet: `annotations/passes/` holds no two passes to compare. The 2.0.0 files "
-             "`llm-blind-1` and `llm-blind-2` are one output recorded twice, not two annotators; they are archived "
+             "`llm-blind-1` and `llm-blind-2` cannot be shown to be two annotators (treated as one output); they are archived "
              "in `annotations/archive/v2/` and their agreement is not published (README there).\n")
 
 
