@@ -1,7 +1,7 @@
 """newsgold.formats: other tools' outputs → predictions, checked against spans written by hand.
 
 Fixtures in tests/fixtures/adapters/ are real-shaped outputs of each tool on the shipped
-documents (9745ee8d84514be4-01 and -02). Every expected list below was written by reading
+documents (ng_tools_helpers.EXAMPLE_DOCS). Every expected list below was written by reading
 the fixture and the document text, as (start, end, label, surface text), not copied from
 the converter; ``_check_text`` verifies each expectation against the gold text first.
 """
@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
+import ng_tools_helpers as H
+
 from newsgold.cli import main
 from newsgold.core.schema import ENTITY_LABELS
 from newsgold.formats import registry
@@ -24,7 +27,7 @@ from newsgold.gold.load import load_gold
 from newsgold.scoring.predictions import read_predictions
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
-D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
+D1, D2 = H.EXAMPLE_DOCS
 CONLL_LABELS = ("PER", "ORG", "LOC", "MISC")
 
 
@@ -746,9 +749,10 @@ def test_cli_format_choices_come_from_the_registry():
     subs = build_parser()._subparsers._group_actions[0].choices
     from_action = {a.dest: a for a in subs["convert"]._actions}["from_format"]
     assert list(from_action.choices) == registry.names()
-    for cmd, dest in (("tasks", "to"), ("import", "from_tool")):
+    for cmd, dest, extra in (("tasks", "to", []), ("import", "from_tool", ["corefud"])):   # import also takes corpora
         action = {a.dest: a for a in subs[cmd]._actions}[dest]
-        assert list(action.choices) == registry.annotation_tools() == ["brat", "labelstudio", "doccano"]
+        assert list(action.choices) == registry.annotation_tools() + extra
+    assert registry.annotation_tools() == ["brat", "labelstudio", "doccano"]
 
 
 # ---------------------------------------------------------------- CLI

@@ -222,6 +222,7 @@ def test_cli_import_and_tasks(repo, tmp_path):
     r = subprocess.run([*base, "--date", "2026-11-24", "--model", "x"], capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "NAME/VERSION" in r.stderr                  # a usage error
     packets = []
+    (tmp_path / "packets").mkdir()          # the folder the packets go into (no command creates a missing parent)
     for d in (d1, d2):
         packets += ["--packet", str(tmp_path / "packets" / d)]
         r = subprocess.run([str(NEWSGOLD), "annotate", "packet", d, "--out-dir", str(tmp_path / "packets" / d)],

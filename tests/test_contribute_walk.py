@@ -33,7 +33,14 @@ DATA_TESTS = ["test_seeds.py", "test_gold.py", "test_check.py", "test_validate.p
 DATA_TESTS_SELECTED = [("test_build_hf.py", "shipped")]   # the rest of that file builds its own synthetic repository
 
 
+RAN: list[list[str]] = []      # every newsgold command the walk ran, in order (checked against CONTRIBUTING.md)
+# flags the walk adds for speed, to read the output or to fix the date (byte-identical runs), which the guide
+# need not show in its blocks
+TEST_ONLY_FLAGS = {"--resamples", "--format", "--date"}
+
+
 def ng(env: dict, *args, ok: bool = True) -> subprocess.CompletedProcess:
+    RAN.append([str(a) for a in args])
     r = subprocess.run([str(NEWSGOLD), *map(str, args)], capture_output=True, text=True, env=env)
     if ok:
         assert r.returncode == 0, f"newsgold {' '.join(map(str, args))}: exit {r.returncode}\n{r.stdout}\n{r.stderr}"
@@ -132,8 +139,10 @@ def _walk(tmp_path: Path) -> tuple[Path, dict, list[str]]:
 
 @pytest.mark.slow
 def test_contributing_walk_then_data_tests_pass_on_the_copy(tmp_path):
+    RAN.clear()
     root, env, new = _walk(tmp_path)
     assert all((root / "annotations" / "gold" / f"{d}.json").is_file() for d in new)
+    _walk_matches_the_guide(RAN)
     # -n 0: one process (this test may itself run in a pytest-xdist worker); -m "": every data test
     cmd = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-n", "0", "-m", "",
            *[str(TESTS / f) for f in DATA_TESTS]]
@@ -148,3 +157,67 @@ def test_contributing_walk_then_data_tests_pass_on_the_copy(tmp_path):
 def test_data_test_list_names_existing_files():
     for name in DATA_TESTS + [n for n, _ in DATA_TESTS_SELECTED]:
         assert (TESTS / name).is_file(), name
+
+
+# ---------------------------------------------------------------- the guide and the walk cannot drift apart
+
+GUIDE = TESTS.parent / "CONTRIBUTING.md"
+SUBCOMMANDS_WITH_ACTION = {"annotate"}      # `newsgold annotate packet`: the action is part of the command
+
+
+def _command_key(args: list[str]) -> tuple[str, frozenset[str]]:
+    """``(command, flags)`` of one newsgold command line: what must match between the guide and the walk."""
+    words = [a for a in args if not a.startswith("-")]
+    name = " ".join(words[:2]) if words and words[0] in SUBCOMMANDS_WITH_ACTION else (words[0] if words else "")
+    flags = frozenset(a.split("=", 1)[0] for a in args if a.startswith("--") or re.fullmatch(r"-[a-z]", a))
+    return name, flags - TEST_ONLY_FLAGS
+
+
+def guide_commands(text: str) -> list[tuple[int, list[str]]]:
+    """``(step, arguments)`` of every ``newsgold`` line in the ```bash blocks of steps 1-12 of the guide, in order
+    (continuation lines joined, comments dropped)."""
+    out = []
+    for m in re.finditer(r"^## (\d+)\. .*?(?=^## (?:\d+\. |[A-Z])|\Z)", text, re.M | re.S):   # not the examples' "## [1.1.0]"
+        step = int(m.group(1))
+        if not 1 <= step <= 12:
+            continue
+        for block in re.findall(r"```bash\n(.*?)```", m.group(0), re.S):
+            for line in block.replace("\\\n", " ").splitlines():
+                line = line.split("  #", 1)[0].strip()
+                if line.startswith("newsgold "):
+                    for part in line.split("&&"):
+                        out.append((step, shlex.split(part.strip(), comments=True)[1:]))
+    return out
+
+
+def test_guide_commands_are_extracted():
+    cmds = guide_commands(GUIDE.read_text(encoding="utf-8"))
+    names = [_command_key(a)[0] for _, a in cmds]
+    for name in ("add-source", "validate", "tasks", "annotate packet", "import", "agree", "build", "run", "release",
+                 "leaderboard", "datasheet", "check"):
+        assert name in names, name
+
+
+def _walk_matches_the_guide(ran: list[list[str]]) -> None:
+    """Every command the walk ran is one the guide shows, with no flag the guide's line lacks (the walk may
+    leave one out, e.g. ``--dry-run``), and the walk ran them in the guide's order of steps (so the
+    leaderboard after the release, as step 12 says)."""
+    shown = [(step, _command_key(args)) for step, args in guide_commands(GUIDE.read_text(encoding="utf-8"))]
+    last_step = 0
+    for args in ran:
+        name, flags = _command_key(args)
+        if name in ("check", "validate"):      # allowed at any time (the guide says so)
+            continue
+        steps = [step for step, (n, f) in shown if n == name and flags <= f]
+        assert steps, f"the walk runs newsgold {' '.join(args)}, which CONTRIBUTING.md steps 1-12 do not show " \
+                      f"with the flags {sorted(flags)}"
+        later = [step for step in steps if step >= last_step]
+        assert later, f"newsgold {' '.join(args)} comes after step {last_step} in the walk, before it in CONTRIBUTING.md"
+        last_step = min(later)
+
+
+def test_a_walk_out_of_the_guides_order_is_caught():
+    with pytest.raises(AssertionError, match=r"before it in CONTRIBUTING\.md"):
+        _walk_matches_the_guide([["release", "--minor"], ["build"], ["leaderboard"], ["run", "rules", "-o", "x"]])
+    with pytest.raises(AssertionError, match="do not show"):
+        _walk_matches_the_guide([["build", "--no-such-flag"]])

@@ -29,7 +29,7 @@ from newsgold.gold.load import Gold, load_gold
 from newsgold.gold.sources import add_source
 
 FIX = Path(__file__).parent / "fixtures" / "adapters"
-D1, D2 = "9745ee8d84514be4-01", "9745ee8d84514be4-02"
+D1, D2 = H.EXAMPLE_DOCS
 QUOTE_ROLES = ("QUOTE_CONTENT", "CUE", "SPEAKER")
 
 
@@ -37,8 +37,9 @@ QUOTE_ROLES = ("QUOTE_CONTENT", "CUE", "SPEAKER")
 def repo(tmp_path):
     """A repository copy with the two-article source registered (its second text has 🚋, outside the BMP)."""
     root = H.copy_repo(tmp_path)
+    before = H.manifest(root)
     add_source(H.ARTICLE, {"provenance": "tests", "licence": "CC0"}, seeds_dir=root / "seeds")
-    d1, d2 = [d["id"] for d in H.manifest(root)["documents"][2:]]
+    d1, d2 = H.new_documents(root, before)
     H.review(root)
     H.declare_targets(root, d1)
     return root, d1, d2

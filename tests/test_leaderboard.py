@@ -98,3 +98,32 @@ def test_a_submission_missing_a_file_is_reported(copy):
 def check_leaderboard_result(root):
     from newsgold.release.gate import run_checks
     return {c.name: c for c in run_checks(root)}["leaderboard-current"]
+
+
+def test_a_row_scored_before_the_release_is_stale(copy):
+    # the row was run on data the gate has never seen released: a version bumped by hand in the signature
+    sub = copy / "submissions" / "rules"
+    score = json.loads((sub / "score.json").read_text(encoding="utf-8"))
+    fields = score["signature"].split("|")
+    data = next(f for f in fields if f.startswith("data:"))
+    version, _, short = data.removeprefix("data:newsgold-").partition("+")
+    major, minor, _ = version.split(".")
+    unreleased = f"data:newsgold-{major}.{int(minor) + 1}.0+{short}"
+    score["signature"] = "|".join(unreleased if f == data else f for f in fields)
+    (sub / "score.json").write_text(json.dumps(score), encoding="utf-8")
+    with repository_at(copy):
+        c = check_leaderboard(copy)
+    assert not c.ok and "not a released version" in c.message and "newsgold release first" in c.fix
+
+
+def test_a_row_with_failed_documents_passes_with_a_note_and_the_readme_names_them(copy):
+    from newsgold.release.leaderboard import render
+    prov_file = copy / "submissions" / "rules" / "predictions.provenance.json"
+    prov = json.loads(prov_file.read_text(encoding="utf-8"))
+    prov["failed_documents"] = [{"doc_id": "some-doc", "reason": "5 quotation marks found"}]
+    prov_file.write_text(json.dumps(prov), encoding="utf-8")
+    with repository_at(copy):
+        c = check_leaderboard(copy)
+        body = render(copy)
+    assert c.ok and "rules: some-doc (5 quotation marks found)" in c.message and "keep the row" in c.message
+    assert "the system failed on `some-doc` (5 quotation marks found)" in body

@@ -91,6 +91,25 @@ def test_run_textacy_quotes(tmp_path):
         assert gold.text(doc_id)[c["start"]:c["end"]] == c["text"] and c["text"][0] not in "“\"'‘"
 
 
+def test_textacy_plural_apostrophe_and_a_refused_document():
+    """A possessive apostrophe (employers') is not a quotation mark; a document textacy still refuses is
+    named with the reason, scored as no quotes, and the run goes on (hand-worked texts)."""
+    spacy_pipeline()
+    pytest.importorskip("textacy", reason="textacy is not installed (pip install 'newsgold[quotes]')")
+    from newsgold.core.records import Document
+    from newsgold.systems.common import RunOptions
+    from newsgold.systems.textacy_quotes import run
+    ok = 'The employers\' offer was rejected. "We will strike," she said.'
+    bad = 'He said "we will strike. The talks ended.'
+    out = run(PIPELINE, [Document("d1", ok), Document("d2", bad)], RunOptions())
+    (q,) = out.records[0]["quotes"]
+    assert q["content"][0]["text"] == "We will strike," and q["cue"]["text"] == "said" and q["speaker"]["text"] == "she"
+    assert ok[q["content"][0]["start"]:q["content"][0]["end"]] == "We will strike,"
+    assert out.records[1]["quotes"] == [] and [d for d, _ in out.failed] == ["d2"]
+    assert "quotation marks found" in out.failed[0][1]
+    assert [(w.file, w.rule) for w in out.warnings] == [("d2", "system-failed")]
+
+
 SCRIPT = """\
 import json, sys
 for line in sys.stdin:

@@ -7,12 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "tools"))
+import ng_tools_helpers as H
+
 from newsgold.formats.strings import read
 from newsgold.gold.load import Gold, load_gold
 from newsgold.scoring.api import score
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
-DOC1 = "9745ee8d84514be4-01"
+DOC1 = H.EXAMPLE_DOCS[0]
 
 
 def words(text: str, s: str) -> list[tuple[int, int]]:

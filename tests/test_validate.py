@@ -11,6 +11,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -232,6 +233,26 @@ def _del(path):
     return f
 
 
+_COMMA_AT = re.search(r"[A-Z][a-z]+,", TEXT1)
+COMMA = {"start": _COMMA_AT.start(), "end": _COMMA_AT.end(), "text": _COMMA_AT.group()}   # a word and its comma
+
+
+def _respan(i, start, end):
+    """Mention i moved to [start, end), its text with it (label and cluster kept)."""
+    def f(rec):
+        rec["entities"]["mentions"][i].update(start=start, end=end, text=TEXT1[start:end])
+    return f
+
+
+def _indirect_with_comma(rec):
+    """Quote 0 made indirect, its content cut to end at the comma before the closing mark (Q-3.2 excludes it)."""
+    q = rec["quotes"][0]
+    c = q["content"][0]
+    end = c["end"] - 1
+    assert TEXT1[end - 1] == ","
+    q["type"], q["content"][0] = "indirect", {"start": c["start"], "end": end, "text": TEXT1[c["start"]:end]}
+
+
 CASES = {
     # schema: wrong type, missing field, unknown label, unknown quote type, unknown field
     "schema-wrong-type": (
@@ -366,6 +387,18 @@ CASES = {
         _set(("entities", "mentions", 3, "label"), "LOC"),
         [(("entities", "mentions", 3, "label"), "entities/mentions/3/label",
           "mention label LOC differs from its cluster 'c-syria' type GPE", "cluster-type")]),
+    # span edges (F-3, E-3.7, Q-3.2): whitespace, a trailing comma on a mention, on indirect content
+    "span-whitespace": (
+        _respan(1, M1["start"], M1["end"] + 1),
+        [(("entities", "mentions", 1), "entities/mentions/1",
+          f"span {TEXT1[M1['start']:M1['end'] + 1]!r} starts or ends with whitespace; trim it (F-3)", "span-whitespace")]),
+    "span-punct": (
+        _respan(2, COMMA["start"], COMMA["end"]),
+        [(("entities", "mentions", 2), "entities/mentions/2",
+          f"mention span {COMMA['text']!r} includes a ',' at its edge; punctuation is excluded (E-3.7)", "span-punct")]),
+    "span-punct-indirect": (
+        _indirect_with_comma,
+        [(("quotes", 0, "content", 0), "quotes/0/content/0", "INDIRECT", "span-punct")]),
     "cluster-unused": (
         _append(("entities", "clusters"), {"id": "c-assad", "name": "Bashar Al-Assad", "type": "PERSON"}),
         [(("entities", "clusters", 4), "entities/clusters/4", "cluster 'c-assad' has no mention", "cluster-unused", "warning")]),
@@ -378,6 +411,10 @@ def test_each_rule_exact_message_and_line(tmp_path, case):
     rec = valid_annotation()
     breaker(rec)
     f = write_pretty(tmp_path / f"{DOC1}.json", rec)
+    if case == "span-punct-indirect":   # the message names the content, which the breaker made
+        text = rec["quotes"][0]["content"][0]["text"]
+        expected = [(lp, jp, f"indirect content {text!r} ends with ','; the separating punctuation is excluded (Q-3.2)",
+                     rule) for lp, jp, _, rule in expected]
     want = sorted(fmt(f, expected_line(rec, lp), jp, msg, rule, *sev) for lp, jp, msg, rule, *sev in expected)
     got = messages(validate([f]))
     assert got == want
@@ -387,7 +424,7 @@ def test_every_rule_has_a_case():
     rules = {exp[3] for _, exps in CASES.values() for exp in exps}
     for rule in ("offset-range", "offset-order", "span-text", "text-hash", "ref-document", "ref-cluster", "ref-target",
                  "ref-quote", "evidence-holder", "unique-id", "duplicate-span", "duplicate-item", "cluster-type",
-                 "schema:type", "schema:required", "schema:enum"):
+                 "schema:type", "schema:required", "schema:enum", "span-whitespace", "span-punct"):
         assert rule in rules
 
 
@@ -729,13 +766,22 @@ def test_predictions_against_an_invalid_gold_stops_cleanly(tmp_path):
 SPAN_LEN = st.integers(1, 40)
 
 
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace() or text[s] in ",;:"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return s, e
+
+
 @st.composite
 def annotation_records(draw):
     text = TEXT1
     n = len(text)
     starts = st.integers(0, n - 1)
-    mk = lambda s, k: (s, min(n, s + k))
-    mention_spans = draw(st.lists(st.builds(mk, starts, SPAN_LEN), min_size=1, max_size=10, unique=True))
+    mk = lambda s, k: _trim(text, s, min(n, s + k))   # gold spans have no space, comma, semicolon or colon at an edge
+    spans = st.builds(mk, starts, SPAN_LEN).filter(lambda se: se[0] < se[1])
+    mention_spans = draw(st.lists(spans, min_size=1, max_size=10, unique=True))
     n_clusters = draw(st.integers(1, len(mention_spans)))
     labels = draw(st.lists(st.sampled_from(ENTITY_LABELS), min_size=n_clusters, max_size=n_clusters))
     extra = draw(st.lists(st.integers(0, n_clusters - 1), min_size=len(mention_spans) - n_clusters,
@@ -749,11 +795,11 @@ def annotation_records(draw):
     clusters = [{"id": f"c{i}", "name": f"entity {i}", "type": labels[i]} for i in range(n_clusters)]
     cluster_ids = [c["id"] for c in clusters]
 
-    contents = draw(st.lists(st.lists(st.builds(mk, starts, SPAN_LEN), min_size=1, max_size=2, unique=True)
+    contents = draw(st.lists(st.lists(spans, min_size=1, max_size=2, unique=True)
                              .map(sorted).map(tuple), max_size=4, unique=True))
     quotes = []
     for k, content in enumerate(contents):
-        opt_span = st.none() | st.builds(mk, starts, SPAN_LEN).map(lambda se: gspan(*se))
+        opt_span = st.none() | spans.map(lambda se: gspan(*se))
         quotes.append({"id": f"q{k}", "type": draw(st.sampled_from(QUOTE_TYPES)),
                        "content": [gspan(s, e) for s, e in content],
                        "cue": draw(opt_span), "speaker": draw(opt_span),

@@ -372,15 +372,21 @@ def cmd_report(args) -> int:
 
 def cmd_add_source(args) -> int:
     from newsgold.gold.sources import add_source
+    meta = _meta_items(args.meta)
+    for line in add_source(args.file, meta, write=not args.dry_run):
+        print(line)
+    return 0
+
+
+def _meta_items(items) -> dict[str, str]:
+    """``--meta KEY=VALUE`` options as a dict (a usage error when one has no ``=``)."""
     meta = {}
-    for item in args.meta or []:
+    for item in items or []:
         key, sep, value = item.partition("=")
         if not sep:
             raise InputError(f"--meta expects KEY=VALUE, got {item!r}")
         meta[key] = value
-    for line in add_source(args.file, meta, write=not args.dry_run):
-        print(line)
-    return 0
+    return meta
 
 
 def cmd_tasks(args) -> int:
@@ -423,9 +429,18 @@ def _date_arg(value: str) -> str:
 
 
 def cmd_import(args) -> int:
-    from newsgold.annotation.importing import import_annotations
     if not args.out_dir:
         return _usage(args, "give --out-dir DIR, the folder to write the annotation files into")
+    if args.from_tool == "corefud":
+        from newsgold.annotation.corefud_import import import_corefud
+        for line in import_corefud(args.file, args.out_dir, args.annotator, _meta_items(args.meta), write=not args.dry_run):
+            print(line)
+        return 0
+    if len(args.file) != 1 or args.meta or args.dry_run:
+        return _usage(args, f"--from {args.from_tool} takes one export file and no --meta or --dry-run "
+                      "(those are for --from corefud)")
+    args.file = args.file[0]
+    from newsgold.annotation.importing import import_annotations
     written, problems = import_annotations(args.from_tool, args.file, args.out_dir, annotator=args.annotator,
                                            doc_map=args.doc_map, config=args.config, header=_pass_header(args))
     _print_problems(problems)
@@ -700,11 +715,15 @@ def _add_tool_commands(sub: Subcommands, registry: ModuleType) -> None:
     _add_annotate_commands(sub)
 
     p = _command(sub, "import")
-    p.add_argument("file", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL)")
-    p.add_argument("--from", dest="from_tool", required=True, choices=registry.annotation_tools(),
-                   help="format of the export: the annotation tool that wrote it (required)")
+    p.add_argument("file", nargs="+", help="the tool's export (Label Studio JSON, brat .ann or folder, doccano JSONL), or "
+                   "CorefUD CoNLL-U files of pre-annotated documents (--from corefud)")
+    p.add_argument("--from", dest="from_tool", required=True, choices=[*registry.annotation_tools(), "corefud"],
+                   help="format of the export: the annotation tool that wrote it, or corefud for a corpus (required)")
     _add_out_dir(p, "the annotation files, e.g. annotations/passes/NAME")
     p.add_argument("--annotator", required=True, help="annotator id recorded in the file (required)")
+    p.add_argument("--meta", action="append", metavar="KEY=VALUE", help="--from corefud: corpus=, release=, commit=, "
+                   "text_licence=, annotation_licence= (required) and document metadata (publisher=...)")
+    p.add_argument("--dry-run", action="store_true", help="--from corefud: print what would be registered, write nothing")
     p.add_argument("--doc-map", help=DOC_MAP_HELP)
     p.add_argument("--config", help="the project's labelling configuration (Label Studio XML, brat annotation.conf) whose "
                    "'newsgold-relation: NAME = cue' lines map your relation names to NewsGold's (default: none)")

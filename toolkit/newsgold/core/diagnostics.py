@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -25,7 +26,7 @@ class Problem:
         tag = "" if self.severity == "error" else f" [{self.severity}]"
         return f"{where}: {path}: {self.message} [{self.rule}]{tag}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -48,9 +49,9 @@ def cap_per_rule(problems: list[Problem], limit: int = PER_RULE) -> list[Problem
     """The first ``limit`` problems of each (file, rule, severity), then one line "… and N more"
     per group, in the original order: a file of a million bad lines must not print a million lines."""
     from collections import Counter
-    seen: Counter = Counter()
+    seen: Counter[tuple[str, str, str]] = Counter()
     out: list[Problem] = []
-    last: dict[tuple, Problem] = {}
+    last: dict[tuple[str, str, str], Problem] = {}
     for p in problems:
         key = (p.file, p.rule, p.severity)
         seen[key] += 1

@@ -10,8 +10,10 @@ import importlib
 from collections.abc import Callable, Mapping
 
 
-def lazy(package: str, where: Mapping[str, str]) -> Callable[[str], object]:
-    """A module ``__getattr__`` that finds each public name in its module (``where``: name -> module)."""
+def lazy(package: str, modules: Mapping[str, tuple[str, ...]]) -> Callable[[str], object]:
+    """A module ``__getattr__`` that finds each public name in its module (``modules``: module -> its public names)."""
+    where = {name: module for module, names in modules.items() for name in names}
+
     def get(name: str) -> object:
         if name not in where:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")

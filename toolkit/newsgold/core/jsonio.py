@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import IO, Any, NoReturn
 
 from newsgold.core.diagnostics import InputError, Problem
 
@@ -40,11 +41,11 @@ class RefusedValue(ValueError):
         self.rule = rule
 
 
-def _object(pairs: list) -> dict:
+def _object(pairs: list[Any]) -> dict[str, Any]:
     """A JSON object; two equal keys in one object are refused (``json`` would keep the last silently)."""
     obj = dict(pairs)
     if len(obj) != len(pairs):
-        seen: set = set()
+        seen: set[Any] = set()
         for key, _ in pairs:
             if key in seen:
                 raise RefusedValue(f"key {key!r} appears twice in one object; which one is meant is unknown", "duplicate-key")
@@ -52,7 +53,7 @@ def _object(pairs: list) -> dict:
     return obj
 
 
-def _constant(name: str):
+def _constant(name: str) -> NoReturn:
     raise RefusedValue(f"{name} is not a JSON value (JSON has no NaN or Infinity); write a finite number or null", "json-number")
 
 
@@ -105,7 +106,7 @@ def nesting_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
 _LONG_DIGITS = re.compile(r"\d{19}")
 
 
-def loads(text: str):
+def loads(text: str) -> Any:
     """Strict ``json.loads``: raises :class:`RefusedValue` (duplicate key, NaN/Infinity, integer out of
     range, nesting deeper than :data:`MAX_DEPTH`) or ``json.JSONDecodeError`` (malformed)."""
     if nesting_exceeds(text):
@@ -157,7 +158,7 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
 
 
 def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
-               fast: Callable[[bytes], dict | None] | None = None) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+               fast: Callable[[bytes], dict[str, Any] | None] | None = None) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
     """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
 
     A record is None when the line could not be read; its problems say why. Blank
@@ -205,7 +206,7 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
 
 
 def _parse_line(raw: bytes, name: str, lineno: int,
-                fast: Callable[[bytes], dict | None] | None) -> tuple[dict | None, list[Problem]]:
+                fast: Callable[[bytes], dict[str, Any] | None] | None) -> tuple[dict[str, Any] | None, list[Problem]]:
     """One non-blank JSON Lines line as a record (``fast`` first, when given), or None and why not."""
     if fast is not None and (obj := fast(raw)) is not None:
         return obj, []
@@ -227,7 +228,7 @@ def _parse_line(raw: bytes, name: str, lineno: int,
     return obj, []
 
 
-def _skip_line(fh) -> bool:
+def _skip_line(fh: IO[bytes]) -> bool:
     """Skip the rest of an over-long line, reading at most :data:`MAX_SKIP_BYTES` more; False if it did not end."""
     left = MAX_SKIP_BYTES
     while left > 0:
@@ -254,7 +255,7 @@ _LONG_NUMBER = b"0" * 19                         # 19 digits in a row may not fi
 _SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key": (breaks the key count below)
 
 
-def loads_fast(raw: bytes) -> tuple[dict, int] | None:
+def loads_fast(raw: bytes) -> tuple[dict[str, Any], int] | None:
     """Decode one JSON Lines record with orjson when that is certainly what the strict parser
     gives, else None (the caller then uses the strict path, which reports what is wrong).
 
@@ -327,13 +328,13 @@ def read_json(path: str | Path, *, allow_crlf: bool = False) -> tuple[object | N
         return None, text, problems + [Problem(name, exc.lineno, "", msg, "json")]
 
 
-def locate_lines(text: str) -> dict[tuple, int]:
+def locate_lines(text: str) -> dict[tuple[Any, ...], int]:
     """Map each JSON path (tuple of keys/indices) in a valid JSON text to its 1-based line.
 
     Lets problems in pretty-printed files point at the exact line of the field.
     """
     decoder = json.JSONDecoder()
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple[Any, ...], int] = {}
     n = len(text)
 
     def ws(i: int) -> int:
@@ -344,7 +345,7 @@ def locate_lines(text: str) -> dict[tuple, int]:
     def line_of(i: int) -> int:
         return text.count("\n", 0, i) + 1
 
-    def value(i: int, path: tuple) -> int:
+    def value(i: int, path: tuple[Any, ...]) -> int:
         i = ws(i)
         lines[path] = line_of(i)
         c = text[i]
@@ -381,7 +382,7 @@ def locate_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-def line_for(lines: dict[tuple, int], path: tuple) -> int:
+def line_for(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int:
     """The line of the deepest known prefix of ``path``."""
     path = tuple(path)
     while path and path not in lines:
@@ -410,12 +411,12 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         raise
 
 
-def dump_json(obj) -> str:
+def dump_json(obj: Any) -> str:
     """Canonical pretty JSON (stable key order as given, UTF-8, trailing newline)."""
     return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
 
 
-def dump_jsonl(records) -> str:
+def dump_jsonl(records: Iterable[Any]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
@@ -426,7 +427,7 @@ def require(problems: list[Problem]) -> None:
 
 
 def json_objects(rows: Iterable[tuple[int, object, list[Problem]]], name: str, problems: list[Problem],
-                 expected: str = "expected a JSON object", rule: str = "json") -> Iterator[tuple[int, dict]]:
+                 expected: str = "expected a JSON object", rule: str = "json") -> Iterator[tuple[int, dict[str, Any]]]:
     """The JSON objects of ``(line, value or None, read problems)`` rows, such as :func:`iter_jsonl`
     yields; read problems, and an error for each value that is not an object, go to ``problems``."""
     for line, value, probs in rows:

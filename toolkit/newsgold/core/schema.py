@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from newsgold.core.diagnostics import Problem
 from newsgold.core.repository import toolkit_schema_dir
@@ -27,13 +29,14 @@ STANCE_POSITIONS = ("FAVOR", "AGAINST", "NEUTRAL")
 ZONE_TYPES = ("headline", "standfirst", "bullet", "caption", "credit", "timestamp", "dateline", "body", "boilerplate")
 
 
-def load_schema_file(name: str) -> dict:
+def load_schema_file(name: str) -> dict[str, Any]:
     with open(toolkit_schema_dir() / name, encoding="utf-8") as fh:
-        return json.load(fh)
+        data: dict[str, Any] = json.load(fh)
+    return data
 
 
 @cache
-def validator(kind: str):
+def validator(kind: str) -> Any:
     """A compiled Draft 2020-12 validator for one record kind; cross-file refs resolve locally only."""
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
@@ -48,25 +51,25 @@ def validator(kind: str):
     return _strict_validator_class()(schema, registry=registry)
 
 
-def _is_strict_integer(_checker, instance) -> bool:
+def _is_strict_integer(_checker: object, instance: object) -> bool:
     """An integer is a Python int that is not a bool. JSON Schema's ``integer`` also accepts 55.0,
     and Python's ``True`` is an int; either as an offset would crash or shift the scorer."""
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 @cache
-def _strict_validator_class():
+def _strict_validator_class() -> Any:
     from jsonschema import Draft202012Validator, validators
     checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer)
     return validators.extend(Draft202012Validator, type_checker=checker)
 
 
 @cache
-def integer_keys(kind: str) -> frozenset:
+def integer_keys(kind: str) -> frozenset[Any]:
     """Property names whose schema type is ``integer`` anywhere in the schema of ``kind``."""
-    keys: set = set()
+    keys: set[Any] = set()
 
-    def walk(node) -> None:
+    def walk(node: Any) -> None:
         if isinstance(node, dict):
             for name, sub in (node.get("properties") or {}).items():
                 if _declares_integer(sub):
@@ -80,14 +83,14 @@ def integer_keys(kind: str) -> frozenset:
     return frozenset(keys)
 
 
-def _declares_integer(node) -> bool:
+def _declares_integer(node: Any) -> bool:
     if not isinstance(node, dict):
         return False
     t = node.get("type")
     return t == "integer" or (isinstance(t, list) and "integer" in t) or any(_declares_integer(a) for a in node.get("allOf", []))
 
 
-def has_float_integer(record, keys: frozenset) -> bool:
+def has_float_integer(record: Any, keys: frozenset[Any]) -> bool:
     """True when a float sits where the schema wants an integer (the fast check lets 55.0 pass).
     Iterative, so no nesting depth can make it recurse."""
     stack = [record]
@@ -104,11 +107,11 @@ def has_float_integer(record, keys: frozenset) -> bool:
     return False
 
 
-def dereferenced(kind: str) -> dict:
+def dereferenced(kind: str) -> dict[str, Any]:
     """The schema of ``kind`` with every ``$ref`` inlined (the schemas have no cycles)."""
     files = {fname: load_schema_file(fname) for fname in set(SCHEMA_FILES.values()) | {"common.schema.json"}}
 
-    def resolve(ref: str, here: str):
+    def resolve(ref: str, here: str) -> Any:
         target_file, _, pointer = ref.partition("#")
         fname = target_file or here
         node = files[fname]
@@ -116,7 +119,7 @@ def dereferenced(kind: str) -> dict:
             node = node[part]
         return walk(node, fname)
 
-    def walk(node, here: str):
+    def walk(node: Any, here: str) -> Any:
         if isinstance(node, dict):
             if "$ref" in node:
                 target = resolve(node["$ref"], here)
@@ -127,11 +130,12 @@ def dereferenced(kind: str) -> dict:
             return [walk(v, here) for v in node]
         return node
 
-    return walk(files[SCHEMA_FILES[kind]], SCHEMA_FILES[kind])
+    schema: dict[str, Any] = walk(files[SCHEMA_FILES[kind]], SCHEMA_FILES[kind])
+    return schema
 
 
 @cache
-def fast_validator(kind: str):
+def fast_validator(kind: str) -> Callable[[Any], Any] | None:
     """A compiled yes/no check (fastjsonschema) of the same schema, or None if unavailable.
 
     Valid records, the common case, pass here in microseconds; only a record it rejects goes
@@ -146,7 +150,7 @@ def fast_validator(kind: str):
     return fastjsonschema.compile(schema)
 
 
-def schema_problems(kind: str, record: dict, file: str, line_of) -> list[Problem]:
+def schema_problems(kind: str, record: dict[str, Any], file: str, line_of: Callable[[tuple[Any, ...]], int]) -> list[Problem]:
     """All schema violations of one record; ``line_of(path_tuple)`` gives the line."""
     fast = fast_validator(kind)
     if fast is not None:

@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from newsgold.core.jsonio import ORJSON
 
 
-def decode(raw: str | bytes) -> dict:
+def decode(raw: str | bytes) -> dict[str, Any]:
     """A stored record: its text was parsed once already and accepted, so orjson gives the same
     value; anything orjson declines goes through ``json``."""
     if ORJSON is not None:
         try:
-            return ORJSON.loads(raw)
+            value: dict[str, Any] = ORJSON.loads(raw)
+            return value
         except ORJSON.JSONDecodeError:
             pass
-    return json.loads(raw)
+    parsed: dict[str, Any] = json.loads(raw)
+    return parsed
 
 
-class LazyRecords(Mapping):
+class LazyRecords(Mapping[str, Any]):
     """Records kept as compact JSON text and parsed on each access.
 
     A large gold or predictions file then takes about its own size in memory instead of
@@ -32,25 +35,25 @@ class LazyRecords(Mapping):
     drop each record after use. Mutating a returned record changes nothing stored.
     """
 
-    def __init__(self, raw: dict[str, str | bytes], texts: dict[str, str] | None = None, spans: dict | None = None,
+    def __init__(self, raw: dict[str, str | bytes], texts: dict[str, str] | None = None, spans: dict[str, Any] | None = None,
                  vocab: list[str] | None = None):
         self._raw = raw
         self._texts = texts
         self.spans = spans or {}      # doc id -> array('q') of start, end, label id triples (entities)
         self.vocab = vocab or []      # label id -> label
-        self.layers: dict[str, frozenset] | None = None   # doc id -> layers its record carries (predictions)
+        self.layers: dict[str, frozenset[Any]] | None = None   # doc id -> layers its record carries (predictions)
         self.top_keys: set[str] | None = None   # top-level keys of any record, when the reader noted them
 
-    def __getitem__(self, key: str) -> dict:
+    def __getitem__(self, key: str) -> dict[str, Any]:
         return decode(self._raw[key])
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
 
     def __len__(self) -> int:
         return len(self._raw)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self._raw
 
     def raw(self, key: str) -> str | bytes:
@@ -61,7 +64,7 @@ class LazyRecords(Mapping):
         return self._texts[key] if self._texts is not None else self[key]["text"]
 
 
-def compact(rec: dict) -> str:
+def compact(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -72,9 +75,9 @@ class SpanPacker:
     def __init__(self) -> None:
         self.vocab: list[str] = []
         self._ids: dict[str, int] = {}
-        self.spans: dict[str, array] = {}
+        self.spans: dict[str, array[int]] = {}
 
-    def add_valid(self, doc_id: str, items: list) -> None:
+    def add_valid(self, doc_id: str, items: list[Any]) -> None:
         """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""
         self.add_columns(doc_id, [m["start"] for m in items], [m["end"] for m in items], [m["label"] for m in items])
 
@@ -89,7 +92,7 @@ class SpanPacker:
         packed[0::3], packed[1::3], packed[2::3] = starts, ends, [ids[lab] for lab in labels]
         self.spans[doc_id] = array("q", packed)
 
-    def add(self, doc_id: str, items) -> None:
+    def add(self, doc_id: str, items: Iterable[Any] | None) -> None:
         if not isinstance(items, list):
             return
         packed = array("q")

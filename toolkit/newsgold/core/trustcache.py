@@ -22,6 +22,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from newsgold.core.version import __version__
 
@@ -77,7 +78,7 @@ def _entries(kind: str, file_hash: str, near: Path | None) -> list[Path]:
     return out
 
 
-def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict | None:
+def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict[str, Any] | None:
     """What an earlier run stored for these bytes (validated without error), or None."""
     for path in _entries(kind, file_hash, near):
         try:
@@ -89,7 +90,7 @@ def lookup(kind: str, file_hash: str, near: Path | None = None) -> dict | None:
     return None
 
 
-def remember(kind: str, file_hash: str, facts: dict, near: Path | None = None) -> str | None:
+def remember(kind: str, file_hash: str, facts: dict[str, Any], near: Path | None = None) -> str | None:
     """Store ``facts`` for a file validated without error, in the first folder that can be written.
     Returns a note for the user when the entry went to the fallback beside the file or nowhere."""
     paths = _entries(kind, file_hash, near)

@@ -107,21 +107,46 @@ class _Problems:
     file: str
     line_of: Callable[[tuple], int]
     out: list[Problem] = field(default_factory=list)
+    codebook: bool = True       # also the codebook's span-edge rules (our annotation files, not another dataset's gold)
 
     def add(self, path: tuple, msg: str, rule: str, severity: str = "error") -> None:
         self.out.append(Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule, severity))
 
-    def gold_span(self, span: object, text: str, path: tuple) -> None:
-        self.out += check_span(span, text, path, self.file, self.line_of, text_required=True)
+    def gold_span(self, span: object, text: str, path: tuple, kind: str = "") -> None:
+        problems = check_span(span, text, path, self.file, self.line_of, text_required=True)
+        self.out += problems
+        start, end = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
+        if self.codebook and not problems and type(start) is int and type(end) is int and 0 <= start < end:
+            self.out += [Problem(self.file, self.line_of(tuple(path)), "/".join(map(str, path)), msg, rule)
+                         for msg, rule in span_edge_problems(text[start:end], kind)]
+
+
+EDGE_PUNCT = ",;:"
+NO_EDGE_PUNCT = {"mention": "E-3.7", "cue": "Q-4", "speaker": "Q-5"}
+
+
+def span_edge_problems(span_text: str, kind: str) -> list[tuple[str, str]]:
+    """What is wrong at the edges of a gold span: whitespace (F-3, every span); a comma, semicolon or
+    colon at either edge of a mention, cue or speaker span; a trailing one on indirect content (Q-3.2)."""
+    if span_text[:1].isspace() or span_text[-1:].isspace():
+        return [(f"span {span_text!r} starts or ends with whitespace; trim it (F-3)", "span-whitespace")]
+    if kind in NO_EDGE_PUNCT and (span_text[0] in EDGE_PUNCT or span_text[-1] in EDGE_PUNCT):
+        return [(f"{kind} span {span_text!r} includes a {span_text[0] if span_text[0] in EDGE_PUNCT else span_text[-1]!r} "
+                 f"at its edge; punctuation is excluded ({NO_EDGE_PUNCT[kind]})", "span-punct")]
+    if kind == "indirect" and span_text[-1] in EDGE_PUNCT:
+        return [(f"indirect content {span_text!r} ends with {span_text[-1]!r}; the separating punctuation is excluded "
+                 "(Q-3.2)", "span-punct")]
+    return []
 
 
 def check_gold_layers(rec: dict, text: str, file: str, line_of: Callable[[tuple], int],
-                      cluster_type: dict | None = None) -> list[Problem]:
-    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants.
+                      cluster_type: dict | None = None, *, codebook: bool = True) -> list[Problem]:
+    """Offsets, span texts, unique ids, resolvable references, no duplicates, invariants; with ``codebook``
+    also the codebook's span edges (F-3, E-3.7, Q-3.2), which bind NewsGold's annotation, not another dataset.
 
     ``cluster_type`` (cluster id -> type) is given by a caller that has found the entity layer
     free of any problem already (:func:`newsgold.gold.fastcheck.clean_entities`); it is then not checked again."""
-    probs = _Problems(file, line_of)
+    probs = _Problems(file, line_of, codebook=codebook)
     if cluster_type is None:
         cluster_type = _check_gold_entities(_dict(rec.get("entities")), text, probs)
     quote_speaker = _check_gold_quotes(_list(rec.get("quotes")), text, cluster_type, probs)
@@ -142,7 +167,7 @@ def _check_gold_entities(ents: dict, text: str, probs: _Problems) -> dict[Any, A
     for i, m in enumerate(mentions):
         if not isinstance(m, dict):
             continue
-        probs.gold_span(m, text, ("entities", "mentions", i))
+        probs.gold_span(m, text, ("entities", "mentions", i), "mention")
         cid = _key(m.get("cluster"))
         if cid not in cluster_type:
             probs.add(("entities", "mentions", i, "cluster"), f"unknown cluster id {m.get('cluster')!r}", "ref-cluster")
@@ -171,10 +196,10 @@ def _check_gold_quotes(quotes: list, text: str, cluster_type: dict, probs: _Prob
             probs.add(("quotes", i, "id"), f"duplicate quote id {q.get('id')!r}", "unique-id")
         quote_speaker[_key(q.get("id"))] = _key(q.get("speaker_cluster"))
         for j, span in enumerate(_list(q.get("content"))):
-            probs.gold_span(span, text, ("quotes", i, "content", j))
+            probs.gold_span(span, text, ("quotes", i, "content", j), str(q.get("type")))
         for part in ("cue", "speaker"):
             if isinstance(q.get(part), dict):
-                probs.gold_span(q[part], text, ("quotes", i, part))
+                probs.gold_span(q[part], text, ("quotes", i, part), part)
         sc = q.get("speaker_cluster")
         if sc is not None and _key(sc) not in cluster_type:
             probs.add(("quotes", i, "speaker_cluster"), f"unknown cluster id {sc!r}", "ref-cluster")

@@ -247,12 +247,64 @@ def _proposal_lines(new_docs: list[dict], text: str) -> list[str]:
 
 def _write_source(target: Path, raw: bytes, digest: str, manifest_path: Path, new_man: dict[str, Any]) -> None:
     """The seed copy, checked, then the manifest; the copy is removed again if the manifest cannot be written."""
-    write_atomic(target, raw)
-    if hashlib.sha256(target.read_bytes()).hexdigest() != digest:  # never leave a wrong copy behind
-        target.unlink()
-        raise _fail(str(target), "the copy differs from the source file; nothing registered", "seed-hash")
+    _write_source_file(target, raw, digest)
     try:
         write_atomic(manifest_path, dump_json(new_man))
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+
+
+def register_prepared(texts: list[tuple[str, dict[str, Any], dict[str, Any]]], *, root: Path, write: bool = True,
+                      review: str = REVIEW_NOTE) -> list[dict[str, Any]]:
+    """Register texts that another step already cut and zoned (``newsgold import --from corefud``).
+
+    ``texts``: ``(text, document fields {metadata, zones}, source fields {provenance, licence, ...})``;
+    each text becomes one seed file ``NNN_<16 hex>.txt`` (its UTF-8 bytes) holding one document
+    ``<16 hex>-01``. All or nothing: the manifest is written once, after every seed; nothing is
+    written when one text is refused (same checks as :func:`add_source`). Returns the new documents.
+    """
+    seeds_dir, manifest_path = root / "seeds", root / "seeds" / "manifest.json"
+    man = _read_manifest(manifest_path)
+    new_man = {**man, "sources": list(man["sources"]), "documents": list(man["documents"])}
+    planned: list[tuple[Path, bytes, str]] = []
+    new_docs = []
+    for text, doc_fields, source_fields in texts:
+        raw = text.encode("utf-8")
+        digest = hashlib.sha256(raw).hexdigest()
+        fname = _new_seed_name(new_man, seeds_dir, digest, doc_fields["metadata"].get("headline", "(text)"))
+        doc = {"id": f"{digest[:16]}-01", "source": fname, "start": 0, "end": len(text),
+               "text_sha256": sha256_text(text), **doc_fields, "review": review}
+        _check_new_documents([doc], new_man, text, str(manifest_path), fname)
+        new_man["sources"].append({"file": fname, "sha256": digest, "encoding": "utf-8", "length": len(text),
+                                   **source_fields})
+        new_man["documents"].append(doc)
+        new_docs.append(doc)
+        planned.append((seeds_dir / fname, raw, digest))
+    errors = [p for p in schema_problems("manifest", new_man, str(manifest_path), lambda p: 0) if p.severity == "error"]
+    if errors:
+        raise InputError(errors)
+    if write:
+        _write_sources(planned, manifest_path, new_man)
+    return new_docs
+
+
+def _write_sources(planned: list[tuple[Path, bytes, str]], manifest_path: Path, new_man: dict[str, Any]) -> None:
+    written: list[Path] = []
+    try:
+        for target, raw, digest in planned:
+            _write_source_file(target, raw, digest)
+            written.append(target)
+        write_atomic(manifest_path, dump_json(new_man))
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
+
+
+def _write_source_file(target: Path, raw: bytes, digest: str) -> None:
+    """One seed copy, read back and checked; never left behind wrong."""
+    write_atomic(target, raw)
+    if hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+        target.unlink()
+        raise _fail(str(target), "the copy differs from the source file; nothing registered", "seed-hash")

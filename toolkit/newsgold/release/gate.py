@@ -19,8 +19,8 @@ Every check says what is wrong and which command fixes it. The gate passes only 
   ``VERSION``; a changed gold needs a new version (``newsgold release``);
 * ``changelog``: CHANGELOG.md has a ``## [<VERSION>]`` section for the version in ``VERSION``,
   with no ``TODO`` left from the skeleton ``newsgold release`` writes;
-* ``no-stray-files``: no temporary files of interrupted writes (``.*.tmp``) and no export files
-  (``SHA256SUMS``, ``croissant.json``) lie in the repository.
+* ``no-stray-files``: no temporary files of interrupted writes (``.*.tmp``), no export files
+  (``SHA256SUMS``, ``croissant.json``) and no annotation task files (:data:`TASK_FILES`) lie in the repository.
 
 :func:`make_release` is ``newsgold release``: it bumps ``VERSION``, writes the CHANGELOG
 skeleton section and appends the release record to ``releases.json``.
@@ -86,7 +86,7 @@ def check_reviewed(root: Path) -> CheckResult:
     docs, sources = _manifest_docs(root)
     pending = [d.get("id", "?") for d in docs if "review" in d]
     todo = [f"{s.get('file')} {k}" for s in sources for k in ("provenance", "licence")
-            if str(s.get(k, "")).startswith("TODO")]
+            if str(s.get(k, "")).lstrip().upper().startswith("TODO")]
     if pending or todo:
         msg = []
         if pending:
@@ -190,11 +190,16 @@ def check_datasheet(root: Path) -> CheckResult:
         return CheckResult("datasheet-current", False, "DATASHEET.md is missing",
                            "restore DATASHEET.md from git (git checkout -- DATASHEET.md), then newsgold datasheet")
     try:
-        from newsgold.release.datasheet import refresh
+        from newsgold.release.datasheet import missing_blocks, refresh
+        missing = missing_blocks(root)
         stale = refresh(root=root, check=True)
     except Exception as exc:
         return CheckResult("datasheet-current", False, f"the datasheet figures cannot be computed: {type(exc).__name__}: "
                            f"{str(exc).splitlines()[0] if str(exc) else ''}", "newsgold validate, fix, then newsgold datasheet")
+    if missing:
+        return CheckResult("datasheet-current", False, f"generated figure block(s) missing: {_short(missing)}",
+                           "put back the '<!-- newsgold:NAME:start -->' and '<!-- newsgold:NAME:end -->' lines (git log -p "
+                           "DATASHEET.md README.md shows where they were), then newsgold datasheet")
     if stale:
         return CheckResult("datasheet-current", False, f"out-of-date generated block(s): {_short(stale)}", "newsgold datasheet")
     return CheckResult("datasheet-current", True, "generated figures are current")
@@ -258,8 +263,8 @@ def check_seeds_registered(root: Path) -> CheckResult:
     folder = root / "seeds"
     _, sources = _manifest_docs(root)
     known = {str(s.get("file")) for s in sources} | {"manifest.json"}
-    stray = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in known
-                   and not p.name.endswith(".tmp")) if folder.is_dir() else []
+    stray = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+                   and p.relative_to(folder).as_posix() not in known and not p.name.endswith(".tmp")) if folder.is_dir() else []
     if stray:
         return CheckResult("seeds-registered", False, f"files in seeds/ that the manifest does not list: {_short(stray)}",
                            f"rm seeds/{stray[0]}" + (" (and the others)" if len(stray) > 1 else "")
@@ -270,6 +275,9 @@ def check_seeds_registered(root: Path) -> CheckResult:
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
               ".hypothesis", ".tox"}
 EXPORT_FILES = ("SHA256SUMS", "croissant.json")
+# what `newsgold tasks` writes (annotation/tasks.py): annotation tool input, never part of the repository
+TASK_FILES = ("tasks.json", "labelling_config.xml", "annotation.conf", "visual.conf", "doccano.jsonl",
+              "span_types.json", "relation_types.json", "doccano_setup.md")
 
 
 def stray_files(root: Path) -> list[str]:
@@ -279,7 +287,7 @@ def stray_files(root: Path) -> list[str]:
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info"))
         for name in sorted(files):
-            if (name.startswith(".") and name.endswith(".tmp")) or name in EXPORT_FILES:
+            if (name.startswith(".") and name.endswith(".tmp")) or name in EXPORT_FILES or name in TASK_FILES:
                 out.append((Path(folder) / name).relative_to(root).as_posix())
     return out
 
@@ -287,10 +295,12 @@ def stray_files(root: Path) -> list[str]:
 def check_stray_files(root: Path) -> CheckResult:
     stray = stray_files(root)
     if stray:
-        return CheckResult("no-stray-files", False, "temporary or export files in the repository: " + _short(stray),
+        return CheckResult("no-stray-files", False, "temporary, export or annotation-task files in the repository: "
+                           + _short(stray),
                            "rm " + " ".join(stray[:5]) + ("  (and the others listed)" if len(stray) > 5 else "")
-                           + "   (exports belong outside the repository: newsgold export --hub /tmp/DIR)")
-    return CheckResult("no-stray-files", True, "no temporary or export files")
+                           + "   (exports and tasks belong outside the repository: newsgold export --hub ../DIR, "
+                           "newsgold tasks ... -o ../newsgold-tasks/TOOL)")
+    return CheckResult("no-stray-files", True, "no temporary, export or annotation-task files")
 
 
 def _baseline_doc_ids(path: Path) -> tuple[set[str], str | None]:
@@ -358,7 +368,7 @@ def check_changelog(root: Path) -> CheckResult:
         return CheckResult("changelog", False, f"CHANGELOG.md has no '## [{version}]' section for VERSION {version}",
                            f"add '## [{version}] - YYYY-MM-DD' with Added/Changed/Fixed lines to CHANGELOG.md "
                            "(newsgold release writes the skeleton; or set VERSION to the version you are releasing)")
-    if re.search(r"^\s*- TODO", m.group(0), re.M):   # the skeleton lines newsgold release writes
+    if re.search(r"^\s*(?:[-*]\s*)?TODO\b", m.group(0), re.M | re.I):   # the skeleton's lines, or any to-do left
         return CheckResult("changelog", False, f"the CHANGELOG.md section '## [{version}]' still has TODO lines",
                            f"edit CHANGELOG.md: describe the release under '## [{version}]' and delete every TODO line "
                            "(and any heading left empty)")
@@ -368,7 +378,7 @@ def check_changelog(root: Path) -> CheckResult:
 def check_leaderboard(root: Path) -> CheckResult:
     """Every leaderboard row was scored on the current data by this toolkit (release/leaderboard.py)."""
     from newsgold.core.diagnostics import InputError
-    from newsgold.release.leaderboard import stale_rows
+    from newsgold.release.leaderboard import failed_documents, stale_rows
     try:
         stale = stale_rows(root)
     except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
@@ -376,8 +386,13 @@ def check_leaderboard(root: Path) -> CheckResult:
                            "newsgold run SYSTEM --submit NAME for the broken row (or newsgold validate), then newsgold leaderboard")
     if stale:
         return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}",
-                           "rerun each stale row's command (shown in README.md beside the row), then newsgold leaderboard")
-    return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit")
+                           "newsgold release first if the gold changed; then rerun each stale row's command (shown in "
+                           "README.md beside the row), then newsgold leaderboard")
+    failed = failed_documents(root)
+    note = ("; note: " + "; ".join(failed) + " — those documents count as predicting nothing. If that is the "
+            "system's own limit, keep the row (README lists the documents under it); if it is a bug of the NewsGold "
+            "adapter (newsgold/systems/), fix it and rerun the row's command") if failed else ""
+    return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit" + note)
 
 
 CHECKS = (check_valid, check_reviewed, check_seeds_registered, check_gold_complete, check_two_passes, check_adjudicated,
@@ -416,6 +431,16 @@ def insert_changelog_section(text: str, section: str) -> str:
     if m is None:
         return text.rstrip("\n") + "\n\n" + section
     return text[:m.start()] + section + text[m.start():]
+
+
+def amend_changelog_hash(text: str, version: str, content_hash: str) -> str:
+    """The ``Content hash: `…`.`` line of the ``## [version]`` section set to ``content_hash``
+    (``release --amend`` re-records the version with the gold's new hash; the section must say the same)."""
+    m = re.search(rf"^## \[{re.escape(version)}\].*?(?=^## \[|\Z)", text, re.MULTILINE | re.DOTALL)
+    if m is None:
+        return text
+    section = re.sub(r"(Content hash: `)[0-9a-f]{64}(`)", rf"\g<1>{content_hash}\g<2>", m.group(0), count=1)
+    return text[:m.start()] + section + text[m.end():]
 
 
 @dataclass(frozen=True)
@@ -458,5 +483,8 @@ def make_release(root: str | Path | None, part: str | None, date: str, amend: bo
         text = log.read_text(encoding="utf-8") if log.exists() else "# Changelog\n\n"
         if not re.search(rf"^## \[{re.escape(version)}\]", text, re.MULTILINE):
             write_atomic(log, insert_changelog_section(text, changelog_skeleton(version, date, digest)))
+            written.append("CHANGELOG.md")
+        elif amend and (updated := amend_changelog_hash(text, version, digest)) != text:
+            write_atomic(log, updated)
             written.append("CHANGELOG.md")
         return ReleaseResult(version, date, digest, tuple(written))

@@ -148,12 +148,21 @@ def render(root: Path, gold=None) -> str:
                      + (f" (package {package.get('name')} {package.get('version')})" if package else "")
                      + (f", files sha256 `{digest}`" if isinstance(digest, str) else "")
                      + f"; packages: {what}; run {prov.get('date', '')}\n"
-                     f"  - signature: `{s.score.get('signature', '')}`")
+                     f"  - signature: `{s.score.get('signature', '')}`"
+                     + _failed_line(s))
     return (table + "\n\nScores as stored in `submissions/NAME/score.json`; 95% bootstrap intervals over documents "
             "where the scorer gives them; \"–\": the system does not predict that layer. The paired test is "
             "`newsgold compare` (paired bootstrap, two-sided) against the best row on the row's main figure "
             "(entities strict F1, else quote end-to-end F1, else stance macro-F1, else coreference CoNLL F1)." + _missing_uncertainty(subs)
             + " Each row, the command that reproduces it, and its signature:\n\n" + "\n".join(lines) + "\n")
+
+
+def _failed_line(s: Submission) -> str:
+    failed = s.provenance.get("failed_documents") or []
+    if not failed:
+        return ""
+    return ("\n  - the system failed on " + ", ".join(f"`{f.get('doc_id')}` ({f.get('reason')})" for f in failed)
+            + ": scored as predicting nothing there")
 
 
 def _missing_uncertainty(subs: list[Submission]) -> str:
@@ -193,6 +202,30 @@ def stale_rows(root: Path) -> list[str]:
         changed = [p for p, h in code_hashes(recorded).items() if h != recorded[p]]
         if changed:
             reasons.append(f"system code changed since the run: {', '.join(changed)}")
+        reasons += _unreleased_data(sig.get("data", ""), root)
         if reasons:
             out.append(f"{s.name}: {'; '.join(reasons)} (rerun: {s.provenance.get('command', 'newsgold run ... --submit ' + s.name)})")
+    return out
+
+
+def _unreleased_data(data: str, root: Path) -> list[str]:
+    """A signature naming data ``newsgold-X.Y.Z+HASH`` that releases.json does not record (the row was
+    run before ``newsgold release``): its README signature would name a version that never existed."""
+    from newsgold.gold.releases import read_releases
+    version, _, short = data.removeprefix("newsgold-").partition("+")
+    if not data.startswith("newsgold-"):
+        return []
+    if any(r.version == version and r.content_hash.startswith(short) for r in read_releases(root)):
+        return []
+    return [f"its signature names data {data}, which is not a released version and hash in releases.json "
+            "(run newsgold release first, then rerun the row)"]
+
+
+def failed_documents(root: Path) -> list[str]:
+    """``NAME: DOC (why), ...`` for every row whose system failed on some documents (provenance ``failed_documents``)."""
+    out = []
+    for s in load_submissions(root):
+        failed = s.provenance.get("failed_documents") or []
+        if failed:
+            out.append(f"{s.name}: " + ", ".join(f"{f.get('doc_id')} ({f.get('reason')})" for f in failed))
     return out

@@ -24,13 +24,18 @@ def _kind_of_jsonl(path: Path) -> str:
     return "predictions"
 
 
+SOURCES = "sources"     # annotations/sources/<corpus annotator>/: human annotation brought in from a corpus
+
+
 def default_targets() -> list[Path]:
-    """The shipped dataset: manifest, gold, every pass, and the built documents file if any."""
+    """The shipped dataset: manifest, gold, every pass, every corpus annotation (``annotations/sources/``,
+    ``newsgold import --from corefud``), and the built documents file if any."""
     if not current().has_sources:
         return [current().data_dir / "documents" / "test.jsonl"]
     out = [current().manifest, current().gold_dir]
-    if current().passes_dir.is_dir():
-        out += sorted(p for p in current().passes_dir.iterdir() if p.is_dir())
+    for folder in (current().passes_dir, current().root / "annotations" / SOURCES):
+        if folder.is_dir():
+            out += sorted(p for p in folder.iterdir() if p.is_dir())
     built = current().data_dir / "documents" / "test.jsonl"
     if built.exists():
         out.append(built)
@@ -96,7 +101,44 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
             else:
                 _, probs = check_annotation(f, docs)
                 problems += probs
+                if _in_repository_annotations(f, repo):
+                    problems += undeclared_targets(f, repo.root / "annotations" / "targets")
     return problems
+
+
+def _in_repository_annotations(path: Path, repo) -> bool:
+    """A gold or pass file of this repository (whose targets must be the declared ones), not a file elsewhere."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(d.resolve()) for d in (repo.gold_dir, repo.passes_dir, repo.root / "annotations" / SOURCES))
+
+
+def undeclared_targets(path: Path, targets_dir: Path) -> list[Problem]:
+    """Stance targets an annotation file uses that ``annotations/targets/<doc_id>.json`` does not declare
+    (S-3: targets are declared before annotation, and every pass and the gold copy them verbatim)."""
+    import json
+
+    from newsgold.annotation.targets import declared_targets
+    from newsgold.core.diagnostics import InputError
+    try:
+        text = path.read_text(encoding="utf-8")
+        rec = json.loads(text)
+        declared = declared_targets(targets_dir)
+    except (OSError, ValueError, InputError):
+        return []   # reported by the file's own checks, or by the targets files'
+    stance = rec.get("stance") if isinstance(rec, dict) else None
+    if not isinstance(stance, dict):
+        return []
+    known = {t.get("id") for t in declared.get(str(rec.get("doc_id")), [])}
+    used = [t.get("id") for t in stance.get("targets") or [] if isinstance(t, dict)]
+    used += [i.get("target") for i in stance.get("items") or [] if isinstance(i, dict)]
+    out, seen = [], set()
+    for tid in used:
+        if tid not in known and tid not in seen and isinstance(tid, str):
+            seen.add(tid)
+            line = next((n for n, ln in enumerate(text.splitlines(), 1) if f'"{tid}"' in ln), 0)
+            out.append(Problem(str(path), line, "stance", f"target {tid!r} is not declared for {rec.get('doc_id')} in "
+                               f"annotations/targets/{rec.get('doc_id')}.json (S-3, S-9)", "target-undeclared"))
+    return out
 
 
 def _accepted(label_map: str | None, gold: Gold) -> tuple[str, ...]:

@@ -81,6 +81,18 @@ def render_score(result, fmt: str) -> str:
     return "\n".join(parts)
 
 
+def stance_reference_line(cm: dict) -> str:
+    """The gold stance label distribution and the constant-NONE reference as one line (the datasheet's
+    block); ``newsgold score`` shows the same rows as a table under its stance confusion."""
+    from newsgold.scoring.stance import label_reference, reference_rows
+    rows = reference_rows(cm)
+    labels = [r for r in rows if not r[0].startswith("constant-NONE")]
+    none = [r for r in rows if r[0].startswith("constant-NONE")]
+    return ("stance labels in the gold: " + ", ".join(f"{k} {v}" for k, v in labels)
+            + f" of {label_reference(cm)['items']} item(s); constant-NONE reference (every item NONE): "
+            + ", ".join(f"{k.removeprefix('constant-NONE ')} {v}" for k, v in none))
+
+
 ERROR_COLUMNS = ["task", "doc", "kind", "span", "gold", "predicted", "context"]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from newsgold.scoring.resampling import availability, bootstrap, paired_tests, r
 from newsgold.scoring.setup import Setup, accepted_labels, make_setup, refuse_with_setup
 
 
-def load_predictions(predictions, setup: Setup) -> tuple[Predictions, list[Problem]]:
+def load_predictions(predictions: Any, setup: Setup) -> tuple[Predictions, list[Problem]]:
     notes = []
     found = shipped_file(predictions) if isinstance(predictions, (str, Path)) else None
     if found:
@@ -89,7 +89,7 @@ def layer_of(task: str) -> str:
     return T.get(task).layer
 
 
-def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None = None,
+def task_stats(preds: Predictions, setup: Setup, task: str, errors: list[Any] | None = None,
                ids: list[str] | None = None) -> np.ndarray:
     """Per-document sufficient statistics of one task, for ``ids`` (default :func:`scored_ids`) in id order.
 
@@ -107,7 +107,7 @@ def task_stats(preds: Predictions, setup: Setup, task: str, errors: list | None 
 PARALLEL_MIN_DOCS = 2000     # below this, worker processes cost more than they save
 
 
-def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], errors: dict[str, list] | None = None,
+def layer_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], errors: dict[str, list[Any]] | None = None,
                 jobs: int | None = 1, progress: bool = False, ids: list[str] | None = None) -> dict[str, np.ndarray]:
     """Per-document statistics of quotes and/or stance in one pass: each gold record and each
     prediction is parsed once, and each document's name index is built once, for all the tasks.
@@ -125,10 +125,10 @@ def layer_stats(preds: Mapping[str, dict], setup: Setup, tasks: list[str], error
     return _layer_rows(preds, setup, tasks, ids, errors, progress)
 
 
-_SHARD_INPUT: tuple[Mapping[str, dict], Setup, list[str]] | None = None
+_SHARD_INPUT: tuple[Mapping[str, dict[str, Any]], Setup, list[str]] | None = None
 
 
-def _forked_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
+def _forked_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
     """:func:`layer_stats` in forked worker processes; None where processes cannot be forked.
     ``multiprocessing`` is imported here, not at start-up: only a large corpus is scored this way."""
     import multiprocessing as mp
@@ -154,23 +154,23 @@ def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
     return _layer_rows(preds, setup, tasks, ids, None, False)
 
 
-def _layer_rows(preds: Mapping[str, dict], setup: Setup, tasks: list[str], ids: list[str], errors: dict[str, list] | None,
+def _layer_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], ids: list[str], errors: dict[str, list[Any]] | None,
                 progress: bool) -> dict[str, np.ndarray]:
     gold_docs = setup.gold.docs
-    rows: dict[str, list] = {t: [] for t in tasks}
+    rows: dict[str, list[Any]] = {t: [] for t in tasks}
     for doc_id in _progress(ids, progress, "+".join(tasks)):
         doc = gold_docs[doc_id]
         pred = preds.get(doc_id, {})
         index = Q.doc_index(doc)
         for task in tasks:
-            doc_errors: list[tuple] | None = [] if errors is not None else None
+            doc_errors: list[tuple[Any, ...]] | None = [] if errors is not None else None
             rows[task].append(T.get(task).doc_row(doc, pred, setup, index, doc_errors))
             if doc_errors and errors is not None:
                 errors[task].extend(T.get(task).error_record(doc, e) for e in doc_errors)
     return {t: np.stack(r) if r else T.get(t).empty() for t, r in rows.items()}
 
 
-def _progress(items: list, on: bool, what: str):
+def _progress(items: list[Any], on: bool, what: str) -> Iterable[Any]:
     """``items``, with a tqdm bar on stderr when asked for, stderr is a terminal and tqdm is installed."""
     if not on or len(items) < PARALLEL_MIN_DOCS or not sys.stderr.isatty():
         return items
@@ -178,16 +178,17 @@ def _progress(items: list, on: bool, what: str):
         from tqdm import tqdm
     except ImportError:
         return items
-    return tqdm(items, desc=f"scoring {what}", unit="doc", file=sys.stderr, leave=False)
+    bar: Iterable[Any] = tqdm(items, desc=f"scoring {what}", unit="doc", file=sys.stderr, leave=False)
+    return bar
 
 
-def figures_fn(task: str, setup: Setup):
+def figures_fn(task: str, setup: Setup) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
     """Summed statistics -> figures, for the point estimate, the bootstrap and the paired tests."""
     t = T.get(task)
     return lambda sums: t.figures(sums, setup)
 
 
-def _num(v) -> float | None:
+def _num(v: Any) -> float | None:
     """Plain float, None for a figure that does not apply (NaN)."""
     v = float(v)
     return None if v != v else v
@@ -204,11 +205,11 @@ class ScoreResult:
     n_documents: int = 0
     stats: dict[str, np.ndarray] = field(default_factory=dict, repr=False)   # task -> per-document statistics
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"signature": self.signature, "n_documents": self.n_documents, "tasks": self.tasks,
                 "warnings": [str(w) for w in self.warnings], "errors": self.errors}
 
-    def to_dataframe(self):
+    def to_dataframe(self) -> Any:
         """Long format: one row per (task, figure) with value and CI bounds."""
         import pandas as pd
         rows = []
@@ -221,7 +222,7 @@ class ScoreResult:
         return df
 
     def value(self, task: str, figure: str) -> float:
-        return self.tasks[task]["figures"][figure]["value"]
+        return float(self.tasks[task]["figures"][figure]["value"])
 
 
 def _signature(setup: Setup, task: str, resamples: int, seed: int, ci: str | None = None) -> str:
@@ -244,7 +245,8 @@ def _joined(values: list[str]) -> str:
 
 
 @positional_after_two("task", "label_map", "labels", "zones", "overlap", "resamples", "seed", "setup", "errors", "jobs", "progress")
-def score(predictions, gold=None, *, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: Any = None, labels: Iterable[str] | None = None,
+          zones: Iterable[str] | None = None, overlap: float = 0.5,
           resamples: int = 1000, seed: int = 12345, setup: Setup | None = None, errors: bool = False,
           jobs: int | None = 1, progress: bool = False, singletons: bool = True, coref_match: str = "exact") -> ScoreResult:
     """Score predictions (a JSONL path or a list of records) against the gold.
@@ -295,7 +297,7 @@ def ci_label(n_docs: int, resamples: int) -> str:
     return "none" if resamples <= 0 else too_few_label(n_docs)
 
 
-def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: int, excluded: int = 0) -> dict:
+def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: int, excluded: int = 0) -> dict[str, Any]:
     """A task's figures (with bootstrap intervals where the number of documents supports them,
     else null and the reason) and counts, from its per-document statistics.
 
@@ -307,16 +309,16 @@ def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: 
     return _task_entry(task, setup, stats, cis, avail.reason, excluded)
 
 
-def _layered(preds, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list | None,
+def _layered(preds: Predictions, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list[Any] | None,
              jobs: int | None, progress: bool) -> dict[str, np.ndarray]:
     """Quotes and stance statistics, in one pass for the tasks that score the same documents."""
-    groups: dict[tuple, list[str]] = {}
+    groups: dict[tuple[Any, ...], list[str]] = {}
     for t in tasks:
         if ids_of[t]:
             groups.setdefault(tuple(ids_of[t]), []).append(t)
     out: dict[str, np.ndarray] = {}
     for ids, group in groups.items():
-        errs: dict[str, list] | None = {t: [] for t in group} if errors is not None else None
+        errs: dict[str, list[Any]] | None = {t: [] for t in group} if errors is not None else None
         out.update(layer_stats(preds, setup, group, errs, jobs, progress, ids=list(ids)))
         if errs is not None and errors is not None:
             for t in group:
@@ -324,7 +326,7 @@ def _layered(preds, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]]
     return out
 
 
-def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_reason: str | None, excluded: int) -> dict:
+def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict[str, Any] | None, ci_reason: str | None, excluded: int) -> dict[str, Any]:
     """One task's figures (each with its interval, or null and the reason), counts and documents."""
     total = stats.sum(axis=0)
     point = figures_fn(t, setup)(total)
@@ -334,7 +336,7 @@ def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict | None, ci_re
             figs[k] = {"value": _num(v), "ci": None, "ci_reason": ci_reason}
         else:
             figs[k] = {"value": _num(v), "ci": list(cis[k])}
-    entry: dict = {"n_documents": len(stats), "excluded_documents": excluded, "ci_reason": ci_reason, "figures": figs}
+    entry: dict[str, Any] = {"n_documents": len(stats), "excluded_documents": excluded, "ci_reason": ci_reason, "figures": figs}
     entry.update(T.get(t).summary(total, setup))
     return entry
 
@@ -350,13 +352,14 @@ class CompareResult:
     warnings: list[Problem]
     methods: dict[str, dict[str, Any]] = field(default_factory=dict)   # task -> the tests run and on how many documents
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"signature": self.signature, "a": self.a, "b": self.b, "methods": self.methods, "tasks": self.tasks,
                 "warnings": [str(w) for w in self.warnings]}
 
 
 @positional_after_two("gold", "task", "label_map", "labels", "zones", "overlap", "resamples", "seed")
-def compare(a, b, *, gold=None, task: str = "all", label_map=None, labels=None, zones=None, overlap: float = 0.5,
+def compare(a: Any, b: Any, *, gold: Any = None, task: str = "all", label_map: Any = None, labels: Iterable[str] | None = None,
+            zones: Iterable[str] | None = None, overlap: float = 0.5,
             resamples: int = 1000, seed: int = 12345, singletons: bool = True, coref_match: str = "exact") -> CompareResult:
     """Paired significance tests between two systems' predictions on the same gold.
 
@@ -405,7 +408,7 @@ def _shared_tasks(pa: Predictions, pb: Predictions, task: str, a: str, b: str, w
     return shared
 
 
-def _test_methods(n: int, resamples: int) -> tuple[dict, str]:
+def _test_methods(n: int, resamples: int) -> tuple[dict[str, Any], str]:
     """What ``compare`` did on n documents (for the report) and its signature label."""
     avail = availability(n, resamples)
     if not avail.available:

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,7 @@ class Prepared:
 
 def _dedupe(clusters: Clusters, side: str, notes: list[str]) -> list[list[Mention]]:
     """Keep each mention's first occurrence (``scorer.pl`` drops a repeated response mention)."""
-    seen: set = set()
+    seen: set[Any] = set()
     out = []
     for cluster in clusters:
         kept = []
@@ -118,8 +119,8 @@ def prepare(key: Clusters, response: Clusters, *, singletons: bool = True,
     return Prepared([[ids[m] for m in c] for c in k], [[resp_ids[m] for m in c] for c in r], notes)
 
 
-def partial_matches(key_mentions: Sequence, response_mentions: Sequence,
-                    min_spans: Mapping[Mention, tuple[int, int]]) -> dict:
+def partial_matches(key_mentions: Sequence[Any], response_mentions: Sequence[Any],
+                    min_spans: Mapping[Mention, tuple[int, int]]) -> dict[Mention, Mention]:
     """CorefUD partial match: response mention → the key mention it stands for.
 
     A response span ``(s, e)`` matches a key mention ``(S, E)`` with minimal span ``(ms, me)``
@@ -129,7 +130,7 @@ def partial_matches(key_mentions: Sequence, response_mentions: Sequence,
     response mention in order of position takes the shortest unmatched key mention it fits.
     """
     free = set(key_mentions)
-    out = {}
+    out: dict[Mention, Mention] = {}
     exact = [m for m in response_mentions if m in free]
     for m in exact:
         free.discard(m)
@@ -145,11 +146,11 @@ def partial_matches(key_mentions: Sequence, response_mentions: Sequence,
     return out
 
 
-def _pairs(n: int | np.ndarray):
+def _pairs(n: Any) -> Any:
     return n * (n - 1) // 2
 
 
-def _contingency(p: Prepared) -> tuple[Counter, list[int], list[int], dict[int, int], dict[int, int]]:
+def _contingency(p: Prepared) -> tuple[Counter[tuple[int, int]], list[int], list[int], dict[int, int], dict[int, int]]:
     key_of = {m: i for i, c in enumerate(p.key) for m in c}
     resp_of = {m: j for j, c in enumerate(p.response) for m in c}
     n = Counter((key_of[m], j) for m, j in resp_of.items() if m in key_of)
@@ -157,7 +158,7 @@ def _contingency(p: Prepared) -> tuple[Counter, list[int], list[int], dict[int, 
 
 
 def doc_stats(key: Clusters, response: Clusters, *, singletons: bool = True,
-              min_spans: Mapping | None = None, notes: list[str] | None = None) -> np.ndarray:
+              min_spans: Mapping[Any, tuple[int, int]] | None = None, notes: list[str] | None = None) -> np.ndarray:
     """The sufficient statistics of one document (:data:`FIELDS`), a float64 row."""
     p = prepare(key, response, singletons=singletons, min_spans=min_spans)
     if notes is not None:
@@ -184,7 +185,7 @@ def prepared_stats(p: Prepared) -> np.ndarray:
     return row
 
 
-def _ceaf(n: Counter, ks: list[int], rs: list[int]) -> tuple[float, float]:
+def _ceaf(n: Counter[tuple[int, int]], ks: list[int], rs: list[int]) -> tuple[float, float]:
     """Optimal CEAF numerators (φ3 mentions, φ4 entities); only entities that overlap take part."""
     if not n:
         return 0.0, 0.0
@@ -203,7 +204,7 @@ def _ceaf(n: Counter, ks: list[int], rs: list[int]) -> tuple[float, float]:
     return float(phi3[a, b].sum()), float(phi4[c, d].sum())
 
 
-def _blanc(n: Counter, ks: list[int], rs: list[int], key_of: dict, resp_of: dict, common: int) -> list[float]:
+def _blanc(n: Counter[tuple[int, int]], ks: list[int], rs: list[int], key_of: dict[int, int], resp_of: dict[int, int], common: int) -> list[float]:
     """Coreference and non-coreference link counts (common, key, response) of Luo et al. (2014).
 
     Non-coreference links common to both: pairs of mentions present on both sides that are in
@@ -220,7 +221,7 @@ def _blanc(n: Counter, ks: list[int], rs: list[int], key_of: dict, resp_of: dict
     return [coref_common, coref_key, coref_resp, non_common, _pairs(nk) - coref_key, _pairs(nr) - coref_resp]
 
 
-def _lea(n: Counter, ks: list[int], rs: list[int], *, by_key: bool) -> float:
+def _lea(n: Counter[tuple[int, int]], ks: list[int], rs: list[int], *, by_key: bool) -> float:
     """LEA numerator: Σ |E| · (links of E found on the other side) / links(E), E a key (recall)
     or response (precision) entity; a singleton's self-link is found when the other side has it
     as a singleton too."""
@@ -235,7 +236,7 @@ def _lea(n: Counter, ks: list[int], rs: list[int], *, by_key: bool) -> float:
     return sum(own[e] * links / (1 if own[e] == 1 else _pairs(own[e])) for e, links in found.items())
 
 
-def corpus_stats(docs: Iterable[tuple[Clusters, Clusters]], **options) -> np.ndarray:
+def corpus_stats(docs: Iterable[tuple[Clusters, Clusters]], **options: Any) -> np.ndarray:
     """Rows of :func:`doc_stats` for (key, response) pairs; shape (documents, fields)."""
     rows = [doc_stats(k, r, **options) for k, r in docs]
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(FIELDS))
@@ -251,7 +252,7 @@ def _f1(r: np.ndarray, p: np.ndarray) -> np.ndarray:
     return np.where(s > 0, 2 * r * p / np.where(s > 0, s, 1), 0.0)
 
 
-def _rpf(out: dict, name: str, r: np.ndarray, p: np.ndarray, f: np.ndarray | None = None) -> None:
+def _rpf(out: dict[str, Any], name: str, r: np.ndarray, p: np.ndarray, f: np.ndarray | None = None) -> None:
     out[f"{name}/recall"], out[f"{name}/precision"] = r, p
     out[f"{name}/f1"] = _f1(r, p) if f is None else f
 
@@ -288,6 +289,6 @@ def _blanc_figures(s: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np
     return r, p, f
 
 
-def score_clusters(key: Clusters, response: Clusters, **options) -> dict[str, float]:
+def score_clusters(key: Clusters, response: Clusters, **options: Any) -> dict[str, float]:
     """All figures of one document (a convenience for tests and notebooks)."""
     return {k: float(v) for k, v in figures(doc_stats(key, response, **options)).items()}

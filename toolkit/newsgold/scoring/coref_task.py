@@ -40,7 +40,7 @@ class CorefOptions:
                 f"singletons {'included' if self.singletons else 'excluded'}")
 
 
-def gold_clusters(doc: dict) -> list[list[Span]]:
+def gold_clusters(doc: dict[str, Any]) -> list[list[Span]]:
     """A gold document's key: its entity mentions grouped by cluster, clusters in order of first mention."""
     by: dict[str, list[Span]] = {}
     for m in (doc.get("entities") or {}).get("mentions", []):
@@ -48,7 +48,7 @@ def gold_clusters(doc: dict) -> list[list[Span]]:
     return list(by.values())
 
 
-def gold_min_spans(doc: dict) -> dict[Span, Span]:
+def gold_min_spans(doc: dict[str, Any]) -> dict[Span, Span]:
     """Minimal spans of gold mentions that carry one (``"min": [start, end]``, as a CorefUD import
     can give); a mention without one has its whole span as minimal span."""
     out = {}
@@ -76,9 +76,10 @@ class CorefKey:
     every_document: bool = False
 
 
-def key_from_gold(gold) -> CorefKey:
+def key_from_gold(gold: Any) -> CorefKey:
     """NewsGold's gold (a :class:`~newsgold.gold.read.Gold` or what ``load_gold`` takes) as a key."""
-    from newsgold.gold.load import Gold, load_gold
+    from newsgold.gold.load import load_gold
+    from newsgold.gold.read import Gold
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     return CorefKey(list(gold.ids), {d: gold_clusters(gold.docs[d]) for d in gold.ids},
                     {d: gold_min_spans(gold.docs[d]) for d in gold.ids}, gold.version, gold.content_hash)
@@ -95,7 +96,7 @@ class CorefResult:
     stats: np.ndarray | None = None
     doc_ids: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The shape of the other tasks' scores (``tasks.coref`` holds figures and counts), plus the options."""
         return {"signature": self.signature, "n_documents": self.entry["n_documents"],
                 "options": {"singletons": "included" if self.options.singletons else "excluded",
@@ -155,7 +156,7 @@ def ci_field(n_docs: int, resamples: int) -> str:
     return "none" if resamples <= 0 else too_few_label(n_docs)
 
 
-def score(predictions: dict[str, list[list[Span]]], gold=None, options: CorefOptions | None = None,
+def score(predictions: dict[str, list[list[Span]]], gold: Any = None, options: CorefOptions | None = None,
           resamples: int = 1000, seed: int = 12345, problems: list[Problem] | None = None,
           source: str = "(predictions)") -> CorefResult:
     """Score predicted clusters (``{doc_id: clusters}``) against the gold clusters; ``gold`` is a
@@ -182,7 +183,7 @@ def score(predictions: dict[str, list[list[Span]]], gold=None, options: CorefOpt
                        entry(stats, resamples, seed, excluded), warnings, stats, ids)
 
 
-def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 12345) -> dict[str, dict]:
+def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 12345) -> dict[str, dict[str, Any]]:
     """Paired bootstrap and randomization tests of B minus A on the documents both scored."""
     common = [d for d in a.doc_ids if d in set(b.doc_ids)]
     ia, ib = ({d: i for i, d in enumerate(r.doc_ids)} for r in (a, b))
@@ -192,7 +193,7 @@ def compare(a: CorefResult, b: CorefResult, resamples: int = 1000, seed: int = 1
     return paired_tests(sa, sb, coref.figures, resamples, seed)
 
 
-def signature_with_tests(signature: str, n_docs: int, tests: dict[str, dict], resamples: int | None = None) -> str:
+def signature_with_tests(signature: str, n_docs: int, tests: dict[str, dict[str, Any]], resamples: int | None = None) -> str:
     """The signature of a comparison: its ``ci`` field names the tests run (or why none)."""
     fields = sig.parse(signature)
     first = next(iter(tests.values()), {})

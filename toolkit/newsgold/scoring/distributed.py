@@ -33,43 +33,51 @@ whatever the corpus size:
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from newsgold.core.records import Predictions
 from newsgold.scoring import api
+from newsgold.scoring.setup import Setup, make_setup
 
 
-def partition_totals(preds, setup: api.Setup, task: str, ids: list[str]) -> np.ndarray:
+def partition_totals(preds: Predictions, setup: Setup, task: str, ids: list[str]) -> np.ndarray:
     """Summed statistics of the documents ``ids``: what one worker computes for its partition."""
-    return api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
+    total: np.ndarray = api.task_stats(preds, setup, task, ids=ids).sum(axis=0)
+    return total
 
 
-def dask_totals(predictions, setup: api.Setup, task: str = "entities", npartitions: int = 8, scheduler=None) -> np.ndarray:
+def dask_totals(predictions: Any, setup: Setup, task: str = "entities", npartitions: int = 8, scheduler: Any = None) -> np.ndarray:
     """Corpus totals of one task computed with a Dask bag over the gold documents, reduced by sum."""
-    import dask.bag as db
+    import dask.bag
+    db: Any = dask.bag   # dask ships no types for its bag API
     preds, _ = api.load_predictions(predictions, setup)
     ids = list(setup.gold.docs)
     bag = db.from_sequence(ids, npartitions=max(1, min(npartitions, len(ids))))
     total = bag.reduction(lambda part: partition_totals(preds, setup, task, list(part)),
                           lambda parts: np.sum(list(parts), axis=0, dtype=np.int64))
-    return total.compute(scheduler=scheduler)
+    result: np.ndarray = total.compute(scheduler=scheduler)
+    return result
 
 
-def shard_totals(gold_shard: str, pred_shard: str, task: str, setup_options: dict) -> np.ndarray:
+def shard_totals(gold_shard: str, pred_shard: str, task: str, setup_options: dict[str, Any]) -> np.ndarray:
     """What one worker computes: its gold shard read and checked (or trusted, by the hash of its
     bytes), its predictions read against it, the task's per-document statistics summed."""
-    setup = api.make_setup(gold_shard, **setup_options)
+    setup = make_setup(gold_shard, **setup_options)
     preds, _ = api.load_predictions(pred_shard, setup)
     return partition_totals(preds, setup, task, api.scored_ids(preds, setup, task))
 
 
-def sharded_totals(gold_shards: list, pred_shards: list, task: str = "entities", scheduler=None,
-                   **setup_options) -> np.ndarray:
+def sharded_totals(gold_shards: list[Any], pred_shards: list[Any], task: str = "entities", scheduler: Any = None,
+                   **setup_options: Any) -> np.ndarray:
     """Corpus totals of one task from pairs of shard files, each pair read and scored on a worker.
 
     ``setup_options`` are those of :func:`newsgold.scoring.api.make_setup` (``label_map``,
     ``labels``, ``zones``, ``overlap``). The figures equal a single-process run on the
     concatenated files, since every statistic is a per-document count and counts add up."""
-    import dask.bag as db
+    import dask.bag
+    db: Any = dask.bag
     if len(gold_shards) != len(pred_shards) or not gold_shards:
         raise ValueError("give one predictions shard per gold shard (and at least one pair)")
     pairs = db.from_sequence([(str(g), str(p)) for g, p in zip(gold_shards, pred_shards)], npartitions=len(gold_shards))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Mapping
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import numpy as np
@@ -75,23 +75,24 @@ class _ZonedView(_GoldView, gc=False):
     zones: list[_Zone] = []
 
 
-_DECODERS: dict[bool, msgspec.json.Decoder] = {False: msgspec.json.Decoder(_GoldView), True: msgspec.json.Decoder(_ZonedView)}
+_DECODERS: dict[bool, msgspec.json.Decoder[Any]] = {False: msgspec.json.Decoder(_GoldView), True: msgspec.json.Decoder(_ZonedView)}
 
 
-def _gold_view(docs: Mapping[str, dict], doc_id: str, zones: bool) -> _GoldView:
+def _gold_view(docs: Mapping[str, dict[str, Any]], doc_id: str, zones: bool) -> _GoldView:
     """A gold record's entities (and zones): decoded straight from the stored bytes when the
     records are held as bytes (the gold was validated, so the typed decoder accepts it)."""
     raw = getattr(docs, "raw", None)
     if raw is not None:
-        decoder: msgspec.json.Decoder = _DECODERS[zones]
-        return decoder.decode(raw(doc_id))
+        decoder: msgspec.json.Decoder[Any] = _DECODERS[zones]
+        view: _GoldView = decoder.decode(raw(doc_id))
+        return view
     return msgspec.convert(docs[doc_id], _ZonedView if zones else _GoldView)
 
 
 _START, _END, _LABEL, _CLUSTER, _TEXT = map(attrgetter, ("start", "end", "label", "cluster", "text"))
 
 
-class _Ids(dict):
+class _Ids(dict[str, Any]):
     """Strings to dense integer ids, in first-appearance order."""
 
     def of(self, items: list[str]) -> list[int]:
@@ -110,7 +111,7 @@ class _Columns:
         self.pred: dict[str, array] = {k: array("q") for k in ("doc", "start", "end", "label", "name")}
         self.zones: list[tuple[int, int, int]] = []
 
-    def add_gold(self, k: int, view: _GoldView, zone_types: set | None, packed=None, vocab_ids: list[int] | None = None) -> None:
+    def add_gold(self, k: int, view: _GoldView, zone_types: set[Any] | None, packed: Any = None, vocab_ids: list[int] | None = None) -> None:
         """A gold document; ``packed``: its mentions' (start, end, label id) triples, packed in
         mention order while the gold was read, label ids into the gold's vocabulary (``vocab_ids``: their ids here)."""
         ents = view.entities or _Entities()
@@ -135,7 +136,7 @@ class _Columns:
         if zone_types is not None and isinstance(view, _ZonedView):
             self.zones += [(k, z.start, z.end) for z in view.zones if z.type in zone_types]
 
-    def add_pred(self, k: int, text: str, starts, ends, labels: list[int]) -> None:
+    def add_pred(self, k: int, text: str, starts: list[int], ends: list[int], labels: list[int]) -> None:
         p = self.pred
         p["doc"].extend([k] * len(starts))
         p["start"].extend(starts)
@@ -148,8 +149,8 @@ class _Columns:
         return {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in cols.items()}
 
 
-def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapping[str, dict],
-                     packed: Mapping | None, vocab_ids: list[int]) -> None:
+def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapping[str, dict[str, Any]],
+                     packed: Mapping[str, Any] | None, vocab_ids: list[int]) -> None:
     if packed is not None and doc_id in packed:
         a = packed[doc_id]
         cols.add_pred(k, text, a[0::3].tolist(), a[1::3].tolist(), list(map(vocab_ids.__getitem__, a[2::3])))
@@ -184,7 +185,8 @@ def _in_zones(zones: list[tuple[int, int, int]], doc: np.ndarray, start: np.ndar
     at = np.searchsorted(z[:, 0] * stride + z[:, 1], doc * stride + start, side="right") - 1
     ok = at >= 0
     at = np.maximum(at, 0)
-    return ok & (z[at, 0] == doc) & (start < z[at, 2])
+    inside: np.ndarray = ok & (z[at, 0] == doc) & (start < z[at, 2])
+    return inside
 
 
 def _sorted_unique(a: np.ndarray) -> np.ndarray:
@@ -252,7 +254,7 @@ def _normalised(strings: _Ids) -> tuple[np.ndarray, int]:
     return out, max(len(forms), 1)
 
 
-def _collect(preds: Mapping[str, dict], setup: Setup, ids: list[str]) -> _Columns:
+def _collect(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str]) -> _Columns:
     """One pass over the documents: each gold record decoded once, predictions from their packed spans."""
     cols = _Columns()
     docs = setup.gold.docs
@@ -290,7 +292,7 @@ def _tally(g_keys: np.ndarray, p_keys: np.ndarray, n_docs: int, n_items: int, n_
     return out.astype(np.int64).reshape(n_docs, n_labels, len(FIELDS))
 
 
-def corpus_stats(preds: Mapping[str, dict], setup: Setup, ids: list[str] | None = None) -> np.ndarray:
+def corpus_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str] | None = None) -> np.ndarray:
     """Per-document statistics (documents x labels x 3), for ``ids`` (default: every gold document) in order.
 
     Computed for the whole corpus at once as set intersections of integer keys: the gold set
@@ -329,7 +331,7 @@ def figures(sums: np.ndarray, labels: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def counts(total: np.ndarray, labels: list[str]) -> dict:
+def counts(total: np.ndarray, labels: list[str]) -> dict[str, Any]:
     """Summed counts, overall and for each label that occurs."""
     out = {"overall": {f: int(total[:, i].sum()) for i, f in enumerate(FIELDS)}}
     for li, lab in enumerate(labels):

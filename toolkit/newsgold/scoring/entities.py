@@ -24,7 +24,7 @@ recall = (correct + 0.5 partial) / (correct + incorrect + partial + missed).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,7 +39,7 @@ BASE = ("exact_same_type", "exact_other_type", "overlap_same_type", "overlap_oth
 ES, ED, OS, OD, BM, BS = range(6)
 
 
-def doc_table(gold: list[tuple], pred: list[tuple], label_index: dict[str, int], errors: list | None = None) -> np.ndarray:
+def doc_table(gold: list[tuple[Any, ...]], pred: list[tuple[Any, ...]], label_index: dict[str, int], errors: list[Any] | None = None) -> np.ndarray:
     """Sufficient statistics of one document: array (labels, 6) of base counts (``BASE``).
 
     ``gold`` and ``pred`` are lists of ``(start, end, label)``; the scheme counts are
@@ -99,7 +99,7 @@ def prf(table: np.ndarray, partial_credit: np.ndarray | float = 0.5) -> dict[str
     return prf_from(hit, actual, possible)
 
 
-def prf_from(hit, n_pred, n_gold) -> dict[str, np.ndarray]:
+def prf_from(hit: Any, n_pred: Any, n_gold: Any) -> dict[str, np.ndarray]:
     hit, n_pred, n_gold = (np.asarray(x, dtype=float) for x in (hit, n_pred, n_gold))
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(n_pred > 0, hit / np.maximum(n_pred, 1e-300), 0.0)
@@ -131,7 +131,7 @@ def figures(sums: np.ndarray, labels: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def counts_dict(total: np.ndarray, labels: list[str]) -> dict:
+def counts_dict(total: np.ndarray, labels: list[str]) -> dict[str, Any]:
     """Plain counts: overall and per label, per scheme (``total``: summed base counts)."""
     total = expand(total)
     overall = total.sum(axis=0)
@@ -144,7 +144,7 @@ def counts_dict(total: np.ndarray, labels: list[str]) -> dict:
 
 
 def corpus_tables(gold: Flat, pred: Flat, n_docs: int, n_labels: int,
-                  slow_doc=None) -> np.ndarray:
+                  slow_doc: Callable[[int], np.ndarray] | None = None) -> np.ndarray:
     """Base counts of every document at once: array (docs, labels, 6), equal to :func:`doc_table`
     per document, vectorised with numpy.
 
@@ -191,11 +191,13 @@ def corpus_tables(gold: Flat, pred: Flat, n_docs: int, n_labels: int,
     out += np.bincount((pd_[pm] * n_labels + pl[pm]) * 6 + BS, minlength=len(out))
     table = out.reshape(n_docs, n_labels, 6)
     for d in tangled_docs:
+        if slow_doc is None:
+            raise ValueError("documents with overlapping spans need slow_doc, the per-document matcher")
         table[d] = slow_doc(int(d))
     return table
 
 
-class Flat(tuple):
+class Flat(tuple[Any, ...]):
     """Four equal-length int64 arrays: document index, start, end, label index."""
 
 
@@ -208,14 +210,14 @@ class Columns:
         self.label_index = label_index
         self.gold = [array("q") for _ in range(4)]
         self.pred = [array("q") for _ in range(4)]
-        self._packed: dict[str, list] = {"gold": [], "pred": []}   # (doc, packed triples, vocab)
+        self._packed: dict[str, list[Any]] = {"gold": [], "pred": []}   # (doc, packed triples, vocab)
 
-    def add_packed(self, side: str, k: int, packed, vocab: Sequence[str]) -> None:
+    def add_packed(self, side: str, k: int, packed: Any, vocab: Sequence[str]) -> None:
         """Spans packed as int64 (start, end, label id) triples, label ids into ``vocab``."""
         if len(packed):
             self._packed[side].append((k, packed, vocab))
 
-    def add(self, k: int, gold: list[tuple], pred: list[tuple]) -> None:
+    def add(self, k: int, gold: list[tuple[Any, ...]], pred: list[tuple[Any, ...]]) -> None:
         li = self.label_index
         for cols, items in ((self.gold, gold), (self.pred, pred)):
             if items:
@@ -225,7 +227,7 @@ class Columns:
                 cols[3].extend([li[it[2]] for it in items])
 
     def flat(self) -> tuple[Flat, Flat]:
-        def as_flat(cols, packed):
+        def as_flat(cols: Any, packed: Any) -> Flat:
             parts = [tuple(np.frombuffer(c, dtype=np.int64) if len(c) else np.zeros(0, dtype=np.int64) for c in cols)]
             if packed:
                 vocab = packed[0][2]

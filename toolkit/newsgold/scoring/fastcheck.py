@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from operator import le, lt
+from typing import Any
 
 from newsgold.core.schema import load_schema_file
 
@@ -22,7 +23,7 @@ ENTITY_KEYS = frozenset({"start", "end", "text", "label", "cluster", "score"})
 _PLAIN = frozenset({"start", "end", "text", "label"})
 
 
-def plain_record(rec: dict, n_colons: int) -> bool:
+def plain_record(rec: dict[str, Any], n_colons: int) -> bool:
     """True when ``rec`` has only the keys of a plain record, no duplicate key, and the types of
     ``doc_id``, ``system``, ``cluster`` and ``score`` the schema asks for. Together with
     :func:`clean_entities` (offsets, labels, texts) the record then certainly passes the schema.
@@ -53,7 +54,7 @@ def plain_record(rec: dict, n_colons: int) -> bool:
     return True
 
 
-def _typed_extras(ents: list[dict], keys: set) -> bool:
+def _typed_extras(ents: list[dict[str, Any]], keys: set[Any]) -> bool:
     """Types of the rarer keys (cluster, score); start/end/label/text are checked by :func:`clean_entities`."""
     if keys <= _PLAIN:
         return True
@@ -68,7 +69,7 @@ def _typed_extras(ents: list[dict], keys: set) -> bool:
 Columns = tuple[list[int], list[int], list[str]]
 
 
-def clean_entities(ents: list[dict], text: str, labels: frozenset[str]) -> Columns | None:
+def clean_entities(ents: list[dict[str, Any]], text: str, labels: frozenset[str]) -> Columns | None:
     """The entities of a :func:`plain_record` as columns (starts, ends, labels) when every one
     has int offsets ``0 <= start < end <= len(text)``, a label in ``labels`` (non-empty strings),
     a ``text`` (if given) equal to the slice, and no two spans overlap or repeat: then the schema

@@ -38,6 +38,7 @@ from newsgold.gold.read import Gold, content_hash
 from newsgold.gold.releases import CUSTOM
 from newsgold.scoring import api
 from newsgold.scoring import signature as sig
+from newsgold.scoring.setup import Setup, make_setup
 
 GOLD, PRED = "<gold>", "<predictions>"
 
@@ -61,13 +62,13 @@ def _span(s: Any) -> Any:
     return s
 
 
-def _frame_docs(frame, name: str) -> list[dict]:
+def _frame_docs(frame: Any, name: str) -> list[dict[str, Any]]:
     """One document per ``doc_id`` from a span table (columns doc_id, start, end, label[, text])."""
     missing = [c for c in ("doc_id", "start", "end", "label") if c not in frame.columns]
     if missing:
         raise InputError(Problem(name, 0, "", f"a span table needs the columns doc_id, start, end, label; missing: "
                                  f"{', '.join(missing)}", "columns"))
-    docs: dict[str, dict] = {}
+    docs: dict[str, dict[str, Any]] = {}
     cols = ["doc_id", "start", "end", "label"] + (["text"] if "text" in frame.columns else [])
     for row in frame[cols].itertuples(index=False):
         span = {"start": int(row.start), "end": int(row.end), "label": str(row.label)}
@@ -77,7 +78,7 @@ def _frame_docs(frame, name: str) -> list[dict]:
     return list(docs.values())
 
 
-def _documents(obj, name: str) -> list[dict]:
+def _documents(obj: Any, name: str) -> list[dict[str, Any]]:
     """Documents as ``{"id", "text"?, "entities": [span dicts]}`` from a list or a span table."""
     if _is_frame(obj):
         return _frame_docs(obj, name)
@@ -92,9 +93,9 @@ def _documents(obj, name: str) -> list[dict]:
     return to_jsonable(out)
 
 
-def _fill_texts(gold: list[dict], preds: list[dict], texts: Mapping[str, str] | None) -> list[Problem]:
+def _fill_texts(gold: list[dict[str, Any]], preds: list[dict[str, Any]], texts: Mapping[str, str] | None) -> list[Problem]:
     """Give every gold document a text: its own, ``texts[id]``, or a blank stand-in as long as its furthest span."""
-    ends: dict = {}
+    ends: dict[str, Any] = {}
     for d in gold + preds:
         for s in d["entities"]:
             if isinstance(s, dict) and isinstance(s.get("end"), int):
@@ -115,7 +116,7 @@ def _fill_texts(gold: list[dict], preds: list[dict], texts: Mapping[str, str] | 
                     "furthest span, span texts not at all (pass texts={doc_id: text} to check them)", "no-text", "warning")]
 
 
-def _batch(gold_docs, pred_docs, texts) -> tuple[Gold, list[dict], list[Problem]]:
+def _batch(gold_docs: Any, pred_docs: Any, texts: Mapping[str, str] | None) -> tuple[Gold, list[dict[str, Any]], list[Problem]]:
     """One batch as a checked gold and prediction records."""
     from newsgold.gold.foreign import complete_records, version_of
     from newsgold.gold.load import load_gold
@@ -147,13 +148,13 @@ class EntityScorer:
     does, documents in id order, so the figures and intervals do not depend on batching.
     """
 
-    def __init__(self, *, label_map=None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345):
+    def __init__(self, *, label_map: Any = None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> None:
         self.label_map, self.labels, self.resamples, self.seed = label_map, labels, resamples, seed
         self._rows: dict[str, np.ndarray] = {}
-        self._records: dict[str, dict] = {}
+        self._records: dict[str, dict[str, Any]] = {}
         self._versions: set[str] = set()
         self._warnings: list[Problem] = []
-        self._setup: api.Setup | None = None
+        self._setup: Setup | None = None
 
     def add_batch(self, *args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None) -> None:
         """Score one batch: the predictions and their gold documents (same forms as :func:`score_spans`).
@@ -163,7 +164,7 @@ class EntityScorer:
         """
         predictions, gold = predictions_and_gold("add_batch", args, predictions, gold)
         gold_obj, preds, warnings = _batch(gold, predictions, texts)
-        setup = api.make_setup(gold_obj, self.label_map, self.labels)
+        setup = make_setup(gold_obj, self.label_map, self.labels)
         if self._setup is not None and setup.labels != self._setup.labels:
             raise InputError("add_batch: this batch gives another label inventory than the earlier ones")
         loaded, more = api.load_predictions(preds, setup)
@@ -197,7 +198,7 @@ class EntityScorer:
 
 
 def score_spans(*args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: Mapping[str, str] | None = None,
-                label_map=None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
+                label_map: Any = None, labels: list[str] | None = None, resamples: int = 1000, seed: int = 12345) -> api.ScoreResult:
     """Entity figures of ``predictions`` against ``gold``, both in memory:
     ``score_spans(predictions=..., gold=...)``, the order of :func:`newsgold.score`.
 
@@ -214,6 +215,7 @@ def score_spans(*args: Any, predictions: Any = UNSET, gold: Any = UNSET, texts: 
     return scorer.compute()
 
 
-def to_jsonable(docs: Iterable[dict]) -> list[dict]:
+def to_jsonable(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Plain JSON types (numpy integers become ints): what a JSON Lines file would give back."""
-    return json.loads(json.dumps(list(docs), default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+    plain: list[dict[str, Any]] = json.loads(json.dumps(list(docs), default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+    return plain

@@ -20,7 +20,7 @@ from newsgold.scoring.fastcheck import clean_entities, plain_record
 PREDICTION_LAYERS = (*LAYERS, "coref")
 
 
-def read_predictions(source, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS) -> tuple[Predictions, list[Problem]]:
+def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS) -> tuple[Predictions, list[Problem]]:
     """Predictions by document id, with every problem found (errors and warnings).
 
     ``source`` is a JSONL path (records then kept as the bytes of their line,
@@ -74,13 +74,13 @@ class _Line:
         self.raw = b""
         self.plain = False
 
-    def fast(self, raw: bytes) -> dict | None:
+    def fast(self, raw: bytes) -> dict[str, Any] | None:
         got = loads_fast(raw)
         self.raw, self.plain = raw, got is not None and plain_record(*got)
         return got[0] if self.plain and got is not None else None
 
 
-def _memory_rows(source: Iterable[Any]) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+def _memory_rows(source: Iterable[Any]) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
     """Records given from Python, as :func:`iter_jsonl` gives a file's (a non-dict is a problem)."""
     for i, r in enumerate(source, 1):
         if isinstance(r, dict):
@@ -99,7 +99,7 @@ def _refused_line(doc_id: Any, seen: Mapping[str, Any], gold: Gold, name: str, l
     return None
 
 
-def load_label_map(name_or_path: str | Path | None) -> dict | None:
+def load_label_map(name_or_path: str | Path | None) -> dict[str, Any] | None:
     """A label map by name (``schema/label_maps/<name>.json``) or path; None for none."""
     if not name_or_path:
         return None

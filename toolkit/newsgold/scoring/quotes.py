@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +53,7 @@ _SEP = "\x00"
 _NON_WORD_OR_SEP = re.compile(r"[^\w\x00]+")
 
 
-def _fold(s: str, non_word: re.Pattern) -> str:
+def _fold(s: str, non_word: re.Pattern[str]) -> str:
     """Compatibility decomposition, accents dropped, lower case, possessives dropped, runs of
     ``non_word`` characters to one space."""
     s = unicodedata.normalize("NFKD", s)
@@ -82,9 +83,9 @@ def normalise_names(names: list[str]) -> list[str]:
     return [_trim(p) for p in _fold(joined, _NON_WORD_OR_SEP).split(_SEP)] if names else []
 
 
-def name_index(gold_doc: dict) -> dict[str, str]:
+def name_index(gold_doc: dict[str, Any]) -> dict[str, str]:
     """Normalised canonical names and aliases -> cluster id (ambiguous names dropped)."""
-    seen: dict[str, set] = {}
+    seen: dict[str, set[Any]] = {}
     ents = gold_doc.get("entities") or {}
     for c in ents.get("clusters", []):
         for n in [c["name"], *c.get("aliases", [])]:
@@ -104,20 +105,20 @@ class DocIndex:
     text: str
 
 
-def doc_index(gold_doc: dict) -> DocIndex:
+def doc_index(gold_doc: dict[str, Any]) -> DocIndex:
     ents = gold_doc.get("entities") or {}
     return DocIndex(name_index(gold_doc), frozenset(c["id"] for c in ents.get("clusters", [])),
                     [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])], gold_doc["text"])
 
 
-def charset(spans) -> frozenset[int]:
+def charset(spans: Any) -> frozenset[int]:
     s: set[int] = set()
     for sp in spans or []:
         s.update(range(sp["start"], sp["end"]))
     return frozenset(s)
 
 
-def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str] | DocIndex) -> str | None:
+def resolve_speaker(q: dict[str, Any], gold_doc: dict[str, Any], names: dict[str, str] | DocIndex) -> str | None:
     """The gold cluster a predicted quote's speaker points at, or None.
 
     ``names`` is :func:`name_index` of the document or, faster, its :class:`DocIndex`."""
@@ -125,7 +126,7 @@ def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str] | DocIndex) -
     clusters = index.clusters if index else {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
     lookup: dict[str, str] = names.names if isinstance(names, DocIndex) else names
     if q.get("speaker_cluster") in clusters:
-        return q["speaker_cluster"]
+        return str(q["speaker_cluster"])
     if q.get("speaker_name"):
         return lookup.get(normalise_name(q["speaker_name"]))
     sp = q.get("speaker")
@@ -141,12 +142,12 @@ def resolve_speaker(q: dict, gold_doc: dict, names: dict[str, str] | DocIndex) -
     return None
 
 
-def jaccard(a: frozenset, b: frozenset) -> float:
+def jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
     u = len(a | b)
     return len(a & b) / u if u else 0.0
 
 
-def match_quotes(gold_q: list[dict], pred_q: list[dict],
+def match_quotes(gold_q: list[dict[str, Any]], pred_q: list[dict[str, Any]],
                  threshold: float) -> tuple[tuple[list[frozenset[int]], list[frozenset[int]]], list[tuple[int, int]]]:
     """One-to-one matching of quotes by content overlap; returns (charsets, pairs)."""
     gsets = [charset(q["content"]) for q in gold_q]
@@ -155,12 +156,12 @@ def match_quotes(gold_q: list[dict], pred_q: list[dict],
     p_items = [(min(s), max(s) + 1, s) if s else (0, 0, s) for s in psets]
     cand = [(g, p) for g, p in overlapping_pairs(g_items, p_items) if jaccard(gsets[g], psets[p]) >= threshold]
 
-    def tiers(g, p):
+    def tiers(g: tuple[Any, ...], p: tuple[Any, ...]) -> tuple[float, ...]:
         return (1.0 if g[2] == p[2] else 0.0, 1.0, jaccard(g[2], p[2]))
     return (gsets, psets), match(g_items, p_items, pairs=cand, tiers=tiers)
 
 
-def doc_stats(gold_doc: dict, pred_quotes: list[dict], threshold: float, errors: list | None = None,
+def doc_stats(gold_doc: dict[str, Any], pred_quotes: list[dict[str, Any]], threshold: float, errors: list[Any] | None = None,
               index: DocIndex | None = None) -> np.ndarray:
     """Sufficient statistics of one document; ``index`` (:func:`doc_index`) when the caller has it."""
     row = np.zeros(len(FIELDS), dtype=np.int64)
@@ -213,12 +214,12 @@ def doc_stats(gold_doc: dict, pred_quotes: list[dict], threshold: float, errors:
     return row
 
 
-def _prf(tp, n_pred, n_gold):
+def _prf(tp: Any, n_pred: Any, n_gold: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     m = prf_from(tp, n_pred, n_gold)
     return m["precision"], m["recall"], m["f1"]
 
 
-def _ratio(a, b):
+def _ratio(a: Any, b: Any) -> np.ndarray:
     """a / b, NaN (not applicable) where b is 0."""
     return np.where(b > 0, a / np.maximum(b, 1), np.nan)
 

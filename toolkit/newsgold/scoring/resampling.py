@@ -24,10 +24,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-Figures = Callable[[np.ndarray], dict]
+Figures = Callable[[np.ndarray], dict[str, Any]]
 
 CONFIDENCE = 0.95
 EXACT_FLIPS_MAX = 2 ** 12         # up to 12 documents the randomization test enumerates every sign flip
@@ -79,7 +80,7 @@ def too_few_label(n_docs: int, confidence: float = CONFIDENCE) -> str:
     return f"none-{n_docs}docs<{minimum_documents(confidence)}"
 
 
-def resample_weights(n_docs: int, n_resamples: int, rng: np.random.Generator, chunk: int = 250):
+def resample_weights(n_docs: int, n_resamples: int, rng: np.random.Generator, chunk: int = 250) -> Iterator[np.ndarray]:
     """Yield (chunk x n_docs) float32 count matrices: how often each document is drawn."""
     done = 0
     while done < n_resamples:
@@ -135,7 +136,7 @@ def bootstrap(stats: np.ndarray, figures: Figures, n_resamples: int = 1000, seed
     return {k: (_num(lo[i]), _num(hi[i])) for i, k in enumerate(names)}
 
 
-def _num(x) -> float | None:
+def _num(x: Any) -> float | None:
     x = float(x)
     return None if np.isnan(x) else x
 
@@ -161,7 +162,7 @@ def _random_flips(n: int, n_resamples: int, rng: np.random.Generator, chunk: int
         done += b
 
 
-def _flip_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Figures, flips: Iterator[np.ndarray]) -> np.ndarray:
+def _flip_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple[Any, ...], figures: Figures, flips: Iterator[np.ndarray]) -> np.ndarray:
     """B minus A for each swap vector: a swapped document gives its row of A to B and vice versa."""
     diff, base_a, total = fb - fa, fa.sum(0), fa.sum(0) + fb.sum(0)
     out = []
@@ -174,7 +175,7 @@ def _flip_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Figures,
     return np.concatenate(out) if out else np.zeros((0, 0))
 
 
-def _bootstrap_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Figures, n_resamples: int, seed: int) -> np.ndarray:
+def _bootstrap_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple[Any, ...], figures: Figures, n_resamples: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     boot = []
     for w in resample_weights(len(fa), n_resamples, rng):
@@ -185,7 +186,7 @@ def _bootstrap_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple, figures: Fig
 
 
 def paired_tests(stats_a: np.ndarray, stats_b: np.ndarray, figures: Figures, n_resamples: int = 1000,
-                 seed: int = 12345, confidence: float = CONFIDENCE) -> dict[str, dict]:
+                 seed: int = 12345, confidence: float = CONFIDENCE) -> dict[str, dict[str, Any]]:
     """Paired bootstrap and a sign-flip randomization test for every figure (B minus A).
 
     Paired bootstrap (Koehn 2004, as sacreBLEU): the same document resamples for both

@@ -23,15 +23,15 @@ class Setup:
 
     gold: Gold
     labels: list[str]                 # the label inventory after mapping, in a fixed order
-    mapping: dict | None
-    keep_labels: set | None
-    zones: set | None
+    mapping: dict[str, Any] | None
+    keep_labels: set[Any] | None
+    zones: set[Any] | None
     overlap: float
     label_map_name: str | None
     singletons: bool = True           # coref: clusters of one mention scored (CorefUD) or dropped (OntoNotes)
     coref_match: str = "exact"        # coref: "exact" or "partial" (CorefUD partial match, gold minimal spans)
 
-    def map_label(self, label: str, side: str = "pred"):
+    def map_label(self, label: str, side: str = "pred") -> str | None:
         """The label after the label map; None drops the span.
 
         A map that covers every gold label (e.g. OntoNotes→CoNLL-2003) applies to gold and
@@ -40,18 +40,19 @@ class Setup:
         """
         if self.mapping is None or (side == "gold" and not self.map_applies_to_gold):
             return label
-        return self.mapping["map"].get(label, label)
+        mapped: str | None = self.mapping["map"].get(label, label)
+        return mapped
 
     @property
     def map_applies_to_gold(self) -> bool:
         return self.mapping is not None and set(ENTITY_LABELS) <= set(self.mapping["map"])
 
-    def in_zones(self, doc: dict, start: int) -> bool:
+    def in_zones(self, doc: dict[str, Any], start: int) -> bool:
         if self.zones is None:
             return True
         return any(z["start"] <= start < z["end"] and z["type"] in self.zones for z in doc["zones"])
 
-    def entity_tuples(self, doc: dict, items, side: str = "pred") -> list[tuple[int, int, str]]:
+    def entity_tuples(self, doc: dict[str, Any], items: Iterable[Mapping[str, Any]], side: str = "pred") -> list[tuple[int, int, str]]:
         if self.mapping is None and self.keep_labels is None and self.zones is None:
             return raw_tuples(items)
         out = []
@@ -64,7 +65,8 @@ class Setup:
         return out
 
 
-def make_setup(gold=None, label_map=None, labels=None, zones=None, overlap: float = 0.5, *, singletons: bool = True,
+def make_setup(gold: Any = None, label_map: Any = None, labels: Iterable[str] | None = None, zones: Iterable[str] | None = None,
+               overlap: float = 0.5, *, singletons: bool = True,
                coref_match: str = "exact") -> Setup:
     gold = gold if isinstance(gold, Gold) else load_gold(gold)
     if coref_match not in ("exact", "partial"):

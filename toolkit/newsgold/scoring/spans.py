@@ -20,6 +20,10 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def overlap_len(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -32,7 +36,7 @@ def iou(a: tuple[int, int], b: tuple[int, int]) -> float:
     return inter / union if union else 0.0
 
 
-def overlapping_pairs(gold: Sequence[tuple], pred: Sequence[tuple]) -> list[tuple[int, int]]:
+def overlapping_pairs(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:
     """All (gold index, pred index) whose ``[start, end)`` ranges share a character.
 
     Items are tuples whose first two fields are start and end. Sweep with bisection:
@@ -56,9 +60,10 @@ def overlapping_pairs(gold: Sequence[tuple], pred: Sequence[tuple]) -> list[tupl
 
 
 def _components(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    parent: dict = {}
+    Node = tuple[str, int]
+    parent: dict[Node, Node] = {}
 
-    def find(x):
+    def find(x: Node) -> Node:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -71,7 +76,7 @@ def _components(pairs: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    comps: dict = {}
+    comps: dict[Node, list[tuple[int, int]]] = {}
     for g, p in pairs:
         comps.setdefault(find(("g", g)), []).append((g, p))
     return list(comps.values())
@@ -84,7 +89,7 @@ SMALL_CELLS = 400           # assignments up to this many matrix cells are solve
 CHUNK = 1 << 20             # pairs handled per array step, so memory stays bounded in a dense document
 
 
-def _pair_arrays(gold: Sequence[tuple], pred: Sequence[tuple]):
+def _pair_arrays(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, ...]:
     """:func:`overlapping_pairs` as two int32 arrays (gold index, pred index), by ``numpy.searchsorted``,
     built a block of predictions at a time so that the temporary arrays stay small."""
     import numpy as np
@@ -113,8 +118,8 @@ def _pair_arrays(gold: Sequence[tuple], pred: Sequence[tuple]):
     return np.concatenate(g_parts), np.concatenate(p_parts)
 
 
-def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, int]] | None = None,
-          tiers: Callable[[tuple, tuple], tuple[float, ...]] | None = None) -> list[tuple[int, int]]:
+def match(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], pairs: list[tuple[int, int]] | None = None,
+          tiers: Callable[[tuple[Any, ...], tuple[Any, ...]], tuple[float, ...]] | None = None) -> list[tuple[int, int]]:
     """One-to-one matching of gold and predicted items that maximises, lexicographically,
     the sums over matched pairs of each value returned by ``tiers(g, p)``.
 
@@ -139,7 +144,8 @@ def match(gold: Sequence[tuple], pred: Sequence[tuple], pairs: list[tuple[int, i
     return out
 
 
-def _match_dense(gold: Sequence[tuple], pred: Sequence[tuple], tiers) -> list[tuple[int, int]]:
+def _match_dense(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]],
+                 tiers: Callable[..., tuple[float, ...]] | None) -> list[tuple[int, int]]:
     """:func:`match` with pairs and components as arrays (many overlapping spans)."""
     import numpy as np
     g_idx, p_idx = _pair_arrays(gold, pred)
@@ -165,7 +171,7 @@ def _match_dense(gold: Sequence[tuple], pred: Sequence[tuple], tiers) -> list[tu
     return out
 
 
-def default_tiers(g: tuple, p: tuple) -> tuple[float, ...]:
+def default_tiers(g: tuple[Any, ...], p: tuple[Any, ...]) -> tuple[float, ...]:
     """Exact span and label, then exact span, then the number of pairs, then same label, then IoU.
 
     An exact match is never broken up to make more, looser pairs.
@@ -175,12 +181,13 @@ def default_tiers(g: tuple, p: tuple) -> tuple[float, ...]:
     return exact * same, exact, 1.0, same, iou(g, p)
 
 
-def _key(item: tuple) -> tuple:
+def _key(item: tuple[Any, ...]) -> tuple[Any, ...]:
     """A total, content-based sort key, so ties never depend on input order."""
     return tuple(tuple(sorted(x)) if isinstance(x, (set, frozenset)) else x for x in item)
 
 
-def _assign(gold, pred, comp, tiers) -> list[tuple[int, int]]:
+def _assign(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], comp: list[tuple[int, int]],
+            tiers: Callable[..., tuple[float, ...]]) -> list[tuple[int, int]]:
     gs = sorted({g for g, _ in comp}, key=lambda i: (_key(gold[i]), i))
     ps = sorted({p for _, p in comp}, key=lambda i: (_key(pred[i]), i))
     gi = {g: k for k, g in enumerate(gs)}
@@ -199,15 +206,16 @@ def _assign(gold, pred, comp, tiers) -> list[tuple[int, int]]:
     return [(gs[r], ps[c]) for r, c in zip(rows, cols) if (r, c) in admissible]
 
 
-def _assign_default(gold, pred, g_idx, p_idx) -> list[tuple[int, int]]:
+def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], g_idx: np.ndarray,
+                    p_idx: np.ndarray) -> list[tuple[int, int]]:
     """:func:`_assign` with :func:`default_tiers`, the weight matrix filled as arrays, a block at
     a time (same arithmetic in the same order as the per-pair code, so the same floats)."""
     import numpy as np
     gs = sorted(np.flatnonzero(np.bincount(g_idx, minlength=len(gold))).tolist(), key=lambda i: (_key(gold[i]), i))
     ps = sorted(np.flatnonzero(np.bincount(p_idx, minlength=len(pred))).tolist(), key=lambda i: (_key(pred[i]), i))
-    labels: dict = {}
+    labels: dict[str, Any] = {}
 
-    def columns(items, chosen):
+    def columns(items: Sequence[tuple[Any, ...]], chosen: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         sub = [items[i] for i in chosen]
         se = np.array([(it[0], it[1]) for it in sub], dtype=np.int64).reshape(-1, 2)
         lab = np.array([labels.setdefault(it[2], len(labels)) if len(it) > 2 else -1 for it in sub], dtype=np.int64)
@@ -237,7 +245,8 @@ def _assign_default(gold, pred, g_idx, p_idx) -> list[tuple[int, int]]:
     return [(gs[i], ps[j]) for i, j in zip(rows_, cols_) if admissible is None or admissible[i, j]]
 
 
-def _weights(a0, a1, a_lab, b0, b1, b_lab, base: float):
+def _weights(a0: np.ndarray, a1: np.ndarray, a_lab: np.ndarray, b0: np.ndarray, b1: np.ndarray, b_lab: np.ndarray,
+             base: float) -> np.ndarray:
     """:func:`default_tiers` folded into one weight, as :func:`_assign` does, for arrays of pairs."""
     import numpy as np
     exact = ((a0 == b0) & (a1 == b1)).astype(float)
@@ -251,12 +260,12 @@ def _weights(a0, a1, a_lab, b0, b1, b_lab, base: float):
     return score
 
 
-def _solve(w) -> tuple[list[int], list[int]]:
+def _solve(w: np.ndarray | list[list[float]]) -> tuple[list[int], list[int]]:
     """Maximum-weight assignment of a weight matrix (list of rows or array)."""
     n_rows = len(w)
     n_cols = len(w[0]) if n_rows else 0
     if n_rows * n_cols <= SMALL_CELLS:
-        rows = w.tolist() if hasattr(w, "tolist") else w
+        rows: list[list[float]] = w.tolist() if not isinstance(w, list) else w
         return small_assignment(rows)
     import numpy as np
     from scipy.optimize import linear_sum_assignment

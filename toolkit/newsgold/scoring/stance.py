@@ -15,6 +15,8 @@ system that says nothing about a pair has predicted NONE for it.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from newsgold.core.schema import STANCE_LABELS
@@ -27,7 +29,8 @@ FIELDS = [f"conf/{g}/{p}" for g in STANCE_LABELS for p in (*STANCE_LABELS, "none
 LI = {lab: i for i, lab in enumerate(STANCE_LABELS)}
 
 
-def doc_stats(gold_doc: dict, pred_items: list[dict], errors: list | None = None, index: DocIndex | None = None) -> np.ndarray:
+def doc_stats(gold_doc: dict[str, Any], pred_items: list[dict[str, Any]], errors: list[Any] | None = None,
+              index: DocIndex | None = None) -> np.ndarray:
     """Sufficient statistics of one document; ``index`` (:func:`~newsgold.scoring.quotes.doc_index`) when the caller has it."""
     row = np.zeros(len(FIELDS), dtype=np.int64)
     gold_items = (gold_doc.get("stance") or {}).get("items", [])
@@ -103,7 +106,39 @@ def _nanmean(a: np.ndarray) -> np.ndarray:
     return np.where(n > 0, np.nansum(a, axis=-1) / np.maximum(n, 1), np.nan)
 
 
-def confusion(total: np.ndarray) -> dict:
+def confusion(total: np.ndarray) -> dict[str, Any]:
     conf = total[:CONF].reshape(K, K + 1)
     return {"labels": list(STANCE_LABELS), "columns": [*STANCE_LABELS, "none"],
             "matrix": [[int(v) for v in row] for row in conf]}
+
+
+def label_reference(cm: dict) -> dict:
+    """What the gold's stance labels alone give, from a :func:`confusion` table: the gold label
+    distribution and the scores of a system that answers NONE for every item (constant-NONE).
+
+    Reported beside every stance figure: with most items NONE, a constant-NONE system already
+    reaches a high accuracy, and a score means little without this reference.
+    """
+    gold = {lab: int(sum(row)) for lab, row in zip(cm["labels"], cm["matrix"])}
+    none_col = np.zeros((K, K + 1), dtype=np.int64)
+    none_col[:, LI["NONE"]] = [gold[lab] for lab in STANCE_LABELS]
+    sums = np.concatenate([none_col.reshape(-1), np.zeros(3, dtype=np.int64)])
+    f = figures(sums)
+    pick = {"accuracy": "classification/accuracy", "macro_f1": "classification/macro_f1", "detection_f1": "detection/f1"}
+    return {"gold_labels": gold, "items": sum(gold.values()),
+            "constant_none": {k: (None if np.isnan(f[v]) else float(f[v])) for k, v in pick.items()}}
+
+
+REFERENCE_TITLE = "stance labels in the gold, and the constant-NONE reference (every item NONE)"
+
+
+def reference_rows(cm: dict) -> list[list[str]]:
+    """:func:`label_reference` as rows for a report table: each gold label with its count and share,
+    then the constant-NONE accuracy, macro-F1 and detection F1."""
+    ref = label_reference(cm)
+    n = ref["items"]
+    rows = [[lab, f"{c}" + (f" ({c / n:.1%})" if n else "")] for lab, c in ref["gold_labels"].items()]
+    none = ref["constant_none"]
+    for name, key in (("accuracy", "accuracy"), ("macro-F1", "macro_f1"), ("detection F1", "detection_f1")):
+        rows.append([f"constant-NONE {name}", "n/a" if none[key] is None else f"{none[key]:.4f}"])
+    return rows

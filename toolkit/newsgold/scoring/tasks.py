@@ -53,19 +53,19 @@ class Task:
     signature_fields: ClassVar[tuple[str, ...]] = ("labelmap", "labels", "zones")
     own_report: ClassVar[str | None] = None     # a module whose ``write`` is this task's own HTML view (report --task)
 
-    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list | None = None) -> Stats:
+    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list[Any] | None = None) -> Stats:
         """Per-document statistics for ``ids`` in order (documents x ...); error records appended to ``errors``."""
         import numpy as np
         rows = []
         for doc_id in ids:
             doc = setup.gold.docs[doc_id]
-            doc_errors: list[tuple] | None = [] if errors is not None else None
+            doc_errors: list[tuple[Any, ...]] | None = [] if errors is not None else None
             rows.append(self.doc_row(doc, preds.get(doc_id, {}), setup, None, doc_errors))
             if doc_errors and errors is not None:
                 errors.extend(self.error_record(doc, e) for e in doc_errors)
         return np.stack(rows) if rows else self.empty()
 
-    def doc_row(self, doc: dict, pred: dict, setup: Setup, index: DocIndex | None, errors: list | None) -> Stats:
+    def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         """One document's statistics from its gold record and its predictions line."""
         raise NotImplementedError(f"task {self.name} computes its statistics in corpus_stats")
 
@@ -85,7 +85,7 @@ class Task:
         """What the report shows next to the figures (counts), from the summed statistics."""
         return {"counts": {f: int(total[i]) for i, f in enumerate(self.stat_fields())}}
 
-    def error_record(self, doc: dict, e: tuple) -> dict[str, Any]:
+    def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
         return {"task": self.name, "doc_id": doc["id"], "kind": kind, "gold": g, "pred": p}
 
@@ -103,7 +103,7 @@ class Task:
         return {}
 
 
-def span_view(doc: dict, start: int, end: int, extra: dict | None = None) -> dict[str, Any]:
+def span_view(doc: dict[str, Any], start: int, end: int, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A span of an error record: offsets, its text and 40 characters of context either side."""
     text = doc["text"]
     out = {"start": start, "end": end, "text": text[start:end],
@@ -121,7 +121,7 @@ class Entities(Task):
     layer = "entities"
     signature_fields = ("match", "scheme", "labelmap", "labels", "zones")
 
-    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list | None = None) -> Stats:
+    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list[Any] | None = None) -> Stats:
         import numpy as np
 
         from newsgold.scoring import entities as E
@@ -131,7 +131,7 @@ class Entities(Task):
         rows = []
         for doc_id in ids:
             doc = setup.gold.docs[doc_id]
-            doc_errors: list[tuple] = []
+            doc_errors: list[tuple[Any, ...]] = []
             rows.append(E.doc_table(*entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
             errors.extend(self.error_record(doc, e) for e in doc_errors)
         return np.stack(rows)
@@ -145,7 +145,7 @@ class Entities(Task):
         return {"counts": E.counts_dict(total, setup.labels),
                 "labels": [lab for lab in setup.labels if total[setup.labels.index(lab)].sum() > 0]}
 
-    def error_record(self, doc: dict, e: tuple) -> dict[str, Any]:
+    def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
         return {"task": self.name, "doc_id": doc["id"], "kind": kind,
                 "gold": span_view(doc, g[0], g[1], {"label": g[2]}) if g else None,
@@ -165,8 +165,8 @@ class Entities(Task):
         return not figure.startswith("label/")
 
 
-def entity_pair(preds: Mapping[str, dict], setup: Setup, doc_id: str,
-                doc: dict | None = None) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+def entity_pair(preds: Mapping[str, dict[str, Any]], setup: Setup, doc_id: str,
+                doc: dict[str, Any] | None = None) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """A document's gold and predicted entity tuples, after the setup's label map, labels and zones."""
     doc = doc if doc is not None else setup.gold.docs[doc_id]
     return (setup.entity_tuples(doc, doc["entities"]["mentions"], side="gold"),
@@ -211,7 +211,7 @@ class DocumentEntities(Task):
     layer = "entities"
     companion_of = "entities"
 
-    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list | None = None) -> Stats:
+    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list[Any] | None = None) -> Stats:
         from newsgold.scoring import documents
         return documents.corpus_stats(preds, setup, ids)
 
@@ -239,7 +239,7 @@ class Quotes(Task):
         from newsgold.scoring.quotes import FIELDS
         return tuple(FIELDS)
 
-    def doc_row(self, doc: dict, pred: dict, setup: Setup, index: DocIndex | None, errors: list | None) -> Stats:
+    def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         from newsgold.scoring import quotes as Q
         gdoc = doc if setup.zones is None else {**doc, "quotes": [q for q in doc["quotes"] if setup.in_zones(doc, q["content"][0]["start"])]}
         pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
@@ -249,7 +249,7 @@ class Quotes(Task):
         from newsgold.scoring import quotes
         return quotes.figures(sums)
 
-    def error_record(self, doc: dict, e: tuple) -> dict[str, Any]:
+    def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
         rec: dict[str, Any] = {"task": self.name, "doc_id": doc["id"], "kind": kind, "gold": None, "pred": None}
         for side, q in (("gold", g), ("pred", p)):
@@ -276,7 +276,7 @@ class Stance(Task):
         from newsgold.scoring.stance import FIELDS
         return tuple(FIELDS)
 
-    def doc_row(self, doc: dict, pred: dict, setup: Setup, index: DocIndex | None, errors: list | None) -> Stats:
+    def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         from newsgold.scoring import stance
         return stance.doc_stats(doc, pred.get("stance") or [], errors, index)
 
@@ -290,7 +290,7 @@ class Stance(Task):
                 "counts": {"gold_items": int(total[:S.CONF].sum()), "e2e_gold": int(total[S.CONF]),
                            "e2e_pred": int(total[S.CONF + 1]), "e2e_tp": int(total[S.CONF + 2])}}
 
-    def error_record(self, doc: dict, e: tuple) -> dict[str, Any]:
+    def error_record(self, doc: dict[str, Any], e: tuple[Any, ...]) -> dict[str, Any]:
         kind, g, p = e
         return {"task": self.name, "doc_id": doc["id"], "kind": kind,
                 "gold": {"item": g["id"], "holder": g["holder"], "target": g["target"], "label": g["label"]},
@@ -304,7 +304,9 @@ class Stance(Task):
     def tables(self, entry: Mapping[str, Any]) -> list[Table]:
         cm = entry["confusion"]
         rows = [[f"gold {g}"] + r for g, r in zip(cm["labels"], cm["matrix"])]
-        return [Table("stance confusion (rows gold, columns predicted)", ["", *cm["columns"]], rows)]
+        from newsgold.scoring.stance import REFERENCE_TITLE, reference_rows
+        return [Table("stance confusion (rows gold, columns predicted)", ["", *cm["columns"]], rows),
+                Table(REFERENCE_TITLE, ["", "value"], reference_rows(cm))]
 
 
 # ---------------------------------------------------------------- coreference
@@ -326,7 +328,7 @@ class Coref(Task):
         import numpy as np
         return np.zeros((0, len(self.stat_fields())), dtype=np.float64)
 
-    def doc_row(self, doc: dict, pred: dict, setup: Setup, index: DocIndex | None, errors: list | None) -> Stats:
+    def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         from newsgold.scoring import coref
         from newsgold.scoring.coref_task import gold_clusters, gold_min_spans
         response = [[(m["start"], m["end"]) for m in c] for c in pred.get("coref") or []]

@@ -43,6 +43,7 @@ class SystemOutput:
     code: tuple[str, ...] = ()                          # repository files whose hashes provenance records
     options: dict = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()            # (document id, why) of documents the system failed on
 
 
 def missing(system: str, what: str, install: str) -> InputError:

@@ -143,6 +143,8 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
         "command": command or f"newsgold run {shlex.quote(spec)}",
         "date": run_date(date),
     }
+    if out.failed:   # only when there are some: runs without failures keep their provenance unchanged
+        provenance["failed_documents"] = [{"doc_id": doc_id, "reason": why} for doc_id, why in out.failed]
     return RunResult(out.records, provenance, result, tuple(out.warnings) + tuple(result.warnings))
 
 
