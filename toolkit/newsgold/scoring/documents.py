@@ -26,6 +26,7 @@ precision, recall and F1 come from their sums over documents, so the document bo
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -109,9 +110,10 @@ class _Columns:
 
     def __init__(self) -> None:
         self.labels, self.clusters, self.strings = _Ids(), _Ids(), _Ids()
-        self.gold: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "cluster", "name")}
-        self.names: dict[str, list[int]] = {k: [] for k in ("doc", "cluster", "name")}
-        self.pred: dict[str, list[int]] = {k: [] for k in ("doc", "start", "end", "label", "name", "invented")}
+        # int64 arrays, 8 bytes an entry (a list of ints would hold an object per offset)
+        self.gold: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "cluster", "name")}
+        self.names: dict[str, array[int]] = {k: array("q") for k in ("doc", "cluster", "name")}
+        self.pred: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "name", "invented")}
         self.zones: list[tuple[int, int, int]] = []
 
     def add_gold(self, k: int, view: _GoldView, zone_types: set[Any] | None, packed: Any = None, vocab_ids: list[int] | None = None) -> None:
@@ -120,48 +122,48 @@ class _Columns:
         ents = view.entities or _Entities()
         ms = ents.mentions
         g = self.gold
-        g["doc"] += [k] * len(ms)
+        g["doc"].extend([k] * len(ms))
         if packed is not None and vocab_ids is not None and len(packed) == 3 * len(ms):
-            g["start"] += packed[0::3]
-            g["end"] += packed[1::3]
-            g["label"] += map(vocab_ids.__getitem__, packed[2::3])
+            g["start"].extend(packed[0::3])
+            g["end"].extend(packed[1::3])
+            g["label"].extend(map(vocab_ids.__getitem__, packed[2::3]))
         else:
-            g["start"] += map(_START, ms)
-            g["end"] += map(_END, ms)
-            g["label"] += self.labels.of(list(map(_LABEL, ms)))
-        g["cluster"] += self.clusters.of(list(map(_CLUSTER, ms)))
-        g["name"] += self.strings.of(list(map(_TEXT, ms)))
+            g["start"].extend(map(_START, ms))
+            g["end"].extend(map(_END, ms))
+            g["label"].extend(self.labels.of(list(map(_LABEL, ms))))
+        g["cluster"].extend(self.clusters.of(list(map(_CLUSTER, ms))))
+        g["name"].extend(self.strings.of(list(map(_TEXT, ms))))
         cl = ents.clusters
         n = self.names
-        n["cluster"] += self.clusters.of([c.id for c in cl for _ in range(1 + len(c.aliases))])
-        n["name"] += self.strings.of([x for c in cl for x in (c.name, *c.aliases)])
-        n["doc"] += [k] * (len(n["name"]) - len(n["doc"]))
+        n["cluster"].extend(self.clusters.of([c.id for c in cl for _ in range(1 + len(c.aliases))]))
+        n["name"].extend(self.strings.of([x for c in cl for x in (c.name, *c.aliases)]))
+        n["doc"].extend([k] * (len(n["name"]) - len(n["doc"])))
         if zone_types is not None and isinstance(view, _ZonedView):
             self.zones += [(k, z.start, z.end) for z in view.zones if z.type in zone_types]
 
     def add_pred(self, k: int, text: str, starts: list[int], ends: list[int], labels: list[int]) -> None:
         p = self.pred
-        p["doc"] += [k] * len(starts)
-        p["start"] += starts
-        p["end"] += ends
-        p["label"] += labels
-        p["name"] += self.strings.of(list(map(text.__getitem__, map(slice, starts, ends))))
-        p["invented"] += [0] * len(starts)
+        p["doc"].extend([k] * len(starts))
+        p["start"].extend(starts)
+        p["end"].extend(ends)
+        p["label"].extend(labels)
+        p["name"].extend(self.strings.of(list(map(text.__getitem__, map(slice, starts, ends)))))
+        p["invented"].extend([0] * len(starts))
 
     def add_unplaced(self, k: int, items: list[tuple[str, str, bool]]) -> None:
         """String-only items without a span (text, label, inside): at offsets no gold mention has
         (-1) and in no zone; an invented one is marked so that it resolves to nothing."""
         p = self.pred
-        p["doc"] += [k] * len(items)
-        p["start"] += [-1] * len(items)
-        p["end"] += [-1] * len(items)
-        p["label"] += self.labels.of([lab for _, lab, _ in items])
-        p["name"] += self.strings.of([text for text, _, _ in items])
-        p["invented"] += [0 if inside else 1 for _, _, inside in items]
+        p["doc"].extend([k] * len(items))
+        p["start"].extend([-1] * len(items))
+        p["end"].extend([-1] * len(items))
+        p["label"].extend(self.labels.of([lab for _, lab, _ in items]))
+        p["name"].extend(self.strings.of([text for text, _, _ in items]))
+        p["invented"].extend([0 if inside else 1 for _, _, inside in items])
 
     def arrays(self, side: str) -> dict[str, np.ndarray]:
         cols = {"gold": self.gold, "names": self.names, "pred": self.pred}[side]
-        return {k: np.array(v, dtype=np.int64) for k, v in cols.items()}
+        return {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in cols.items()}
 
 
 def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapping[str, dict[str, Any]],
