@@ -408,14 +408,14 @@ def check_leaderboard(root: Path) -> CheckResult:
     except InputError as exc:   # a broken submission folder, or gold that does not load ('valid' names it)
         return CheckResult("leaderboard-current", False, f"cannot check the leaderboard: {exc.problems[0]}",
                            "newsgold run SYSTEM --submit NAME for the broken row (or newsgold validate), then newsgold leaderboard")
-    if stale:
-        return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}",
-                           "newsgold release first if the gold changed; then rerun each stale row's command (shown in "
-                           "README.md beside the row), then newsgold leaderboard")
     failed = failed_documents(root)
     note = ("; note: " + "; ".join(failed) + " — those documents count as predicting nothing. If that is the "
             "system's own limit, keep the row (README lists the documents under it); if it is a bug of the NewsGold "
             "adapter (newsgold/systems/), fix it and rerun the row's command") if failed else ""
+    if stale:
+        return CheckResult("leaderboard-current", False, f"stale leaderboard row(s): {_short(stale, 3)}" + note,
+                           "newsgold release first if the gold changed; then rerun each stale row's command (shown in "
+                           "README.md beside the row), then newsgold leaderboard")
     return CheckResult("leaderboard-current", True, "every submission was scored on the current data by this toolkit" + note)
 
 
