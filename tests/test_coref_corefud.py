@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 
 import pytest
 
 from newsgold.cli import main
-from newsgold.formats import corefud
+from newsgold.formats import coref_input, corefud
 from newsgold.gold.load import load_gold
 from newsgold.scoring import coref_task
 
@@ -32,7 +33,7 @@ def _words(text: str, cuts: set[int]) -> list[tuple[int, int]]:
     for m in re.finditer(r"\w+|[^\w\s]", text):
         inner = sorted(c for c in cuts if m.start() < c < m.end())
         bounds = [m.start(), *inner, m.end()]
-        out += list(zip(bounds, bounds[1:]))
+        out += list(pairwise(bounds))
     return out
 
 
@@ -157,3 +158,42 @@ def test_compare_and_report_read_corefud(gold, tmp_path, capsys):
     out = tmp_path / "r.html"
     assert main(["report", str(partial), "-o", str(out), "--task", "coref", "--from", "corefud", "--resamples", "0"]) == 0
     assert out.is_file() and "<html" in out.read_text(encoding="utf-8").lower()
+
+
+INVENTED = """# newdoc id = inv
+# global.Entity = eid-etype-head-other
+# text = Anna's dog barked loudly
+1-2\tAnna's\t_\t_\t_\t_\t_\t_\t_\t_
+1\tAnna\t_\tPROPN\t_\t_\t_\t_\t_\tEntity=(e1-person)
+2\t's\t_\tPART\t_\t_\t_\t_\t_\t_
+3\tdog\t_\tNOUN\t_\t_\t_\t_\t_\tEntity=(e2[1/2]-animal)
+4\tbarked\t_\tVERB\t_\t_\t_\t_\t_\t_
+5\tloudly\t_\tADV\t_\t_\t_\t_\t_\tEntity=(e2[2/2]-animal)|Bridge=e1<e2
+
+"""
+
+
+class _Gold:
+    """A stand-in gold of one invented document whose text spaces the words otherwise."""
+    def __init__(self) -> None:
+        self.docs: dict[str, dict] = {"inv": {}}
+
+    def text(self, doc_id: str) -> str:
+        return "Anna's  dog\nbarked loudly"
+
+
+def test_multiword_token_discontinuous_mention_and_bridging_by_hand(tmp_path):
+    """A multiword token is one token; the discontinuous mention 'dog … loudly' is its extent; the
+    text differs in its spaces, so the tokens are placed: Anna's [0, 6), dog [8, 11), loudly [19, 25)."""
+    (doc,), problems = corefud.parse(INVENTED, "inv.conllu")
+    assert not problems
+    tokens = doc.token_document()
+    assert tokens.tokens == ["Anna's", "dog", "barked", "loudly"] and tokens.clusters == [[(0, 1)], [(1, 4)]]
+    path = tmp_path / "inv.conllu"
+    path.write_text(INVENTED, encoding="utf-8")
+    clusters, problems = coref_input.read_response("corefud", path, _Gold())
+    assert clusters == {"inv": [[(0, 6)], [(8, 25)]]}
+    assert all(p.severity == "warning" for p in problems)
+    assert {(p.line, p.path, p.rule) for p in problems} == {(9, "MISC/Entity", "corefud-discontinuous"),
+                                                            (1, "MISC", "corefud-ignored")}
+    assert "MISC Bridge (1)" in next(p.message for p in problems if p.rule == "corefud-ignored")
