@@ -5,6 +5,13 @@ One entry point for ``score``/``compare --task coref``, ``run`` and the leaderbo
 text (:func:`newsgold.formats.coref_common.to_characters`) and maps CoNLL document names to
 document ids; :func:`score_file` reads and scores.
 
+A CorefUD CoNLL-U file (``--from corefud``, read by :mod:`newsgold.formats.corefud`) names its
+documents by ``# newdoc id``; the text rebuilt from its tokens is the document's own. When it is
+the gold text exactly, the mentions' offsets carry over; otherwise the tokens are placed on the gold
+text by the CoNLL-2012 rule, and every mention of a document that cannot be placed is reported at its
+bracket's line. A mention's minimal span (``MIN``/head) is not read: the partial match uses the gold's
+minimal spans, as the CorefUD scorer does.
+
 A CoNLL-2012 file can also be the gold (``--gold key.conll``), as for ``scorer.pl``: then the
 response must be CoNLL-2012 too, mentions are compared as token spans (no text needed),
 documents are paired by their full ``#begin document`` name, and every key document is scored
@@ -16,7 +23,7 @@ from newsgold.core.diagnostics import InputError, Problem
 from newsgold.scoring.coref_task import CorefKey, CorefOptions, CorefResult, score
 
 Span = tuple[int, int]
-READERS = ("coref-json", "coref-strings", "conll-2012")
+READERS = ("coref-json", "coref-strings", "conll-2012", "corefud")
 
 
 def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
@@ -29,6 +36,8 @@ def read_response(fmt: str, path, gold) -> tuple[dict[str, list[list[Span]]], li
     if fmt == "conll-2012":
         from newsgold.formats import coref_conll
         return _placed(coref_conll.read(path), str(path), gold)
+    if fmt == "corefud":
+        return _corefud(path, gold)
     raise InputError(Problem(str(path), 0, "--from", f"coreference input format {fmt!r} is not readable yet", "format"))
 
 
@@ -54,6 +63,53 @@ def _placed(docs, file: str, gold) -> tuple[dict[str, list[list[Span]]], list[Pr
         if not errs:
             out[did] = placed.clusters
     return out, problems
+
+
+def _corefud(path, gold) -> tuple[dict[str, list[list[Span]]], list[Problem]]:
+    """CorefUD documents by ``# newdoc id``, placed on the gold texts (see the module doc)."""
+    from newsgold.formats import corefud
+    file = str(path)
+    docs, problems = corefud.read_with_problems(path, file)
+    out: dict[str, list[list[Span]]] = {}
+    seen: set[str] = set()
+    for d in docs:
+        if d.doc_id not in gold.docs or d.doc_id in seen:
+            what = "unknown document id" if d.doc_id not in gold.docs else "a second document with the id"
+            problems.append(Problem(file, d.line, "# newdoc id", f"{what} {d.doc_id!r}", "ref-document"))
+            continue
+        seen.add(d.doc_id)
+        clusters, errs = _corefud_placed(d, gold.text(d.doc_id), file)
+        problems += errs + _corefud_notes(d, file)
+        if not errs:
+            out[d.doc_id] = clusters
+    return out, problems
+
+
+def _corefud_placed(d, text: str, file: str) -> tuple[list[list[Span]], list[Problem]]:
+    """Offsets as they are when the rebuilt text is the gold text, else token by token; every mention
+    of a document whose tokens do not follow the gold text is reported."""
+    from newsgold.formats.coref_common import to_characters
+    if d.text == text:
+        return d.clusters(), []
+    placed, errs = to_characters(d.token_document(), text, file)
+    if not errs:
+        return placed.clusters, []
+    return [], errs + [Problem(file, m.line, "MISC/Entity", f"mention {m.text!r} of entity {m.entity} cannot be placed "
+                               f"on the gold text of {d.doc_id!r}: the document's tokens do not follow it "
+                               f"({errs[0].path})", "corefud-placement") for m in d.mentions]
+
+
+def _corefud_notes(d, file: str) -> list[Problem]:
+    """What is scored otherwise than written: discontinuous mentions (as their extent), and the
+    coreference marks the reader does not carry (bridging, split antecedents, empty nodes)."""
+    notes = [Problem(file, m.line, "MISC/Entity", f"discontinuous mention {m.text!r} of entity {m.entity} is scored as "
+                     "one span from its first to its last word", "corefud-discontinuous", "warning")
+             for m in d.mentions if len(m.fragments) > 1]
+    skipped = [f"{what} ({n})" for what, n in d.ignored if what in ("MISC Bridge", "MISC SplitAnte", "empty node")]
+    if skipped:
+        notes.append(Problem(file, d.line, "MISC", f"not scored in document {d.doc_id!r}: {', '.join(skipped)}",
+                             "corefud-ignored", "warning"))
+    return notes
 
 
 def to_records(clusters: dict[str, list[list[Span]]], gold) -> list[dict]:

@@ -44,6 +44,7 @@ from urllib.parse import unquote
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import read_text
+from newsgold.formats import coref_common
 
 DEFAULT_FIELDS = ("eid", "etype", "head", "other")
 ID_FIELDS = ("eid", "GRP")           # names of the id field in global.Entity
@@ -112,6 +113,24 @@ class CorefDocument:
     def words_of(self, m: Mention) -> list[Word]:
         """The words a mention covers (every fragment)."""
         return [w for w in self.words if any(s <= w.start and w.end <= e for s, e in m.fragments)]
+
+    def clusters(self) -> list[list[tuple[int, int]]]:
+        """The mentions grouped by entity, in order of first mention; a discontinuous mention as
+        one span from its first to its last word (the extent)."""
+        by: dict[str, list[tuple[int, int]]] = {}
+        for m in self.mentions:
+            by.setdefault(m.entity, []).append((m.start, m.end))
+        return list(by.values())
+
+    def token_document(self) -> coref_common.CorefDocument:
+        """The same clusters in token units (a multiword token is one token: its words share its
+        span), the form :func:`newsgold.formats.coref_common.to_characters` places on another text."""
+        spans = sorted({(w.start, w.end) for w in self.words})
+        first = {s: i for i, (s, _) in enumerate(spans)}
+        last = {e: i for i, (_, e) in enumerate(spans)}
+        clusters = [[(first[s], last[e] + 1) for s, e in c] for c in self.clusters()]
+        return coref_common.CorefDocument(self.doc_id, clusters, coref_common.TOKENS,
+                                          [self.text[s:e] for s, e in spans], line=self.line)
 
 
 @dataclass

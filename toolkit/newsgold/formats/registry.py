@@ -68,6 +68,9 @@ COREF_FORMATS: tuple[CorefFormat, ...] = (
                 "--from strings aligns entities"),
     CorefFormat("conll-2012", "coref_conll", "tokens (placed on the gold text in order)", "CoNLL-2011/2012 "
                 "coreference column, #begin document blocks"),
+    CorefFormat("corefud", "corefud", "code points of the text rebuilt from the tokens (FORM + SpaceAfter), carried "
+                "over when it is the gold text, else placed on it token by token", "CorefUD CoNLL-U, Entity= in MISC, "
+                "documents by # newdoc id"),
 )
 
 
