@@ -26,6 +26,7 @@ from newsgold.gold.sources import add_source
 
 NEWSGOLD = Path(sys.executable).with_name("newsgold")
 SHIPPED = H.gold_documents(H.REPO)   # whatever the manifest holds with gold
+REPO_TARGETS = H.REPO / "annotations" / "targets"
 LAYERS = ("entities", "quotes", "stance")
 
 
@@ -126,7 +127,10 @@ def test_brat_and_doccano_tasks(tmp_path):
     for lab in (*ENTITY_LABELS, "QUOTE_CONTENT", "CUE", "SPEAKER"):
         assert f"\n{lab}\n" in conf
     assert "QuoteType Arg:QUOTE_CONTENT, Value:direct|indirect|mixed" in conf
-    assert "AGAINST_t-disarmament-before-reconstruction Arg1:QUOTE_CONTENT" in conf
+    declared = [t["id"] for d in SHIPPED for t in json.loads(
+        (REPO_TARGETS / f"{d}.json").read_text(encoding="utf-8"))["targets"]]
+    for label in ("FAVOR", "AGAINST", "NEUTRAL"):       # one relation per declared target and label
+        assert all(f"{label}_{t} Arg1:QUOTE_CONTENT" in conf for t in declared)
     assert (tmp_path / "brat" / "visual.conf").exists()
     export_tasks("doccano", SHIPPED, tmp_path / "dc")
     lines = [json.loads(x) for x in (tmp_path / "dc" / "doccano.jsonl").read_text(encoding="utf-8").splitlines()]
