@@ -329,6 +329,30 @@ def test_out_onto_an_existing_file_the_command_did_not_make_needs_force(tmp_path
     assert r.returncode == 0 and pred.read_bytes() != before
 
 
+@pytest.mark.parametrize("task", ["entities", "coref"])
+def test_report_out_onto_a_file_it_did_not_make_needs_force(tmp_path, task):
+    """report -o follows the same rule as every --out: an existing file newsgold did not write stays."""
+    layer = "coref" if task == "coref" else "entities"
+    pred = jsonl(tmp_path / "p.jsonl", [{"doc_id": D1, layer: []}])
+    page = tmp_path / "notes.html"
+    page.write_text("<p>someone's notes</p>\n", encoding="utf-8")
+    r = ng("report", str(pred), "--task", task, "--resamples", "0", "-o", str(page))
+    assert r.returncode == 1 and "[overwrite]" in r.stderr and page.read_text(encoding="utf-8") == "<p>someone's notes</p>\n"
+    r = ng("report", str(pred), "--task", task, "--resamples", "0", "-o", str(page), "--force")
+    assert r.returncode == 0 and "<html" in page.read_text(encoding="utf-8").lower()
+    r = ng("report", str(pred), "--task", task, "--resamples", "0", "-o", str(page))     # its own output: replaced
+    assert r.returncode == 0, r.stderr
+
+
+def test_export_croissant_onto_a_file_it_did_not_make_needs_force(tmp_path):
+    target = tmp_path / "meta.json"
+    target.write_text("{}\n", encoding="utf-8")
+    r = ng("export", "--croissant", str(target))
+    assert r.returncode == 1 and "[overwrite]" in r.stderr and target.read_text(encoding="utf-8") == "{}\n"
+    r = ng("export", "--croissant", str(target), "--force")
+    assert r.returncode == 0 and "contentUrl" in target.read_text(encoding="utf-8")
+
+
 def test_out_through_a_symbolic_link_writes_the_target_and_keeps_the_link(tmp_path):
     pred = jsonl(tmp_path / "p.jsonl", [{"doc_id": D1, "entities": []}])
     target = tmp_path / "real.txt"

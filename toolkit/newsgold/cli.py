@@ -300,7 +300,7 @@ def cmd_export(args) -> int:
     if args.hub:
         print("wrote " + export.export_hub(args.hub, force=args.force))
     if args.croissant:
-        print("wrote " + export.export_croissant(args.croissant))
+        print("wrote " + export.export_croissant(args.croissant, force=args.force))
     return 0
 
 
@@ -357,7 +357,7 @@ def cmd_report_coref(args, fmt: str | None) -> int:
     _print_problems(result.warnings)
     if not args.out:
         return _usage(args, "give -o/--out FILE.html, the page to write")
-    print(f"wrote {coref_html.write(result, response, gold, args.out, os.path.basename(args.predictions))}")
+    print(f"wrote {coref_html.write(result, response, gold, args.out, os.path.basename(args.predictions), force=args.force)}")
     return 0
 
 
@@ -369,7 +369,7 @@ def cmd_report(args) -> int:
     from newsgold.reporting.html import write_report
     if not args.out:
         return _usage(args, "give -o/--out FILE.html, the page to write")
-    path = write_report(_predictions_arg(args, args.predictions), args.out, **_score_kwargs(args))
+    path = write_report(_predictions_arg(args, args.predictions), args.out, force=args.force, **_score_kwargs(args))
     print(f"wrote {path}")
     return 0
 
@@ -674,7 +674,8 @@ def _add_dataset_commands(sub: Subcommands) -> None:
     p.add_argument("--parquet", metavar="DIR", help="write one Parquet file per config into DIR (default: not written)")
     p.add_argument("--hub", metavar="DIR", help="write a Hub-ready dataset folder into DIR (default: not written)")
     p.add_argument("--croissant", metavar="FILE", help="write Croissant JSON-LD metadata to FILE (default: not written)")
-    p.add_argument("--force", action="store_true", help="let --hub write into a folder that is not empty")
+    p.add_argument("--force", action="store_true", help="let --hub write into a folder that is not empty, and --croissant "
+                   "replace a file newsgold did not write (default: refuse)")
     p.set_defaults(func=cmd_export)
 
     p = _command(sub, "baseline")

@@ -289,15 +289,17 @@ def croissant(gold: Gold, files: dict[str, bytes], *, date_published: str | None
     }
 
 
-def export_croissant(file: str | Path, *, root: str | Path | None = None, gold: Gold | None = None) -> str:
+def export_croissant(file: str | Path, *, root: str | Path | None = None, gold: Gold | None = None, force: bool = False) -> str:
     """Write Croissant 1.0 metadata (JSON-LD) and the data files it describes; returns the path.
 
     The export is self-contained: ``contentUrl`` values are ``data/<config>/test.jsonl``, relative
     to the Croissant file, and those files are written beside it (left alone where they already
     hold exactly these bytes, as at the root of a clone or a Hub export). So the folder can be
     moved or shared as it is, and never points into an installed package. A file there with
-    other content is not overwritten: the export stops and says so.
+    other content is not overwritten: the export stops and says so. An existing ``file`` that
+    newsgold did not write is replaced only with ``force`` (:func:`newsgold.core.storage.write_output`).
     """
+    from newsgold.core.storage import write_output
     root, gold = _root_and_gold(root, gold)
     files = hub_files(gold, root)
     folder = Path(file).absolute().parent
@@ -310,7 +312,7 @@ def export_croissant(file: str | Path, *, root: str | Path | None = None, gold: 
         if not (folder / rel).is_file():
             write_atomic(folder / rel, payload)
     doc = croissant(gold, files, date_published=_date_published(gold, root))
-    write_atomic(file, dump_json(doc).encode("utf-8"))
+    write_output(file, dump_json(doc).encode("utf-8"), force=force)
     return str(file)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from newsgold.core.jsonio import write_atomic
 from newsgold.scoring.coref_task import CorefResult, gold_clusters
 
 Span = tuple[int, int]
@@ -103,7 +102,8 @@ def render(result: CorefResult, response: dict[str, list[list[Span]]], gold, nam
     return "\n".join(parts) + "\n</html>\n"
 
 
-def write(result: CorefResult, response: dict[str, list[list[Span]]], gold, out_path, name: str) -> str:
-    """Write the page atomically; returns its path."""
-    write_atomic(Path(out_path), render(result, response, gold, name))
+def write(result: CorefResult, response: dict[str, list[list[Span]]], gold, out_path, name: str, force: bool = False) -> str:
+    """Write the page atomically (an existing file newsgold did not write only with ``force``); returns its path."""
+    from newsgold.core.storage import write_output
+    write_output(Path(out_path), render(result, response, gold, name), force=force)
     return str(out_path)

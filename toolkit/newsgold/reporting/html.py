@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsgold.core.deprecation import positional_after_two
-from newsgold.core.jsonio import write_atomic
 from newsgold.core.version import __version__
 from newsgold.gold.read import Gold
 from newsgold.reporting.alignment import DocAlignment, EntityLink, QuoteLink, StanceLink, align
@@ -675,12 +674,14 @@ def render_document(doc: dict, n: int, aligned: DocAlignment, predicted: bool, s
     return "\n".join(part), summary
 
 
-def write_report(predictions, out_path, **score_kwargs) -> str:
+def write_report(predictions, out_path, force: bool = False, **score_kwargs) -> str:
     """Score ``predictions`` and write the HTML report to ``out_path`` atomically; returns the path written.
 
-    ``score_kwargs`` are those of :func:`newsgold.scoring.api.score`: gold, task, label_map, labels,
-    zones, overlap, resamples, seed.
+    An existing file that newsgold did not write is replaced only with ``force``
+    (:func:`newsgold.core.storage.write_output`). ``score_kwargs`` are those of
+    :func:`newsgold.scoring.api.score`: gold, task, label_map, labels, zones, overlap, resamples, seed.
     """
+    from newsgold.core.storage import write_output
     page = build_report(predictions, **score_kwargs)
-    write_atomic(out_path, page)
+    write_output(out_path, page, force=force)
     return str(out_path)
