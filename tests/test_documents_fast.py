@@ -50,7 +50,7 @@ def peer_row(doc, ents, setup):
         raw = doc["text"][e["start"]:e["end"]]
         name = normalise_name(raw)
         cluster = at.get((e["start"], e["end"])) or names.get(name)
-        if lab is not None:      # a name that normalises to nothing ('.') is an item of its raw text
+        if lab is not None:     # a name that normalises to nothing ("."): an item of its own, keyed by its raw text
             pred.add((cluster or (f"name:{name}" if name else f"raw:{raw}"), lab))
     row = np.zeros((len(setup.labels), 3), dtype=np.int64)
     index = {lab: i for i, lab in enumerate(setup.labels)}

@@ -40,7 +40,9 @@ NOT_RUN = {
     ("CONTRIBUTING.md", "newsgold add-source article.txt --dry-run \\"): "needs the contributor's article.txt (walked by test_contribute_walk.py)",
     ("CONTRIBUTING.md", "newsgold validate seeds/manifest.json      # offsets, hashes, zones tile the text"):
         "commits to git with a placeholder message (walked by test_contribute_walk.py)",
-    ("CONTRIBUTING.md", "newsgold tasks --to labelstudio 1891cea3faaa39e4-01 1891cea3faaa39e4-02 --out-dir tasks/labelstudio"):
+    ("CONTRIBUTING.md", "mkdir -p annotations/sources"):
+        "needs a corpus's CoNLL-U files and their commit (the import is tested on an invented file in test_corefud_import.py)",
+    ("CONTRIBUTING.md", "mkdir -p ../newsgold-tasks/labelstudio ../newsgold-tasks/brat ../newsgold-tasks/doccano"):
         "needs the example article's documents (walked by test_contribute_walk.py)",
     ("CONTRIBUTING.md", "newsgold annotate packet 1891cea3faaa39e4-01 --out-dir packets/1891cea3faaa39e4-01"):
         "needs the example article's documents (walked by test_contribute_walk.py)",

@@ -107,15 +107,21 @@ def test_default_cache_is_the_user_cache_folder(tmp_path, monkeypatch):
     assert trustcache.cache_dir() == Path.home() / ".cache" / "newsgold"
 
 
-
-def test_nothing_writable_validates_each_time_with_a_note(tmp_path, monkeypatch, checks, capsys):
-    """Neither folder can be created (a regular file stands in each one's way, whoever runs the test)."""
+def _gold_with_a_blocked_cache(tmp_path, monkeypatch) -> Path:
+    """A copy of the built gold, with NEWSGOLD_CACHE_DIR under a regular file: a cache folder that
+    cannot be created, whoever runs the test (root included)."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
     f = tmp_path / "data" / "gold.jsonl"
     f.parent.mkdir()
     shutil.copy(BUILT, f)
+    return f
+
+
+def test_nothing_writable_validates_each_time_with_a_note(tmp_path, monkeypatch, checks, capsys):
+    """Neither folder can be created (a regular file stands in each one's way, whoever runs the test)."""
+    f = _gold_with_a_blocked_cache(tmp_path, monkeypatch)
     (f.parent / trustcache.BESIDE).write_text("x")
     L.load_gold(f)
     assert "validated again on every run" in capsys.readouterr().err
@@ -123,14 +129,10 @@ def test_nothing_writable_validates_each_time_with_a_note(tmp_path, monkeypatch,
     L.load_gold(f)
     assert len(checks) == 2 * n > 0
 
+
 def test_fallback_folder_is_used_when_the_cache_folder_cannot_be_created(tmp_path, monkeypatch, checks, capsys):
     """A cache path under a regular file cannot be created, whoever runs the test (root included)."""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("x")
-    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(blocker / "cache"))
-    f = tmp_path / "data" / "gold.jsonl"
-    f.parent.mkdir()
-    shutil.copy(BUILT, f)
+    f = _gold_with_a_blocked_cache(tmp_path, monkeypatch)
     first = L.load_gold(f)
     assert "cannot be written" in capsys.readouterr().err
     n = len(checks)

@@ -137,7 +137,7 @@ class Entities(Task):
             doc_errors: list[tuple[Any, ...]] = []
             rows.append(E.doc_table(*entity_pair(preds, setup, doc_id, doc), label_index, doc_errors))
             errors.extend(self.error_record(doc, e) for e in doc_errors)
-            errors.extend(U.error_records(self.name, doc_id, preds.get(doc_id) or {}, setup))
+            errors.extend(U.entity_error_records(self.name, doc_id, preds.get(doc_id) or {}, setup))
         return np.stack(rows) + added if rows else added
 
     def figures(self, sums: Stats, setup: Setup) -> dict[str, np.ndarray]:
@@ -249,7 +249,7 @@ class Quotes(Task):
         from newsgold.scoring import unplaced as U
         pq = [q for q in pred.get("quotes") or [] if setup.in_zones(doc, q["content"][0]["start"])]
         if errors is not None:       # string-only quotes not in the text: spurious, listed as they are
-            errors += [("unplaced", None, rec) for rec in U.error_records(self.name, doc["id"], pred, setup)]
+            errors += [("unplaced", None, rec) for rec in U.quote_error_records(self.name, doc["id"], pred, setup)]
         row: Stats = Q.doc_stats(gdoc, pq, setup.overlap, errors, index) + U.quote_count(pred, setup)
         return row
 

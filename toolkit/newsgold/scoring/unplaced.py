@@ -69,20 +69,25 @@ def quote_count(record: Mapping[str, Any], setup: Setup) -> np.ndarray:
     return row
 
 
-def error_records(task: str, doc_id: str, record: Mapping[str, Any], setup: Setup) -> list[dict[str, Any]]:
-    """``--errors`` items for a record's unplaced strings: each a *spurious* prediction without a
-    span (``pred.unplaced`` true), so the listing adds up to the counts."""
+def entity_error_records(task: str, doc_id: str, record: Mapping[str, Any], setup: Setup) -> list[dict[str, Any]]:
+    """``--errors`` items for a record's unplaced entity strings: each a *spurious* prediction
+    without a span (``pred.unplaced`` true), so the listing adds up to the counts."""
     out = []
-    if task == "entities":
-        for it in items(record.get("unplaced"), "entities"):
-            lab = _label(setup, it.get("label"))
-            if lab is not None and not it.get("inside"):
-                out.append({"task": task, "doc_id": doc_id, "kind": "spurious", "gold": None,
-                            "pred": {"text": it.get("text"), "label": lab, "unplaced": True,
-                                     "context": f"not in the text: {it.get('text')}"}})
-    elif task == "quotes" and setup.zones is None:
-        for it in items(record.get("unplaced"), "quotes"):
+    for it in items(record.get("unplaced"), "entities"):
+        lab = _label(setup, it.get("label"))
+        if lab is not None and not it.get("inside"):
             out.append({"task": task, "doc_id": doc_id, "kind": "spurious", "gold": None,
-                        "pred": {"text": it.get("quote"), "speaker_name": it.get("speaker_name"), "unplaced": True,
-                                 "context": f"not in the text: {it.get('quote')}"}})
+                        "pred": {"text": it.get("text"), "label": lab, "unplaced": True,
+                                 "context": f"not in the text: {it.get('text')}"}})
     return out
+
+
+def quote_error_records(task: str, doc_id: str, record: Mapping[str, Any], setup: Setup) -> list[dict[str, Any]]:
+    """``--errors`` items for a record's unplaced quote strings (spurious, without a span); none
+    when zones are selected, since an unplaced quote is in no zone."""
+    if setup.zones is not None:
+        return []
+    return [{"task": task, "doc_id": doc_id, "kind": "spurious", "gold": None,
+             "pred": {"text": it.get("quote"), "speaker_name": it.get("speaker_name"), "unplaced": True,
+                      "context": f"not in the text: {it.get('quote')}"}}
+            for it in items(record.get("unplaced"), "quotes")]

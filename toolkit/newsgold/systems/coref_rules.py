@@ -77,7 +77,8 @@ def cluster(mentions: list[dict]) -> list[list[tuple[int, int]]]:
 def predict(doc_id: str, text: str) -> dict:
     """One document's clusters as a predictions record (the ``coref`` layer)."""
     from newsgold.systems.rules_baseline import rule_entities
-    return {"doc_id": doc_id, "coref": [[{"start": s, "end": e} for s, e in c] for c in cluster(rule_entities(text))]}
+    return {"doc_id": doc_id, "system": "newsgold-coref-rules",
+            "coref": [[{"start": s, "end": e} for s, e in c] for c in cluster(rule_entities(text))]}
 
 
 def run(arg: str, docs: list[Document], opts: RunOptions) -> SystemOutput:

@@ -157,7 +157,7 @@ def run_system(spec: str, gold=None, options: RunOptions | None = None, *, score
 
 def write_predictions(res: RunResult, path: str | Path, force: bool = False) -> list[Path]:
     """The predictions file and its provenance beside it, each written atomically; an existing
-    file newsgold did not write is replaced only with ``force`` (:func:`newsgold.core.jsonio.write_output`)."""
+    file newsgold did not write is replaced only with ``force`` (:func:`newsgold.core.storage.write_output`)."""
     path = Path(path)
     # an earlier output of the same system is replaced without force (records and provenance name it)
     named = res.records[0].get("system") if res.records and isinstance(res.records[0].get("system"), str) else None
