@@ -137,3 +137,30 @@ def test_fallback_folder_is_used_when_the_cache_folder_cannot_be_created(tmp_pat
     assert "cannot be written" in capsys.readouterr().err
     n = len(checks)
     assert snapshot(L.load_gold(f)) == snapshot(first) and len(checks) == n
+
+
+def test_annotation_folder_schema_trusted_after_one_clean_load(cache, monkeypatch, tmp_path):
+    """The shipped annotation folder: the second load skips the schema checks of the manifest and
+    the annotation files (same gold); a folder with a file changed since is schema-checked again,
+and the change refused."""
+    from newsgold.gold import manifest as M
+    calls = []
+    for module in (G, M):
+        real = module.schema_problems
+        monkeypatch.setattr(module, "schema_problems", lambda *a, _real=real, **k: calls.append(a[0]) or _real(*a, **k))
+    first = L.load_gold()
+    n_files = len(calls)
+    assert n_files >= 2 and "manifest" in calls        # the manifest and every annotation file checked once
+    assert list((cache / "validated").glob("schema-*.json"))
+    calls.clear()
+    second = L.load_gold()
+    assert calls == [] and second.content_hash == first.content_hash
+    folder = tmp_path / "gold"
+    shutil.copytree(L.current().gold_dir, folder)
+    changed = sorted(folder.glob("*.json"))[0]
+    rec = json.loads(changed.read_text(encoding="utf-8"))
+    rec["not_in_the_schema"] = 1       # the schema allows no other top-level key
+    changed.write_text(json.dumps(rec, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not_in_the_schema"):
+        L.load_gold(folder)
+    assert calls.count("annotation") == n_files - 1     # another set of texts: every file is checked again

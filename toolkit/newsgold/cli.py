@@ -191,9 +191,14 @@ def _coref_format(args) -> str | None:
 
 
 def _conll_key(args) -> bool:
-    """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py)."""
+    """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py).
+
+    The coreference scorer (and numpy with it) is imported only when a --gold is given, so
+    scoring the shipped release does not pay for it at start-up."""
+    if not args.gold:
+        return False
     from newsgold.formats.coref_input import is_conll_file
-    return bool(args.gold) and is_conll_file(args.gold)
+    return is_conll_file(args.gold)
 
 
 def _coref_score(args, path: str, fmt: str | None, resamples: int):

@@ -1,6 +1,7 @@
 """The JSON Schemas in ``schema/``: loaded once, compiled once, used by every reader."""
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from functools import cache
@@ -148,6 +149,12 @@ def fast_validator(kind: str) -> Callable[[Any], Any] | None:
         return None
     schema = {"$schema": "http://json-schema.org/draft-07/schema#", **dereferenced(kind)}
     return fastjsonschema.compile(schema)
+
+
+def schema_digest(kind: str, text: str) -> str:
+    """sha256 of a JSON file's text and the schema it is checked against: the key under which a
+    file that passed its schema check is trusted (see :mod:`newsgold.gold.load`)."""
+    return hashlib.sha256(f"{kind}\0{text}".encode()).hexdigest()
 
 
 def schema_problems(kind: str, record: dict[str, Any], file: str, line_of: Callable[[tuple[Any, ...]], int]) -> list[Problem]:

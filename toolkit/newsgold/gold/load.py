@@ -18,15 +18,27 @@ pass down, not a bounce between modules.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
+from newsgold.core import trustcache
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import iter_jsonl, require
 from newsgold.core.repository import current, missing_dataset, use
+from newsgold.core.schema import schema_digest
 from newsgold.gold.foreign import FULL_KEYS, complete_records, is_saved_dataset, saved_dataset_rows, version_of
 from newsgold.gold.manifest import load_documents
-from newsgold.gold.read import Gold, content_hash, dataset_version, load_gold_file, merge_record, read_annotation_set
+from newsgold.gold.read import (
+    Gold,
+    annotation_files,
+    annotation_kind,
+    content_hash,
+    dataset_version,
+    load_gold_file,
+    merge_record,
+    read_annotation_set,
+)
 from newsgold.gold.releases import CUSTOM
 
 DOCUMENTS_FILE = Path("data") / "documents" / "test.jsonl"
@@ -42,11 +54,8 @@ def load_gold(path: str | Path | None = None) -> Gold:
     if found is not None:
         return found
     if path is None or Path(path).is_dir():
-        docs = load_documents()
         folder = Path(path) if path is not None else current().gold_dir
-        anns, problems = read_annotation_set(folder, docs)
-        require(problems)
-        records: Mapping[str, dict] = {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
+        records: Mapping[str, dict] = _read_folder(folder)
         source = str(folder)
         version = None
         chash = content_hash(records.values()) if records else ""
@@ -57,6 +66,38 @@ def load_gold(path: str | Path | None = None) -> Gold:
     if not records:
         raise InputError(Problem(source, 0, "", "no gold documents found", "empty"))
     return Gold(records, version or dataset_version(), chash, source)
+
+
+def _read_folder(folder: Path) -> dict[str, dict]:
+    """The gold records of an annotation folder joined with the manifest's documents, all checked."""
+    passed, key = _schema_trusted(folder)
+    seen: list[str] = []
+    docs = load_documents(schema_passed=passed, seen=seen)
+    anns, problems = read_annotation_set(folder, docs, passed, seen)
+    require(problems)
+    if not passed and key and _digests_key(seen) == key:    # the texts checked are the ones hashed
+        trustcache.remember("schema", key, {"files": len(seen)})    # no note: a miss only costs a check
+    return {i: merge_record(docs[i], anns[i]) for i in sorted(anns)}
+
+
+def _schema_trusted(folder: Path) -> tuple[frozenset[str], str]:
+    """The schema digests of the manifest and annotation files when these exact texts all passed
+    their schema checks in an earlier run (compiling the schemas is most of the start-up of a
+    small gold), with the cache key; an empty set when they did not, or cannot be read.
+
+    Each file is still checked against its digest as it is read (``schema_passed``), so a file
+    changed in between is checked again; every other check runs every time."""
+    files = [("manifest", current().manifest)] + [(annotation_kind(f), f) for f in annotation_files(folder)]
+    try:
+        digests = [schema_digest(kind, f.read_bytes().decode("utf-8")) for kind, f in files]
+    except (OSError, UnicodeDecodeError):
+        return frozenset(), ""
+    key = _digests_key(digests)
+    return (frozenset(digests) if trustcache.lookup("schema", key) is not None else frozenset()), key
+
+
+def _digests_key(digests: list[str]) -> str:
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
 def _load_other_form(path: str | Path | None) -> Gold | None:

@@ -8,14 +8,16 @@ from typing import Any
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import line_for, locate_lines, read_json, require
 from newsgold.core.repository import current, missing_dataset
-from newsgold.core.schema import schema_problems
+from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.gold.rules import check_zones, sha256_text
 
 
-def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict], list[Problem]]:
+def read_manifest(path: Path | None = None, schema_passed: frozenset[str] = frozenset(),
+                  seen: list[str] | None = None) -> tuple[dict | None, dict[str, dict], list[Problem]]:
     """Read and check the manifest; returns ``(manifest, documents_by_id, problems)``.
 
     Each document dict has ``id``, ``text``, ``metadata``, ``zones`` and its source range.
+    ``schema_passed`` and ``seen`` are as in :func:`newsgold.gold.read.check_annotation`.
     """
     if path is None and not current().has_sources:
         raise missing_dataset()
@@ -27,7 +29,11 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
         return None, {}, problems
     lines = locate_lines(text)
     lf = lambda p: line_for(lines, p)
-    problems += schema_problems("manifest", man, name, lf)
+    digest = schema_digest("manifest", text)
+    if seen is not None:
+        seen.append(digest)
+    if digest not in schema_passed:
+        problems += schema_problems("manifest", man, name, lf)
     if any(p.severity == "error" for p in problems):
         return man, {}, problems
     sources = {}
@@ -72,7 +78,8 @@ def read_manifest(path: Path | None = None) -> tuple[dict | None, dict[str, dict
     return man, docs, problems
 
 
-def load_documents(path: Path | None = None) -> dict[str, dict]:
-    _, docs, problems = read_manifest(path)
+def load_documents(path: Path | None = None, schema_passed: frozenset[str] = frozenset(),
+                   seen: list[str] | None = None) -> dict[str, dict]:
+    _, docs, problems = read_manifest(path, schema_passed, seen)
     require(problems)
     return docs

@@ -16,7 +16,7 @@ from newsgold.core import trustcache
 from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.repository import current
-from newsgold.core.schema import schema_problems
+from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker, decode
 from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
 
@@ -52,9 +52,18 @@ def is_protocol_pass(path: Path) -> bool:
     return len(parts) >= 4 and parts[-3] == "passes" and parts[-4] == "annotations"
 
 
-def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, list[Problem]]:
+def annotation_kind(path: Path) -> str:
+    return "pass" if is_protocol_pass(path) else "annotation"
+
+
+def check_annotation(path: Path, docs: dict[str, dict], schema_passed: frozenset[str] = frozenset(),
+                     seen: list[str] | None = None) -> tuple[dict | None, list[Problem]]:
     """Read one annotation file and check it against the schema (the pass schema for a protocol
-    pass) and its document."""
+    pass) and its document.
+
+    A text whose :func:`schema_digest` is in ``schema_passed`` passed the schema check in an
+    earlier run and skips it (the other checks always run); the digest of every text read is
+    appended to ``seen``."""
     name = str(path)
     rec, text, problems = read_json(path)
     if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
@@ -66,7 +75,11 @@ def check_annotation(path: Path, docs: dict[str, dict]) -> tuple[dict | None, li
     bad_text = lone_surrogates(rec, name, 1)
     if bad_text:
         return None, problems + bad_text
-    problems += schema_problems("pass" if is_protocol_pass(path) else "annotation", rec, name, lf)
+    digest = schema_digest(annotation_kind(path), text)
+    if seen is not None:
+        seen.append(digest)
+    if digest not in schema_passed:
+        problems += schema_problems(annotation_kind(path), rec, name, lf)
     doc_id = rec.get("doc_id")
     doc = docs.get(doc_id) if isinstance(doc_id, str) else None
     if doc is None:
@@ -84,12 +97,14 @@ def annotation_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("*.json") if not p.name.startswith("."))
 
 
-def read_annotation_set(folder: Path, docs: dict[str, dict]) -> tuple[dict[str, dict], list[Problem]]:
-    """All annotation files in a folder, by document id."""
+def read_annotation_set(folder: Path, docs: dict[str, dict], schema_passed: frozenset[str] = frozenset(),
+                        seen: list[str] | None = None) -> tuple[dict[str, dict], list[Problem]]:
+    """All annotation files in a folder, by document id (``schema_passed``, ``seen``: as
+    :func:`check_annotation`)."""
     out: dict[str, dict] = {}
     problems: list[Problem] = []
     for f in annotation_files(folder):
-        rec, probs = check_annotation(f, docs)
+        rec, probs = check_annotation(f, docs, schema_passed, seen)
         problems += probs
         if rec is not None and isinstance(rec, dict) and isinstance(rec.get("doc_id"), str):
             if rec["doc_id"] in out:
