@@ -179,8 +179,10 @@ def _predictions_arg(args, path):
 def _coref_format(args) -> str | None:
     """The coreference input format of --from (None for another format); a usage error when it is
     given with a task other than coref (or all)."""
-    from newsgold.formats.registry import coref_names
     fmt = getattr(args, "from_format", None)
+    if not fmt or fmt == "newsgold":     # no format registry (nor its readers) on the start-up of a plain score
+        return None
+    from newsgold.formats.registry import coref_names
     if fmt not in coref_names():
         return None
     from newsgold.scoring.tasks import REGISTRY

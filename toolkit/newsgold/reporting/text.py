@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
-from newsgold.reporting.alignment import ErrorItem, error_items
+if TYPE_CHECKING:   # the alignment is read only when errors are shown: off the start-up of a plain score
+    from newsgold.reporting.alignment import ErrorItem
 
 
 def _fmt(v) -> str:
@@ -103,6 +105,7 @@ def render_score_with_errors(result, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
+        from newsgold.reporting.alignment import error_items
         headers = ["signature", "task", "figure", "value", "ci95_low", "ci95_high", "ci_reason"] + ERROR_COLUMNS[1:]
         rows = [[result.signature] + r + [""] * (len(ERROR_COLUMNS) - 1) for r in score_rows(result, True, True)]
         rows += [[result.signature, row[0], "", "", "", "", ""] + row[1:]
@@ -115,6 +118,7 @@ def render_errors(result, fmt: str) -> str:
     """The scorer's error list: JSON as the scorer gives it, else a table (Markdown or plain) of the alignment's error items."""
     if fmt == "json":
         return json.dumps({"errors": result.errors}, ensure_ascii=False, indent=2, allow_nan=False)
+    from newsgold.reporting.alignment import error_items
     rows = [_error_row(e) for e in error_items(result.errors)]
     return f"errors: {len(rows)}\n" + render_table(ERROR_COLUMNS, rows, markdown=fmt == "markdown")
 
