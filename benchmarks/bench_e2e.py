@@ -12,7 +12,8 @@ Sides (the same generated files, see generate.py):
 * ``newsgold warm``   : the same again: the gold is trusted by the sha256 of its bytes
 * ``newsgold validate``: ``newsgold validate --gold G P`` (documents/s), and plain jsonschema on the first
   ``--jsonschema-docs`` predictions records for the ratio
-* ``shipped release`` : ``newsgold score baselines/rules.jsonl`` on the two shipped documents
+* ``shipped release`` : ``newsgold score baselines/rules.jsonl`` on the two shipped documents, run twice: the
+  first run checks the annotation files against the schemas, the second trusts those checks (trust cache)
 * ``dense``           : one document with N gold x N predictions all overlapping (``--dense N``)
 
     python benchmarks/bench_e2e.py --docs 10000
@@ -123,7 +124,9 @@ def main(argv=None) -> int:
     res["newsgold warm"] = timed(score, env_cache)
     res["newsgold validate"] = timed([NEWSGOLD, "validate", "--gold", str(gold), str(pred)], env_cache)
     res["jsonschema"] = timed([PY, "-c", JSONSCHEMA, str(ROOT / "schema"), str(pred), str(args.jsonschema_docs)], env)
-    res["shipped release"] = timed([NEWSGOLD, "score", str(ROOT / "baselines" / "rules.jsonl"), "--quiet"], env_cache)
+    shipped = [NEWSGOLD, "score", str(ROOT / "baselines" / "rules.jsonl"), "--quiet"]
+    res["shipped, first run"] = timed(shipped, env_cache)     # its annotation files' schema checks not yet trusted
+    res["shipped release"] = timed(shipped, env_cache)
     if args.dense:
         res["dense"] = timed([PY, "-c", DENSE, str(args.dense)], env)
 
@@ -150,7 +153,8 @@ def main(argv=None) -> int:
     js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
     print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "
           f"(ratio {val_rate / js_rate:.1f}x, goal >= 10)")
-    print(f"shipped release: {res['shipped release']['wall']:.2f} s wall, {res['shipped release']['cpu']:.2f} s cpu (goal < 0.3 s wall)")
+    print(f"shipped release: {res['shipped release']['wall']:.2f} s wall, {res['shipped release']['cpu']:.2f} s cpu (goal < 0.3 s wall); "
+          f"first run (schema checks not yet trusted) {res['shipped, first run']['wall']:.2f} s wall")
     if args.dense:
         print(f"dense {args.dense} x {args.dense}: {res['dense']['wall']:.2f} s wall, {res['dense']['rss_mib']:.0f} MiB (goal < 5 s, 1 GiB)")
     out = data / f"e2e-{time.strftime('%Y%m%d-%H%M%S')}.json"

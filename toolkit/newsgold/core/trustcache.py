@@ -16,6 +16,10 @@ written, a note says the file will be validated on every run. ``NEWSGOLD_CACHE_D
 it off. An entry is untrusted input (a regular file of at most 64 KiB, opened without following
 links or blocking, read by the strict reader), and a trusted file is used only when the bytes
 actually parsed hash to the key (:func:`newsgold.gold.read.load_gold_file`).
+
+An annotation folder (the shipped gold, read with the manifest and seeds) gets one ``schema``
+entry keyed by the digests of its manifest and annotation texts: a later run skips only their
+schema checks, each text compared with its digest as it is read (:mod:`newsgold.gold.load`).
 """
 from __future__ import annotations
 
