@@ -10,6 +10,8 @@ Sides (the same generated files, see generate.py):
 * ``json+nervaluate`` : both files parsed with ``json``, spans converted, ``Evaluator(...).evaluate()``
 * ``newsgold cold``   : ``newsgold score --gold G P --task entities --format json`` (1,000 resamples), empty trust cache
 * ``newsgold warm``   : the same again: the gold is trusted by the sha256 of its bytes
+* ``newsgold warm, all``: with ``--quotes`` (the generated gold and predictions then carry quotes and
+  stance), the warm run with ``--task all`` (entities, document level, quotes, stance)
 * ``newsgold validate``: ``newsgold validate --gold G P`` (documents/s), and plain jsonschema on the first
   ``--jsonschema-docs`` predictions records for the ratio
 * ``shipped release`` : ``newsgold score baselines/rules.jsonl`` on the two shipped documents, run twice: the
@@ -106,11 +108,14 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="--jobs of newsgold score (0: every core)")
     ap.add_argument("--jsonschema-docs", type=int, default=1000)
     ap.add_argument("--dense", type=int, default=0, help="also N x N all-overlapping spans in one document")
+    ap.add_argument("--quotes", action="store_true",
+                    help="generate quote and stance layers too, and time a warm --task all beside the warm --task entities")
     args = ap.parse_args(argv)
-    data = HERE / "data" / f"docs{args.docs}-seed{args.seed}"
+    data = HERE / "data" / f"docs{args.docs}-seed{args.seed}{'-quotes' if args.quotes else ''}"
     gold, pred = data / "gold.jsonl", data / "predictions.jsonl"
     if not gold.exists():
-        subprocess.run([PY, str(HERE / "generate.py"), "--docs", str(args.docs), "--seed", str(args.seed), "--out", str(data)], check=True)
+        subprocess.run([PY, str(HERE / "generate.py"), "--docs", str(args.docs), "--seed", str(args.seed), "--out", str(data)]
+                       + (["--quotes"] if args.quotes else []), check=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}
     cache = tempfile.mkdtemp(prefix="newsgold-bench-cache-")
     env_cache = {**env, "NEWSGOLD_CACHE_DIR": cache}
@@ -122,6 +127,8 @@ def main(argv=None) -> int:
     res["json+nervaluate"] = timed([PY, "-c", NERVALUATE % (LABELS,), str(gold), str(pred)], env)
     res["newsgold cold"] = timed(score, env_cache)
     res["newsgold warm"] = timed(score, env_cache)
+    if args.quotes:
+        res["newsgold warm, all"] = timed([a if a != "entities" else "all" for a in score], env_cache)
     res["newsgold validate"] = timed([NEWSGOLD, "validate", "--gold", str(gold), str(pred)], env_cache)
     res["jsonschema"] = timed([PY, "-c", JSONSCHEMA, str(ROOT / "schema"), str(pred), str(args.jsonschema_docs)], env)
     shipped = [NEWSGOLD, "score", str(ROOT / "baselines" / "rules.jsonl"), "--quiet"]
@@ -149,6 +156,9 @@ def main(argv=None) -> int:
     cold = res["newsgold cold"]
     cpu_ratio = cold['cpu'] / res['newsgold warm']['cpu']
     print(f"newsgold cold / newsgold warm       : {cold['wall'] / warm:.2f}x wall, {cpu_ratio:.2f}x CPU   (goal <= 2)")
+    if args.quotes:
+        print(f"newsgold warm --task all / entities : {res['newsgold warm, all']['wall'] / warm:.2f}x wall, "
+              f"{res['newsgold warm, all']['cpu'] / res['newsgold warm']['cpu']:.2f}x CPU   (goal <= 1.5)")
     val_rate = args.docs / res["newsgold validate"]["wall"]
     js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
     print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "

@@ -8,7 +8,8 @@ Writes three files to ``--out``:
     text_sha256, metadata {headline, language}, one ``body`` zone tiling the text,
     entities {mentions (start, end, text, label, cluster), clusters}, ``quotes: []``
     and ``stance: {targets: [], items: []}``. About 25 mentions per document
-    (uniform 15..35), labels from the 18 OntoNotes labels.
+    (uniform 15..35), labels from the 18 OntoNotes labels. With ``--quotes``, indirect
+    quotes of PERSON speakers and a one-target stance matrix (:func:`add_quotes_and_stance`).
 ``predictions.jsonl``
     One predictions record per document (``schema/predictions.schema.json``) with
     errors drawn per gold mention: 70 % exact, 8 % boundary shifted (same label),
@@ -136,8 +137,11 @@ def other_label(label: str, rng: random.Random) -> str:
             return lab
 
 
-def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[int]) -> tuple[dict, dict]:
-    """One gold record and its predictions record; adds the booked outcomes to ``counts``."""
+def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[int],
+                  quotes_rng: random.Random | None = None) -> tuple[dict, dict]:
+    """One gold record and its predictions record; adds the booked outcomes to ``counts``.
+    With ``quotes_rng``, also quote and stance layers (:func:`add_quotes_and_stance`), drawn from
+    that generator alone, so the entity layers are the same with or without them."""
     n_mentions = rng.randint(15, 35)
     tokens: list[str] = []            # all tokens, joined by single spaces
     spans: list[tuple[int, int]] = []  # token offsets (char start, char end) per token
@@ -246,7 +250,77 @@ def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[in
         "quotes": [],
         "stance": {"targets": [], "items": []},
     }
-    return gold, {"doc_id": doc_id, "system": "synthetic-ner", "entities": preds}
+    pred = {"doc_id": doc_id, "system": "synthetic-ner", "entities": preds}
+    if quotes_rng is not None:
+        add_quotes_and_stance(gold, pred, mentions, gaps, spans, quotes_rng)
+    return gold, pred
+
+
+def _span(text: str, s: int, t: int) -> dict:
+    return {"start": s, "end": t, "text": text[s:t]}
+
+
+def add_quotes_and_stance(gold: dict, pred: dict, mentions: list, gaps: list, spans: list, rng: random.Random) -> None:
+    """Indirect quotes and a stance matrix on the gold, and predictions of both.
+
+    A quote is a PERSON mention (speaker), the first token of the filler after it (cue, when it
+    carries no punctuation) and the rest of that filler (content, a trailing comma or semicolon
+    left out), for about 40 % of the PERSON mentions, at most four per document. Each document
+    with quotes declares one topic target; every speaker gets one stance item for it (FAVOR,
+    AGAINST, NEUTRAL or NONE; its quotes as evidence unless NONE). Predicted quotes: 75 % the
+    same spans, 10 % content one token shorter, 15 % missed. Predicted stance: the gold label for
+    80 % of the items, another label for the rest."""
+    text = gold["text"]
+    clusters = {m["start"]: m["cluster"] for m in gold["entities"]["mentions"]}
+    quotes = []
+    for k, (first, last, label, _) in enumerate(mentions):
+        gap = gaps[k + 1]
+        if label != "PERSON" or len(gap) < 3 or len(quotes) == 4 or rng.random() >= 0.4:
+            continue
+        cue = spans[gap[0]]
+        if text[cue[1] - 1] in ".,;":
+            continue
+        s, t = spans[gap[1]][0], spans[gap[-1]][1]
+        t -= text[t - 1] in ",;"
+        speaker = _span(text, spans[first][0], spans[last][1])
+        quotes.append({"id": f"q{len(quotes) + 1}", "type": "indirect", "content": [_span(text, s, t)],
+                       "cue": _span(text, *cue), "speaker": speaker, "speaker_cluster": clusters[speaker["start"]]})
+    gold["quotes"] = quotes
+    if quotes:
+        gold["stance"] = _stance(quotes, rng)
+    pred["quotes"] = [q for q in (_predicted_quote(q, text, spans, rng) for q in quotes) if q is not None]
+    pred["stance"] = [{"item": it["id"], "label": it["label"] if rng.random() < 0.8 else rng.choice([x for x in STANCE if x != it["label"]])}
+                      for it in gold["stance"]["items"]]
+
+
+STANCE = ("FAVOR", "AGAINST", "NEUTRAL", "NONE")
+
+
+def _stance(quotes: list[dict], rng: random.Random) -> dict:
+    """One topic target; one item per speaker (the stance matrix), evidence its quotes."""
+    holders: dict[str, list[str]] = {}
+    for q in quotes:
+        holders.setdefault(q["speaker_cluster"], []).append(q["id"])
+    items = []
+    for n, (holder, qids) in enumerate(holders.items(), 1):
+        label = rng.choice(STANCE)
+        items.append({"id": f"s{n}", "holder": holder, "target": "t1", "label": label, "evidence": [] if label == "NONE" else qids})
+    topic = (f"the {rng.choice(('plan', 'deal', 'talks', 'vote', 'agreement', 'decision'))} "
+             f"on the {rng.choice(('market', 'court', 'election', 'campaign'))}")
+    return {"targets": [{"id": "t1", "kind": "topic", "description": topic}], "items": items}
+
+
+def _predicted_quote(q: dict, text: str, spans: list, rng: random.Random) -> dict | None:
+    r = rng.random()
+    if r < 0.15:
+        return None
+    content = dict(q["content"][0])
+    if r < 0.25:      # one token shorter at the end (when the content has two or more)
+        cut = text.rfind(" ", content["start"], content["end"])
+        if cut > content["start"]:
+            content = _span(text, content["start"], cut - (text[cut - 1] in ",;."))
+    return {"id": q["id"], "type": q["type"], "content": [content], "cue": q["cue"], "speaker": q["speaker"],
+            "speaker_cluster": q["speaker_cluster"]}
 
 
 def check_one_to_one(gold: list[dict], pred: list[dict], doc_id: str) -> None:
@@ -278,7 +352,7 @@ def scheme_counts(base: list[int]) -> dict:
     }
 
 
-def generate(n_docs: int, seed: int, out: Path, quiet: bool = False) -> dict:
+def generate(n_docs: int, seed: int, out: Path, quiet: bool = False, quotes: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     vocab = Vocabulary(random.Random(f"vocab-{seed}"))
@@ -289,7 +363,8 @@ def generate(n_docs: int, seed: int, out: Path, quiet: bool = False) -> dict:
     with open(out / "gold.jsonl", "w", encoding="utf-8", newline="\n") as gf, \
          open(out / "predictions.jsonl", "w", encoding="utf-8", newline="\n") as pf:
         for i in range(1, n_docs + 1):
-            gold, pred = make_document(i, rng, vocab, counts)
+            quotes_rng = random.Random(f"quotes-{seed}-{i}") if quotes else None
+            gold, pred = make_document(i, rng, vocab, counts, quotes_rng)
             n_gold += len(gold["entities"]["mentions"])
             n_pred += len(pred["entities"])
             gf.write(dumps(gold) + "\n")
@@ -311,9 +386,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--out", type=Path, required=True, help="output directory (created)")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--quotes", action="store_true", help="also quote and stance layers, gold and predicted")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    exp = generate(args.docs, args.seed, args.out, args.quiet)
+    exp = generate(args.docs, args.seed, args.out, args.quiet, args.quotes)
     print(f"wrote {args.docs} documents, {exp['gold_mentions']} gold mentions, {exp['predictions']} predictions "
           f"to {args.out} in {time.perf_counter() - t0:.1f} s")
     print("outcome shares of gold:", json.dumps(exp["shares_of_gold"]))
