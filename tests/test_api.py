@@ -296,7 +296,7 @@ def test_result_serialisation_and_signature(setup):
     assert row.ci_low is None and row.ci_high is None          # 2 documents: no interval
     assert df.attrs["signature"] == res.signature
     p = signature.parse(res.signature)
-    assert p["task"] == "entities+quotes+stance"
+    assert p["task"] == "entities+entities_document+quotes+stance"
     assert p["seed"] == "777"
     assert p["ci"] == "none-2docs<6"                           # what was done: no resampling, too few documents
     assert p["labelmap"] == "none" and p["zones"] == "all" and p["labels"] == "all"

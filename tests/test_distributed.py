@@ -75,7 +75,7 @@ def test_workers_reading_their_own_shards_give_the_single_process_figures(corpus
     from newsgold.scoring.distributed import sharded_totals
     gold, pred, g_shards, p_shards = corpus
     setup = api.make_setup(gold)
-    single = api.score(pred, setup=setup, task="entities", resamples=0)
+    single = api.score(pred, setup=setup, task=task, resamples=0)
     totals = sharded_totals(g_shards, p_shards, task=task, scheduler=client)
     assert len(client.scheduler_info()["workers"]) == 2
     assert np.array_equal(totals, single.stats[task].sum(axis=0))

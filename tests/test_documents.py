@@ -65,7 +65,7 @@ def figures(res, name):
 
 
 def test_document_level_scores_equal_hand_computed_ones():
-    res = score(predictions(), gold=gold(), task="entities", resamples=0)
+    res = score(predictions(), gold=gold(), task="entities_document", resamples=0)
     # totals: correct 2 + 2 = 4, predicted 5 + 2 = 7, gold 5 + 3 = 8
     assert res.tasks["entities_document"]["counts"]["overall"] == {"correct": 4, "predicted": 7, "gold": 8}
     p, r = 4 / 7, 4 / 8
@@ -81,12 +81,12 @@ def test_document_level_scores_equal_hand_computed_ones():
 
 
 def test_label_subset_applies_to_both_sides():
-    res = score(predictions(), gold=gold(), task="entities", labels=["PERSON"], resamples=0)
+    res = score(predictions(), gold=gold(), task="entities_document", labels=["PERSON"], resamples=0)
     assert res.tasks["entities_document"]["counts"]["overall"] == {"correct": 2, "predicted": 2, "gold": 3}
 
 
 def test_intervals_come_from_the_document_resampling():
-    res = score(predictions(), gold=gold(), task="entities", resamples=200, seed=7)
+    res = score(predictions(), gold=gold(), task="entities_document", resamples=200, seed=7)
     f = res.tasks["entities_document"]["figures"]["overall/f1"]
     # whatever the resampling reports (an interval, or none for too few documents), it is not invented here
     if f.get("ci"):
@@ -99,3 +99,10 @@ def test_intervals_come_from_the_document_resampling():
 def test_no_document_section_without_entities(task):
     res = score([{**p, task: []} for p in predictions()], gold=gold(), task=task, resamples=0)
     assert "entities_document" not in res.tasks
+
+
+def test_entities_scores_spans_only_and_all_adds_the_document_level():
+    # issue 25: the document-level section is asked for by name (or by "all"), never implied by --task entities
+    assert list(score(predictions(), gold=gold(), task="entities", resamples=0).tasks) == ["entities"]
+    assert list(score(predictions(), gold=gold(), task="entities_document", resamples=0).tasks) == ["entities_document"]
+    assert list(score(predictions(), gold=gold(), task="all", resamples=0).tasks) == ["entities", "entities_document"]

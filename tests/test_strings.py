@@ -129,7 +129,7 @@ def test_document_level_from_strings_counts_each_entity_once(tmp_path):
                                                              {"text": "Donald Trump", "label": "PERSON"}]}) + "\n",
                     encoding="utf-8")
     recs, _ = read(path, gold)
-    res = score(recs, gold=gold, task="entities", resamples=0)
+    res = score(recs, gold=gold, task="entities_document", resamples=0)
     c = res.tasks["entities_document"]["counts"]["overall"]
     assert c["predicted"] == 1 and c["correct"] == 1       # both strings name the cluster donald-trump
 
@@ -150,7 +150,7 @@ def strings_file(tmp_path: Path, lines: list[dict], name: str = "s.jsonl") -> Pa
     return path
 
 
-def figures(path: Path, gold: Gold, task: str = "entities") -> dict:
+def figures(path: Path, gold: Gold, task: str = "all") -> dict:
     recs, problems = read(path, gold)
     assert [p for p in problems if p.severity == "error"] == []
     res = score(recs, gold=gold, task=task, resamples=0)

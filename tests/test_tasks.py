@@ -24,9 +24,8 @@ GOLD = ROOT / "data" / "documents" / "test.jsonl"
 
 
 def test_registry_lists_the_scored_tasks_in_report_order():
-    assert tasks.task_names() == ("entities", "quotes", "stance", "coref")
+    assert tasks.task_names() == ("entities", "entities_document", "quotes", "stance", "coref")
     assert list(tasks.REGISTRY) == ["entities", "entities_document", "quotes", "stance", "coref"]
-    assert tasks.with_companions(["quotes", "entities"]) == ["quotes", "entities", "entities_document"]
 
 
 def test_every_task_names_real_signature_fields():
@@ -37,7 +36,7 @@ def test_every_task_names_real_signature_fields():
 def test_cli_task_choices_come_from_the_registry():
     r = subprocess.run([sys.executable, "-m", "newsgold.cli", "score", "--help"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "{entities,quotes,stance,coref,all}" in r.stdout
+    assert "{entities,entities_document,quotes,stance,coref,all}" in r.stdout
 
 
 def test_no_task_string_dispatch_outside_the_registry():

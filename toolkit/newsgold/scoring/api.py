@@ -81,9 +81,6 @@ def _require_some(ids: list[str], task: str, name: str) -> None:
                                  f"(write \"{task}\": [] on a line to score 'predicted nothing')", "missing-layer"))
 
 
-with_companions = T.with_companions
-
-
 def layer_of(task: str) -> str:
     """The predictions layer a task (or a companion section) reads."""
     return T.get(task).layer
@@ -273,10 +270,10 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
     chosen = tasks_present(preds, task)
     result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
     ci_done = []
-    ids_of = {t: scored_ids(preds, setup, t) for t in with_companions(chosen)}
+    ids_of = {t: scored_ids(preds, setup, t) for t in chosen}
     layered_stats = _layered(preds, setup, [t for t in chosen if T.get(t).shares_pass], ids_of, result.errors if errors else None,
                              jobs, progress)
-    for t in with_companions(chosen):
+    for t in chosen:
         ids = ids_of[t]
         _require_some(ids, t, name)
         excluded = [d for d in setup.gold.docs if d in preds and not preds.has_layer(d, layer_of(t))]
@@ -372,7 +369,7 @@ def compare(a: Any, b: Any, *, gold: Any = None, task: str = "all", label_map: A
     warnings = wa + wb
     chosen = _shared_tasks(pa, pb, task, str(a), str(b), warnings)
     out, methods, done = {}, {}, []
-    for t in with_companions(chosen):
+    for t in chosen:
         in_b = set(scored_ids(pb, setup, t))
         ids = [d for d in scored_ids(pa, setup, t) if d in in_b]
         _require_some(ids, t, f"{a} / {b}")
@@ -398,7 +395,7 @@ def _shared_tasks(pa: Predictions, pb: Predictions, task: str, a: str, b: str, w
     in_a = [t for t in names if pa.any_layer(T.get(t).layer)]
     in_b = [t for t in names if pb.any_layer(T.get(t).layer)]
     for t in names:
-        if (t in in_a) != (t in in_b):
+        if T.get(t).companion_of is None and (t in in_a) != (t in in_b):   # one warning for a layer
             only, other = (a, b) if t in in_a else (b, a)
             warnings.append(Problem(f"{a} / {b}", 0, t, f"only {only} predicts {t}, {other} does not: {t} is not compared",
                                     "layer-not-shared", "warning"))

@@ -48,7 +48,9 @@ class Task:
 
     name: ClassVar[str]
     layer: ClassVar[str]                       # the gold and predictions layer read
-    companion_of: ClassVar[str | None] = None  # scored (and reported as its own section) with another task
+    # a second view of another task's layer (entities_document of entities): scored when asked for by
+    # name or by "all", never implied by that task; warnings about the shared layer are given once, by it
+    companion_of: ClassVar[str | None] = None
     shares_pass: ClassVar[bool] = False         # scored in the one pass over documents of :meth:`doc_row`
     signature_fields: ClassVar[tuple[str, ...]] = ("labelmap", "labels", "zones")
     own_report: ClassVar[str | None] = None     # a module whose ``write`` is this task's own HTML view (report --task)
@@ -393,10 +395,9 @@ def get(name: str) -> Task:
 
 
 def task_names() -> tuple[str, ...]:
-    """The tasks a user can ask for (``--task``), in report order; companions come with their task."""
-    return tuple(t.name for t in REGISTRY.values() if t.companion_of is None)
+    """The tasks a user can ask for (``--task``), in report order.
 
-
-def with_companions(names: list[str]) -> list[str]:
-    """The tasks followed by their companion sections (``entities`` -> ``entities_document``)."""
-    return [c.name for n in names for c in REGISTRY.values() if c.name == n or c.companion_of == n]
+    ``entities_document`` is a task of its own since the toolkit after 0.3.0: ``--task entities`` scores
+    spans only (the document-level section cost about as much again as the span-level scoring
+    of a large corpus, issue 25), ``--task entities_document`` or ``--task all`` adds it."""
+    return tuple(REGISTRY)
