@@ -164,3 +164,55 @@ and the change refused."""
     with pytest.raises(InputError, match="not_in_the_schema"):
         L.load_gold(folder)
     assert calls.count("annotation") == n_files - 1     # another set of texts: every file is checked again
+
+
+def test_trusted_records_are_read_from_the_file_on_demand(tmp_path, cache):
+    # issue 25 (memory): a trusted gold holds where each line is, not its bytes; the records read
+    # back are the validated ones
+    f = tmp_path / "gold.jsonl"
+    shutil.copy(BUILT, f)
+    first = L.load_gold(f)
+    second = L.load_gold(f)
+    assert type(second.docs).__name__ == "FileRecords" and type(first.docs).__name__ != "FileRecords"
+    assert snapshot(second) == snapshot(first)
+    assert [second.docs.raw(i) for i in second.docs] == [first.docs.raw(i) for i in first.docs]
+
+
+def test_a_trusted_file_replaced_by_rename_still_reads_what_was_loaded(tmp_path, cache):
+    f = tmp_path / "gold.jsonl"
+    shutil.copy(BUILT, f)
+    L.load_gold(f)
+    gold = L.load_gold(f)
+    expected = [json.loads(line) for line in BUILT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    other = tmp_path / "other.jsonl"
+    other.write_text("{}\n", encoding="utf-8")
+    other.replace(f)                      # an atomic write of a new file: the open descriptor keeps the old one
+    assert [gold.docs[i] for i in gold.docs] == sorted(expected, key=lambda r: r["id"])
+
+
+def test_a_trusted_file_changed_in_place_is_an_error_not_another_record(tmp_path, cache):
+    f = tmp_path / "gold.jsonl"
+    shutil.copy(BUILT, f)
+    L.load_gold(f)
+    gold = L.load_gold(f)
+    first = next(iter(gold.docs))
+    with open(f, "r+b") as fh:           # same size, other bytes, written in place
+        data = fh.read()
+        fh.seek(0)
+        fh.write(data.replace(b'"text"', b'"TEXT"', 1))
+    with pytest.raises(InputError, match="changed while it was being scored"):
+        gold.docs[first]
+
+
+def test_trusted_lines_give_each_record_with_the_offset_of_its_line():
+    import hashlib
+    import io
+
+    from newsgold.gold.trusted import trusted_lines
+    lines = BUILT.read_bytes().splitlines(keepends=True)
+    data = b"\n".join(lines) + b"\n \n"          # blank lines between and after the records
+    h = hashlib.sha256()
+    got = list(trusted_lines(io.BytesIO(data), h))
+    assert h.hexdigest() == hashlib.sha256(data).hexdigest()       # every byte hashed, blank lines too
+    assert [data[p:p + len(line)] for p, line, _ in got] == lines
+    assert [r.id for _, _, r in got] == [json.loads(line)["id"] for line in lines]

@@ -71,6 +71,49 @@ class LazyRecords(Mapping[str, Any]):
         return self._texts[key] if self._texts is not None else self[key]["text"]
 
 
+class FileRecords(LazyRecords):
+    """Records of a file that was checked before, kept as where their line is (offset, length)
+    instead of its bytes: a large gold costs its texts and packed spans in memory, not its size.
+
+    A record is read again (``os.pread`` on a descriptor held open) only when a view asks for it
+    (quotes, stance, errors, document level). The descriptor keeps the file that was read, even
+    if a new one is renamed over it; a file changed in place since (another size, inode or
+    modification time) is an error, never a silently different record.
+    """
+
+    def __init__(self, path: Path, fd: int, where: dict[str, tuple[int, int]], texts: dict[str, str],
+                 spans: dict[str, Any] | None = None, vocab: list[str] | None = None):
+        super().__init__({}, texts, spans, vocab)
+        self._where = where
+        self._path, self._fd = path, fd
+        self._stat = _identity(os.fstat(fd))
+        import weakref
+        weakref.finalize(self, os.close, fd)
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        return decode(self.raw(key))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._where
+
+    def raw(self, key: str) -> bytes:
+        offset, length = self._where[key]
+        data = os.pread(self._fd, length, offset)
+        if len(data) != length or _identity(os.fstat(self._fd)) != self._stat:
+            raise InputError(Problem(str(self._path), 0, "", "the file changed while it was being scored; run again", "file-changed"))
+        return data
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def compact(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 

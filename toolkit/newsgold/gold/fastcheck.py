@@ -200,3 +200,4 @@ def clean_entities(ents: dict, text: str) -> dict[str, str] | None:
     if len(set(zip(starts, ends))) != len(mentions) or len(set(ids)) != len(ids):
         return None
     return cluster_type if len({m["cluster"] for m in mentions}) == len(cluster_type) else None
+

@@ -6,6 +6,7 @@ I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -17,8 +18,9 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_digest, schema_problems
-from newsgold.core.storage import LazyRecords, SpanPacker, decode
+from newsgold.core.storage import FileRecords, LazyRecords, SpanPacker
 from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
+from newsgold.gold.trusted import NotTrusted, trusted_lines
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -253,35 +255,43 @@ class _GoldLine:
         return got[0] if got is not None else None
 
 
-class NotTrusted(Exception):
-    """The bytes read are not the ones the trust cache vouched for."""
-
-
 def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     """A gold file whose exact bytes were validated before (see :mod:`newsgold.core.trustcache`):
-    each line parsed once with the fast decoder, kept as its bytes, texts and spans extracted.
+    read in batches of lines, each batch hashed and decoded in one call of a typed decoder that
+    builds only the id, the text and the entity spans (every other field is skipped while parsing).
+    The records are kept as where their lines are (:class:`~newsgold.core.storage.FileRecords`),
+    or as their bytes where ``os.pread`` is missing.
+
     Also returns the sha256 of the bytes read and parsed, for the caller to compare with the cache
     key. Bytes that are not what was validated (the file swapped since it was hashed) may fail to
     parse: that raises :class:`NotTrusted`."""
-    out: dict[str, bytes] = {}
+    where: dict[str, tuple[int, int]] = {}
+    kept: dict[str, bytes] = {}
     texts: dict[str, str] = {}
     packer = SpanPacker()
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for raw in fh:
-            h.update(raw)
-            if not raw.strip():
-                continue
-            try:
-                rec = decode(raw)
-                rid = rec["id"]
-                texts[rid] = rec["text"]
-                packer.add_valid(rid, rec["entities"]["mentions"])
-            except (ValueError, LookupError, TypeError, RecursionError) as exc:
-                raise NotTrusted(str(exc)) from None
-            out[rid] = raw
-    order = sorted(out)
-    return LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab), h.hexdigest()
+    pread = hasattr(os, "pread")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        with open(fd, "rb", closefd=False) as fh:
+            for pos, line, rec in trusted_lines(fh, h):
+                rid = rec.id
+                if pread:
+                    where[rid] = (pos, len(line))
+                else:
+                    kept[rid] = line
+                texts[rid] = rec.text
+                ms = rec.entities.mentions
+                packer.add_columns(rid, [m.start for m in ms], [m.end for m in ms], [m.label for m in ms])
+    except BaseException:
+        os.close(fd)
+        raise
+    order = sorted(texts)
+    texts = {k: texts[k] for k in order}
+    if not pread:
+        os.close(fd)
+        return LazyRecords({k: kept[k] for k in order}, texts, packer.spans, packer.vocab), h.hexdigest()
+    return FileRecords(path, fd, {k: where[k] for k in order}, texts, packer.spans, packer.vocab), h.hexdigest()
 
 
 def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
