@@ -205,3 +205,23 @@ def test_paired_tests_are_seeded():
     x = paired_tests(a, b, entity_fig, 200, seed=4)
     y = paired_tests(a, b, entity_fig, 200, seed=4)
     assert x == y
+
+
+def _weights_in_one_draw(n_docs, n_resamples, seed):
+    """The weights as the bootstrap drew them before issue 25: every resample in one call."""
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n_docs, size=(n_resamples, n_docs))
+    idx += (np.arange(n_resamples) * n_docs)[:, None]
+    return np.bincount(idx.ravel(), minlength=n_resamples * n_docs).reshape(n_resamples, n_docs)
+
+
+@pytest.mark.parametrize("n_docs", [1, 7, 333])
+def test_weights_do_not_depend_on_the_memory_bounds(monkeypatch, n_docs):
+    # issue 25 (memory): chunks and draws are split by size; the resamples must stay the same numbers
+    import newsgold.scoring.resampling as R
+    expected = _weights_in_one_draw(n_docs, 40, 11)
+    for cells, draws in ((1 << 24, 1 << 21), (3 * n_docs, 2 * n_docs), (n_docs, n_docs), (1, 1)):
+        monkeypatch.setattr(R, "WEIGHT_CELLS", cells)
+        monkeypatch.setattr(R, "DRAW_CELLS", draws)
+        got = np.concatenate(list(R.resample_weights(n_docs, 40, np.random.default_rng(11), chunk=13)))
+        assert got.dtype == np.float32 and np.array_equal(got, expected)

@@ -399,3 +399,24 @@ def test_corpus_tables_equal_doc_table_per_document(docs):
         cols.add(k, g, p)
     for built, direct in zip(cols.flat(), (flat_from_docs(gold, labels), flat_from_docs(pred, labels))):
         assert all((a == b).all() for a, b in zip(built, direct))
+
+
+def test_entity_rows_are_the_same_whatever_the_chunk_of_documents(tmp_path, monkeypatch):
+    # issue 25 (memory): documents are matched a chunk at a time; a row depends on its own document only
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from newsgold.scoring import api
+    from newsgold.scoring import tasks as T
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "--docs", "40", "--seed", "3", "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    setup = api.make_setup(tmp_path / "gold.jsonl")
+    preds, _ = api.load_predictions(tmp_path / "predictions.jsonl", setup)
+    ids = api.scored_ids(preds, setup, "entities")
+    whole = api.task_stats(preds, setup, "entities", ids=ids)
+    monkeypatch.setattr(T, "ENTITY_CHUNK_DOCS", 7)
+    chunked = api.task_stats(preds, setup, "entities", ids=ids)
+    assert whole.shape[0] == 40 and whole.sum() > 0
+    assert np.array_equal(chunked, whole)

@@ -80,14 +80,28 @@ def too_few_label(n_docs: int, confidence: float = CONFIDENCE) -> str:
     return f"none-{n_docs}docs<{minimum_documents(confidence)}"
 
 
+WEIGHT_CELLS = 1 << 22      # float32 cells of one weight matrix (16 MiB): resamples per chunk shrink as documents grow
+DRAW_CELLS = 1 << 20        # documents drawn per call of the generator (8 MiB of int64 indices)
+
+
 def resample_weights(n_docs: int, n_resamples: int, rng: np.random.Generator, chunk: int = 250) -> Iterator[np.ndarray]:
-    """Yield (chunk x n_docs) float32 count matrices: how often each document is drawn."""
+    """Yield (chunk x n_docs) float32 count matrices: how often each document is drawn.
+
+    Memory stays bounded as the corpus grows: a chunk has at most :data:`WEIGHT_CELLS` cells and
+    its rows are drawn :data:`DRAW_CELLS` at a time. The generator gives the same numbers however
+    its draws are split into calls (row after row), so the resamples, and the intervals, do not
+    depend on these sizes (``tests/test_resampling.py`` checks it)."""
+    chunk = max(1, min(chunk, WEIGHT_CELLS // max(n_docs, 1)))
+    step = max(1, DRAW_CELLS // max(n_docs, 1))
     done = 0
     while done < n_resamples:
         b = min(chunk, n_resamples - done)
-        idx = rng.integers(0, n_docs, size=(b, n_docs))
-        idx += (np.arange(b) * n_docs)[:, None]
-        w = np.bincount(idx.ravel(), minlength=b * n_docs).reshape(b, n_docs).astype(np.float32)
+        w = np.empty((b, n_docs), dtype=np.float32)
+        for r0 in range(0, b, step):
+            rows = min(step, b - r0)
+            idx = rng.integers(0, n_docs, size=(rows, n_docs))
+            idx += (np.arange(rows) * n_docs)[:, None]
+            w[r0:r0 + rows] = np.bincount(idx.ravel(), minlength=rows * n_docs).reshape(rows, n_docs)
         yield w
         done += b
 

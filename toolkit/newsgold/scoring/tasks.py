@@ -179,7 +179,21 @@ def entity_pair(preds: Mapping[str, dict[str, Any]], setup: Setup, doc_id: str,
             setup.entity_tuples(doc, preds.get(doc_id, {}).get("entities") or []))
 
 
+ENTITY_CHUNK_DOCS = 4096    # documents matched at once: bounds the temporary arrays, not the result
+
+
 def _entity_stats(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarray:
+    """Entity statistics, :data:`ENTITY_CHUNK_DOCS` documents at a time (each document's row
+    depends on that document only, so the chunks' rows stacked are the corpus's rows, and the
+    memory for matching stays flat as the corpus grows)."""
+    import numpy as np
+    if len(ids) <= ENTITY_CHUNK_DOCS:
+        return _entity_chunk(preds, setup, ids)
+    return np.concatenate([_entity_chunk(preds, setup, ids[i:i + ENTITY_CHUNK_DOCS])
+                           for i in range(0, len(ids), ENTITY_CHUNK_DOCS)])
+
+
+def _entity_chunk(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarray:
     """Entity statistics in one streaming pass: each document is reduced to integer columns and
     all are matched at once. Records read from a file come with their spans already packed, so
     (without a label map, label subset or zones) they are not even parsed again."""
