@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -104,87 +105,143 @@ class _Ids(dict[str, Any]):
         return [self.setdefault(s, len(self)) for s in items]
 
 
-class _Columns:
-    """Integer columns of every document's gold mentions, names and predictions, filled one
-    document at a time; strings (labels, cluster ids, names) become ids of corpus-wide tables."""
+@dataclass
+class GoldNames:
+    """The gold side of document-level scoring, for every gold document, whatever the setup:
+    integer columns of the mentions (``m_*``), of the cluster names and aliases (``n_*``) and of
+    the zones (``z_*``), with ``doc`` the document's position in the gold. Labels, zone types and
+    normalised names are ids into the lists beside; ``norm`` is -1 for a name that normalises
+    to nothing. Built once per gold (:func:`gold_names`): the setup (label map, ``--labels``,
+    ``--zones``) is applied to these columns by masks, and only the predictions are read anew."""
 
-    def __init__(self) -> None:
-        self.labels, self.clusters, self.strings = _Ids(), _Ids(), _Ids()
-        # int64 arrays, 8 bytes an entry (a list of ints would hold an object per offset)
-        self.gold: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "cluster", "name")}
-        self.names: dict[str, array[int]] = {k: array("q") for k in ("doc", "cluster", "name")}
-        self.pred: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "name", "invented")}
-        self.zones: list[tuple[int, int, int]] = []
+    ids: list[str]
+    labels: list[str]
+    zone_types: list[str]
+    norms: list[str]
+    n_clusters: int
+    cols: dict[str, np.ndarray]
 
-    def add_gold(self, k: int, view: _GoldView, zone_types: set[Any] | None, packed: Any = None, vocab_ids: list[int] | None = None) -> None:
-        """A gold document; ``packed``: its mentions' (start, end, label id) triples, packed in
-        mention order while the gold was read, label ids into the gold's vocabulary (``vocab_ids``: their ids here)."""
+    def norm_ids(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.norms)}
+
+
+COLUMNS = ("m_doc", "m_start", "m_end", "m_label", "m_cluster", "m_norm", "n_doc", "n_cluster", "n_norm",
+           "z_doc", "z_start", "z_end", "z_type")
+
+
+def build_gold_names(docs: Mapping[str, dict[str, Any]]) -> GoldNames:
+    """:class:`GoldNames` of a gold, each record decoded once and each distinct name normalised once."""
+    labels, clusters, strings, zone_types = _Ids(), _Ids(), _Ids(), _Ids()
+    c: dict[str, array[int]] = {k: array("q") for k in COLUMNS}
+    ids = list(docs)
+    for pos, doc_id in enumerate(ids):
+        view = _gold_view(docs, doc_id, True)
         ents = view.entities or _Entities()
         ms = ents.mentions
-        g = self.gold
-        g["doc"].extend([k] * len(ms))
-        if packed is not None and vocab_ids is not None and len(packed) == 3 * len(ms):
-            g["start"].extend(packed[0::3])
-            g["end"].extend(packed[1::3])
-            g["label"].extend(map(vocab_ids.__getitem__, packed[2::3]))
-        else:
-            g["start"].extend(map(_START, ms))
-            g["end"].extend(map(_END, ms))
-            g["label"].extend(self.labels.of(list(map(_LABEL, ms))))
-        g["cluster"].extend(self.clusters.of(list(map(_CLUSTER, ms))))
-        g["name"].extend(self.strings.of(list(map(_TEXT, ms))))
-        cl = ents.clusters
-        n = self.names
-        n["cluster"].extend(self.clusters.of([c.id for c in cl for _ in range(1 + len(c.aliases))]))
-        n["name"].extend(self.strings.of([x for c in cl for x in (c.name, *c.aliases)]))
-        n["doc"].extend([k] * (len(n["name"]) - len(n["doc"])))
-        if zone_types is not None and isinstance(view, _ZonedView):
-            self.zones += [(k, z.start, z.end) for z in view.zones if z.type in zone_types]
+        c["m_doc"].extend([pos] * len(ms))
+        c["m_start"].extend(map(_START, ms))
+        c["m_end"].extend(map(_END, ms))
+        c["m_label"].extend(labels.of(list(map(_LABEL, ms))))
+        c["m_cluster"].extend(clusters.of(list(map(_CLUSTER, ms))))
+        c["m_norm"].extend(strings.of(list(map(_TEXT, ms))))
+        names = [(cl.id, x) for cl in ents.clusters for x in (cl.name, *cl.aliases)]
+        c["n_doc"].extend([pos] * len(names))
+        c["n_cluster"].extend(clusters.of([cid for cid, _ in names]))
+        c["n_norm"].extend(strings.of([x for _, x in names]))
+        zones = view.zones if isinstance(view, _ZonedView) else []
+        c["z_doc"].extend([pos] * len(zones))
+        c["z_start"].extend([z.start for z in zones])
+        c["z_end"].extend([z.end for z in zones])
+        c["z_type"].extend(zone_types.of([z.type for z in zones]))
+    cols = {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in c.items()}
+    norm, norms = _normalised(list(strings))
+    cols["m_norm"], cols["n_norm"] = norm[cols["m_norm"]], norm[cols["n_norm"]]
+    return GoldNames(ids, list(labels), list(zone_types), norms, len(clusters), cols)
 
-    def add_pred(self, k: int, text: str, starts: list[int], ends: list[int], labels: list[int]) -> None:
-        p = self.pred
-        p["doc"].extend([k] * len(starts))
-        p["start"].extend(starts)
-        p["end"].extend(ends)
-        p["label"].extend(labels)
-        p["name"].extend(self.strings.of(list(map(text.__getitem__, map(slice, starts, ends)))))
-        p["invented"].extend([0] * len(starts))
+
+def gold_names(gold: Any) -> GoldNames:
+    """The :class:`GoldNames` of a :class:`~newsgold.gold.read.Gold`: kept on it for the rest of the
+    run, and in the user's cache folder under its content hash (:mod:`newsgold.scoring.namecache`),
+    so a gold scored before is not decoded again."""
+    memo: GoldNames | None = getattr(gold, "_document_names", None)
+    if memo is not None:
+        return memo
+    from newsgold.core.storage import LazyRecords
+    from newsgold.scoring import namecache
+    # only a gold read from a file has a content hash computed here from its records; a Gold built
+    # in Python may carry any hash, so its columns are built, never looked up
+    cached = isinstance(gold.docs, LazyRecords)
+    found = namecache.load(gold.content_hash, list(gold.docs)) if cached else None
+    names = found if found is not None else build_gold_names(gold.docs)
+    if cached and found is None:
+        namecache.store(gold.content_hash, names)
+    setattr(gold, "_document_names", names)   # noqa: B010  (Gold is a plain dataclass; this is a per-run memo)
+    return names
+
+
+class _Preds:
+    """Predicted items of the scored documents as columns: spans (``k`` the document's position
+    among the scored ones) and string-only items (start -1), their names read only where needed.
+    Spans packed while the file was read are kept as they are and joined once (:meth:`arrays`)."""
+
+    def __init__(self) -> None:
+        self.labels = _Ids()
+        self.cols: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "invented")}
+        self.given: dict[int, str] = {}     # row -> the text of a string-only item
+        self.packed: list[tuple[int, Any]] = []   # (document, int64 triples start, end, label id), ids into :attr:`vocab_ids`
+        self.vocab_ids: list[int] = []
+
+    def add_packed(self, k: int, triples: Any) -> None:
+        if len(triples):
+            self.packed.append((k, triples))
+
+    def add(self, k: int, starts: list[int], ends: list[int], labels: list[int]) -> None:
+        c = self.cols
+        c["doc"].extend([k] * len(starts))
+        c["start"].extend(starts)
+        c["end"].extend(ends)
+        c["label"].extend(labels)
+        c["invented"].extend([0] * len(starts))
 
     def add_unplaced(self, k: int, items: list[tuple[str, str, bool]]) -> None:
         """String-only items without a span (text, label, inside): at offsets no gold mention has
         (-1) and in no zone; an invented one is marked so that it resolves to nothing."""
-        p = self.pred
-        p["doc"].extend([k] * len(items))
-        p["start"].extend([-1] * len(items))
-        p["end"].extend([-1] * len(items))
-        p["label"].extend(self.labels.of([lab for _, lab, _ in items]))
-        p["name"].extend(self.strings.of([text for text, _, _ in items]))
-        p["invented"].extend([0 if inside else 1 for _, _, inside in items])
+        row = len(self.cols["doc"])
+        self.given.update((row + i, text) for i, (text, _, _) in enumerate(items))
+        self.add(k, [-1] * len(items), [-1] * len(items), self.labels.of([lab for _, lab, _ in items]))
+        self.cols["invented"][row:] = array("q", [0 if inside else 1 for _, _, inside in items])
 
-    def arrays(self, side: str) -> dict[str, np.ndarray]:
-        cols = {"gold": self.gold, "names": self.names, "pred": self.pred}[side]
-        return {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in cols.items()}
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The columns: the rows added one by one (string-only items among them) first, then the packed spans."""
+        out = {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in self.cols.items()}
+        if self.packed:
+            tri = np.frombuffer(b"".join(t.tobytes() for _, t in self.packed), dtype=np.int64).reshape(-1, 3)
+            counts = np.array([len(t) // 3 for _, t in self.packed], dtype=np.int64)
+            lut = np.array(self.vocab_ids, dtype=np.int64)
+            more = {"doc": np.repeat(np.array([k for k, _ in self.packed], dtype=np.int64), counts), "start": tri[:, 0],
+                    "end": tri[:, 1], "label": lut[tri[:, 2]], "invented": np.zeros(len(tri), dtype=np.int64)}
+            out = {k: np.concatenate([out[k], more[k]]) for k in out}
+        return out
 
 
-def _add_predictions(cols: _Columns, k: int, doc_id: str, text: str, preds: Mapping[str, dict[str, Any]],
+def _add_predictions(cols: _Preds, k: int, doc_id: str, preds: Mapping[str, dict[str, Any]],
                      packed: Mapping[str, Any] | None, vocab_ids: list[int]) -> None:
     unplaced = getattr(preds, "unplaced", None)
     found = unplaced.get(doc_id) if unplaced is not None else (preds.get(doc_id) or {}).get("unplaced")
     if found:
         cols.add_unplaced(k, U.document_items(found))
     if packed is not None and doc_id in packed:
-        a = packed[doc_id]
-        cols.add_pred(k, text, a[0::3].tolist(), a[1::3].tolist(), list(map(vocab_ids.__getitem__, a[2::3])))
+        cols.add_packed(k, packed[doc_id])
         return
     ents = (preds.get(doc_id) or {}).get("entities") or []
-    cols.add_pred(k, text, [e["start"] for e in ents], [e["end"] for e in ents], cols.labels.of([e["label"] for e in ents]))
+    cols.add(k, [e["start"] for e in ents], [e["end"] for e in ents], cols.labels.of([e["label"] for e in ents]))
 
 
-def _label_table(setup: Setup, labels: _Ids, side: str) -> np.ndarray:
+def _label_table(setup: Setup, labels: list[str], side: str) -> np.ndarray:
     """Label id -> index into ``setup.labels`` after the label map and ``--labels``; -1: not scored."""
     index = {lab: i for i, lab in enumerate(setup.labels)}
     out = np.full(len(labels) + 1, -1, dtype=np.int64)
-    for raw, i in labels.items():
+    for i, raw in enumerate(labels):
         lab = setup.map_label(raw, side)
         if lab is not None and (setup.keep_labels is None or lab in setup.keep_labels) and lab in index:
             out[i] = index[lab]
@@ -232,13 +289,9 @@ def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.nda
     return np.where(keys[at] == queries, values[at], -1)
 
 
-def _name_index(names: dict[str, np.ndarray], gold: dict[str, np.ndarray], norm: np.ndarray,
-                n_norm: int) -> tuple[np.ndarray, np.ndarray]:
+def _name_index(doc: np.ndarray, cluster: np.ndarray, name: np.ndarray, n_norm: int) -> tuple[np.ndarray, np.ndarray]:
     """Sorted keys ``doc * n_norm + normalised name`` and their cluster, for the names that
     resolve to exactly one cluster of their document (cluster names, aliases, mention texts)."""
-    doc = np.concatenate([names["doc"], gold["doc"]])
-    cluster = np.concatenate([names["cluster"], gold["cluster"]])
-    name = norm[np.concatenate([names["name"], gold["name"]])]
     keep = name >= 0
     key, cluster = doc[keep] * n_norm + name[keep], cluster[keep]
     n_clusters = int(cluster.max(initial=0)) + 1
@@ -264,45 +317,76 @@ def _cluster_at_offsets(gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]
     return _lookup(keys, gold["cluster"][::-1][first], pred["doc"] * n + dense[len(gold["doc"]):])
 
 
-def _normalised(strings: _Ids) -> tuple[np.ndarray, int]:
-    """String id -> id of its normalised form (-1 for a name that normalises to nothing):
-    each distinct string of the corpus is normalised once."""
+def _normalised(strings: list[str]) -> tuple[np.ndarray, list[str]]:
+    """String id -> id of its normalised form (-1 for a name that normalises to nothing), and the
+    distinct normalised forms by id: each distinct string is normalised once."""
     forms = _Ids()
-    out = np.array(forms.of(normalise_names(list(strings))), dtype=np.int64)
-    empty = forms.get("")
+    out = np.array(forms.of(normalise_names(strings)), dtype=np.int64) if strings else np.zeros(0, dtype=np.int64)
+    empty = forms.pop("", None)
     if empty is not None:
         out[out == empty] = -1
-    return out, max(len(forms), 1)
+        out[out > empty] -= 1           # the ids after it close the gap
+    return out, list(forms)
 
 
-def _collect(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str]) -> _Columns:
-    """One pass over the documents: each gold record decoded once, predictions from their packed spans."""
-    cols = _Columns()
-    docs = setup.gold.docs
-    packed = getattr(preds, "spans", None) or None
-    vocab_ids = cols.labels.of(getattr(preds, "vocab", None) or [])
-    gold_packed = getattr(docs, "spans", None) or {}
-    gold_vocab_ids = cols.labels.of(list(getattr(docs, "vocab", None) or []))
-    for k, doc_id in enumerate(ids):
-        cols.add_gold(k, _gold_view(docs, doc_id, setup.zones is not None), setup.zones, gold_packed.get(doc_id), gold_vocab_ids)
-        _add_predictions(cols, k, doc_id, setup.gold.text(doc_id), preds, packed, vocab_ids)
-    return cols
+def _scored_gold(names: GoldNames, ids: list[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+    """Mention and name columns of the scored documents, ``doc`` renumbered to the position in
+    ``ids``; and position in the gold -> position in ``ids`` (-1: not scored)."""
+    at = {d: i for i, d in enumerate(names.ids)}
+    k_of = np.full(len(names.ids) + 1, -1, dtype=np.int64)
+    k_of[np.array([at[d] for d in ids], dtype=np.int64)] = np.arange(len(ids), dtype=np.int64)
+    c = names.cols
+
+    def side(prefix: str, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+        k = k_of[c[f"{prefix}_doc"]]
+        keep = k >= 0
+        out = {f: c[f"{prefix}_{f}"][keep] for f in fields}
+        out["doc"] = k[keep]
+        return out
+    gold = side("m", ("start", "end", "label", "cluster", "norm"))
+    return gold, side("n", ("cluster", "norm")), k_of
 
 
-def _predicted_item(cols: _Columns, gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]) -> tuple[np.ndarray, int]:
+def _pred_names(setup: Setup, ids: list[str], pred: dict[str, np.ndarray], rows: np.ndarray, given: dict[int, str]) -> list[str]:
+    """The name of each prediction in ``rows``: the text it spans, or a string-only item's text."""
+    docs = pred["doc"][rows].tolist()
+    texts = {k: setup.gold.text(ids[k]) for k in dict.fromkeys(docs)}     # each document's text looked up once
+    out = [texts[k][s:e] for k, s, e in zip(docs, pred["start"][rows].tolist(), pred["end"][rows].tolist())]
+    for i, r in enumerate(rows.tolist()):
+        if r in given:
+            out[i] = given[r]
+    return out
+
+
+def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[str, np.ndarray], gold_names_: dict[str, np.ndarray],
+                    pred: dict[str, np.ndarray], given: dict[int, str]) -> tuple[np.ndarray, int]:
     """Each prediction's item, and the number of possible items: the cluster of a gold mention at
     the same offsets, else the cluster its normalised name resolves to, else the name itself
     (``clusters + name id``); a name that normalises to nothing (``.``) is an item of its raw text,
-    and a string-only item not in the text one of its own; neither resolves to a cluster."""
-    norm, n_norm = _normalised(cols.strings)
-    n_clusters, n_raw = len(cols.clusters), len(cols.strings)
+    and a string-only item not in the text one of its own; neither resolves to a cluster.
+    Only the predictions without a mention at their offsets have their names read."""
     item = _cluster_at_offsets(gold, pred)
-    name = norm[pred["name"]]
-    name_keys, name_cluster = _name_index(cols.arrays("names"), gold, norm, n_norm)
-    by_name = _lookup(name_keys, name_cluster, pred["doc"] * n_norm + np.maximum(name, 0))
-    item = np.where(item >= 0, item, np.where(name >= 0, by_name, -1))
-    item = np.where(item >= 0, item, np.where(name >= 0, n_clusters + name, n_clusters + n_norm + pred["name"]))
-    item = np.where(pred["invented"] == 1, n_clusters + n_norm + n_raw + pred["name"], item)
+    rows = np.flatnonzero((item < 0) | (pred["invented"] == 1))
+    raw_names = _pred_names(setup, ids, pred, rows, given)
+    raw_ids, raw_distinct = _Ids(), None
+    raw = np.array(raw_ids.of(raw_names), dtype=np.int64)
+    raw_distinct = list(raw_ids)
+    forms = normalise_names(raw_distinct)
+    known = names.norm_ids()
+    extra = _Ids()
+    form_id = np.array([-1 if not f else known[f] if f in known else len(known) + extra.of([f])[0] for f in forms],
+                       dtype=np.int64)
+    n_norm = max(len(known) + len(extra), 1)
+    n_clusters, n_raw = names.n_clusters, len(raw_distinct)
+    name = form_id[raw] if len(raw) else np.zeros(0, dtype=np.int64)
+    name_keys, name_cluster = _name_index(np.concatenate([gold_names_["doc"], gold["doc"]]),
+                                          np.concatenate([gold_names_["cluster"], gold["cluster"]]),
+                                          np.concatenate([gold_names_["norm"], gold["norm"]]), n_norm)
+    by_name = _lookup(name_keys, name_cluster, pred["doc"][rows] * n_norm + np.maximum(name, 0))
+    sub = np.where(name >= 0, by_name, -1)
+    sub = np.where(sub >= 0, sub, np.where(name >= 0, n_clusters + name, n_clusters + n_norm + raw))
+    sub = np.where(pred["invented"][rows] == 1, n_clusters + n_norm + n_raw + raw, sub)
+    item[rows] = sub
     return item, n_clusters + n_norm + 2 * n_raw + 1
 
 
@@ -317,24 +401,43 @@ def _tally(g_keys: np.ndarray, p_keys: np.ndarray, n_docs: int, n_items: int, n_
     return out.astype(np.int64).reshape(n_docs, n_labels, len(FIELDS))
 
 
+def _collect_predictions(preds: Mapping[str, dict[str, Any]], ids: list[str]) -> _Preds:
+    cols = _Preds()
+    packed = getattr(preds, "spans", None) or None
+    vocab_ids = cols.vocab_ids = cols.labels.of(getattr(preds, "vocab", None) or [])
+    for k, doc_id in enumerate(ids):
+        _add_predictions(cols, k, doc_id, preds, packed, vocab_ids)
+    return cols
+
+
+def _zones_of(names: GoldNames, k_of: np.ndarray, zone_types: set[Any]) -> list[tuple[int, int, int]]:
+    c = names.cols
+    kept = np.array([t in zone_types for t in names.zone_types] + [False], dtype=bool)[c["z_type"]] & (k_of[c["z_doc"]] >= 0)
+    return list(zip(k_of[c["z_doc"][kept]].tolist(), c["z_start"][kept].tolist(), c["z_end"][kept].tolist()))
+
+
 def corpus_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[str] | None = None) -> np.ndarray:
     """Per-document statistics (documents x labels x 3), for ``ids`` (default: every gold document) in order.
 
     Computed for the whole corpus at once as set intersections of integer keys: the gold set
     and the predicted set become sorted arrays of distinct ``(document, item, label)`` keys, and
-    the correct items are their intersection. Labels are filtered by lookup tables built once
-    per distinct label, names normalised once per distinct string of the corpus.
+    the correct items are their intersection. The gold side comes from :func:`gold_names` (built
+    once per gold); labels are filtered by lookup tables built once per distinct label, and only
+    predictions that are not at a gold mention's offsets have their names read and normalised.
     """
     ids = list(setup.gold.docs) if ids is None else list(ids)
-    cols = _collect(preds, setup, ids)
-    gold, pred = cols.arrays("gold"), cols.arrays("pred")
-    g_lab = _label_table(setup, cols.labels, "gold")[gold["label"]]
-    p_lab = _label_table(setup, cols.labels, "pred")[pred["label"]]
-    item, n_items = _predicted_item(cols, gold, pred)
+    names = gold_names(setup.gold)
+    gold, name_cols, k_of = _scored_gold(names, ids)
+    pc = _collect_predictions(preds, ids)
+    pred = pc.arrays()
+    g_lab = _label_table(setup, names.labels, "gold")[gold["label"]]
+    p_lab = _label_table(setup, list(pc.labels), "pred")[pred["label"]]
+    item, n_items = _predicted_item(setup, ids, names, gold, name_cols, pred, pc.given)
     g_keep, p_keep = g_lab >= 0, p_lab >= 0
     if setup.zones is not None:
-        g_keep &= _in_zones(cols.zones, gold["doc"], gold["start"])
-        p_keep &= _in_zones(cols.zones, pred["doc"], pred["start"])
+        zones = _zones_of(names, k_of, setup.zones)
+        g_keep &= _in_zones(zones, gold["doc"], gold["start"])
+        p_keep &= _in_zones(zones, pred["doc"], pred["start"])
     n_labels = len(setup.labels)
     g_keys = _sorted_unique((gold["doc"][g_keep] * n_items + gold["cluster"][g_keep]) * n_labels + g_lab[g_keep])
     p_keys = _sorted_unique((pred["doc"][p_keep] * n_items + item[p_keep]) * n_labels + p_lab[p_keep])

@@ -1,0 +1,148 @@
+"""The gold side of document-level scoring (:class:`~newsgold.scoring.documents.GoldNames`),
+kept in the user's cache folder under the gold's content hash.
+
+Building it decodes every gold record and normalises every distinct name, which cost as much as
+the whole span-level scoring of a large corpus; a gold never changes, so a later run reads the
+columns back instead (issue 25). The entry is two files, written atomically: ``KEY.json`` (the
+lists and the column lengths) and ``KEY.bin`` (the int64 columns, little-endian, in
+:data:`~newsgold.scoring.documents.COLUMNS` order). ``KEY`` joins the content hash (sha256 of the
+canonical gold records, the one in every signature) and a fingerprint of the toolkit version and
+of the code that builds the columns, so changed code never reads an old entry.
+
+Entries are untrusted input, as those of :mod:`newsgold.core.trustcache`: regular files opened
+without following links, capped in size, the columns checked against the sha256 recorded beside
+them and against the ranges they must lie in; anything wrong means building the columns again.
+``NEWSGOLD_CACHE_DIR=off`` turns it off.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import stat
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsgold.core import trustcache
+from newsgold.core.version import __version__
+
+if TYPE_CHECKING:
+    from newsgold.scoring.documents import GoldNames
+
+FORMAT = 1
+MAX_BYTES = 1 << 30          # one entry file, either of the two
+_CODE = ("scoring/documents.py", "scoring/quotes.py", "scoring/namecache.py")
+
+
+@cache
+def fingerprint() -> str:
+    """sha256 over the toolkit version and the code that builds the columns."""
+    pkg = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{__version__}\0{FORMAT}".encode())
+    for rel in _CODE:
+        try:
+            h.update(rel.encode() + b"\0" + (pkg / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode() + b"\0<missing>")
+    return h.hexdigest()
+
+
+def _paths(content_hash: str) -> tuple[Path, Path] | None:
+    folder = trustcache.cache_dir()
+    if folder is None or not isinstance(content_hash, str) or not re.fullmatch(r"[0-9a-f]{64}", content_hash):
+        return None
+    base = folder / "docnames" / f"{content_hash}-{fingerprint()[:16]}"
+    return base.with_suffix(".json"), base.with_suffix(".bin")
+
+
+def _ids_digest(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(ids).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def store(content_hash: str, names: GoldNames) -> None:
+    """Keep ``names`` for the gold of ``content_hash``; a cache that cannot be written is skipped."""
+    import json
+
+    from newsgold.core.jsonio import write_atomic
+    from newsgold.scoring.documents import COLUMNS
+    paths = _paths(content_hash)
+    if paths is None:
+        return
+    blob = b"".join(np.ascontiguousarray(names.cols[c], dtype="<i8").tobytes() for c in COLUMNS)
+    meta = {"format": FORMAT, "content_hash": content_hash, "fingerprint": fingerprint(), "ids_sha256": _ids_digest(names.ids),
+            "labels": names.labels, "zone_types": names.zone_types, "norms": names.norms, "n_clusters": names.n_clusters,
+            "lengths": [len(names.cols[c]) for c in COLUMNS], "bin_sha256": hashlib.sha256(blob).hexdigest()}
+    with contextlib.suppress(OSError, ValueError):
+        write_atomic(paths[1], blob)
+        write_atomic(paths[0], json.dumps(meta, ensure_ascii=False))
+
+
+def load(content_hash: str, ids: list[str]) -> GoldNames | None:
+    """The entry for the gold of ``content_hash`` whose documents are ``ids`` (in order), or None."""
+    paths = _paths(content_hash)
+    if paths is None:
+        return None
+    meta_raw, blob = _read(paths[0]), _read(paths[1])
+    if meta_raw is None or blob is None:
+        return None
+    try:
+        import orjson
+        meta = orjson.loads(meta_raw)
+    except ValueError:
+        return None
+    return _checked(meta, blob, content_hash, ids)
+
+
+def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldNames | None:
+    """The entry's columns when every field has its type, the columns their recorded sha256 and
+    every id lies in its range; else None."""
+    from newsgold.scoring.documents import COLUMNS, GoldNames
+    if not (isinstance(meta, dict) and meta.get("format") == FORMAT and meta.get("content_hash") == content_hash
+            and meta.get("fingerprint") == fingerprint() and meta.get("ids_sha256") == _ids_digest(ids)):
+        return None
+    lists: list[Any] = [meta.get(k) for k in ("labels", "zone_types", "norms")]
+    lengths, n_clusters = meta.get("lengths"), meta.get("n_clusters")
+    if not all(isinstance(v, list) and all(type(x) is str for x in v) for v in lists):
+        return None
+    if not (isinstance(lengths, list) and len(lengths) == len(COLUMNS) and all(type(n) is int and n >= 0 for n in lengths)
+            and type(n_clusters) is int and n_clusters >= 0):
+        return None
+    if len(blob) != 8 * sum(lengths) or hashlib.sha256(blob).hexdigest() != meta.get("bin_sha256"):
+        return None
+    flat = np.frombuffer(blob, dtype="<i8").astype(np.int64)
+    bounds = np.cumsum(lengths)[:-1]
+    cols = dict(zip(COLUMNS, np.split(flat, bounds)))
+    labels: list[str] = lists[0]
+    zone_types: list[str] = lists[1]
+    norms: list[str] = lists[2]
+    ranges = {"doc": (0, len(ids)), "label": (0, len(labels)), "cluster": (0, n_clusters), "norm": (-1, len(norms)),
+              "type": (0, len(zone_types)), "start": (0, None), "end": (0, None)}
+    for name, col in cols.items():
+        lo, hi = ranges[name.partition("_")[2]]
+        if len(col) and (col.min() < lo or (hi is not None and col.max() >= hi)):
+            return None
+    if len({len(cols[c]) for c in COLUMNS if c.startswith("m_")}) > 1 or len({len(cols[c]) for c in COLUMNS if c.startswith("n_")}) > 1 \
+            or len({len(cols[c]) for c in COLUMNS if c.startswith("z_")}) > 1:
+        return None
+    return GoldNames(list(ids), labels, zone_types, norms, n_clusters, cols)
+
+
+def _read(path: Path) -> bytes | None:
+    """A regular file's bytes, at most :data:`MAX_BYTES`, opened without following a link or blocking."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        try:
+            raw = fh.read(MAX_BYTES + 1)
+        except OSError:
+            return None
+    return raw if len(raw) <= MAX_BYTES else None
