@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsgold.scoring import api
+from newsgold.scoring import api, namecache
 from newsgold.scoring import documents as D
-from newsgold.scoring import namecache
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ import numpy as np
 
 from newsgold.scoring import unplaced as U
 from newsgold.scoring.entities import prf_from
+from newsgold.scoring.namecache import COLUMNS, GoldNames
 from newsgold.scoring.quotes import normalise_names
 
 if TYPE_CHECKING:
@@ -103,30 +103,6 @@ class _Ids(dict[str, Any]):
 
     def of(self, items: list[str]) -> list[int]:
         return [self.setdefault(s, len(self)) for s in items]
-
-
-@dataclass
-class GoldNames:
-    """The gold side of document-level scoring, for every gold document, whatever the setup:
-    integer columns of the mentions (``m_*``), of the cluster names and aliases (``n_*``) and of
-    the zones (``z_*``), with ``doc`` the document's position in the gold. Labels, zone types and
-    normalised names are ids into the lists beside; ``norm`` is -1 for a name that normalises
-    to nothing. Built once per gold (:func:`gold_names`): the setup (label map, ``--labels``,
-    ``--zones``) is applied to these columns by masks, and only the predictions are read anew."""
-
-    ids: list[str]
-    labels: list[str]
-    zone_types: list[str]
-    norms: list[str]
-    n_clusters: int
-    cols: dict[str, np.ndarray]
-
-    def norm_ids(self) -> dict[str, int]:
-        return {n: i for i, n in enumerate(self.norms)}
-
-
-COLUMNS = ("m_doc", "m_start", "m_end", "m_label", "m_cluster", "m_norm", "n_doc", "n_cluster", "n_norm",
-           "z_doc", "z_start", "z_end", "z_type")
 
 
 def build_gold_names(docs: Mapping[str, dict[str, Any]]) -> GoldNames:

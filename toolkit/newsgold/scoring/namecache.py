@@ -1,11 +1,11 @@
-"""The gold side of document-level scoring (:class:`~newsgold.scoring.documents.GoldNames`),
+"""The gold side of document-level scoring (:class:`GoldNames`),
 kept in the user's cache folder under the gold's content hash.
 
 Building it decodes every gold record and normalises every distinct name, which cost as much as
 the whole span-level scoring of a large corpus; a gold never changes, so a later run reads the
 columns back instead (issue 25). The entry is two files, written atomically: ``KEY.json`` (the
 lists and the column lengths) and ``KEY.bin`` (the int64 columns, little-endian, in
-:data:`~newsgold.scoring.documents.COLUMNS` order). ``KEY`` joins the content hash (sha256 of the
+:data:`COLUMNS` order). ``KEY`` joins the content hash (sha256 of the
 canonical gold records, the one in every signature) and a fingerprint of the toolkit version and
 of the code that builds the columns, so changed code never reads an old entry.
 
@@ -21,17 +21,40 @@ import hashlib
 import os
 import re
 import stat
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from newsgold.core import trustcache
 from newsgold.core.version import __version__
 
-if TYPE_CHECKING:
-    from newsgold.scoring.documents import GoldNames
+
+@dataclass
+class GoldNames:
+    """The gold side of document-level scoring, for every gold document, whatever the setup:
+    integer columns of the mentions (``m_*``), of the cluster names and aliases (``n_*``) and of
+    the zones (``z_*``), with ``doc`` the document's position in the gold. Labels, zone types and
+    normalised names are ids into the lists beside; ``norm`` is -1 for a name that normalises
+    to nothing. Built once per gold (:func:`newsgold.scoring.documents.gold_names`): the setup (label map, ``--labels``,
+    ``--zones``) is applied to these columns by masks, and only the predictions are read anew."""
+
+    ids: list[str]
+    labels: list[str]
+    zone_types: list[str]
+    norms: list[str]
+    n_clusters: int
+    cols: dict[str, np.ndarray]
+
+    def norm_ids(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.norms)}
+
+
+COLUMNS = ("m_doc", "m_start", "m_end", "m_label", "m_cluster", "m_norm", "n_doc", "n_cluster", "n_norm",
+           "z_doc", "z_start", "z_end", "z_type")
+
 
 FORMAT = 1
 MAX_BYTES = 1 << 30          # one entry file, either of the two
@@ -68,7 +91,6 @@ def store(content_hash: str, names: GoldNames) -> None:
     import json
 
     from newsgold.core.jsonio import write_atomic
-    from newsgold.scoring.documents import COLUMNS
     paths = _paths(content_hash)
     if paths is None:
         return
@@ -100,7 +122,6 @@ def load(content_hash: str, ids: list[str]) -> GoldNames | None:
 def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldNames | None:
     """The entry's columns when every field has its type, the columns their recorded sha256 and
     every id lies in its range; else None."""
-    from newsgold.scoring.documents import COLUMNS, GoldNames
     if not (isinstance(meta, dict) and meta.get("format") == FORMAT and meta.get("content_hash") == content_hash
             and meta.get("fingerprint") == fingerprint() and meta.get("ids_sha256") == _ids_digest(ids)):
         return None
