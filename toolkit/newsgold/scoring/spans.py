@@ -88,6 +88,7 @@ SMALL_CELLS = 400           # assignments up to this many matrix cells are solve
 
 
 CHUNK = 1 << 20             # pairs handled per array step, so memory stays bounded in a dense document
+BLOCK = 1 << 16             # weight cells filled per step of a complete component: temporaries stay in cache
 
 
 def _bounds(items: Sequence[tuple[Any, ...]]) -> np.ndarray:
@@ -353,7 +354,7 @@ def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, .
     base = float(n_pairs + 1)
     if n_pairs == len(gs) * len(ps):           # every gold span overlaps every prediction
         w = np.empty((len(gs), len(ps)))
-        step = max(1, CHUNK // len(ps))
+        step = max(1, BLOCK // len(ps))
         for at in range(0, len(gs), step):
             rows = slice(at, at + step)
             _weights(gse[rows, 0, None], gse[rows, 1, None], glab[rows, None],
