@@ -224,13 +224,132 @@ def _tangle(n, seed):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_dense_path_gives_the_per_pair_matching(seed, monkeypatch):
-    """The array path (pairs by searchsorted, csgraph components, weights as arrays) against the
+    """The array path (pairs by searchsorted, components by a sweep, weights as arrays) against the
     per-pair path on the same tangled documents: the same matching, pair for pair."""
     pytest.importorskip("scipy")
     gold, pred = _tangle(400, seed)
     dense = _spans.match(gold, pred)
-    assert len(_spans._pair_arrays(gold, pred)[0]) > _spans.DENSE_PAIRS   # the csgraph branch is taken
+    assert len(_spans._pair_arrays(gold, pred)[0]) > _spans.DENSE_PAIRS   # the array branch is taken
     monkeypatch.setattr(_spans, "DENSE_PAIRS", 10 ** 12)
     monkeypatch.setattr(_spans, "SMALL_CELLS", 0)          # every component through scipy, per pair
     assert _spans.match(gold, pred) == dense
     assert sorted(_spans.overlapping_pairs(gold, pred)) == sorted(zip(*(a.tolist() for a in _spans._pair_arrays(gold, pred))))
+
+
+# ---------------------------------------------------------------- the dense path's parts, against the per-pair code
+
+def _spread(rng, n, width, max_len, min_len=1):
+    return [(s, s + rng.randint(min_len, max_len), rng.choice(LABELS)) for s in (rng.randint(0, width) for _ in range(n))]
+
+
+def _random_doc(seed, min_len=1):
+    """Documents from sparse (many small components) to tangled (a few large ones, some where every
+    gold span meets every prediction, some not)."""
+    rng = random.Random(seed)
+    n, width, max_len = rng.choice([5, 40, 150]), rng.choice([20, 200, 2000]), rng.choice([3, 20, 150])
+    gold = _spread(rng, n, width, max_len, min_len)
+    pred = _spread(rng, rng.choice([n, 2 * n, n // 3 + 1]), width, max_len, min_len) + [g for g in gold if rng.random() < 0.3]
+    return gold, pred
+
+
+def _partition(labelled):
+    """Components as a set of frozensets of ("g", i) / ("p", j) nodes, from (node, label) pairs."""
+    groups = {}
+    for node, c in labelled:
+        groups.setdefault(c, set()).add(node)
+    return {frozenset(v) for v in groups.values()}
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_interval_components_are_the_components_of_the_pairs(seed):
+    """The sweep's components against union-find over every overlapping pair (:func:`_components`
+    on the definition's pairs); a span that overlaps nothing is in no component."""
+    gold, pred = _random_doc(seed)
+    g_comp, p_comp = _spans._interval_components(_spans._bounds(gold), _spans._bounds(pred))
+    nodes = [(("g", i), c) for i, c in enumerate(g_comp.tolist()) if c >= 0] + [(("p", j), c) for j, c in enumerate(p_comp.tolist()) if c >= 0]
+    pairs = brute_pairs(gold, pred)
+    expected = {frozenset(n for gp in comp for n in (("g", gp[0]), ("p", gp[1]))) for comp in _spans._components(pairs)}
+    assert _partition(nodes) == expected
+    # labels number the components 0, 1, ... in text order
+    assert sorted(set(g_comp[g_comp >= 0].tolist()) | set(p_comp[p_comp >= 0].tolist())) == list(range(len(expected)))
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_pair_counts_count_the_overlapping_gold_spans(seed):
+    gold, pred = _random_doc(seed)
+    got = _spans._pair_counts(_spans._bounds(gold), _spans._bounds(pred)).tolist()
+    pairs = brute_pairs(gold, pred)
+    assert got == [sum(1 for _, p in pairs if p == j) for j in range(len(pred))]
+
+
+def _per_pair(gold, pred, monkeypatch, tiers=None):
+    """The per-pair path: Python pairs, union-find components, one weight at a time."""
+    with monkeypatch.context() as m:
+        m.setattr(_spans, "DENSE_PAIRS", 10 ** 12)
+        return _spans.match(gold, pred, tiers=tiers)
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_dense_path_on_random_documents_gives_the_per_pair_matching(seed, monkeypatch):
+    """Many components, complete or not, wide and tall, with the default tiers and with others."""
+    pytest.importorskip("scipy")
+    gold, pred = _random_doc(seed)
+    monkeypatch.setattr(_spans, "DENSE_PAIRS", 8)        # the array path even for small documents
+    assert _spans.match(gold, pred) == _per_pair(gold, pred, monkeypatch)
+    if seed % 4 == 0:
+        def tiers(g, p):
+            return (float(g[2] == p[2]), iou(g, p))
+        assert _spans.match(gold, pred, tiers=tiers) == _per_pair(gold, pred, monkeypatch, tiers)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_empty_spans_take_the_graph_path_and_give_the_per_pair_matching(seed, monkeypatch):
+    """An empty span covers no character but can still overlap (start inside another span): such
+    documents keep the listed pairs and csgraph components."""
+    pytest.importorskip("scipy")
+    gold, pred = _random_doc(seed, min_len=0)
+    gold.append((5, 5, "ORG"))
+    pred.append((3, 9, "ORG"))
+    monkeypatch.setattr(_spans, "DENSE_PAIRS", 8)
+    assert _spans.match(gold, pred) == _per_pair(gold, pred, monkeypatch)
+
+
+def test_complete_dense_block_tall_and_wide(monkeypatch):
+    """Blocks where every gold span meets every prediction (solved without listing the pairs),
+    more gold than predictions and the reverse, plus a chain beside them."""
+    pytest.importorskip("scipy")
+    rng = random.Random(5)
+    for n_g, n_p in ((60, 35), (35, 60)):
+        gold = [(i, 1000 + i, LABELS[i % 3]) for i in range(n_g)] + [(5000 + 7 * i, 5012 + 7 * i, "ORG") for i in range(30)]
+        pred = [(i + rng.randint(0, 3), 1000 + i + rng.randint(0, 3), LABELS[i // 2 % 3]) for i in range(n_p)]
+        pred += gold[:5] + [(5003 + 7 * i, 5010 + 7 * i, LABELS[i % 3]) for i in range(30)]
+        assert _spans.match(gold, pred) == _per_pair(gold, pred, monkeypatch)
+
+
+def test_solve_negated_in_place_is_scipys_maximum_choice():
+    """Peer: ``linear_sum_assignment(w, maximize=True)`` on tie-heavy matrices above SMALL_CELLS."""
+    linear_sum_assignment = pytest.importorskip("scipy.optimize").linear_sum_assignment
+    rng = _np.random.default_rng(3)
+    for _ in range(60):
+        w = rng.integers(0, 3, tuple(rng.integers(15, 40, 2))).astype(float) / 3
+        r, c = linear_sum_assignment(w, maximize=True)
+        assert _spans._solve(w.copy()) == (r.tolist(), c.tolist())
+
+
+def test_weights_in_place_equal_the_per_pair_fold():
+    """Each cell of the broadcast weight block is the per-pair fold of :func:`default_tiers`."""
+    rng = random.Random(11)
+    gold, pred = _spread(rng, 30, 40, 12), _spread(rng, 25, 40, 12) + [(3, 9, "ORG")] * 2
+    gold.append((3, 9, "ORG"))
+    lab = {x: k for k, x in enumerate(LABELS)}
+    ga, pa = _spans._bounds(gold), _spans._bounds(pred)
+    gl, pl = _np.array([lab[g[2]] for g in gold]), _np.array([lab[p[2]] for p in pred])
+    base = 17.0
+    w = _spans._weights(ga[:, 0, None], ga[:, 1, None], gl[:, None], pa[None, :, 0], pa[None, :, 1], pl[None, :], base)
+    for i, g in enumerate(gold):
+        for j, p in enumerate(pred):
+            score = 0.0
+            for v in default_tiers(g, p):
+                score = score * base + v
+            if overlap_len(g[0], g[1], p[0], p[1]):
+                assert w[i, j] == score

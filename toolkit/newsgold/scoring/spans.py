@@ -11,9 +11,10 @@ of the predictions; this does not.
 Sizes decide the machinery, never the result: a small component is solved by
 :func:`small_assignment`, a line-by-line Python rendering of the algorithm scipy uses (same
 arithmetic, same tie-breaking; a test compares them), so a small run never imports scipy;
-a dense document (thousands of mutually overlapping spans) gets its pairs from
-``numpy.searchsorted``, its components from ``scipy.sparse.csgraph`` and its weights filled
-as arrays.
+a dense document (thousands of mutually overlapping spans) gets its components from a sweep
+over the characters, its pair counts from ``numpy.searchsorted`` and its weights filled as
+arrays; a component where every gold span meets every prediction is solved without listing
+its pairs (5,000 x 5,000 mutually overlapping spans: 25 M pairs never built).
 """
 from __future__ import annotations
 
@@ -87,20 +88,30 @@ SMALL_CELLS = 400           # assignments up to this many matrix cells are solve
 
 
 CHUNK = 1 << 20             # pairs handled per array step, so memory stays bounded in a dense document
+BLOCK = 1 << 16             # weight cells filled per step of a complete component: temporaries stay in cache
+
+
+def _bounds(items: Sequence[tuple[Any, ...]]) -> np.ndarray:
+    """(start, end) of each item as an int64 array of shape (n, 2)."""
+    import numpy as np
+    return np.array([(it[0], it[1]) for it in items], dtype=np.int64).reshape(-1, 2)
 
 
 def _pair_arrays(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]]) -> tuple[np.ndarray, ...]:
-    """:func:`overlapping_pairs` as two int32 arrays (gold index, pred index), by ``numpy.searchsorted``,
-    built a block of predictions at a time so that the temporary arrays stay small."""
+    """:func:`overlapping_pairs` as two int32 arrays (gold index, pred index)."""
+    return _pair_index(_bounds(gold), _bounds(pred))
+
+
+def _pair_index(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_pair_arrays` on (start, end) arrays, by ``numpy.searchsorted``, built a block of
+    predictions at a time so that the temporary arrays stay small."""
     import numpy as np
-    g = np.array([(it[0], it[1]) for it in gold], dtype=np.int64).reshape(-1, 2)
-    p = np.array([(it[0], it[1]) for it in pred], dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((g[:, 1], g[:, 0])).astype(np.int32)
     gs, ge = g[order, 0], g[order, 1]
     max_len = int((ge - gs).max(initial=0))
     lo = np.searchsorted(gs, p[:, 0] - max_len, side="right")
     counts = np.maximum(np.searchsorted(gs, p[:, 1], side="left") - lo, 0)
-    g_parts, p_parts = [], []
+    g_parts, p_parts = [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
     start = 0
     while start < len(p):
         stop = start + 1
@@ -144,9 +155,124 @@ def match(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], pair
     return out
 
 
+def _pair_counts(g: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Number of overlapping gold spans of each prediction, without listing the pairs.
+
+    For spans of positive length, a gold span overlaps ``[ps, pe)`` iff it starts before ``pe``
+    and does not end by ``ps``; those that end by ``ps`` all start before ``pe``, so the count
+    is a difference of two ``searchsorted``."""
+    import numpy as np
+    before_end = np.searchsorted(np.sort(g[:, 0]), p[:, 1], side="left")
+    ended = np.searchsorted(np.sort(g[:, 1]), p[:, 0], side="right")
+    return (before_end - ended).astype(np.int64)
+
+
+def _interval_components(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Connected component of each gold span and prediction in the overlap graph (-1: overlaps
+    nothing), from a sweep over the characters, in O(n log n) without the pairs.
+
+    Spans have positive length. Cut the text at every start and end: a gold span and a
+    prediction overlap iff both cover some piece, so all spans covering a piece covered by both
+    sides (a *shared* piece) are connected. Two consecutive shared pieces are in one component
+    iff a single span covers both (a chain of gold-only spans would not connect them). Labels
+    number the components from 0 in text order."""
+    import numpy as np
+    cuts = np.unique(np.concatenate((g.ravel(), p.ravel())))
+    g_at, p_at = np.searchsorted(cuts, g), np.searchsorted(cuts, p)   # spans as [first piece, end cut)
+
+    def cover(at: np.ndarray) -> np.ndarray:
+        return np.cumsum(np.bincount(at[:, 0], minlength=len(cuts)) - np.bincount(at[:, 1], minlength=len(cuts)))
+
+    shared = np.flatnonzero((cover(g_at) > 0) & (cover(p_at) > 0))
+    if not len(shared):
+        return np.full(len(g), -1), np.full(len(p), -1)
+    both = np.concatenate((g_at, p_at))
+    reach = np.full(len(cuts), -1, dtype=np.int64)
+    np.maximum.at(reach, both[:, 0], both[:, 1])
+    reach = np.maximum.accumulate(reach)              # furthest end cut of the spans starting by each piece
+    comp = np.concatenate(([0], np.cumsum(reach[shared[:-1]] <= shared[1:])))
+
+    def label(at: np.ndarray) -> np.ndarray:
+        k = np.minimum(np.searchsorted(shared, at[:, 0]), len(shared) - 1)   # first shared piece from the start
+        return np.where((shared[k] >= at[:, 0]) & (shared[k] < at[:, 1]), comp[k], -1)
+
+    return label(g_at), label(p_at)
+
+
 def _match_dense(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]],
                  tiers: Callable[..., tuple[float, ...]] | None) -> list[tuple[int, int]]:
-    """:func:`match` with pairs and components as arrays (many overlapping spans)."""
+    """:func:`match` with pairs and components as arrays (many overlapping spans).
+
+    Components come from :func:`_interval_components` and pair counts from :func:`_pair_counts`,
+    so a component in which every gold span overlaps every prediction (a dense document) is
+    solved without listing its pairs; the pairs of the other components are listed once."""
+    g, p = _bounds(gold), _bounds(pred)
+    if (g[:, 1] <= g[:, 0]).any() or (p[:, 1] <= p[:, 0]).any():
+        return _match_graph(gold, pred, tiers)    # empty or reversed spans: no pieces to sweep
+    per_pred = _pair_counts(g, p)
+    if int(per_pred.sum()) <= DENSE_PAIRS:
+        g_idx, p_idx = _pair_index(g, p)
+        return match(gold, pred, pairs=list(zip(g_idx.tolist(), p_idx.tolist())), tiers=tiers)
+    g_comp, p_comp = _interval_components(g, p)
+    return _solve_components(gold, pred, g, p, g_comp, p_comp, per_pred, None if tiers is default_tiers else tiers)
+
+
+def _solve_components(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], g: np.ndarray, p: np.ndarray,
+                      g_comp: np.ndarray, p_comp: np.ndarray, per_pred: np.ndarray,
+                      tiers: Callable[..., tuple[float, ...]] | None) -> list[tuple[int, int]]:
+    """The matching of every component (``tiers`` None: the default ones); pairs are listed only
+    for components that need them: not complete, or scored with other tiers."""
+    import numpy as np
+    n_comp = int(max(g_comp.max(), p_comp.max())) + 1
+    members_g, members_p = _members(g_comp, n_comp), _members(p_comp, n_comp)
+    has = p_comp >= 0
+    n_pairs = np.bincount(p_comp[has], weights=per_pred[has], minlength=n_comp).astype(np.int64)  # exact below 2**53
+    listed = n_pairs > 1
+    if tiers is None:
+        listed &= n_pairs != np.array([len(m) for m in members_g]) * np.array([len(m) for m in members_p])
+    pairs = _component_pairs(g, p, g_comp, p_comp, listed)
+    out: list[tuple[int, int]] = []
+    for c in range(n_comp):
+        gs, ps = members_g[c].tolist(), members_p[c].tolist()
+        if n_pairs[c] == 1:
+            out.append((gs[0], ps[0]))
+        elif tiers is None:
+            out.extend(_assign_default(gold, pred, gs, ps, int(n_pairs[c]), pairs.get(c)))
+        else:
+            out.extend(_assign(gold, pred, list(zip(*(a.tolist() for a in pairs[c]))), tiers))
+    out.sort()
+    return out
+
+
+def _members(comp: np.ndarray, n_comp: int) -> list[np.ndarray]:
+    """Indices of the items of each component (``comp``: component of each item, -1 for none)."""
+    import numpy as np
+    order = np.argsort(comp, kind="stable")
+    order = order[comp[order] >= 0]
+    return np.split(order, np.cumsum(np.bincount(comp[order], minlength=n_comp))[:-1])
+
+
+def _component_pairs(g: np.ndarray, p: np.ndarray, g_comp: np.ndarray, p_comp: np.ndarray,
+                     listed: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """The overlapping pairs of the components marked in ``listed``, grouped by component."""
+    import numpy as np
+    if not listed.any():
+        return {}
+    sel_g = np.flatnonzero((g_comp >= 0) & listed[g_comp])
+    sel_p = np.flatnonzero((p_comp >= 0) & listed[p_comp])
+    gi, pi = _pair_index(g[sel_g], p[sel_p])
+    g_idx, p_idx = sel_g[gi], sel_p[pi]
+    comp_of = g_comp[g_idx]
+    order = np.argsort(comp_of, kind="stable")
+    comps = np.flatnonzero(listed)
+    bounds = np.cumsum(np.bincount(comp_of, minlength=len(listed))[comps])[:-1]
+    return {int(c): (g_idx[k], p_idx[k]) for c, k in zip(comps, np.split(order, bounds))}
+
+
+def _match_graph(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]],
+                 tiers: Callable[..., tuple[float, ...]] | None) -> list[tuple[int, int]]:
+    """:func:`_match_dense` for any spans (empty or reversed ones included): every pair listed,
+    components from ``scipy.sparse.csgraph``."""
     import numpy as np
     g_idx, p_idx = _pair_arrays(gold, pred)
     if len(g_idx) <= DENSE_PAIRS:
@@ -164,7 +290,8 @@ def _match_dense(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]
         if len(chunk) == 1:
             out.append((int(g_idx[chunk[0]]), int(p_idx[chunk[0]])))
         elif tiers is None or tiers is default_tiers:
-            out.extend(_assign_default(gold, pred, g_idx[chunk], p_idx[chunk]))
+            out.extend(_assign_default(gold, pred, np.unique(g_idx[chunk]).tolist(), np.unique(p_idx[chunk]).tolist(),
+                                       len(chunk), (g_idx[chunk], p_idx[chunk])))
         else:
             out.extend(_assign(gold, pred, list(zip(g_idx[chunk].tolist(), p_idx[chunk].tolist())), tiers))
     out.sort()
@@ -206,13 +333,15 @@ def _assign(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], co
     return [(gs[r], ps[c]) for r, c in zip(rows, cols) if (r, c) in admissible]
 
 
-def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], g_idx: np.ndarray,
-                    p_idx: np.ndarray) -> list[tuple[int, int]]:
-    """:func:`_assign` with :func:`default_tiers`, the weight matrix filled as arrays, a block at
-    a time (same arithmetic in the same order as the per-pair code, so the same floats)."""
+def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]], g_set: list[int],
+                    p_set: list[int], n_pairs: int, pairs: tuple[np.ndarray, np.ndarray] | None) -> list[tuple[int, int]]:
+    """:func:`_assign` with :func:`default_tiers` for the component of gold spans ``g_set`` and
+    predictions ``p_set`` with ``n_pairs`` overlapping pairs, the weight matrix filled as arrays, a
+    block at a time (same arithmetic in the same order as the per-pair code, so the same floats).
+    ``pairs`` (gold, pred index arrays) are needed only when not every gold span meets every prediction."""
     import numpy as np
-    gs = sorted(np.flatnonzero(np.bincount(g_idx, minlength=len(gold))).tolist(), key=lambda i: (_key(gold[i]), i))
-    ps = sorted(np.flatnonzero(np.bincount(p_idx, minlength=len(pred))).tolist(), key=lambda i: (_key(pred[i]), i))
+    gs = sorted(g_set, key=lambda i: (_key(gold[i]), i))
+    ps = sorted(p_set, key=lambda i: (_key(pred[i]), i))
     labels: dict[str, Any] = {}
 
     def columns(items: Sequence[tuple[Any, ...]], chosen: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -222,20 +351,23 @@ def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, .
         return se, lab
 
     (gse, glab), (pse, plab) = columns(gold, gs), columns(pred, ps)
-    base = float(len(g_idx) + 1)
-    w = np.zeros((len(gs), len(ps)))
-    if len(g_idx) == len(gs) * len(ps):        # every gold span overlaps every prediction
-        step = max(1, CHUNK // len(ps))
+    base = float(n_pairs + 1)
+    if n_pairs == len(gs) * len(ps):           # every gold span overlaps every prediction
+        w = np.empty((len(gs), len(ps)))
+        step = max(1, BLOCK // len(ps))
         for at in range(0, len(gs), step):
             rows = slice(at, at + step)
-            w[rows] = _weights(gse[rows, 0, None], gse[rows, 1, None], glab[rows, None],
-                               pse[None, :, 0], pse[None, :, 1], plab[None, :], base)
+            _weights(gse[rows, 0, None], gse[rows, 1, None], glab[rows, None],
+                     pse[None, :, 0], pse[None, :, 1], plab[None, :], base, out=w[rows])
         admissible = None
     else:
+        assert pairs is not None
+        g_idx, p_idx = pairs
         g_rank = np.zeros(len(gold), dtype=np.int32)
         g_rank[gs] = np.arange(len(gs), dtype=np.int32)
         p_rank = np.zeros(len(pred), dtype=np.int32)
         p_rank[ps] = np.arange(len(ps), dtype=np.int32)
+        w = np.zeros((len(gs), len(ps)))
         admissible = np.zeros((len(gs), len(ps)), dtype=bool)
         for at in range(0, len(g_idx), CHUNK):
             r, c = g_rank[g_idx[at:at + CHUNK]], p_rank[p_idx[at:at + CHUNK]]
@@ -246,22 +378,36 @@ def _assign_default(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, .
 
 
 def _weights(a0: np.ndarray, a1: np.ndarray, a_lab: np.ndarray, b0: np.ndarray, b1: np.ndarray, b_lab: np.ndarray,
-             base: float) -> np.ndarray:
-    """:func:`default_tiers` folded into one weight, as :func:`_assign` does, for arrays of pairs."""
+             base: float, out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`default_tiers` folded into one weight, as :func:`_assign` does, for arrays of pairs
+    (broadcast), written into ``out`` when given. In place, with the per-pair code's operations
+    in its order: ``score = score * base + tier`` from a score of 0, so ``0 * base + t == t`` first."""
     import numpy as np
-    exact = ((a0 == b0) & (a1 == b1)).astype(float)
-    same = ((a_lab == b_lab) & (a_lab >= 0)).astype(float)
-    inter = np.maximum(0, np.minimum(a1, b1) - np.maximum(a0, b0))
-    union = np.maximum(a1, b1) - np.minimum(a0, b0)
-    overlap = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
-    score = np.zeros(np.broadcast_shapes(exact.shape, overlap.shape))
-    for v in (exact * same, exact, 1.0, same, overlap):
-        score = score * base + v
+    shape = np.broadcast_shapes(a0.shape, b0.shape, a_lab.shape, b_lab.shape)
+    score = np.empty(shape) if out is None else out
+    exact = (a0 == b0) & (a1 == b1)
+    same = (a_lab == b_lab) & (a_lab >= 0)
+    inter = np.minimum(a1, b1)
+    inter -= np.maximum(a0, b0)
+    np.maximum(inter, 0, out=inter)
+    union = np.maximum(a1, b1)
+    union -= np.minimum(a0, b0)
+    positive = union > 0
+    np.copyto(union, 1, where=~positive)
+    overlap = np.divide(inter, union)             # the int / int true division of the per-pair code
+    np.copyto(overlap, 0.0, where=~positive)
+    np.copyto(score, exact & same)
+    for tier in (exact, 1.0, same, overlap):
+        score *= base
+        score += tier
     return score
 
 
 def _solve(w: np.ndarray | list[list[float]]) -> tuple[list[int], list[int]]:
-    """Maximum-weight assignment of a weight matrix (list of rows or array)."""
+    """Maximum-weight assignment of a weight matrix (list of rows or array; an array is overwritten).
+
+    Large matrices go to ``linear_sum_assignment`` negated in place: ``maximize=True`` would
+    only negate a copy (the same numbers, one more matrix in memory)."""
     n_rows = len(w)
     n_cols = len(w[0]) if n_rows else 0
     if n_rows * n_cols <= SMALL_CELLS:
@@ -269,7 +415,9 @@ def _solve(w: np.ndarray | list[list[float]]) -> tuple[list[int], list[int]]:
         return small_assignment(rows)
     import numpy as np
     from scipy.optimize import linear_sum_assignment
-    r, c = linear_sum_assignment(np.asarray(w, dtype=float), maximize=True)
+    cost = np.asarray(w, dtype=float)
+    np.negative(cost, out=cost)
+    r, c = linear_sum_assignment(cost)
     return r.tolist(), c.tolist()
 
 
