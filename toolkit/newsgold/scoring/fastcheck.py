@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from operator import le, lt
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -76,22 +76,16 @@ _NO_LAYER: frozenset[str] = frozenset()
 Columns = tuple[Sequence[int], Sequence[int], Sequence[str]]
 
 
-class Plain:
+class Plain(NamedTuple):
     """A plain line's record as columns (tuples, one per field of its entities): what
     :func:`clean_columns` checks and the span packer stores."""
-
-    __slots__ = ("doc_id", "ends", "extras", "labels", "layers", "starts", "texts", "untexted")
-
-    def __init__(self, doc_id: str, layers: frozenset[str], ents: list[Entity] | list[ScoredEntity]) -> None:
-        self.doc_id, self.layers = doc_id, layers
-        columns: list[tuple[Any, ...]] = list(zip(*map(astuple, ents))) if ents else [()] * 4
-        self.starts: tuple[int, ...] = columns[0]
-        self.ends: tuple[int, ...] = columns[1]
-        self.labels: tuple[str, ...] = columns[2]
-        self.texts: tuple[str | UnsetType, ...] = columns[3]
-        self.untexted = self.texts.count(UNSET)     # entities without a text
-        # clusters and scores given (ScoredEntity only)
-        self.extras = sum(len(col) - col.count(UNSET) for col in columns[4:])
+    doc_id: str
+    layers: frozenset[str]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    labels: tuple[str, ...]
+    texts: tuple[str | UnsetType, ...]
+    untexted: int                         # entities without a text
 
 
 def plain_line(raw: bytes) -> Plain | None:
@@ -107,9 +101,15 @@ def plain_line(raw: bytes) -> Plain | None:
         if has_long_number(raw):          # a score beyond 64 bits: the strict parser refuses it, msgspec does not
             return None
     ents = rec.entities
-    plain = Plain(rec.doc_id, _NO_LAYER if ents is UNSET else _WITH_ENTITIES, [] if ents is UNSET else ents)
-    keys = 1 + (rec.system is not UNSET) + (ents is not UNSET) + 4 * len(plain.starts) - plain.untexted + plain.extras
-    return plain if _no_duplicate_key(raw, keys) else None
+    # one tuple per field, in the order of the Struct's fields (astuple); cluster and score for ScoredEntity only
+    columns: list[tuple[Any, ...]] = list(zip(*map(astuple, ents))) if ents else [()] * 4   # UNSET is falsy
+    starts, ends, labels, texts = columns[:4]
+    untexted = texts.count(UNSET)
+    keys = 1 + (rec.system is not UNSET) + (ents is not UNSET) + 4 * len(starts) - untexted
+    keys += sum(len(col) - col.count(UNSET) for col in columns[4:])
+    if not _no_duplicate_key(raw, keys):
+        return None
+    return Plain(rec.doc_id, _NO_LAYER if ents is UNSET else _WITH_ENTITIES, starts, ends, labels, texts, untexted)
 
 
 def _no_duplicate_key(raw: bytes, keys: int) -> bool:
