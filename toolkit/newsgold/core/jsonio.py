@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, TypeVar
 
 from newsgold.core.diagnostics import InputError, Problem
 
@@ -32,6 +32,7 @@ BOM = b"\xef\xbb\xbf"
 MAX_SKIP_BYTES = 256 * 1024 * 1024   # the rest of an over-long JSONL line skipped before reading stops
 MAX_DEPTH = 100                       # nesting of arrays/objects; NewsGold records need fewer than 10
 INT_LIMIT = 2 ** 63                   # integers must fit a signed 64-bit integer (as in Arrow/Parquet)
+Fast = TypeVar("Fast")                # what a fast reader of :func:`iter_jsonl` gives for a line
 
 
 class RefusedValue(ValueError):
@@ -159,14 +160,15 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     return exc.msg == "Expecting value" and any(lit.startswith(rest) for lit in ("true", "false", "null"))
 
 
-def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
-               fast: Callable[[bytes], dict[str, Any] | None] | None = None) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
+def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[bytes], Fast | None] | None = None
+               ) -> Iterator[tuple[int, dict[str, Any] | Fast | None, list[Problem]]]:
     """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
 
     A record is None when the line could not be read; its problems say why. Blank
     lines are skipped. File-level problems (missing, empty, BOM) come with line 0.
-    ``fast``, when given, sees every non-blank line's bytes first: a dict it returns is the
-    record (it must equal what the strict parser gives, see :func:`loads_fast`); None sends
+    ``fast``, when given, sees every non-blank line's bytes first: what it returns stands for
+    the record (a dict must equal what the strict parser gives, see :func:`loads_fast`; any
+    other value is the caller's own reading of a line it found certainly valid); None sends
     the line through the strict parser below, which reports any problem.
     """
     name = str(path)
@@ -208,7 +210,7 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True,
 
 
 def _parse_line(raw: bytes, name: str, lineno: int,
-                fast: Callable[[bytes], dict[str, Any] | None] | None) -> tuple[dict[str, Any] | None, list[Problem]]:
+                fast: Callable[[bytes], Fast | None] | None) -> tuple[dict[str, Any] | Fast | None, list[Problem]]:
     """One non-blank JSON Lines line as a record (``fast`` first, when given), or None and why not."""
     if fast is not None and (obj := fast(raw)) is not None:
         return obj, []
@@ -257,6 +259,12 @@ _LONG_NUMBER = b"0" * 19                         # 19 digits in a row may not fi
 _SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key": (breaks the key count below)
 
 
+def has_long_number(raw: bytes) -> bool:
+    """Whether the line holds a run of 19 digits or more: a number that may not fit 64 bits, which
+    the strict parser refuses and the fast decoders would read (it may also be inside a string)."""
+    return _LONG_NUMBER in raw.translate(_DIGITS_TO_ZERO)
+
+
 def loads_fast(raw: bytes) -> tuple[dict[str, Any], int] | None:
     """Decode one JSON Lines record with orjson when that is certainly what the strict parser
     gives, else None (the caller then uses the strict path, which reports what is wrong).
@@ -269,7 +277,7 @@ def loads_fast(raw: bytes) -> tuple[dict[str, Any], int] | None:
     written ``"key":`` and any other ``":`` (inside a string) only makes the count larger — and
     **nesting depth**, which a record that passes a schema without open-ended objects bounds.
     """
-    if ORJSON is None or _LONG_NUMBER in raw.translate(_DIGITS_TO_ZERO):
+    if ORJSON is None or has_long_number(raw):
         return None
     if (b'" ' in raw or b'"\t' in raw or b'"\r' in raw or b'"\n' in raw) and _SPACED_KEY.search(raw):
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +131,19 @@ class SpanPacker:
         """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""
         self.add_columns(doc_id, [m["start"] for m in items], [m["end"] for m in items], [m["label"] for m in items])
 
-    def add_columns(self, doc_id: str, starts: list[int], ends: list[int], labels: list[str]) -> None:
+    def add_columns(self, doc_id: str, starts: Sequence[int], ends: Sequence[int], labels: Sequence[str]) -> None:
         """Spans given as checked columns (int offsets, str labels)."""
         ids = self._ids
-        for lab in dict.fromkeys(labels):        # first-appearance order, as add() gives
-            if lab not in ids:
-                ids[lab] = len(self.vocab)
-                self.vocab.append(lab)
+        try:
+            label_ids = list(map(ids.__getitem__, labels))
+        except KeyError:                          # a label not seen yet: new ids in first-appearance order, as add() gives
+            for lab in dict.fromkeys(labels):
+                if lab not in ids:
+                    ids[lab] = len(self.vocab)
+                    self.vocab.append(lab)
+            label_ids = list(map(ids.__getitem__, labels))
         packed = [0] * (3 * len(starts))
-        packed[0::3], packed[1::3], packed[2::3] = starts, ends, [ids[lab] for lab in labels]
+        packed[0::3], packed[1::3], packed[2::3] = starts, ends, label_ids
         self.spans[doc_id] = array("q", packed)
 
     def add(self, doc_id: str, items: Iterable[Any] | None) -> None:

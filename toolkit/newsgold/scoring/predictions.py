@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsgold.core.diagnostics import InputError, Problem
 from newsgold.core.jsonio import iter_jsonl, loads_fast, read_json, require
@@ -13,7 +13,7 @@ from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker
 from newsgold.gold.read import LAYERS, Gold
 from newsgold.gold.rules import check_prediction
-from newsgold.scoring.fastcheck import clean_entities, plain_record
+from newsgold.scoring.fastcheck import Columns, clean_columns, plain_line
 
 # the layers a predictions line may have: the gold layers, and coreference clusters (scored against the
 # gold entity clusters, which live in the entities layer of the gold)
@@ -29,9 +29,10 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
     every other line goes through them, so the problems found are the same either way.
     """
     lazy = isinstance(source, (str, Path))
-    line = _Line()
-    name, rows = (str(source), iter_jsonl(source, fast=line.fast)) if lazy else ("<predictions>", _memory_rows(source))
     allowed = frozenset(lab for lab in labels if isinstance(lab, str) and lab)
+    line = _Line(gold, allowed)
+    rows: Iterator[tuple[int, dict[str, Any] | _Clean | None, list[Problem]]]
+    name, rows = (str(source), iter_jsonl(source, fast=line.fast)) if lazy else ("<predictions>", _memory_rows(source))
     out: dict[str, Any] = {}
     problems: list[Problem] = []
     packer = SpanPacker()
@@ -41,18 +42,24 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
         problems += probs
         if rec is None:
             continue
-        plain = lazy and line.plain
-        line.plain = False
+        if isinstance(rec, _Clean):       # certainly valid and clean: only the one-line-per-document rule is left
+            refused = _refused_line(rec.doc_id, out, gold, name, lineno)
+            if refused is not None:
+                problems.append(refused)
+            else:
+                out[rec.doc_id], layers[rec.doc_id] = line.raw, rec.layers
+                if rec.layers:
+                    packer.add_columns(rec.doc_id, *rec.columns)
+            continue
         doc_id: Any = rec.get("doc_id")   # a str once _refused_line has passed it
-        clean = clean_entities(rec.get("entities", []), gold.text(doc_id), allowed) if plain and doc_id in gold.docs else None
         lf = lambda p, n=lineno: n
-        schema_errs = [] if clean is not None else schema_problems("predictions", rec, name, lf)
+        schema_errs = schema_problems("predictions", rec, name, lf)
         problems += schema_errs
         refused = _refused_line(doc_id, out, gold, name, lineno)
         if refused is not None:
             problems.append(refused)
             continue
-        if not schema_errs and clean is None:
+        if not schema_errs:
             gold_doc = gold.docs[doc_id] if ("quotes" in rec or "stance" in rec) else None
             problems += check_prediction(rec, gold.text(doc_id), name, lf, labels=labels, gold_doc=gold_doc)
         out[doc_id] = line.raw if lazy else rec
@@ -60,27 +67,40 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
         if "unplaced" in rec and not schema_errs:
             unplaced[doc_id] = rec["unplaced"]
         if lazy and "entities" in rec and not schema_errs:
-            if clean is not None:
-                packer.add_columns(doc_id, *clean)
-            else:
-                packer.add(doc_id, rec["entities"])
+            packer.add(doc_id, rec["entities"])
     if not lazy:
         return Predictions(out, layers, unplaced=unplaced), problems
     return Predictions(LazyRecords(out), layers, spans=packer.spans, vocab=packer.vocab, unplaced=unplaced), problems
 
 
+class _Clean(NamedTuple):
+    """A line :class:`_Line` found plain, schema-valid and clean against its gold document."""
+    doc_id: str
+    layers: frozenset[str]
+    columns: Columns
+
+
 class _Line:
-    """The line :func:`iter_jsonl` is on: its bytes, and whether it is a plain, schema-valid record
-    (then parsed by orjson and checked column-wise instead of by the schema)."""
+    """The line :func:`iter_jsonl` is on: its bytes, and what the fast path made of it. A plain line
+    (:func:`plain_line`) clean against its gold document becomes a :class:`_Clean`; a plain line
+    that is not (a span overlaps, an unknown document...) is parsed by orjson, as it is certainly
+    what the strict parser reads, and checked in full; anything else goes to the strict parser."""
 
-    def __init__(self) -> None:
+    def __init__(self, gold: Gold, allowed: frozenset[str]) -> None:
+        self.gold, self.allowed = gold, allowed
         self.raw = b""
-        self.plain = False
 
-    def fast(self, raw: bytes) -> dict[str, Any] | None:
+    def fast(self, raw: bytes) -> _Clean | dict[str, Any] | None:
+        self.raw = raw
+        typed = plain_line(raw)
+        if typed is None:
+            return None
+        doc_id = typed.doc_id
+        columns = clean_columns(typed, self.gold.text(doc_id), self.allowed) if doc_id in self.gold.docs else None
+        if columns is not None:
+            return _Clean(doc_id, typed.layers, columns)
         got = loads_fast(raw)
-        self.raw, self.plain = raw, got is not None and plain_record(*got)
-        return got[0] if self.plain and got is not None else None
+        return got[0] if got is not None else None
 
 
 def _memory_rows(source: Iterable[Any]) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
