@@ -113,7 +113,8 @@ def _print_problems(problems, fmt: str = "text", stream=None) -> None:
 
 def cmd_validate(args) -> int:
     from newsgold.release.validate import summary, validate
-    problems = validate(args.paths, args.gold, args.label_map)
+    loaded: dict = {}
+    problems = validate(args.paths, args.gold, args.label_map, loaded)
     errors, warnings = summary(problems)
     if args.format == "json":
         _print_problems(problems, "json", sys.stdout)
@@ -123,7 +124,7 @@ def cmd_validate(args) -> int:
         if not errors and not args.paths:
             print(f"gold: {_gold_status(args.gold)}")
         elif not errors and args.gold:   # predictions checked against a given gold: say which, off the report
-            sys.stderr.write(f"gold: {_gold_status(args.gold)}\n")
+            sys.stderr.write(f"gold: {_gold_status(loaded.get('gold') or args.gold)}\n")
         print(f"{'OK' if not errors else 'FAILED'}: {targets}: {errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0
 

@@ -48,13 +48,15 @@ def default_targets() -> list[Path]:
 
 
 def validate(targets: list[str | Path] | None = None, gold_path: str | Path | None = None,
-             label_map: str | None = None) -> list[Problem]:
+             label_map: str | None = None, loaded: dict[str, Gold] | None = None) -> list[Problem]:
     """Check every file under the targets; the returned list is every problem found.
 
     Predictions are checked against ``gold_path`` when given (an annotation folder or a
     documents JSONL), otherwise against the shipped documents. With ``label_map`` (a name or
     path, as ``newsgold score --label-map`` takes), predicted entity labels may also be the map's
     source labels (e.g. CoNLL-2003's PER, LOC), exactly the labels ``score`` accepts with it.
+    ``loaded``: a dict that receives the gold under ``"gold"`` if one was read, so that the caller
+    can report it without reading a large gold a second time.
     """
     repo = current()
     if not repo.has_sources and not repo.has_data and gold_path is None:
@@ -81,6 +83,8 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
                 if i not in anns:
                     recs.append(merge_record(docs[i], {"entities": {}, "quotes": [], "stance": {}}))
             gold = Gold({r["id"]: r for r in recs}, dataset_version(), content_hash(recs) if recs else "", "shipped")
+        if loaded is not None:
+            loaded["gold"] = gold
         return gold
 
     for t in paths:
