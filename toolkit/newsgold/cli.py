@@ -200,8 +200,22 @@ def _conll_key(args) -> bool:
     scoring the shipped release does not pay for it at start-up."""
     if not args.gold:
         return False
-    from newsgold.formats.coref_input import is_conll_file
-    return is_conll_file(args.gold)
+    return _begins_conll_document(args.gold)
+
+
+def _begins_conll_document(path) -> bool:
+    """Whether ``path`` is a CoNLL-2011/2012 coreference file (its first non-blank line begins a
+    document), read without importing the coreference scorer (``formats.coref_input``), which a
+    plain ``score --gold G`` does not need. At most 64 KiB are read to find that line."""
+    import re
+    from pathlib import Path
+    p = Path(path)
+    if not p.is_file():
+        return False
+    with open(p, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(1 << 16)
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return re.match(r"#\s*begin document", first) is not None
 
 
 def _coref_score(args, path: str, fmt: str | None, resamples: int):

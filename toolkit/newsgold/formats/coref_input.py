@@ -133,20 +133,6 @@ def score_file(path, fmt: str, gold=None, options: CorefOptions | None = None, r
     return score(response, gold, options, resamples, seed, problems, source=str(path))
 
 
-def is_conll_file(path) -> bool:
-    """Whether ``path`` is a CoNLL-2011/2012 coreference file (its first non-blank line begins a document)."""
-    import re
-    from pathlib import Path
-    p = Path(path)
-    if not p.is_file():
-        return False
-    with open(p, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            if line.strip():
-                return re.match(r"#\s*begin document", line) is not None
-    return False
-
-
 def key_from_conll(path) -> CorefKey:
     """A CoNLL-2012 key file as the gold: token spans, the data field ``custom+<sha256 of the file>``."""
     import hashlib
