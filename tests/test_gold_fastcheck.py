@@ -92,6 +92,8 @@ HOSTILE = {
     "lone low surrogate in a metadata value": _with(LINES[0], '"metadata":{', '"metadata":{"x":"a\\udc00b",'),
     "lone surrogate in a key": _with(LINES[0], '"metadata":{', '"metadata":{"\\uDBFF":1,'),
     "reversed surrogate pair": _with(LINES[0], '"metadata":{', '"metadata":{"x":"\\udc00\\ud800",'),
+    # a duplicate key the key count cannot see: its first writing has a space before the colon
+    "duplicate key written spaced": _with(LINES[0], '"metadata":{', '"metadata":{"headline" :"x",'),
     # integers beyond 64 bits in an open key, written as orjson would write an integer
     "integer beyond 64 bits in metadata": _with(LINES[0], '"metadata":{', '"metadata":{"x":18446744073709551616,'),
     "negative integer beyond 64 bits": _with(LINES[0], '"metadata":{', '"metadata":{"x":-9223372036854775809,'),
@@ -139,6 +141,16 @@ def test_a_line_the_fast_path_takes_holds_no_lone_surrogate():
     assert got is not None and got[0]["metadata"]["x"] == "\U0001F600" and not got[2]   # escaped: not orjson's writing
 
 
+def test_a_lone_surrogate_is_reported_with_and_without_the_fast_path(tmp_path, monkeypatch):
+    """Each line with a lone surrogate gets its one json-surrogate error, the fast path or not."""
+    bad = [k for k in HOSTILE if "surrogate" in k]
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(b"".join(line.encode() + b"\n" for line in LINES) + b"".join(HOSTILE[k] + b"\n" for k in bad))
+    fast = _read(path, True, monkeypatch)
+    assert fast == _read(path, False, monkeypatch)
+    assert [p.line for p in fast[1] if p.rule == "json-surrogate"] == list(range(len(LINES) + 1, len(LINES) + len(bad) + 1))
+
+
 DIGITS = st.text("0123456789", min_size=19, max_size=24)
 
 
@@ -170,9 +182,9 @@ def test_every_number_with_19_digits_in_a_row_is_left_to_the_strict_parser(data)
     b'{"a":"4de9774318983251422891f1fd8"}', b'{"text_sha256":"' + b"0123456789" * 6 + b'abcd"}',
     b'{"a":"x1234567890123456789","b":[1,2]}', b'{"a":1234567890123456789}',   # 19 digits: still 63 bits
 ])
-def test_digits_in_a_string_or_a_63_bit_integer_keep_the_fast_path(raw):
-    """Only a run where a number's digits can be sends the line away (before, any 19-digit run in a
-    sha256 did); an integer of 19 digits is still refused by the guard, orjson's own writing or not."""
+def test_only_a_digit_run_where_a_number_can_be_leaves_the_fast_path(raw):
+    """A 19-digit run inside a string (a sha256 in hex) keeps the fast path (before, any such run sent
+    the line away); an integer of 19 digits is still refused by the guard, even one below 2^63."""
     assert fast_reads_differently(raw) == raw.endswith(b"9}")
     assert ORJSON.loads(raw) == json.loads(raw)
 
@@ -186,7 +198,7 @@ def _gold_file(tmp_path: Path, recs: list[dict], end: str = "\n") -> Path:
 @pytest.mark.parametrize("end", ["\n", ""])
 def test_a_line_already_canonical_is_hashed_as_it_stands_and_only_then(tmp_path, monkeypatch, end):
     """Lines written by orjson without a version stamp are their own canonical line; one with a stamp,
-    a float (orjson writes 1e300, json 1e+300) or no final line break is not: the content hash must be
+    a float (orjson writes 1.5e-7, json 1.5e-07) or no final line break is not: the content hash must be
     the reference :func:`content_hash` of the records either way, and equal without the fast path."""
     recs = sorted((json.loads(line) for line in LINES), key=lambda r: r["id"])   # in id order: hashed as read
     for r in recs:
@@ -194,7 +206,7 @@ def test_a_line_already_canonical_is_hashed_as_it_stands_and_only_then(tmp_path,
     stamped, floated = copy.deepcopy(recs[0]), copy.deepcopy(recs[1])
     stamped["id"], floated["id"] = "zz-stamped", "zz-floated"
     stamped["metadata"]["dataset_version"] = "9.9"
-    floated["metadata"]["score"] = 1e300
+    floated["metadata"]["score"] = 1.5e-7
     path = _gold_file(tmp_path, [*recs, floated, stamped, {**recs[0], "id": "zzz-last"}], end)
     assert all(checked_record(line)[2] for line in path.read_bytes().splitlines())   # all orjson's writing
     fast, slow = _read(path, True, monkeypatch), _read(path, False, monkeypatch)

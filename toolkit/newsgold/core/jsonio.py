@@ -253,7 +253,7 @@ def _optional_orjson() -> ModuleType | None:
 
 ORJSON = _optional_orjson()   # the fast parser, or None; also used by :mod:`newsgold.core.storage`
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_LONG_NUMBER = b"0" * 19                         # 19 digits in a row may not fit 64 bits: orjson would give a float
+_LONG_NUMBER = b"0" * 19     # 19 digits in a row: maybe beyond 2^63, which the strict parser refuses (orjson: 2^64, then a float)
 # A run of 19 digits that may be (part of) a number: a number's digits follow one of these (a string's may follow anything).
 _LONG_NUMBER_AT = re.compile(rb"(?:^|[:,\[ \t\r\n+\-.]|[0-9][eE])[0-9]{19}")
 _SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key": (breaks the key count below)
@@ -285,8 +285,8 @@ def loads_fast(raw: bytes) -> tuple[dict[str, Any], int] | None:
     gives, else None (the caller then uses the strict path, which reports what is wrong).
 
     Returns the object and the number of ``":`` in the line. orjson refuses NaN, infinite
-    numbers, lone surrogates and invalid UTF-8 itself; a long digit run (a number that may not
-    fit 64 bits) sends the line to the strict path. Two things it cannot see are left to the
+    numbers, lone surrogates and invalid UTF-8 itself; a long digit run where a number can be
+    (:func:`may_hold_long_number`) sends the line to the strict path. Two things it cannot see are left to the
     caller, who walks the record anyway: **duplicate keys** (orjson keeps the last) — the record
     is dup-free when its total number of keys equals the returned count, because every key is
     written ``"key":`` and any other ``":`` (inside a string) only makes the count larger — and

@@ -1,10 +1,10 @@
 """A one-pass "certainly schema-valid" test for gold document records, at parse speed.
 
 Validating a new gold spent most of its time in the strict parser (``json`` with hooks), the
-JSON Schema and the walk for float offsets. Here a line is parsed by orjson (declining, as
-:func:`newsgold.core.jsonio.loads_fast` does, whatever the strict parser could read differently,
-unless the line is orjson's own writing of the record) and its shape checked by ``msgspec.convert`` against typed records that say what
-``schema/gold-document.schema.json`` says: required keys, no unknown keys where the schema has
+JSON Schema and the walk for float offsets. Here a line is parsed by orjson (declining, with the
+guards of :func:`newsgold.core.jsonio.loads_fast`, whatever the strict parser could read
+differently; :func:`_decoded`) and its shape checked by ``msgspec.convert`` against typed records
+that say what ``schema/gold-document.schema.json`` says: required keys, no unknown keys where the schema has
 ``additionalProperties: false``, integer offsets (never a float or a bool), the id pattern, the
 enums, non-empty strings (the typed records are untracked by the garbage collector: they hold
 no cycles); the few rules a type cannot say (unique aliases and evidence, a target of kind
