@@ -175,7 +175,7 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
             continue
         valid = line.valid
         line.valid = False
-        bad_text = lone_surrogates(rec, name, lineno)
+        bad_text = [] if valid else lone_surrogates(rec, name, lineno)   # orjson refuses a lone surrogate
         if bad_text:
             problems += bad_text
             continue
@@ -191,7 +191,8 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
             problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
         problems += check_zones(rec.get("zones"), text, name, lf)
-        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text) if valid else None,
+        cols = _mention_columns(rec["entities"]["mentions"]) if valid else None
+        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text, cols) if cols is not None else None,
                                       codebook=False)   # a documents file may be another dataset's
         if rid is None:
             continue  # the schema has reported the missing or wrongly typed id
@@ -200,11 +201,11 @@ def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tu
         in_order = in_order and (last_id is None or rid > last_id)
         last_id = rid
         if in_order and isinstance(rec.get("metadata"), dict):
-            canon.update(_canonical_line(rec, fast=valid and not line.floats))
+            canon.update(line.raw if valid and line.canonical(rec) else _canonical_line(rec, fast=valid and not line.floats))
         out[rid] = line.raw
         texts[rid] = text
-        if valid:
-            packer.add_valid(rid, rec["entities"]["mentions"])
+        if cols is not None:
+            packer.add_columns(rid, cols[0], cols[1], cols[3])
         else:
             packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
     order = sorted(out)
@@ -227,32 +228,47 @@ def _canonical_line(rec: dict, fast: bool = False) -> bytes:
 
 # The typed checks (msgspec) are loaded by a run that validates a gold, not by one that trusts it.
 
-def checked_record(raw: bytes) -> tuple[dict, bool] | None:
+def checked_record(raw: bytes) -> tuple[dict, bool, bool] | None:
     """:func:`newsgold.gold.fastcheck.checked_record`."""
     from newsgold.gold import fastcheck
     return fastcheck.checked_record(raw)
 
 
-def _clean_entities(ents: dict, text: str) -> dict | None:
+def _clean_entities(ents: dict, text: str, columns: tuple) -> dict | None:
     from newsgold.gold import fastcheck
-    return fastcheck.clean_entities(ents, text)
+    return fastcheck.clean_entities(ents, text, columns)
+
+
+def _mention_columns(mentions: list) -> tuple:
+    from newsgold.gold import fastcheck
+    return fastcheck.mention_columns(mentions)
 
 
 class _GoldLine:
     """The line :func:`iter_jsonl` is on: its bytes (hashed as read), and whether the typed
-    decoder (:mod:`newsgold.gold.fastcheck`) found it certainly schema-valid."""
+    decoder (:mod:`newsgold.gold.fastcheck`) found it certainly schema-valid, holding a float,
+    and written as orjson writes its record."""
 
     def __init__(self, file_hash) -> None:
         self.file_hash = file_hash
         self.raw = b""
-        self.valid = self.floats = False
+        self.valid = self.floats = self.own = False
 
     def fast(self, raw: bytes) -> dict | None:
         self.file_hash.update(raw)
         self.raw = raw
         got = checked_record(raw)
-        self.valid, self.floats = got is not None, got is not None and got[1]
+        self.valid = got is not None
+        self.floats, self.own = (got[1], got[2]) if got is not None else (False, False)
         return got[0] if got is not None else None
+
+    def canonical(self, rec: dict) -> bool:
+        """Whether this valid line is its record's line in :func:`content_hash` as it stands: orjson's
+        writing of a record without a float (which json writes alike, see :func:`_canonical_line`) and
+        without a version stamp in its metadata, ended by a line break."""
+        meta = rec["metadata"]
+        return (self.own and not self.floats and self.raw.endswith(b"\n")
+                and "dataset_version" not in meta and "dataset_hash" not in meta)
 
 
 def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
