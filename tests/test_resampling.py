@@ -225,3 +225,17 @@ def test_weights_do_not_depend_on_the_memory_bounds(monkeypatch, n_docs):
         monkeypatch.setattr(R, "DRAW_CELLS", draws)
         got = np.concatenate(list(R.resample_weights(n_docs, 40, np.random.default_rng(11), chunk=13)))
         assert got.dtype == np.float32 and np.array_equal(got, expected)
+
+
+def test_one_blas_thread_gives_the_same_intervals(monkeypatch):
+    # issue 25: the products run on one BLAS thread from BLAS_ONE_THREAD_FROM documents on
+    import newsgold.scoring.resampling as R
+    from threadpoolctl import threadpool_info
+    stats = entity_stats(21, n_docs=120)
+    monkeypatch.setattr(R, "BLAS_ONE_THREAD_FROM", 10 ** 9)
+    free = bootstrap(stats, entity_fig, 300, 4)
+    monkeypatch.setattr(R, "BLAS_ONE_THREAD_FROM", 0)
+    assert bootstrap(stats, entity_fig, 300, 4) == free
+    with R.one_blas_thread(10 ** 6):
+        blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        assert blas and all(p["num_threads"] == 1 for p in blas)

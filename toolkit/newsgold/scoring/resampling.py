@@ -21,6 +21,7 @@ and p-values are not computed and the reason is reported instead.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -106,6 +107,26 @@ def resample_weights(n_docs: int, n_resamples: int, rng: np.random.Generator, ch
         done += b
 
 
+BLAS_ONE_THREAD_FROM = 2000   # documents; below, the products are too small for BLAS to start threads
+
+
+@contextlib.contextmanager
+def one_blas_thread(n_docs: int) -> Iterator[None]:
+    """The weighted sums (``weights @ stats``) on one BLAS thread.
+
+    On a machine shared with other work, OpenBLAS's threads wait on each other at every product:
+    at 50,000 documents the bootstrap took 0.6 s on one thread and up to 8.8 s on two with the
+    other core busy (issue 25). One thread also makes the float64 sums (coreference) add up in
+    the same order on every machine. ``threadpoolctl`` (a dependency of scikit-learn) is imported
+    only for a corpus large enough to need it."""
+    if n_docs < BLAS_ONE_THREAD_FROM:
+        yield
+        return
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def _flat(stats: np.ndarray) -> np.ndarray:
     """Documents x statistics for the weighted sums: float32 for counts (exact below 2^24 once
     rounded back), float64 for fractional statistics (B³, CEAF-e and LEA numerators of
@@ -135,10 +156,11 @@ def bootstrap(stats: np.ndarray, figures: Figures, n_resamples: int = 1000, seed
     shape = stats.shape[1:]
     rows = []
     names: list[str] = []
-    for w in resample_weights(len(stats), n_resamples, rng):
-        sums = _summed(w @ flat).reshape((len(w),) + shape)
-        names, mat = _figure_matrix(figures, sums)
-        rows.append(mat)
+    with one_blas_thread(len(stats)):
+        for w in resample_weights(len(stats), n_resamples, rng):
+            sums = _summed(w @ flat).reshape((len(w),) + shape)
+            names, mat = _figure_matrix(figures, sums)
+            rows.append(mat)
     allv = np.concatenate(rows, axis=0)
     a = (1 - confidence) / 2
     with np.errstate(invalid="ignore"):
@@ -179,23 +201,30 @@ def _random_flips(n: int, n_resamples: int, rng: np.random.Generator, chunk: int
 def _flip_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple[Any, ...], figures: Figures, flips: Iterator[np.ndarray]) -> np.ndarray:
     """B minus A for each swap vector: a swapped document gives its row of A to B and vice versa."""
     diff, base_a, total = fb - fa, fa.sum(0), fa.sum(0) + fb.sum(0)
-    out = []
-    for swap in flips:
-        sa = base_a[None, :] + swap @ diff
-        sb = total[None, :] - sa
-        _, ma = _figure_matrix(figures, _summed(sa).reshape((len(swap),) + shape))
-        _, mb = _figure_matrix(figures, _summed(sb).reshape((len(swap),) + shape))
-        out.append(mb - ma)
+    with one_blas_thread(len(fa)):
+        out = [_swapped(base_a, total, diff, swap, shape, figures) for swap in flips]
     return np.concatenate(out) if out else np.zeros((0, 0))
+
+
+def _swapped(base_a: np.ndarray, total: np.ndarray, diff: np.ndarray, swap: np.ndarray, shape: tuple[Any, ...],
+             figures: Figures) -> np.ndarray:
+    """B minus A for one block of swap vectors."""
+    sa = base_a[None, :] + swap @ diff
+    sb = total[None, :] - sa
+    _, ma = _figure_matrix(figures, _summed(sa).reshape((len(swap),) + shape))
+    _, mb = _figure_matrix(figures, _summed(sb).reshape((len(swap),) + shape))
+    delta: np.ndarray = mb - ma
+    return delta
 
 
 def _bootstrap_deltas(fa: np.ndarray, fb: np.ndarray, shape: tuple[Any, ...], figures: Figures, n_resamples: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     boot = []
-    for w in resample_weights(len(fa), n_resamples, rng):
-        _, ma = _figure_matrix(figures, _summed(w @ fa).reshape((len(w),) + shape))
-        _, mb = _figure_matrix(figures, _summed(w @ fb).reshape((len(w),) + shape))
-        boot.append(mb - ma)
+    with one_blas_thread(len(fa)):
+        for w in resample_weights(len(fa), n_resamples, rng):
+            _, ma = _figure_matrix(figures, _summed(w @ fa).reshape((len(w),) + shape))
+            _, mb = _figure_matrix(figures, _summed(w @ fb).reshape((len(w),) + shape))
+            boot.append(mb - ma)
     return np.concatenate(boot) if boot else np.zeros((0, 0))
 
 
