@@ -229,8 +229,9 @@ def test_weights_do_not_depend_on_the_memory_bounds(monkeypatch, n_docs):
 
 def test_one_blas_thread_gives_the_same_intervals(monkeypatch):
     # issue 25: the products run on one BLAS thread from BLAS_ONE_THREAD_FROM documents on
-    import newsgold.scoring.resampling as R
     from threadpoolctl import threadpool_info
+
+    import newsgold.scoring.resampling as R
     stats = entity_stats(21, n_docs=120)
     monkeypatch.setattr(R, "BLAS_ONE_THREAD_FROM", 10 ** 9)
     free = bootstrap(stats, entity_fig, 300, 4)
