@@ -281,16 +281,22 @@ def _cluster_at_offsets(gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]
     """For each prediction, the cluster of the gold mention of its document with exactly its
     offsets (the last such mention, as a dict built in mention order keeps); -1 where none.
 
-    Offsets become dense ids of the distinct (start, end) pairs first, so the keys stay far
-    from int64 overflow whatever the text lengths."""
-    stride = int(max(gold["end"].max(initial=0), pred["end"].max(initial=0))) + 1
-    offsets = np.concatenate([gold["start"] * stride + gold["end"], pred["start"] * stride + pred["end"]])
-    spans = _sorted_unique(offsets)
-    dense = np.searchsorted(spans, offsets)
-    n = max(len(spans), 1)
-    g_key = gold["doc"] * n + dense[:len(gold["doc"])]
+    The key is (document, start, end) in one int64 (offsets shifted by one: a string-only item
+    sits at -1); where that could overflow, offsets become dense ids of the distinct (start, end)
+    pairs first, so the keys stay far from int64 overflow whatever the text lengths."""
+    stride = int(max(gold["end"].max(initial=0), pred["end"].max(initial=0))) + 2
+    n_docs = int(max(gold["doc"].max(initial=0), pred["doc"].max(initial=0))) + 1
+    if n_docs * stride * stride < 1 << 62:     # (doc, start, end) fits one int64 key as it is
+        g_key = (gold["doc"] * stride + gold["start"] + 1) * stride + gold["end"] + 1
+        p_key = (pred["doc"] * stride + pred["start"] + 1) * stride + pred["end"] + 1
+    else:
+        offsets = np.concatenate([(gold["start"] + 1) * stride + gold["end"] + 1, (pred["start"] + 1) * stride + pred["end"] + 1])
+        spans = _sorted_unique(offsets)
+        dense = np.searchsorted(spans, offsets)
+        n = max(len(spans), 1)
+        g_key, p_key = gold["doc"] * n + dense[:len(gold["doc"])], pred["doc"] * n + dense[len(gold["doc"]):]
     keys, first, _ = _first_of_runs(g_key[::-1])       # reversed: the last mention wins
-    return _lookup(keys, gold["cluster"][::-1][first], pred["doc"] * n + dense[len(gold["doc"]):])
+    return _lookup(keys, gold["cluster"][::-1][first], p_key)
 
 
 def _normalised(strings: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -347,12 +353,7 @@ def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[s
     raw_ids, raw_distinct = _Ids(), None
     raw = np.array(raw_ids.of(raw_names), dtype=np.int64)
     raw_distinct = list(raw_ids)
-    forms = normalise_names(raw_distinct)
-    known = names.norm_ids()
-    extra = _Ids()
-    form_id = np.array([-1 if not f else known[f] if f in known else len(known) + extra.of([f])[0] for f in forms],
-                       dtype=np.int64)
-    n_norm = max(len(known) + len(extra), 1)
+    form_id, n_norm = _form_ids(normalise_names(raw_distinct), names.norm_ids())
     n_clusters, n_raw = names.n_clusters, len(raw_distinct)
     name = form_id[raw] if len(raw) else np.zeros(0, dtype=np.int64)
     name_keys, name_cluster = _name_index(np.concatenate([gold_names_["doc"], gold["doc"]]),
@@ -364,6 +365,18 @@ def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[s
     sub = np.where(pred["invented"][rows] == 1, n_clusters + n_norm + n_raw + raw, sub)
     item[rows] = sub
     return item, n_clusters + n_norm + 2 * n_raw + 1
+
+
+def _form_ids(forms: list[str], known: dict[str, int]) -> tuple[np.ndarray, int]:
+    """Ids of normalised names: a gold name's id where the gold has the name, new ids after the
+    gold's (first-appearance order) for the others, -1 for a name that normalises to nothing;
+    and the number of ids."""
+    get = known.get
+    ids = [get(f, -2) if f else -1 for f in forms]
+    new = _Ids().of([f for f, i in zip(forms, ids) if i == -2])
+    fresh = iter(new)
+    out = np.array([len(known) + next(fresh) if i == -2 else i for i in ids], dtype=np.int64)
+    return out, max(len(known) + (max(new) + 1 if new else 0), 1)
 
 
 def _tally(g_keys: np.ndarray, p_keys: np.ndarray, n_docs: int, n_items: int, n_labels: int) -> np.ndarray:
