@@ -420,3 +420,39 @@ def test_entity_rows_are_the_same_whatever_the_chunk_of_documents(tmp_path, monk
     chunked = api.task_stats(preds, setup, "entities", ids=ids)
     assert whole.shape[0] == 40 and whole.sum() > 0
     assert np.array_equal(chunked, whole)
+
+
+def test_spans_gathered_at_once_give_the_per_document_rows(tmp_path, monkeypatch):
+    # issue 25: packed spans are gathered for all documents at once; the per-document path is the reference
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from newsgold.scoring import api
+    from newsgold.scoring import tasks as T
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "--docs", "30", "--seed", "8", "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    setup = api.make_setup(tmp_path / "gold.jsonl")
+    preds, _ = api.load_predictions(tmp_path / "predictions.jsonl", setup)
+    ids = api.scored_ids(preds, setup, "entities")[::-1][:25]        # another order, a subset
+    assert T._gathered(setup.gold.docs, preds.spans, preds, ids, {lab: i for i, lab in enumerate(setup.labels)}) is not None
+    gathered = api.task_stats(preds, setup, "entities", ids=ids)
+    monkeypatch.setattr(T, "_gathered", lambda *a: None)
+    assert np.array_equal(api.task_stats(preds, setup, "entities", ids=ids), gathered) and gathered.sum() > 0
+
+
+def test_packed_spans_read_as_triples_and_gathered_agree():
+    from array import array
+
+    from newsgold.core.storage import SpanPacker
+    p = SpanPacker()
+    p.add_columns("b", [5, 9], [7, 12], ["ORG", "PERSON"])
+    p.add_columns("a", [], [], [])
+    p.add("c", [{"start": 1, "end": 2, "label": "PERSON"}])
+    p.add("bad", [{"start": 1.0, "end": 2, "label": "PERSON"}])        # malformed: not packed
+    spans = p.spans
+    assert dict(spans) == {"b": array("q", [5, 7, 0, 9, 12, 1]), "a": array("q"), "c": array("q", [1, 2, 1])}
+    assert p.vocab == ["ORG", "PERSON"] and "bad" not in spans
+    k, s, e, lab = spans.gather(["c", "x", "b", "a"])
+    assert (k.tolist(), s.tolist(), e.tolist(), lab.tolist()) == ([0, 2, 2], [1, 5, 9], [2, 7, 12], [1, 0, 1])

@@ -216,3 +216,21 @@ def test_trusted_lines_give_each_record_with_the_offset_of_its_line():
     assert h.hexdigest() == hashlib.sha256(data).hexdigest()       # every byte hashed, blank lines too
     assert [data[p:p + len(line)] for p, line, _ in got] == lines
     assert [r.id for _, _, r in got] == [json.loads(line)["id"] for line in lines]
+
+
+def test_trusted_lines_refuse_a_line_longer_than_a_record_without_holding_it(monkeypatch):
+    import hashlib
+    import io
+
+    from newsgold.gold import trusted
+    monkeypatch.setattr(trusted, "MAX_RECORD_BYTES", 100)
+    monkeypatch.setattr(trusted, "BATCH_BYTES", 16)
+    read = []
+
+    class Endless(io.RawIOBase):
+        def read(self, n=-1):
+            read.append(n)
+            return b"x" * n
+    with pytest.raises(trusted.NotTrusted):
+        list(trusted.trusted_lines(Endless(), hashlib.sha256()))
+    assert sum(read) <= 100 + 2 * 16                 # stopped soon after a record's size, not at the end of the input

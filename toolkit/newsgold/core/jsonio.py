@@ -198,7 +198,7 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[byt
                 sev = "warning" if allow_crlf else "error"
                 problems.append(Problem(name, lineno, "", "CRLF line ends (Windows); LF is expected", "line-ends", sev))
                 crlf_reported = True
-            if not raw.strip():
+            if raw.isspace():            # blank (raw is never empty here); isspace() does not copy the line as strip() did
                 if problems:
                     yield lineno, None, problems
                 continue

@@ -118,14 +118,59 @@ def compact(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
+class PackedSpans(Mapping[str, "array[int]"]):
+    """Entity spans of every document in three corpus-wide int64 columns (start, end, label id),
+    each document a run of rows. Read as a mapping it gives a document's spans as (start, end,
+    label id) triples, as before; :meth:`gather` gives the rows of many documents at once, as
+    numpy columns, without a Python step per document."""
+
+    def __init__(self, starts: array[int], ends: array[int], labels: array[int], where: dict[str, tuple[int, int]]):
+        self._cols = (starts, ends, labels)
+        self._where = where
+
+    def __getitem__(self, doc_id: str) -> array[int]:
+        first, n = self._where[doc_id]
+        out = array("q", bytes(24 * n))
+        for i, col in enumerate(self._cols):
+            out[i::3] = col[first:first + n]
+        return out
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._where
+
+    def gather(self, ids: Sequence[str]) -> tuple[Any, Any, Any, Any]:
+        """(document index into ``ids``, start, end, label id) of the spans of every document of
+        ``ids`` that has them, in the order of ``ids`` and of the spans."""
+        import numpy as np
+        found = [(k, *self._where[d]) for k, d in enumerate(ids) if d in self._where]
+        ks = np.array([f[0] for f in found], dtype=np.int64)
+        firsts = np.array([f[1] for f in found], dtype=np.int64)
+        counts = np.array([f[2] for f in found], dtype=np.int64)
+        total = int(counts.sum())
+        rows = np.repeat(firsts - (np.cumsum(counts) - counts), counts) + np.arange(total, dtype=np.int64)
+        cols = [np.frombuffer(c, dtype=np.int64)[rows] if len(c) else np.zeros(0, dtype=np.int64) for c in self._cols]
+        return np.repeat(ks, counts), cols[0], cols[1], cols[2]
+
+
 class SpanPacker:
-    """Packs entity spans as int64 triples (start, end, label id) while a file is read, so that
-    scoring never has to parse the records again."""
+    """Packs entity spans as int64 columns (start, end, label id) while a file is read, so that
+    scoring never has to parse the records again (:class:`PackedSpans`)."""
 
     def __init__(self) -> None:
         self.vocab: list[str] = []
         self._ids: dict[str, int] = {}
-        self.spans: dict[str, array[int]] = {}
+        self._cols = (array("q"), array("q"), array("q"))
+        self._where: dict[str, tuple[int, int]] = {}
+
+    @property
+    def spans(self) -> PackedSpans:
+        return PackedSpans(*self._cols, self._where)
 
     def add_valid(self, doc_id: str, items: list[Any]) -> None:
         """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""
@@ -142,24 +187,20 @@ class SpanPacker:
                     ids[lab] = len(self.vocab)
                     self.vocab.append(lab)
             label_ids = list(map(ids.__getitem__, labels))
-        packed = [0] * (3 * len(starts))
-        packed[0::3], packed[1::3], packed[2::3] = starts, ends, label_ids
-        self.spans[doc_id] = array("q", packed)
+        s, e, lab_col = self._cols
+        self._where[doc_id] = (len(s), len(starts))
+        s.extend(starts)
+        e.extend(ends)
+        lab_col.extend(label_ids)
 
     def add(self, doc_id: str, items: Iterable[Any] | None) -> None:
         if not isinstance(items, list):
             return
-        packed = array("q")
         for m in items:
             lab = m.get("label") if isinstance(m, dict) else None
             if not (isinstance(lab, str) and isinstance(m.get("start"), int) and isinstance(m.get("end"), int)):
                 return  # malformed: the checks report it; scoring will parse the record
-            i = self._ids.get(lab)
-            if i is None:
-                i = self._ids[lab] = len(self.vocab)
-                self.vocab.append(lab)
-            packed.extend((m["start"], m["end"], i))
-        self.spans[doc_id] = packed
+        self.add_columns(doc_id, [m["start"] for m in items], [m["end"] for m in items], [m["label"] for m in items])
 
 
 # ---------------------------------------------------------------- outputs the user named

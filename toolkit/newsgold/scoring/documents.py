@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import numpy as np
 
+from newsgold.core.storage import PackedSpans
 from newsgold.scoring import unplaced as U
 from newsgold.scoring.entities import prf_from
 from newsgold.scoring.namecache import COLUMNS, GoldNames
@@ -165,6 +166,7 @@ class _Preds:
         self.cols: dict[str, array[int]] = {k: array("q") for k in ("doc", "start", "end", "label", "invented")}
         self.given: dict[int, str] = {}     # row -> the text of a string-only item
         self.packed: list[tuple[int, Any]] = []   # (document, int64 triples start, end, label id), ids into :attr:`vocab_ids`
+        self.gathered: tuple[Any, ...] | None = None   # every document's packed spans at once (PackedSpans.gather)
         self.vocab_ids: list[int] = []
 
     def add_packed(self, k: int, triples: Any) -> None:
@@ -190,6 +192,11 @@ class _Preds:
     def arrays(self) -> dict[str, np.ndarray]:
         """The columns: the rows added one by one (string-only items among them) first, then the packed spans."""
         out = {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in self.cols.items()}
+        if self.gathered is not None:
+            k, start, end, label = self.gathered
+            lut = np.array(self.vocab_ids or [0], dtype=np.int64)
+            more = {"doc": k, "start": start, "end": end, "label": lut[label], "invented": np.zeros(len(k), dtype=np.int64)}
+            out = {c: np.concatenate([out[c], more[c]]) for c in out}
         if self.packed:
             tri = np.frombuffer(b"".join(t.tobytes() for _, t in self.packed), dtype=np.int64).reshape(-1, 3)
             counts = np.array([len(t) // 3 for _, t in self.packed], dtype=np.int64)
@@ -394,6 +401,10 @@ def _collect_predictions(preds: Mapping[str, dict[str, Any]], ids: list[str]) ->
     cols = _Preds()
     packed = getattr(preds, "spans", None) or None
     vocab_ids = cols.vocab_ids = cols.labels.of(getattr(preds, "vocab", None) or [])
+    unplaced = getattr(preds, "unplaced", None)
+    if isinstance(packed, PackedSpans) and unplaced is not None and not unplaced and all(d in packed or d not in preds for d in ids):
+        cols.gathered = packed.gather(ids)      # every document's spans were packed: no Python step per document
+        return cols
     for k, doc_id in enumerate(ids):
         _add_predictions(cols, k, doc_id, preds, packed, vocab_ids)
     return cols

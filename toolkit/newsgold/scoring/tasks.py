@@ -205,6 +205,10 @@ def _entity_chunk(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarra
     plain = setup.mapping is None and setup.keep_labels is None and setup.zones is None
     packed_gold = gold_docs if plain and isinstance(gold_docs, LazyRecords) else None
     pp = preds.spans if plain else None
+    slow_doc = lambda k: E.doc_table(*entity_pair(preds, setup, ids[k]), label_index)
+    gathered = _gathered(packed_gold, pp, preds, ids, label_index)
+    if gathered is not None:
+        return E.corpus_tables(*gathered, len(ids), len(label_index), slow_doc)
     cols = E.Columns(label_index)
     for k, doc_id in enumerate(ids):
         if packed_gold is not None and doc_id in packed_gold.spans:
@@ -220,8 +224,32 @@ def _entity_chunk(preds: Predictions, setup: Setup, ids: list[str]) -> np.ndarra
             g, p = entity_pair(preds, setup, doc_id, gold_docs[doc_id])
             cols.add(k, g, p)
     flat_g, flat_p = cols.flat()
-    return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index),
-                           lambda k: E.doc_table(*entity_pair(preds, setup, ids[k]), label_index))
+    return E.corpus_tables(flat_g, flat_p, len(ids), len(label_index), slow_doc)
+
+
+def _gathered(gold_records: Any, pred_spans: Any, preds: Predictions, ids: list[str],
+              label_index: dict[str, int]) -> tuple[Any, Any] | None:
+    """Gold and predicted entity columns of every document of ``ids`` straight from the spans
+    packed while the files were read (:meth:`~newsgold.core.storage.PackedSpans.gather`): no
+    Python step per document. None when some document's spans were not packed (then the caller
+    goes document by document)."""
+    import numpy as np
+
+    from newsgold.core.storage import PackedSpans
+    from newsgold.scoring import entities as E
+    gold_spans = getattr(gold_records, "spans", None)
+    if not (isinstance(gold_spans, PackedSpans) and isinstance(pred_spans, PackedSpans)):
+        return None
+    if not all(d in gold_spans and (d in pred_spans or d not in preds) for d in ids):
+        return None
+    out = []
+    for spans, vocab in ((gold_spans, gold_records.vocab), (pred_spans, preds.vocab)):
+        lut = np.array([label_index.get(v, -1) for v in vocab] or [0], dtype=np.int64)
+        k, start, end, label = spans.gather(ids)
+        if len(label) and (lut[label] < 0).any():
+            return None          # a label outside the inventory: the per-document path says so
+        out.append(E.Flat((k, start, end, lut[label])))
+    return out[0], out[1]
 
 
 class DocumentEntities(Task):
