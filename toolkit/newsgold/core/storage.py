@@ -187,11 +187,9 @@ class SpanPacker:
                     ids[lab] = len(self.vocab)
                     self.vocab.append(lab)
             label_ids = list(map(ids.__getitem__, labels))
-        s, e, lab_col = self._cols
-        self._where[doc_id] = (len(s), len(starts))
-        s.extend(starts)
-        e.extend(ends)
-        lab_col.extend(label_ids)
+        self._where[doc_id] = (len(self._cols[0]), len(starts))
+        for col, values in zip(self._cols, (starts, ends, label_ids)):
+            col.fromlist(values if type(values) is list else list(values))   # fromlist: about twice extend's speed
 
     def add(self, doc_id: str, items: Iterable[Any] | None) -> None:
         if not isinstance(items, list):
