@@ -228,9 +228,42 @@ def test_trusted_lines_refuse_a_line_longer_than_a_record_without_holding_it(mon
     read = []
 
     class Endless(io.RawIOBase):
-        def read(self, n=-1):
-            read.append(n)
-            return b"x" * n
+        def readinto(self, view):
+            read.append(len(view))
+            view[:] = b"x" * len(view)
+            return len(view)
     with pytest.raises(trusted.NotTrusted):
         list(trusted.trusted_lines(Endless(), hashlib.sha256()))
     assert sum(read) <= 100 + 2 * 16                 # stopped soon after a record's size, not at the end of the input
+
+
+def _spans_of(g):
+    return {k: list(v) for k, v in g.docs.spans.items()}, list(g.docs.vocab)
+
+
+@pytest.mark.parametrize("damage", ["none", "bin-byte", "meta-ids", "meta-vocab", "missing"])
+def test_spans_kept_at_validation_are_used_only_when_sound(tmp_path, cache, damage, monkeypatch):
+    # issue 25: a trusted gold's spans come from the span cache (gold/spancache.py); a damaged entry is never used
+    from newsgold.gold import spancache
+    f = tmp_path / "gold.jsonl"
+    shutil.copy(BUILT, f)
+    first = L.load_gold(f)                               # validated: the spans are kept
+    meta, binf = sorted((cache / "spans").glob("*.json")), sorted((cache / "spans").glob("*.bin"))
+    assert len(meta) == len(binf) == 1
+    if damage == "bin-byte":
+        data = bytearray(binf[0].read_bytes())
+        data[3] ^= 1
+        binf[0].write_bytes(bytes(data))
+    elif damage in ("meta-ids", "meta-vocab"):
+        m = json.loads(meta[0].read_text(encoding="utf-8"))
+        m["ids"] = m["ids"][::-1][:1] + ["other"] * (len(m["ids"]) - 1) if damage == "meta-ids" else m["vocab"][:1]
+        meta[0].write_text(json.dumps(m), encoding="utf-8")
+    elif damage == "missing":
+        binf[0].unlink()
+    used = []
+    real = spancache.load
+    monkeypatch.setattr(spancache, "load", lambda key: used.append(real(key)) or used[-1])
+    second = L.load_gold(f)
+    # an entry for other documents is read but refused against the documents of the file (then decoded)
+    assert (used[0] is not None) == (damage in ("none", "meta-ids"))
+    assert _spans_of(second) == _spans_of(first) and snapshot(second) == snapshot(first)

@@ -42,7 +42,7 @@ class LazyRecords(Mapping[str, Any]):
     drop each record after use. Mutating a returned record changes nothing stored.
     """
 
-    def __init__(self, raw: dict[str, str | bytes], texts: dict[str, str] | None = None, spans: dict[str, Any] | None = None,
+    def __init__(self, raw: dict[str, str | bytes], texts: dict[str, str] | None = None, spans: Mapping[str, Any] | None = None,
                  vocab: list[str] | None = None):
         self._raw = raw
         self._texts = texts
@@ -82,7 +82,7 @@ class FileRecords(LazyRecords):
     """
 
     def __init__(self, path: Path, fd: int, where: dict[str, tuple[int, int]], texts: dict[str, str],
-                 spans: dict[str, Any] | None = None, vocab: list[str] | None = None):
+                 spans: Mapping[str, Any] | None = None, vocab: list[str] | None = None):
         super().__init__({}, texts, spans, vocab)
         self._where = where
         self._path, self._fd = path, fd
@@ -143,6 +143,10 @@ class PackedSpans(Mapping[str, "array[int]"]):
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._where
+
+    def columns(self) -> tuple[tuple[array[int], array[int], array[int]], dict[str, tuple[int, int]]]:
+        """The three columns and, by document, its first row and number of rows (for the span cache)."""
+        return self._cols, self._where
 
     def gather(self, ids: Sequence[str]) -> tuple[Any, Any, Any, Any]:
         """(document index into ``ids``, start, end, label id) of the spans of every document of

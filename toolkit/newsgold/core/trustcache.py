@@ -89,8 +89,8 @@ def _entries(kind: str, file_hash: str, near: Path | None) -> list[Path]:
 MAX_ENTRY_BYTES = 64 * 1024    # an entry is a few hundred bytes
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """An entry's bytes, only when it is a regular file of at most :data:`MAX_ENTRY_BYTES`.
+def read_capped(path: Path, cap: int = MAX_ENTRY_BYTES) -> bytes | None:
+    """An entry's bytes, only when it is a regular file of at most ``cap`` bytes.
 
     Every entry is untrusted input: the folder is the user's and anything may be put there. It is
     opened without following a symbolic link and without blocking (a named pipe would otherwise
@@ -101,19 +101,19 @@ def _read_entry(path: Path) -> bytes | None:
         return None
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > cap:
             return None
         try:
-            raw = fh.read(MAX_ENTRY_BYTES + 1)
+            raw = fh.read(cap + 1)
         except OSError:
             return None
-    return raw if len(raw) <= MAX_ENTRY_BYTES else None
+    return raw if len(raw) <= cap else None
 
 
 def _read_json_entry(path: Path) -> object:
     """An entry parsed by the strict reader; None when it is not a small regular file of valid JSON."""
     from newsgold.core.jsonio import loads
-    raw = _read_entry(path)
+    raw = read_capped(path)
     try:
         return loads(raw.decode("utf-8")) if raw is not None else None
     except ValueError:      # not UTF-8, not JSON, or refused by the strict reader

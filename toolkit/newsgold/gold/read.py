@@ -18,9 +18,10 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_digest, schema_problems
-from newsgold.core.storage import FileRecords, LazyRecords, SpanPacker
+from newsgold.core.storage import FileRecords, LazyRecords, PackedSpans, SpanPacker
+from newsgold.gold import spancache
 from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
-from newsgold.gold.trusted import NotTrusted, trusted_lines
+from newsgold.gold.trusted import SPANS, TEXTS, NotTrusted, trusted_lines
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -271,7 +272,7 @@ class _GoldLine:
                 and "dataset_version" not in meta and "dataset_hash" not in meta)
 
 
-def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
+def read_trusted_gold_jsonl(path: Path, cached: tuple[PackedSpans, list[str]] | None = None) -> tuple[LazyRecords, str]:
     """A gold file whose exact bytes were validated before (see :mod:`newsgold.core.trustcache`):
     read in batches of lines, each batch hashed and decoded in one call of a typed decoder that
     builds only the id, the text and the entity spans (every other field is skipped while parsing).
@@ -280,7 +281,11 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
 
     Also returns the sha256 of the bytes read and parsed, for the caller to compare with the cache
     key. Bytes that are not what was validated (the file swapped since it was hashed) may fail to
-    parse: that raises :class:`NotTrusted`."""
+    parse: that raises :class:`NotTrusted`.
+
+    ``cached``: the file's spans and label vocabulary from :mod:`newsgold.gold.spancache`; only ids
+    and texts are then decoded, and spans that are not exactly the documents read raise
+    :class:`SpansNotCached` (the caller reads again without them)."""
     where: dict[str, tuple[int, int]] = {}
     kept: dict[str, bytes] = {}
     texts: dict[str, str] = {}
@@ -290,24 +295,49 @@ def read_trusted_gold_jsonl(path: Path) -> tuple[LazyRecords, str]:
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         with open(fd, "rb", closefd=False) as fh:
-            for pos, line, rec in trusted_lines(fh, h):
+            for pos, line, rec in trusted_lines(fh, h, TEXTS if cached is not None else SPANS):
                 rid = rec.id
                 if pread:
                     where[rid] = (pos, len(line))
                 else:
-                    kept[rid] = line
+                    kept[rid] = bytes(line)
                 texts[rid] = rec.text
-                ms = rec.entities.mentions
-                packer.add_columns(rid, [m.start for m in ms], [m.end for m in ms], [m.label for m in ms])
+                if cached is None:
+                    ms = rec.entities.mentions
+                    packer.add_columns(rid, [m.start for m in ms], [m.end for m in ms], [m.label for m in ms])
+        if cached is not None and (len(cached[0]) != len(texts) or not all(d in cached[0] for d in texts)):
+            raise SpansNotCached
     except BaseException:
         os.close(fd)
         raise
+    spans, vocab = cached if cached is not None else (packer.spans, packer.vocab)
     order = sorted(texts)
     texts = {k: texts[k] for k in order}
-    if not pread:
+    if not pread:           # no os.pread (Windows): the lines are kept as bytes
         os.close(fd)
-        return LazyRecords({k: kept[k] for k in order}, texts, packer.spans, packer.vocab), h.hexdigest()
-    return FileRecords(path, fd, {k: where[k] for k in order}, texts, packer.spans, packer.vocab), h.hexdigest()
+        return LazyRecords({k: kept[k] for k in order}, texts, spans, vocab), h.hexdigest()
+    return FileRecords(path, fd, {k: where[k] for k in order}, texts, spans, vocab), h.hexdigest()
+
+
+class SpansNotCached(Exception):
+    """The span cache's entry does not hold exactly the documents of the file read."""
+
+
+def _read_trusted(path: Path, key: str) -> tuple[LazyRecords | None, str]:
+    """A trusted file read with the spans kept for it when there are (else decoded, and kept);
+    ("" for the hash read when the bytes are not the ones validated)."""
+    cached = spancache.load(key)
+    try:
+        try:
+            return read_trusted_gold_jsonl(path, cached)
+        except SpansNotCached:
+            cached = None
+        records, read_hash = read_trusted_gold_jsonl(path)
+    except NotTrusted:
+        return None, ""         # the bytes changed since they were hashed: validate what is there now
+    if cached is None and read_hash == key:
+        spancache.store(key, records.spans, records.vocab)
+    return records, read_hash
 
 
 def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
@@ -319,15 +349,13 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
         key = ""       # unreadable: the strict reader below says why
     facts = trustcache.lookup("gold", key, near=path) if key else None
     if facts is not None and isinstance(facts.get("content_hash"), str) and re.fullmatch(r"[0-9a-f]{64}", facts["content_hash"]):
-        try:
-            records, read_hash = read_trusted_gold_jsonl(path)
-        except NotTrusted:
-            read_hash = ""      # the bytes changed since they were hashed: validate what is there now
-        if read_hash == key:    # the bytes parsed are the bytes that were validated
-            return records, facts["content_hash"]
+        trusted, read_hash = _read_trusted(path, key)
+        if trusted is not None and read_hash == key:    # the bytes parsed are the bytes that were validated
+            return trusted, facts["content_hash"]
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)
     if records:
+        spancache.store(read_hash, records.spans, records.vocab)
         note = trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)}, near=path)
         if note:
             print(note, file=sys.stderr)

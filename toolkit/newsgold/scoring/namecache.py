@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
-import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -108,7 +106,7 @@ def load(content_hash: str, ids: list[str]) -> GoldNames | None:
     paths = _paths(content_hash)
     if paths is None:
         return None
-    meta_raw, blob = _read(paths[0]), _read(paths[1])
+    meta_raw, blob = trustcache.read_capped(paths[0], MAX_BYTES), trustcache.read_capped(paths[1], MAX_BYTES)
     if meta_raw is None or blob is None:
         return None
     try:
@@ -150,20 +148,3 @@ def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldN
             or len({len(cols[c]) for c in COLUMNS if c.startswith("z_")}) > 1:
         return None
     return GoldNames(list(ids), labels, zone_types, norms, n_clusters, cols)
-
-
-def _read(path: Path) -> bytes | None:
-    """A regular file's bytes, at most :data:`MAX_BYTES`, opened without following a link or blocking."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-            return None
-        try:
-            raw = fh.read(MAX_BYTES + 1)
-        except OSError:
-            return None
-    return raw if len(raw) <= MAX_BYTES else None
