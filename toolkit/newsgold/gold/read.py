@@ -19,9 +19,7 @@ from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locat
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.core.storage import FileRecords, LazyRecords, PackedSpans, SpanPacker
-from newsgold.gold import spancache
 from newsgold.gold.rules import check_gold_layers, check_zones, lone_surrogates, sha256_text
-from newsgold.gold.trusted import SPANS, TEXTS, NotTrusted, trusted_lines
 
 LAYERS = ("entities", "quotes", "stance")
 
@@ -286,6 +284,7 @@ def read_trusted_gold_jsonl(path: Path, cached: tuple[PackedSpans, list[str]] | 
     ``cached``: the file's spans and label vocabulary from :mod:`newsgold.gold.spancache`; only ids
     and texts are then decoded, and spans that are not exactly the documents read raise
     :class:`SpansNotCached` (the caller reads again without them)."""
+    from newsgold.gold.trusted import SPANS, TEXTS, trusted_lines  # msgspec: only for a gold file, not an annotation folder
     where: dict[str, tuple[int, int]] = {}
     kept: dict[str, bytes] = {}
     texts: dict[str, str] = {}
@@ -326,6 +325,8 @@ class SpansNotCached(Exception):
 def _read_trusted(path: Path, key: str) -> tuple[LazyRecords | None, str]:
     """A trusted file read with the spans kept for it when there are (else decoded, and kept);
     ("" for the hash read when the bytes are not the ones validated)."""
+    from newsgold.gold import spancache
+    from newsgold.gold.trusted import NotTrusted
     cached = spancache.load(key)
     try:
         try:
@@ -355,6 +356,7 @@ def load_gold_file(path: Path) -> tuple[LazyRecords, str]:
     records, problems, chash, read_hash = read_gold_jsonl(path)
     require(problems)
     if records:
+        from newsgold.gold import spancache
         spancache.store(read_hash, records.spans, records.vocab)
         note = trustcache.remember("gold", read_hash, {"content_hash": chash, "documents": len(records)}, near=path)
         if note:
