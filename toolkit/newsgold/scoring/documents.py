@@ -356,13 +356,8 @@ def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[s
     Only the predictions without a mention at their offsets have their names read."""
     item = _cluster_at_offsets(gold, pred)
     rows = np.flatnonzero((item < 0) | (pred["invented"] == 1))
-    raw_names = _pred_names(setup, ids, pred, rows, given)
-    raw_ids, raw_distinct = _Ids(), None
-    raw = np.array(raw_ids.of(raw_names), dtype=np.int64)
-    raw_distinct = list(raw_ids)
-    form_id, n_norm = _form_ids(normalise_names(raw_distinct), names.norm_ids())
-    n_clusters, n_raw = names.n_clusters, len(raw_distinct)
-    name = form_id[raw] if len(raw) else np.zeros(0, dtype=np.int64)
+    raw, n_raw, name, n_norm = _names_of(_pred_names(setup, ids, pred, rows, given), names)
+    n_clusters = names.n_clusters
     name_keys, name_cluster = _name_index(np.concatenate([gold_names_["doc"], gold["doc"]]),
                                           np.concatenate([gold_names_["cluster"], gold["cluster"]]),
                                           np.concatenate([gold_names_["norm"], gold["norm"]]), n_norm)
@@ -372,6 +367,17 @@ def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[s
     sub = np.where(pred["invented"][rows] == 1, n_clusters + n_norm + n_raw + raw, sub)
     item[rows] = sub
     return item, n_clusters + n_norm + 2 * n_raw + 1
+
+
+def _names_of(raw_names: list[str], names: GoldNames) -> tuple[np.ndarray, int, np.ndarray, int]:
+    """Ids of the raw names (first-appearance order) and their number; ids of their normalised
+    forms (:func:`_form_ids`, the gold's ids where the gold has the form) and their number. Each
+    distinct raw name is normalised once."""
+    raw_ids = _Ids()
+    raw = np.array(raw_ids.of(raw_names), dtype=np.int64)
+    form_id, n_norm = _form_ids(normalise_names(list(raw_ids)), names.norm_ids())
+    name = form_id[raw] if len(raw) else np.zeros(0, dtype=np.int64)
+    return raw, len(raw_ids), name, n_norm
 
 
 def _form_ids(forms: list[str], known: dict[str, int]) -> tuple[np.ndarray, int]:
