@@ -883,3 +883,20 @@ def test_validate_accepts_a_label_maps_labels_as_score_does(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({**rec, "entities": [{"start": s, "end": s + 5, "label": "TOWN"}]}) + "\n", encoding="utf-8")
     assert cli.main(["validate", str(bad), "--label-map", "ontonotes_to_conll2003"]) == 1
+
+
+def test_problems_are_the_same_without_packing_spans(tmp_path):
+    # issue 25: validate reads predictions without packing their spans; the problems must not change
+    from newsgold.gold.load import load_gold
+    from newsgold.scoring.predictions import read_predictions
+    root = Path(__file__).resolve().parents[1]
+    lines = (root / "baselines" / "rules.jsonl").read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[0])
+    bad["entities"] = bad["entities"][:2] + [{"start": 3, "end": 2, "label": "PERSON"}, {"start": 0, "end": 5, "label": "NOPE"}]
+    path = tmp_path / "p.jsonl"
+    path.write_text("\n".join([json.dumps(bad), *lines[1:], lines[1]]) + "\n", encoding="utf-8")
+    gold = load_gold()
+    packed, p1 = read_predictions(path, gold)
+    bare, p2 = read_predictions(path, gold, pack=False)
+    assert p1 == p2 and len(p1) >= 3
+    assert len(packed.spans) > 0 and len(bare.spans) == 0

@@ -115,7 +115,7 @@ def _check_file(f: Path, docs: dict, get_gold, label_map: str | None) -> list[Pr
     if f.suffix == ".jsonl":
         if _kind_of_jsonl(f) == "gold":
             return check_gold_jsonl(f, docs)[1]
-        return read_predictions(f, get_gold(), labels=_accepted(label_map, get_gold()))[1]
+        return read_predictions(f, get_gold(), labels=_accepted(label_map, get_gold()), pack=False)[1]   # problems only: no spans packed
     return check_annotation(f, docs)[1]
 
 

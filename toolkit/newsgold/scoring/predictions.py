@@ -20,13 +20,15 @@ from newsgold.scoring.fastcheck import Columns, clean_columns, plain_line
 PREDICTION_LAYERS = (*LAYERS, "coref")
 
 
-def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS) -> tuple[Predictions, list[Problem]]:
+def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_LABELS,
+                     pack: bool = True) -> tuple[Predictions, list[Problem]]:
     """Predictions by document id, with every problem found (errors and warnings).
 
     ``source`` is a JSONL path (records then kept as the bytes of their line,
     :class:`LazyRecords`) or, from Python, a list of prediction records. A plain line
     (:mod:`newsgold.scoring.fastcheck`) that is certainly valid and clean skips the full checks;
     every other line goes through them, so the problems found are the same either way.
+    ``pack=False`` (``validate``, which wants the problems only) packs no spans.
     """
     lazy = isinstance(source, (str, Path))
     allowed = frozenset(lab for lab in labels if isinstance(lab, str) and lab)
@@ -48,7 +50,7 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
                 problems.append(refused)
             else:
                 out[rec.doc_id], layers[rec.doc_id] = line.raw, rec.layers
-                if rec.layers:
+                if rec.layers and pack:
                     packer.add_columns(rec.doc_id, *rec.columns)
             continue
         doc_id: Any = rec.get("doc_id")   # a str once _refused_line has passed it
@@ -66,7 +68,7 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
         layers[doc_id] = frozenset(k for k in PREDICTION_LAYERS if k in rec)
         if "unplaced" in rec and not schema_errs:
             unplaced[doc_id] = rec["unplaced"]
-        if lazy and "entities" in rec and not schema_errs:
+        if lazy and pack and "entities" in rec and not schema_errs:
             packer.add(doc_id, rec["entities"])
     if not lazy:
         return Predictions(out, layers, unplaced=unplaced), problems
