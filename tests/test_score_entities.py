@@ -401,20 +401,26 @@ def test_corpus_tables_equal_doc_table_per_document(docs):
         assert all((a == b).all() for a, b in zip(built, direct))
 
 
-def test_entity_rows_are_the_same_whatever_the_chunk_of_documents(tmp_path, monkeypatch):
-    # issue 25 (memory): documents are matched a chunk at a time; a row depends on its own document only
+def generated(tmp_path, docs, seed):
+    """The setup, predictions and scored ids of a corpus made by benchmarks/generate.py (read from files: spans packed)."""
     import subprocess
     import sys
     from pathlib import Path
 
     from newsgold.scoring import api
-    from newsgold.scoring import tasks as T
     root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "--docs", "40", "--seed", "3", "--out", str(tmp_path)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "--docs", str(docs), "--seed", str(seed),
+                    "--out", str(tmp_path)], check=True, capture_output=True)
     setup = api.make_setup(tmp_path / "gold.jsonl")
     preds, _ = api.load_predictions(tmp_path / "predictions.jsonl", setup)
-    ids = api.scored_ids(preds, setup, "entities")
+    return setup, preds, api.scored_ids(preds, setup, "entities")
+
+
+def test_entity_rows_are_the_same_whatever_the_chunk_of_documents(tmp_path, monkeypatch):
+    # issue 25 (memory): documents are matched a chunk at a time; a row depends on its own document only
+    from newsgold.scoring import api
+    from newsgold.scoring import tasks as T
+    setup, preds, ids = generated(tmp_path, 40, 3)
     whole = api.task_stats(preds, setup, "entities", ids=ids)
     monkeypatch.setattr(T, "ENTITY_CHUNK_DOCS", 7)
     chunked = api.task_stats(preds, setup, "entities", ids=ids)
@@ -424,18 +430,10 @@ def test_entity_rows_are_the_same_whatever_the_chunk_of_documents(tmp_path, monk
 
 def test_spans_gathered_at_once_give_the_per_document_rows(tmp_path, monkeypatch):
     # issue 25: packed spans are gathered for all documents at once; the per-document path is the reference
-    import subprocess
-    import sys
-    from pathlib import Path
-
     from newsgold.scoring import api
     from newsgold.scoring import tasks as T
-    root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, str(root / "benchmarks" / "generate.py"), "--docs", "30", "--seed", "8", "--out", str(tmp_path)],
-                   check=True, capture_output=True)
-    setup = api.make_setup(tmp_path / "gold.jsonl")
-    preds, _ = api.load_predictions(tmp_path / "predictions.jsonl", setup)
-    ids = api.scored_ids(preds, setup, "entities")[::-1][:25]        # another order, a subset
+    setup, preds, ids = generated(tmp_path, 30, 8)
+    ids = ids[::-1][:25]        # another order, a subset
     assert T._gathered(setup.gold.docs, preds.spans, preds, ids, {lab: i for i, lab in enumerate(setup.labels)}) is not None
     gathered = api.task_stats(preds, setup, "entities", ids=ids)
     monkeypatch.setattr(T, "_gathered", lambda *a: None)

@@ -110,6 +110,20 @@ def read_capped(path: Path, cap: int = MAX_ENTRY_BYTES) -> bytes | None:
     return raw if len(raw) <= cap else None
 
 
+def read_pair(meta_path: Path, blob_path: Path, cap: int) -> tuple[object, bytes] | None:
+    """A two-file entry (``KEY.json`` beside ``KEY.bin``, as the span and document-level caches
+    write): its parsed JSON and its bytes, each file read by :func:`read_capped`; None when either
+    is missing, too large or (the JSON) not JSON. What they hold is still the caller's to check."""
+    meta_raw, blob = read_capped(meta_path, cap), read_capped(blob_path, cap)
+    if meta_raw is None or blob is None:
+        return None
+    try:
+        import orjson
+        return orjson.loads(meta_raw), blob
+    except ValueError:
+        return None
+
+
 def _read_json_entry(path: Path) -> object:
     """An entry parsed by the strict reader; None when it is not a small regular file of valid JSON."""
     from newsgold.core.jsonio import loads

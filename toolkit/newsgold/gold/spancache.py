@@ -71,14 +71,10 @@ def load(file_hash: str) -> tuple[PackedSpans, list[str]] | None:
     paths = _paths(file_hash)
     if paths is None:
         return None
-    meta_raw, blob = trustcache.read_capped(paths[0], MAX_BYTES), trustcache.read_capped(paths[1], MAX_BYTES)
-    if meta_raw is None or blob is None:
+    entry = trustcache.read_pair(*paths, MAX_BYTES)
+    if entry is None:
         return None
-    try:
-        import orjson
-        meta = orjson.loads(meta_raw)
-    except ValueError:
-        return None
+    meta, blob = entry
     if not (isinstance(meta, dict) and meta.get("format") == FORMAT and meta.get("sha256") == file_hash
             and hashlib.sha256(blob).hexdigest() == meta.get("bin_sha256")):
         return None

@@ -106,15 +106,8 @@ def load(content_hash: str, ids: list[str]) -> GoldNames | None:
     paths = _paths(content_hash)
     if paths is None:
         return None
-    meta_raw, blob = trustcache.read_capped(paths[0], MAX_BYTES), trustcache.read_capped(paths[1], MAX_BYTES)
-    if meta_raw is None or blob is None:
-        return None
-    try:
-        import orjson
-        meta = orjson.loads(meta_raw)
-    except ValueError:
-        return None
-    return _checked(meta, blob, content_hash, ids)
+    entry = trustcache.read_pair(*paths, MAX_BYTES)
+    return _checked(entry[0], entry[1], content_hash, ids) if entry is not None else None
 
 
 def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldNames | None:
