@@ -104,3 +104,26 @@ def test_no_entry_when_the_cache_is_off(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", "off")
     stats(gold, pred)
     assert not (tmp_path / "cache" / "docnames").exists()
+
+
+def test_lookups_kept_with_the_gold_give_the_rows_built_for_a_subset(corpus):
+    # issue 25: with every document scored in gold order the kept lookups (o_*, i_*) are used;
+    # any other list of documents builds them from its own columns: the rows must agree
+    gold, pred = corpus
+    s = api.make_setup(gold)
+    preds, _ = api.load_predictions(pred, s)
+    ids = list(s.gold.docs)
+    whole = D.corpus_stats(preds, s, ids)
+    other = ids[::-1][:45]
+    assert np.array_equal(D.corpus_stats(preds, s, other), whole[[ids.index(d) for d in other]])
+    assert whole.sum() > 0
+
+
+def test_unsorted_lookups_in_an_entry_are_refused(corpus, tmp_path):
+    gold, pred = corpus
+    stats(gold, pred)
+    g = api.make_setup(gold).gold
+    names = D.build_gold_names(g.docs)
+    names.cols["i_doc"] = names.cols["i_doc"][::-1].copy()
+    namecache.store(g.content_hash, names)
+    assert namecache.load(g.content_hash, list(g.docs)) is None

@@ -133,7 +133,25 @@ def build_gold_names(docs: Mapping[str, dict[str, Any]]) -> GoldNames:
     cols = {k: np.array(v, dtype=np.int64) if len(v) else np.zeros(0, dtype=np.int64) for k, v in c.items()}
     norm, norms = _normalised(list(strings))
     cols["m_norm"], cols["n_norm"] = norm[cols["m_norm"]], norm[cols["n_norm"]]
+    cols.update(_lookups(cols, len(ids)))
     return GoldNames(ids, list(labels), list(zone_types), norms, len(clusters), cols)
+
+
+def _lookups(c: dict[str, np.ndarray], n_docs: int) -> dict[str, np.ndarray]:
+    """The sorted lookups of every gold document (``o_*``: the cluster at each mention's offsets;
+    ``i_*``: the name index), by the same functions a subset of documents uses at run time."""
+    mentions = {"doc": c["m_doc"], "start": c["m_start"], "end": c["m_end"], "cluster": c["m_cluster"]}
+    o_doc, o_start, o_end, o_cluster = _offset_index(mentions)
+    names, n_norm = _name_pairs(c), int(max(c["m_norm"].max(initial=0), c["n_norm"].max(initial=0))) + 1
+    keys, cluster = _name_index(*names, n_norm)
+    return {"o_doc": o_doc, "o_start": o_start, "o_end": o_end, "o_cluster": o_cluster,
+            "i_doc": keys // n_norm, "i_norm": keys % n_norm, "i_cluster": cluster}
+
+
+def _name_pairs(c: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, cluster, normalised name) of the cluster names and aliases, then of the mention texts."""
+    return (np.concatenate([c["n_doc"], c["m_doc"]]), np.concatenate([c["n_cluster"], c["m_cluster"]]),
+            np.concatenate([c["n_norm"], c["m_norm"]]))
 
 
 def gold_names(gold: Any) -> GoldNames:
@@ -196,7 +214,7 @@ class _Preds:
             k, start, end, label = self.gathered
             lut = np.array(self.vocab_ids or [0], dtype=np.int64)
             more = {"doc": k, "start": start, "end": end, "label": lut[label], "invented": np.zeros(len(k), dtype=np.int64)}
-            out = {c: np.concatenate([out[c], more[c]]) for c in out}
+            out = more if not len(out["doc"]) else {c: np.concatenate([out[c], more[c]]) for c in out}
         if self.packed:
             tri = np.frombuffer(b"".join(t.tobytes() for _, t in self.packed), dtype=np.int64).reshape(-1, 3)
             counts = np.array([len(t) // 3 for _, t in self.packed], dtype=np.int64)
@@ -284,26 +302,38 @@ def _name_index(doc: np.ndarray, cluster: np.ndarray, name: np.ndarray, n_norm: 
     return keys[single], pairs[first[single]] % n_clusters
 
 
-def _cluster_at_offsets(gold: dict[str, np.ndarray], pred: dict[str, np.ndarray]) -> np.ndarray:
+def _offset_index(gold: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, start, end, cluster) of each distinct mention position, sorted: the cluster of the last
+    mention there, as a dict built in mention order keeps."""
+    if not len(gold["doc"]):
+        return gold["doc"], gold["start"], gold["end"], gold["cluster"]
+    order = np.lexsort((gold["end"][::-1], gold["start"][::-1], gold["doc"][::-1]))    # stable: reversed, the last mention first
+    d, s, e, c = (gold[k][::-1][order] for k in ("doc", "start", "end", "cluster"))
+    first = np.concatenate([[True], (d[1:] != d[:-1]) | (s[1:] != s[:-1]) | (e[1:] != e[:-1])])
+    return d[first], s[first], e[first], c[first]
+
+
+def _cluster_at_offsets(index: tuple[np.ndarray, ...], pred: dict[str, np.ndarray]) -> np.ndarray:
     """For each prediction, the cluster of the gold mention of its document with exactly its
-    offsets (the last such mention, as a dict built in mention order keeps); -1 where none.
+    offsets (from :func:`_offset_index`); -1 where none.
 
     The key is (document, start, end) in one int64 (offsets shifted by one: a string-only item
-    sits at -1); where that could overflow, offsets become dense ids of the distinct (start, end)
-    pairs first, so the keys stay far from int64 overflow whatever the text lengths."""
-    stride = int(max(gold["end"].max(initial=0), pred["end"].max(initial=0))) + 2
-    n_docs = int(max(gold["doc"].max(initial=0), pred["doc"].max(initial=0))) + 1
+    sits at -1), in the index's sorted order whatever the stride; where that could overflow,
+    offsets become dense ids of the distinct (start, end) pairs first, so the keys stay far from
+    int64 overflow whatever the text lengths."""
+    doc, start, end, cluster = index
+    stride = int(max(end.max(initial=0), pred["end"].max(initial=0))) + 2
+    n_docs = int(max(doc.max(initial=0), pred["doc"].max(initial=0))) + 1
     if n_docs * stride * stride < 1 << 62:     # (doc, start, end) fits one int64 key as it is
-        g_key = (gold["doc"] * stride + gold["start"] + 1) * stride + gold["end"] + 1
+        g_key = (doc * stride + start + 1) * stride + end + 1
         p_key = (pred["doc"] * stride + pred["start"] + 1) * stride + pred["end"] + 1
     else:
-        offsets = np.concatenate([(gold["start"] + 1) * stride + gold["end"] + 1, (pred["start"] + 1) * stride + pred["end"] + 1])
+        offsets = np.concatenate([(start + 1) * stride + end + 1, (pred["start"] + 1) * stride + pred["end"] + 1])
         spans = _sorted_unique(offsets)
         dense = np.searchsorted(spans, offsets)
         n = max(len(spans), 1)
-        g_key, p_key = gold["doc"] * n + dense[:len(gold["doc"])], pred["doc"] * n + dense[len(gold["doc"]):]
-    keys, first, _ = _first_of_runs(g_key[::-1])       # reversed: the last mention wins
-    return _lookup(keys, gold["cluster"][::-1][first], p_key)
+        g_key, p_key = doc * n + dense[:len(doc)], pred["doc"] * n + dense[len(doc):]
+    return _lookup(g_key, cluster, p_key)
 
 
 def _normalised(strings: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -318,6 +348,20 @@ def _normalised(strings: list[str]) -> tuple[np.ndarray, list[str]]:
     return out, list(forms)
 
 
+def _lookup_indexes(names: GoldNames, ids: list[str], gold: dict[str, np.ndarray],
+                    name_cols: dict[str, np.ndarray]) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The offset index and the name index (doc, normalised name, cluster) of the scored documents:
+    the ones built with the gold's columns when every gold document is scored in gold order, else
+    built here from the scored documents' columns."""
+    c = names.cols
+    if ids == names.ids:
+        return (c["o_doc"], c["o_start"], c["o_end"], c["o_cluster"]), (c["i_doc"], c["i_norm"], c["i_cluster"])
+    n_norm = max(len(names.norms), 1)
+    keys, cluster = _name_index(np.concatenate([name_cols["doc"], gold["doc"]]), np.concatenate([name_cols["cluster"], gold["cluster"]]),
+                                np.concatenate([name_cols["norm"], gold["norm"]]), n_norm)
+    return _offset_index(gold), (keys // n_norm, keys % n_norm, cluster)
+
+
 def _scored_gold(names: GoldNames, ids: list[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
     """Mention and name columns of the scored documents, ``doc`` renumbered to the position in
     ``ids``; and position in the gold -> position in ``ids`` (-1: not scored)."""
@@ -326,7 +370,11 @@ def _scored_gold(names: GoldNames, ids: list[str]) -> tuple[dict[str, np.ndarray
     k_of[np.array([at[d] for d in ids], dtype=np.int64)] = np.arange(len(ids), dtype=np.int64)
     c = names.cols
 
+    every = ids == names.ids       # every gold document, in gold order: the columns as they are
+
     def side(prefix: str, fields: tuple[str, ...]) -> dict[str, np.ndarray]:
+        if every:
+            return {"doc": c[f"{prefix}_doc"], **{f: c[f"{prefix}_{f}"] for f in fields}}
         k = k_of[c[f"{prefix}_doc"]]
         keep = k >= 0
         out = {f: c[f"{prefix}_{f}"][keep] for f in fields}
@@ -354,14 +402,13 @@ def _predicted_item(setup: Setup, ids: list[str], names: GoldNames, gold: dict[s
     (``clusters + name id``); a name that normalises to nothing (``.``) is an item of its raw text,
     and a string-only item not in the text one of its own; neither resolves to a cluster.
     Only the predictions without a mention at their offsets have their names read."""
-    item = _cluster_at_offsets(gold, pred)
+    offsets, (i_doc, i_norm, i_cluster) = _lookup_indexes(names, ids, gold, gold_names_)
+    item = _cluster_at_offsets(offsets, pred)
     rows = np.flatnonzero((item < 0) | (pred["invented"] == 1))
     raw, n_raw, name, n_norm = _names_of(_pred_names(setup, ids, pred, rows, given), names)
     n_clusters = names.n_clusters
-    name_keys, name_cluster = _name_index(np.concatenate([gold_names_["doc"], gold["doc"]]),
-                                          np.concatenate([gold_names_["cluster"], gold["cluster"]]),
-                                          np.concatenate([gold_names_["norm"], gold["norm"]]), n_norm)
-    by_name = _lookup(name_keys, name_cluster, pred["doc"][rows] * n_norm + np.maximum(name, 0))
+    # names of the gold are ids below len(names.norms) <= n_norm, so (doc, name) keys keep the index's order
+    by_name = _lookup(i_doc * n_norm + i_norm, i_cluster, pred["doc"][rows] * n_norm + np.maximum(name, 0))
     sub = np.where(name >= 0, by_name, -1)
     sub = np.where(sub >= 0, sub, np.where(name >= 0, n_clusters + name, n_clusters + n_norm + raw))
     sub = np.where(pred["invented"][rows] == 1, n_clusters + n_norm + n_raw + raw, sub)

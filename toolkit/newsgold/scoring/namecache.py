@@ -51,10 +51,15 @@ class GoldNames:
 
 
 COLUMNS = ("m_doc", "m_start", "m_end", "m_label", "m_cluster", "m_norm", "n_doc", "n_cluster", "n_norm",
-           "z_doc", "z_start", "z_end", "z_type")
+           "z_doc", "z_start", "z_end", "z_type",
+           # lookups over every gold document, sorted (built with the columns, used when every document is scored):
+           # the cluster at each distinct (doc, start, end) of a mention (the last mention there wins) ...
+           "o_doc", "o_start", "o_end", "o_cluster",
+           # ... and the names (cluster names, aliases, mention texts) that resolve to one cluster of their document
+           "i_doc", "i_norm", "i_cluster")
 
 
-FORMAT = 1
+FORMAT = 2
 MAX_BYTES = 1 << 30          # one entry file, either of the two
 _CODE = ("scoring/documents.py", "scoring/quotes.py", "scoring/namecache.py")
 
@@ -125,7 +130,9 @@ def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldN
         return None
     if len(blob) != 8 * sum(lengths) or hashlib.sha256(blob).hexdigest() != meta.get("bin_sha256"):
         return None
-    flat = np.frombuffer(blob, dtype="<i8").astype(np.int64)
+    flat = np.frombuffer(blob, dtype="<i8")
+    if flat.dtype != np.int64:           # a big-endian machine: native order
+        flat = flat.astype(np.int64)
     bounds = np.cumsum(lengths)[:-1]
     cols = dict(zip(COLUMNS, np.split(flat, bounds)))
     labels: list[str] = lists[0]
@@ -137,7 +144,19 @@ def _checked(meta: Any, blob: bytes, content_hash: str, ids: list[str]) -> GoldN
         lo, hi = ranges[name.partition("_")[2]]
         if len(col) and (col.min() < lo or (hi is not None and col.max() >= hi)):
             return None
-    if len({len(cols[c]) for c in COLUMNS if c.startswith("m_")}) > 1 or len({len(cols[c]) for c in COLUMNS if c.startswith("n_")}) > 1 \
-            or len({len(cols[c]) for c in COLUMNS if c.startswith("z_")}) > 1:
+    if any(len({len(cols[c]) for c in COLUMNS if c.startswith(group)}) > 1 for group in ("m_", "n_", "z_", "o_", "i_")):
         return None
+    if not (_increasing(cols["o_doc"], cols["o_start"], cols["o_end"]) and _increasing(cols["i_doc"], cols["i_norm"])):
+        return None         # the lookups are searched by bisection: they must be sorted and distinct
     return GoldNames(list(ids), labels, zone_types, norms, n_clusters, cols)
+
+
+def _increasing(*columns: np.ndarray) -> bool:
+    """Whether the rows (tuples of the columns) are strictly increasing: sorted and distinct
+    (adjacent rows compared, one pass a column, from the last column to the first)."""
+    if len(columns[0]) < 2:
+        return True
+    after = np.zeros(len(columns[0]) - 1, dtype=bool)      # row i+1 > row i on the columns seen so far
+    for col in columns[::-1]:
+        after = (col[1:] > col[:-1]) | ((col[1:] == col[:-1]) & after)
+    return bool(after.all())
