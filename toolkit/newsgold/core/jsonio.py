@@ -160,7 +160,8 @@ def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
     return exc.msg == "Expecting value" and any(lit.startswith(rest) for lit in ("true", "false", "null"))
 
 
-def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[bytes], Fast | None] | None = None
+def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[bytes], Fast | None] | None = None,
+               start: tuple[int, int] = (0, 1), stop: int | None = None
                ) -> Iterator[tuple[int, dict[str, Any] | Fast | None, list[Problem]]]:
     """Yield ``(line_number, record_or_None, problems)`` for every non-blank line.
 
@@ -170,6 +171,10 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[byt
     the record (a dict must equal what the strict parser gives, see :func:`loads_fast`; any
     other value is the caller's own reading of a line it found certainly valid); None sends
     the line through the strict parser below, which reports any problem.
+
+    ``start`` (byte offset of a line, its line number) and ``stop`` (a byte offset where a line
+    starts) read a part of the file: two processes then check the two halves of a large gold
+    (:func:`newsgold.gold.read.read_gold_jsonl`).
     """
     name = str(path)
     try:
@@ -180,7 +185,8 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[byt
     with fh:
         seen_any = False
         crlf_reported = False
-        for lineno, raw in enumerate(iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""), 1):
+        fh.seek(start[0])
+        for lineno, raw in enumerate(_lines(fh, start[0], stop), start[1]):
             problems: list[Problem] = []
             if lineno == 1 and raw.startswith(BOM):
                 problems.append(Problem(name, 1, "", "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM", "encoding"))
@@ -207,6 +213,17 @@ def iter_jsonl(path: str | Path, *, allow_crlf: bool = True, fast: Callable[[byt
             yield lineno, obj, problems + more
         if not seen_any:
             yield 0, None, [Problem(name, 0, "", "file is empty: no records", "empty")]
+
+
+def _lines(fh: Any, at: int, stop: int | None) -> Iterator[bytes]:
+    """Lines of at most :data:`MAX_RECORD_BYTES` + 1 bytes (a longer one is cut there, and said so by
+    the caller), from byte ``at`` to byte ``stop`` (a line start) or the end."""
+    while stop is None or at < stop:
+        raw = fh.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            return
+        at += len(raw)
+        yield raw
 
 
 def _parse_line(raw: bytes, name: str, lineno: int,

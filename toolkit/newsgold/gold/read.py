@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.jsonio import MAX_RECORD_BYTES, ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.core.storage import FileRecords, LazyRecords, PackedSpans, SpanPacker
@@ -158,60 +158,225 @@ def check_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> t
 
 def read_gold_jsonl(path: Path, known_docs: dict[str, dict] | None = None) -> tuple[LazyRecords, list[Problem], str, str]:
     """:func:`check_gold_jsonl`, also returning the canonical :func:`content_hash` and the sha256
-    of the bytes read, both computed in the same pass (each record is parsed once)."""
+    of the bytes read, both computed in the same pass (each record is parsed once).
+
+    A large file is checked in two halves at once where processes can be forked
+    (:func:`_read_in_halves`); whatever it finds that is not a clean file, the file is read again
+    in one pass, so problems and their order are always those of one pass."""
+    if _halves_worth_it(path):
+        got = _read_in_halves(path, known_docs)
+        if got is not None:
+            return got
+    return _read_gold_lines(path, known_docs).result()
+
+
+class _Gold:
+    """What reading a gold file accumulates: records, texts, spans, problems, the two hashes and
+    the order of the ids."""
+
+    def __init__(self) -> None:
+        self.out: dict[str, bytes] = {}
+        self.texts: dict[str, str] = {}
+        self.packer = SpanPacker()
+        self.problems: list[Problem] = []
+        self.file_hash, self.canon = hashlib.sha256(), hashlib.sha256()
+        self.last_id: str | None = None
+        self.in_order = True
+
+    def add(self, rid: str, rec: dict, raw: bytes, text: str, canonical: bytes | None, cols: tuple | None,
+            name: str, lineno: int) -> None:
+        """A record that passed its own checks: kept, and checked against the records before it."""
+        if rid in self.out:
+            self.problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
+        self.in_order = self.in_order and (self.last_id is None or rid > self.last_id)
+        self.last_id = rid
+        if self.in_order and canonical is not None:
+            self.canon.update(canonical)
+        self.out[rid] = raw
+        self.texts[rid] = text
+        if cols is not None:
+            self.packer.add_columns(rid, cols[0], cols[1], cols[3])
+        else:
+            self.packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
+
+    def result(self) -> tuple[LazyRecords, list[Problem], str, str]:
+        order = sorted(self.out)
+        records = LazyRecords({k: self.out[k] for k in order}, {k: self.texts[k] for k in order}, self.packer.spans, self.packer.vocab)
+        errors = any(p.severity == "error" for p in self.problems)
+        chash = self.canon.hexdigest() if self.in_order or errors else content_hash(records.values())
+        return records, self.problems, chash, self.file_hash.hexdigest()
+
+
+def _read_gold_lines(path: Path, known_docs: dict[str, dict] | None, stop: int | None = None, acc: _Gold | None = None) -> _Gold:
+    """Every line up to byte ``stop`` (default: the end) read and checked, into ``acc``."""
+    acc = acc if acc is not None else _Gold()
     name = str(path)
-    out: dict[str, bytes] = {}
-    texts: dict[str, str] = {}
-    packer = SpanPacker()
-    problems: list[Problem] = []
-    file_hash, canon = hashlib.sha256(), hashlib.sha256()
-    last_id: str | None = None
-    in_order = True
-    line = _GoldLine(file_hash)
-    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast):
-        problems += probs
+    line = _GoldLine(acc.file_hash)
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast, stop=stop):
+        acc.problems += probs
         if rec is None:
             continue
         valid = line.valid
         line.valid = False
-        bad_text = [] if valid else lone_surrogates(rec, name, lineno)   # orjson refuses a lone surrogate
-        if bad_text:
-            problems += bad_text
+        checked = _record_problems(rec, valid, name, lineno, known_docs)
+        acc.problems += checked[0]
+        if checked[1] is None:
             continue
-        lf = lambda p, n=lineno: n
-        if not valid:
-            problems += schema_problems("gold", rec, name, lf)
-        text = rec.get("text")
-        if not isinstance(text, str):
-            continue
-        if rec.get("text_sha256") != sha256_text(text):
-            problems.append(Problem(name, lineno, "text_sha256", "text_sha256 does not match the text", "text-hash"))
-        rid = rec.get("id") if isinstance(rec.get("id"), str) else None
-        if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
-            problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
-        problems += check_zones(rec.get("zones"), text, name, lf)
-        cols = _mention_columns(rec["entities"]["mentions"]) if valid else None
-        problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text, cols) if cols is not None else None,
-                                      codebook=False)   # a documents file may be another dataset's
+        text, rid, cols = checked[1]
         if rid is None:
             continue  # the schema has reported the missing or wrongly typed id
-        if rid in out:
-            problems.append(Problem(name, lineno, "id", f"duplicate document id {rid!r}", "unique-id"))
-        in_order = in_order and (last_id is None or rid > last_id)
-        last_id = rid
-        if in_order and isinstance(rec.get("metadata"), dict):
-            canon.update(line.raw if valid and line.canonical(rec) else _canonical_line(rec, fast=valid and not line.floats))
-        out[rid] = line.raw
-        texts[rid] = text
-        if cols is not None:
-            packer.add_columns(rid, cols[0], cols[1], cols[3])
-        else:
-            packer.add(rid, (rec.get("entities") or {}).get("mentions") if isinstance(rec.get("entities"), dict) else None)
-    order = sorted(out)
-    records = LazyRecords({k: out[k] for k in order}, {k: texts[k] for k in order}, packer.spans, packer.vocab)
-    errors = any(p.severity == "error" for p in problems)
-    chash = canon.hexdigest() if in_order or errors else content_hash(records.values())
-    return records, problems, chash, file_hash.hexdigest()
+        canonical = None
+        if isinstance(rec.get("metadata"), dict):
+            canonical = line.raw if valid and line.canonical(rec) else _canonical_line(rec, fast=valid and not line.floats)
+        acc.add(rid, rec, line.raw, text, canonical, cols, name, lineno)
+    return acc
+
+
+def _record_problems(rec: dict, valid: bool, name: str, lineno: int, known_docs: dict[str, dict] | None
+                     ) -> tuple[list[Problem], tuple[str, str | None, tuple | None] | None]:
+    """One record's own problems, and (text, id, mention columns) unless it has no text to keep."""
+    bad_text = [] if valid else lone_surrogates(rec, name, lineno)   # orjson refuses a lone surrogate
+    if bad_text:
+        return bad_text, None
+    problems: list[Problem] = []
+    lf = lambda p, n=lineno: n
+    if not valid:
+        problems += schema_problems("gold", rec, name, lf)
+    text = rec.get("text")
+    if not isinstance(text, str):
+        return problems, None
+    if rec.get("text_sha256") != sha256_text(text):
+        problems.append(Problem(name, lineno, "text_sha256", "text_sha256 does not match the text", "text-hash"))
+    rid = rec.get("id") if isinstance(rec.get("id"), str) else None
+    if known_docs and rid in known_docs and known_docs[rid]["text"] != text:
+        problems.append(Problem(name, lineno, "text", f"text of {rec['id']!r} differs from the seed slice", "text-seed"))
+    problems += check_zones(rec.get("zones"), text, name, lf)
+    cols = _mention_columns(rec["entities"]["mentions"]) if valid else None
+    problems += check_gold_layers(rec, text, name, lf, _clean_entities(rec["entities"], text, cols) if cols is not None else None,
+                                  codebook=False)   # a documents file may be another dataset's
+    return problems, (text, rid, cols)
+
+
+# ---------------------------------------------------------------- a large gold checked in two halves
+
+HALVES_MIN_BYTES = 32 << 20      # below this, forking costs more than it saves
+PARENT_SHARE = 0.42              # of the file checked here: this process also reads the child's part (unchecked)
+
+
+def _halves_worth_it(path: Path) -> bool:
+    try:
+        return hasattr(os, "fork") and os.path.getsize(path) >= HALVES_MIN_BYTES and os.cpu_count() not in (None, 1)
+    except OSError:
+        return False
+
+
+def _read_in_halves(path: Path, known_docs: dict[str, dict] | None) -> tuple[LazyRecords, list[Problem], str, str] | None:
+    """A large clean gold file read with its second half's per-record checks done by a forked
+    process, at the same time as the first half's here; None (read it in one pass) when either
+    half has any problem, when the child cannot be forked or does not say its half is clean.
+
+    The child checks each record of its half as one pass would (schema, texts, zones, layers) and
+    exits 0 only when it finds nothing, not even a warning; meanwhile this process checks the
+    first half, then reads the second half's records unchecked (kept, hashed and ordered as one
+    pass does: what is checked across records, duplicate ids and order, stays here)."""
+    split, first_lineno = _middle_line(path)
+    if split is None:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:                                  # the child: exit status is its whole answer
+        code = 1
+        try:
+            code = 0 if _half_is_clean(path, known_docs, split, first_lineno) else 1
+        finally:
+            os._exit(code)
+    try:
+        acc = _read_gold_lines(path, known_docs, stop=split)
+        clean = not acc.problems and _read_unchecked(path, split, first_lineno, acc)
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not clean or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        return None
+    return acc.result()
+
+
+def _middle_line(path: Path) -> tuple[int | None, int]:
+    """The byte offset of the first line starting at or after :data:`PARENT_SHARE` of the file, and its line number."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        fh.seek(int(size * PARENT_SHARE))
+        fh.readline(MAX_RECORD_BYTES + 1)
+        split = fh.tell()
+        if split >= size:
+            return None, 0
+        fh.seek(0)
+        newlines, left = 0, split
+        while left > 0:
+            block = fh.read(min(left, 1 << 23))
+            if not block:
+                return None, 0
+            newlines += block.count(b"\n")
+            left -= len(block)
+    return split, newlines + 1
+
+
+def _half_is_clean(path: Path, known_docs: dict[str, dict] | None, split: int, first_lineno: int) -> bool:
+    """Whether every record from byte ``split`` on passes its own checks with no problem at all."""
+    name = str(path)
+    line = _GoldLine(hashlib.sha256())
+    for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast, start=(split, first_lineno)):
+        if probs or rec is None:
+            return False
+        valid = line.valid
+        line.valid = False
+        problems, kept = _record_problems(rec, valid, name, lineno, known_docs)
+        if problems or kept is None:
+            return False
+    return True
+
+
+def _read_unchecked(path: Path, split: int, first_lineno: int, acc: _Gold) -> bool:
+    """The records from byte ``split`` on, whose own checks the child does: parsed as one pass
+    would read them (the child's verdict is required before the result is used), kept in
+    ``acc``. False when a line is not a record with a text and an id (the child then reports it
+    too, and the file is read again in one pass)."""
+    from newsgold.core.jsonio import loads
+    name = str(path)
+    with open(path, "rb") as fh:
+        fh.seek(split)
+        for lineno, raw in enumerate(iter(lambda: fh.readline(MAX_RECORD_BYTES + 1), b""), first_lineno):
+            if raw.isspace():
+                continue
+            if len(raw) > MAX_RECORD_BYTES:
+                return False
+            acc.file_hash.update(raw)
+            try:   # orjson reads what the strict parser reads on any line the child passes (it refuses duplicate keys, long numbers)
+                rec = ORJSON.loads(raw) if ORJSON is not None else loads(raw.decode("utf-8"))
+            except ValueError:
+                return False
+            try:
+                rid, text, cols = rec["id"], rec["text"], _mention_columns(rec["entities"]["mentions"])
+            except (TypeError, KeyError):
+                return False
+            if not (isinstance(rid, str) and isinstance(text, str) and isinstance(rec.get("metadata"), dict)):
+                return False
+            acc.add(rid, rec, raw, text, _canonical_of(rec, raw), cols, name, lineno)
+    return True
+
+
+def _canonical_of(rec: dict, raw: bytes) -> bytes:
+    """A valid record's line in :func:`content_hash`: its own bytes when they are orjson's writing of
+    a record with no float (the schema allows floats only in the open keys: top level, metadata,
+    annotation) and no version stamp, else written anew (by ``json``, which is right for any record)."""
+    meta = rec["metadata"]
+    opens = [rec, meta, rec.get("annotation") if isinstance(rec.get("annotation"), dict) else {}]
+    floats = any(type(v) is float for obj in opens for v in obj.values())
+    if (not floats and raw.endswith(b"\n") and "dataset_version" not in meta and "dataset_hash" not in meta
+            and ORJSON is not None and ORJSON.dumps(rec) == raw[:-1]):
+        return raw
+    return _canonical_line(rec, fast=False)
 
 
 def _canonical_line(rec: dict, fast: bool = False) -> bytes:
