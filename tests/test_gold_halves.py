@@ -85,3 +85,20 @@ def test_any_other_file_gives_the_one_pass_result(tmp_path, lines, monkeypatch, 
     f.write_bytes(b"".join(ls))
     one, two, _ = both(f, monkeypatch)
     assert one == two
+
+
+def test_no_fork_while_another_thread_runs(tmp_path, lines, monkeypatch):
+    # a thread holding a lock at the fork could hang the child: then the file is read in one pass
+    import threading
+    f = tmp_path / "g.jsonl"
+    f.write_bytes(b"".join(lines))
+    monkeypatch.setattr(R, "HALVES_MIN_BYTES", 0)
+    assert R._halves_worth_it(f) == ((os.cpu_count() or 1) > 1)
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not R._halves_worth_it(f)
+    finally:
+        stop.set()
+        t.join()

@@ -5,6 +5,7 @@ I/O lives here; every check it applies comes from :mod:`newsgold.gold.rules` and
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -264,8 +265,12 @@ PARENT_SHARE = 0.42              # of the file checked here: this process also r
 
 
 def _halves_worth_it(path: Path) -> bool:
+    """A large file, more than one core, ``os.fork``, and no other Python thread in this process
+    (a thread holding a lock at the fork, the import lock among them, could hang the child)."""
+    import threading
     try:
-        return hasattr(os, "fork") and os.path.getsize(path) >= HALVES_MIN_BYTES and os.cpu_count() not in (None, 1)
+        return (hasattr(os, "fork") and threading.active_count() == 1 and os.cpu_count() not in (None, 1)
+                and os.path.getsize(path) >= HALVES_MIN_BYTES)
     except OSError:
         return False
 
@@ -282,6 +287,7 @@ def _read_in_halves(path: Path, known_docs: dict[str, dict] | None) -> tuple[Laz
     split, first_lineno = _middle_line(path)
     if split is None:
         return None
+    from newsgold.gold import fastcheck  # noqa: F401  (imported before the fork: the child imports nothing)
     try:
         pid = os.fork()
     except OSError:
@@ -292,10 +298,16 @@ def _read_in_halves(path: Path, known_docs: dict[str, dict] | None) -> tuple[Laz
             code = 0 if _half_is_clean(path, known_docs, split, first_lineno) else 1
         finally:
             os._exit(code)
+    done = False
     try:
         acc = _read_gold_lines(path, known_docs, stop=split)
         clean = not acc.problems and _read_unchecked(path, split, first_lineno, acc)
+        done = True
     finally:
+        if not done:                              # interrupted here: the child's answer is not wanted
+            import signal
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
     if not clean or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return None
