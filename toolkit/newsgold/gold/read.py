@@ -287,7 +287,7 @@ def _read_in_halves(path: Path, known_docs: dict[str, dict] | None) -> tuple[Laz
     split, first_lineno = _middle_line(path)
     if split is None:
         return None
-    from newsgold.gold import fastcheck  # noqa: F401  (imported before the fork: the child imports nothing)
+    _load_checks()
     try:
         pid = os.fork()
     except OSError:
@@ -314,6 +314,15 @@ def _read_in_halves(path: Path, known_docs: dict[str, dict] | None) -> tuple[Laz
     return acc.result()
 
 
+def _load_checks() -> None:
+    """Import and compile every check a record may need (the typed one, both schema validators),
+    so that the forked child imports nothing: no lock of the import system is ever taken there."""
+    from newsgold.core.schema import fast_validator, validator
+    from newsgold.gold import fastcheck  # noqa: F401
+    fast_validator("gold")
+    validator("gold")
+
+
 def _middle_line(path: Path) -> tuple[int | None, int]:
     """The byte offset of the first line starting at or after :data:`PARENT_SHARE` of the file, and its line number."""
     size = os.path.getsize(path)
@@ -335,15 +344,16 @@ def _middle_line(path: Path) -> tuple[int | None, int]:
 
 
 def _half_is_clean(path: Path, known_docs: dict[str, dict] | None, split: int, first_lineno: int) -> bool:
-    """Whether every record from byte ``split`` on passes the typed check and its own checks with no
-    problem at all (it runs in the forked child: it imports nothing the parent has not)."""
+    """Whether every record from byte ``split`` on passes its own checks with no problem at all (it
+    runs in the forked child, which imports nothing: the parent loaded the checks before the fork)."""
     name = str(path)
     line = _GoldLine(hashlib.sha256())
     for lineno, rec, probs in iter_jsonl(path, allow_crlf=False, fast=line.fast, start=(split, first_lineno)):
-        if probs or rec is None or not line.valid:
-            return False        # a line the typed check is unsure of: the full reader (and its imports) is left to one pass
+        if probs or rec is None:
+            return False
+        valid = line.valid
         line.valid = False
-        problems, kept = _record_problems(rec, True, name, lineno, known_docs)
+        problems, kept = _record_problems(rec, valid, name, lineno, known_docs)
         if problems or kept is None:
             return False
     return True
