@@ -282,3 +282,14 @@ def test_partial_match_on_a_gold_without_minimal_spans_says_so(gold, tmp_path, c
     assert "the same as exact" in res["tasks"]["coref"]["options"]["match"]
     assert "match:coref-partial" in res["signature"]
     assert res["tasks"]["coref"]["figures"]["conll/f1"]["value"] == pytest.approx(1.0)
+
+
+def test_a_conll_key_is_recognised_by_its_first_line(tmp_path):
+    # score --gold G asks this of every G without importing the coreference scorer
+    from newsgold.formats.coref_common import is_conll_file
+    key, jsonl, blank_first = tmp_path / "k.conll", tmp_path / "g.jsonl", tmp_path / "b.conll"
+    key.write_text("#begin document (d); part 000\nd 0 0 A (1)\n#end document\n", encoding="utf-8")
+    jsonl.write_text('{"id": "d", "text": "#begin document"}\n', encoding="utf-8")
+    blank_first.write_text("\n  \n# begin document (d); part 000\n", encoding="utf-8")
+    assert is_conll_file(key) and is_conll_file(blank_first)
+    assert not is_conll_file(jsonl) and not is_conll_file(tmp_path / "missing.conll") and not is_conll_file(tmp_path)

@@ -196,26 +196,12 @@ def _coref_format(args) -> str | None:
 def _conll_key(args) -> bool:
     """Whether --gold is a CoNLL-2012 key file (scored as scorer.pl does, see formats/coref_input.py).
 
-    The coreference scorer (and numpy with it) is imported only when a --gold is given, so
-    scoring the shipped release does not pay for it at start-up."""
+    Only the file's first line is read, by a light module: the coreference scorer (and numpy
+    with it) is imported when G is such a file, not for every ``score --gold G``."""
     if not args.gold:
         return False
-    return _begins_conll_document(args.gold)
-
-
-def _begins_conll_document(path) -> bool:
-    """Whether ``path`` is a CoNLL-2011/2012 coreference file (its first non-blank line begins a
-    document), read without importing the coreference scorer (``formats.coref_input``), which a
-    plain ``score --gold G`` does not need. At most 64 KiB are read to find that line."""
-    import re
-    from pathlib import Path
-    p = Path(path)
-    if not p.is_file():
-        return False
-    with open(p, encoding="utf-8", errors="replace") as fh:
-        head = fh.read(1 << 16)
-    first = next((line for line in head.splitlines() if line.strip()), "")
-    return re.match(r"#\s*begin document", first) is not None
+    from newsgold.formats.coref_common import is_conll_file  # light: not the coreference scorer
+    return is_conll_file(args.gold)
 
 
 def _coref_score(args, path: str, fmt: str | None, resamples: int):

@@ -176,10 +176,6 @@ class SpanPacker:
     def spans(self) -> PackedSpans:
         return PackedSpans(*self._cols, self._where)
 
-    def add_valid(self, doc_id: str, items: list[Any]) -> None:
-        """Like :meth:`add` for spans a schema has already checked (int offsets, str labels)."""
-        self.add_columns(doc_id, [m["start"] for m in items], [m["end"] for m in items], [m["label"] for m in items])
-
     def add_columns(self, doc_id: str, starts: Sequence[int], ends: Sequence[int], labels: Sequence[str]) -> None:
         """Spans given as checked columns (int offsets, str labels)."""
         ids = self._ids

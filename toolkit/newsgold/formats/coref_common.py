@@ -59,3 +59,18 @@ def to_characters(doc: CorefDocument, text: str, file: str) -> tuple[CorefDocume
     clusters = [[place(m) for m in c] for c in doc.clusters]
     mins = {place(k): place(v) for k, v in doc.min_spans.items()}
     return CorefDocument(doc.name, clusters, CHARACTERS, doc.tokens, mins, doc.line), []
+
+
+def is_conll_file(path: object) -> bool:
+    """Whether ``path`` is a CoNLL-2011/2012 coreference file (its first non-blank line begins a
+    document). Here, not in ``formats.coref_input``, so that ``score --gold G`` can ask without
+    importing the coreference scorer. At most 64 KiB are read to find that line."""
+    import re
+    from pathlib import Path
+    p = Path(str(path))
+    if not p.is_file():
+        return False
+    with open(p, encoding="utf-8", errors="replace") as fh:
+        head = fh.read(1 << 16)
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    return re.match(r"#\s*begin document", first) is not None
