@@ -4,7 +4,9 @@
 The generated corpus (generate.py) is split into ``--shards`` pairs of gold and predictions files;
 a ``distributed.LocalCluster`` of two worker processes scores them, each worker reading its own
 pair. Printed: wall time, the driver's peak RSS (``ru_maxrss`` of this process, which never reads a
-shard) and, with ``--check``, whether the totals equal a single-process run on the whole files.
+shard, taken before any check) and, with ``--check``, whether the figures of both tasks (``entities``
+and ``entities_document``), as JSON bytes, equal those of a single-process run on the whole files
+(``--task all``, no resampling); ``--json`` adds the summary as one JSON line (read by bench_e2e.py).
 
     python benchmarks/bench_distributed.py --docs 10000
     python benchmarks/bench_distributed.py --docs 50000 --check
@@ -51,6 +53,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--shards", type=int, default=16)
     ap.add_argument("--check", action="store_true", help="also score the whole files in one process and compare")
+    ap.add_argument("--json", action="store_true", help="end with the summary as one JSON line")
     args = ap.parse_args(argv)
     data = HERE / "data" / f"docs{args.docs}-seed{args.seed}"
     if not (data / "gold.jsonl").exists():
@@ -68,14 +71,22 @@ def main(argv=None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.docs} documents in {args.shards} shard pairs, 2 worker processes: {wall:.1f} s wall; "
           f"driver peak RSS {peak:.0f} MiB; load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+    identical = None
     if args.check:
-        import numpy as np
-
         from newsgold.scoring import api
-        single = api.score(data / "predictions.jsonl", gold=data / "gold.jsonl", task="entities", resamples=0)
-        same = all(np.array_equal(totals[t], single.stats[t].sum(axis=0)) for t in totals)
-        print(f"totals identical to one process on the whole files: {same}")
+        single = api.score(data / "predictions.jsonl", gold=data / "gold.jsonl", task="all", resamples=0)
+        setup = api.make_setup(data / "gold.jsonl")
+        identical = all(_figures_json(api.figures_fn(t, setup)(totals[t])) == _figures_json(single.tasks[t]["figures"]) for t in totals)
+        print(f"figures identical (JSON bytes) to one process on the whole files: {identical}")
+    if args.json:
+        print(json.dumps({"docs": args.docs, "shards": args.shards, "wall": wall, "driver_mib": peak, "identical": identical}))
     return 0
+
+
+def _figures_json(figures: dict) -> str:
+    """Figures as JSON text: plain floats, keys sorted; the same bytes for the same figures only."""
+    plain = {k: (v["value"] if isinstance(v, dict) else v) for k, v in figures.items()}
+    return json.dumps({k: None if v is None or v != v else float(v) for k, v in plain.items()}, sort_keys=True)   # NaN: null
 
 
 if __name__ == "__main__":

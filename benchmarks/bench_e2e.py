@@ -13,8 +13,14 @@ Sides (the same generated files, see generate.py):
 * ``doc level, first`` / ``doc level, warm``: ``--task entities_document`` (document-level entities,
   not part of ``--task entities`` since issue 25), the first run building the gold side of it and
   keeping it in the cache folder, the second reading it back
-* ``newsgold warm, all``: with ``--quotes`` (the generated gold and predictions then carry quotes and
-  stance), the warm run with ``--task all`` (entities, document level, quotes, stance)
+* ``layered ...``    : with ``--layered``, the same on a second corpus whose gold and predictions also
+  carry quotes, stance and predicted coreference (``generate.py --quotes --coref``; its entity layers
+  are the first corpus's): its json floor, a cold ``--task all``, then warm runs of every task alone
+  (entities, entities_document, quotes, stance, coref) and of ``--task all``, and ``validate``
+* ``distributed N``   : with ``--distributed 10000,100000``, ``bench_distributed.py --check`` on a
+  generated corpus of each size, each in its own process: a two-worker ``LocalCluster`` scores
+  sharded files, the driver's peak RSS is read, and the figures are compared, as JSON bytes, with
+  one process scoring the whole files
 * ``newsgold validate``: ``newsgold validate --gold G P`` (documents/s), and plain jsonschema on the first
   ``--jsonschema-docs`` predictions records for the ratio
 * ``shipped release`` : ``newsgold score baselines/rules.jsonl`` on the two shipped documents, run twice: the
@@ -22,7 +28,7 @@ Sides (the same generated files, see generate.py):
 * ``dense``           : one document with N gold x N predictions all overlapping (``--dense N``)
 
     python benchmarks/bench_e2e.py --docs 10000
-    nice python benchmarks/bench_e2e.py --docs 50000 --dense 5000
+    nice python benchmarks/bench_e2e.py --docs 50000 --dense 5000 --layered --distributed 10000,100000
 """
 from __future__ import annotations
 
@@ -111,14 +117,11 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=0, help="--jobs of newsgold score (0: every core)")
     ap.add_argument("--jsonschema-docs", type=int, default=1000)
     ap.add_argument("--dense", type=int, default=0, help="also N x N all-overlapping spans in one document")
-    ap.add_argument("--quotes", action="store_true",
-                    help="generate quote and stance layers too, and time a warm --task all beside the warm --task entities")
+    ap.add_argument("--layered", action="store_true",
+                    help="also a corpus with quote, stance and coref layers: every task timed warm, and --task all")
+    ap.add_argument("--distributed", default="", help="corpus sizes for bench_distributed.py --check, e.g. 10000,100000")
     args = ap.parse_args(argv)
-    data = HERE / "data" / f"docs{args.docs}-seed{args.seed}{'-quotes' if args.quotes else ''}"
-    gold, pred = data / "gold.jsonl", data / "predictions.jsonl"
-    if not gold.exists():
-        subprocess.run([PY, str(HERE / "generate.py"), "--docs", str(args.docs), "--seed", str(args.seed), "--out", str(data)]
-                       + (["--quotes"] if args.quotes else []), check=True)
+    gold, pred = corpus(args.docs, args.seed)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "toolkit")}
     cache = tempfile.mkdtemp(prefix="newsgold-bench-cache-")
     env_cache = {**env, "NEWSGOLD_CACHE_DIR": cache}
@@ -133,8 +136,6 @@ def main(argv=None) -> int:
     doc_level = [a if a != "entities" else "entities_document" for a in score]
     res["doc level, first"] = timed(doc_level, env_cache)      # builds the gold side and keeps it (namecache)
     res["doc level, warm"] = timed(doc_level, env_cache)
-    if args.quotes:
-        res["newsgold warm, all"] = timed([a if a != "entities" else "all" for a in score], env_cache)
     res["newsgold validate"] = timed([NEWSGOLD, "validate", "--gold", str(gold), str(pred)], env_cache)
     res["jsonschema"] = timed([PY, "-c", JSONSCHEMA, str(ROOT / "schema"), str(pred), str(args.jsonschema_docs)], env)
     shipped = [NEWSGOLD, "score", str(ROOT / "baselines" / "rules.jsonl"), "--quiet"]
@@ -142,13 +143,18 @@ def main(argv=None) -> int:
     res["shipped release"] = timed(shipped, env_cache)
     if args.dense:
         res["dense"] = timed([PY, "-c", DENSE, str(args.dense)], env)
+    if args.layered:
+        res.update(layered_sides(args, env_cache))
+    sizes = [int(n) for n in args.distributed.split(",") if n.strip()]
+    distributed = {n: distributed_side(n, args.seed, env) for n in sizes}
 
     floor, nv, warm = res["json floor"]["wall"], res["json+nervaluate"]["wall"], res["newsgold warm"]["wall"]
     print(f"{args.docs} documents ({gold.stat().st_size / 2**20:.0f} + {pred.stat().st_size / 2**20:.0f} MiB), nproc {os.cpu_count()}, "
           f"load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'side':<20} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
+    width = max(map(len, res))
+    print(f"{'side':<{width}} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
     for name, r in res.items():
-        print(f"{name:<20} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mib']:9.0f}")
+        print(f"{name:<{width}} {r['wall']:8.2f} {r['cpu']:8.2f} {r['rss_mib']:9.0f}")
     ng = json.loads(res["newsgold warm"]["stdout"])["tasks"]["entities"]["counts"]["overall"]
     nvc = json.loads(res["json+nervaluate"]["stdout"])
     same = all(ng[s] == nvc[n] for s, n in (("strict", "strict"), ("exact", "exact"), ("partial", "partial"), ("type", "ent_type")))
@@ -164,9 +170,6 @@ def main(argv=None) -> int:
     print(f"newsgold cold / newsgold warm       : {cold['wall'] / warm:.2f}x wall, {cpu_ratio:.2f}x CPU   (goal <= 2)")
     print(f"doc level warm / newsgold warm      : {res['doc level, warm']['wall'] / warm:.2f}x wall "
           f"(the document level alone, start-up and reading included; first run {res['doc level, first']['wall']:.2f} s)")
-    if args.quotes:
-        print(f"newsgold warm --task all / entities : {res['newsgold warm, all']['wall'] / warm:.2f}x wall, "
-              f"{res['newsgold warm, all']['cpu'] / res['newsgold warm']['cpu']:.2f}x CPU   (goal <= 1.5)")
     val_rate = args.docs / res["newsgold validate"]["wall"]
     js_rate = args.jsonschema_docs / res["jsonschema"]["wall"]
     print(f"newsgold validate: {val_rate:,.0f} documents/s (goal >= 20,000); plain jsonschema {js_rate:,.0f} documents/s "
@@ -175,9 +178,70 @@ def main(argv=None) -> int:
           f"first run (schema checks not yet trusted) {res['shipped, first run']['wall']:.2f} s wall")
     if args.dense:
         print(f"dense {args.dense} x {args.dense}: {res['dense']['wall']:.2f} s wall, {res['dense']['rss_mib']:.0f} MiB (goal < 5 s, 1 GiB)")
-    out = data / f"e2e-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in res.items()}, indent=1))
+    if args.layered:
+        report_layered(res, args.docs)
+    for n, d in distributed.items():
+        print(f"distributed {n}: {d['wall']:.1f} s wall, driver peak {d['driver_mib']:.0f} MiB, figures identical to one process: "
+              f"{d['identical']}")
+    if len(distributed) > 1:
+        lo, hi = distributed[min(distributed)], distributed[max(distributed)]
+        print(f"distributed driver peak at {max(distributed)} / at {min(distributed)}: {hi['driver_mib'] / lo['driver_mib']:.2f}x   (goal <= 1.2)")
+    out = gold.parent / f"e2e-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    kept = {k: {kk: vv for kk, vv in v.items() if kk != "stdout"} for k, v in res.items()}
+    out.write_text(json.dumps({**kept, "distributed": distributed}, indent=1))
     return 0
+
+
+def corpus(docs: int, seed: int, *layers: str) -> tuple[Path, Path]:
+    """The gold and predictions files of a generated corpus (generated once, then reused)."""
+    data = HERE / "data" / f"docs{docs}-seed{seed}{''.join('-' + x for x in layers)}"
+    if not (data / "gold.jsonl").exists():
+        subprocess.run([PY, str(HERE / "generate.py"), "--docs", str(docs), "--seed", str(seed), "--out", str(data), "--quiet"]
+                       + [f"--{x}" for x in layers], check=True)
+    return data / "gold.jsonl", data / "predictions.jsonl"
+
+
+TASKS = ("entities", "entities_document", "quotes", "stance", "coref")
+
+
+def layered_sides(args: argparse.Namespace, env: dict) -> dict[str, dict]:
+    """The sides of the corpus with every layer: json floor, cold --task all, each task warm, all warm, validate."""
+    gold, pred = corpus(args.docs, args.seed, "quotes", "coref")
+    score = [NEWSGOLD, "score", "--gold", str(gold), str(pred), "--format", "json", "--quiet", "--jobs", str(args.jobs), "--task"]
+    res = {"layered json floor": timed([PY, "-c", JSON_FLOOR, str(gold), str(pred)], env),
+           "layered cold, all": timed(score + ["all"], env)}
+    for task in TASKS:
+        res[f"layered warm, {task}"] = timed(score + [task], env)
+    res["layered warm, all"] = timed(score + ["all"], env)
+    res["layered validate"] = timed([NEWSGOLD, "validate", "--gold", str(gold), str(pred)], env)
+    return res
+
+
+def report_layered(res: dict[str, dict], docs: int) -> None:
+    floor, ent = res["layered json floor"], res["layered warm, entities"]
+    for task in (*TASKS, "all"):
+        r = res[f"layered warm, {task}"]
+        print(f"layered warm {task:<18}: {r['wall']:.2f} s wall, {r['wall'] / floor['wall']:.2f}x the json floor, "
+              f"{r['wall'] / ent['wall']:.2f}x --task entities")
+    cold_out = json.loads(res["layered cold, all"]["stdout"])
+    print(f"layered cold and warm --task all output identical: {cold_out == json.loads(res['layered warm, all']['stdout'])}; "
+          f"cold / warm {res['layered cold, all']['wall'] / res['layered warm, all']['wall']:.2f}x wall")
+    quotes_stance = sum(res[f"layered warm, {t}"]["cpu"] for t in ("quotes", "stance"))
+    print(f"layered validate: {docs / res['layered validate']['wall']:,.0f} documents/s (goal >= 20,000)")
+    print(f"layered --task all / entities       : {res['layered warm, all']['wall'] / ent['wall']:.2f}x wall, "
+          f"{res['layered warm, all']['cpu'] / ent['cpu']:.2f}x CPU   (goal <= 1.5 with quotes and stance; coref included here); "
+          f"quotes + stance alone {quotes_stance:.2f} s CPU")
+
+
+def distributed_side(docs: int, seed: int, env: dict) -> dict:
+    """bench_distributed.py --check at ``docs`` documents, in a process of its own; its JSON summary line."""
+    corpus(docs, seed)
+    r = subprocess.run([PY, str(HERE / "bench_distributed.py"), "--docs", str(docs), "--seed", str(seed), "--check", "--json"],
+                       capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise SystemExit(f"bench_distributed.py failed at {docs} documents:\n{r.stderr[-2000:]}")
+    summary: dict = json.loads(r.stdout.strip().splitlines()[-1])
+    return summary
 
 
 if __name__ == "__main__":

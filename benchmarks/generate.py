@@ -15,7 +15,8 @@ Writes three files to ``--out``:
     errors drawn per gold mention: 70 % exact, 8 % boundary shifted (same label),
     7 % wrong type (exact span), 5 % boundary shifted *and* wrong type, 10 % missed;
     plus spurious predictions (about 8 % of the gold count) placed in text between
-    mentions.
+    mentions. With ``--coref``, also a ``coref`` layer: the gold clusters with some mentions
+    dropped, moved or invented (:func:`predicted_coref`).
 ``expected.json``
     The counts the generator booked, per base outcome and per scheme.
 
@@ -138,10 +139,11 @@ def other_label(label: str, rng: random.Random) -> str:
 
 
 def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[int],
-                  quotes_rng: random.Random | None = None) -> tuple[dict, dict]:
+                  quotes_rng: random.Random | None = None, coref_rng: random.Random | None = None) -> tuple[dict, dict]:
     """One gold record and its predictions record; adds the booked outcomes to ``counts``.
     With ``quotes_rng``, also quote and stance layers (:func:`add_quotes_and_stance`), drawn from
-    that generator alone, so the entity layers are the same with or without them."""
+    that generator alone, so the entity layers are the same with or without them; with
+    ``coref_rng``, a predicted ``coref`` layer (:func:`predicted_coref`), likewise."""
     n_mentions = rng.randint(15, 35)
     tokens: list[str] = []            # all tokens, joined by single spaces
     spans: list[tuple[int, int]] = []  # token offsets (char start, char end) per token
@@ -253,7 +255,30 @@ def make_document(i: int, rng: random.Random, vocab: Vocabulary, counts: list[in
     pred = {"doc_id": doc_id, "system": "synthetic-ner", "entities": preds}
     if quotes_rng is not None:
         add_quotes_and_stance(gold, pred, mentions, gaps, spans, quotes_rng)
+    if coref_rng is not None:
+        pred["coref"] = predicted_coref(gold, gaps, spans, coref_rng)
     return gold, pred
+
+
+def predicted_coref(gold: dict, gaps: list, spans: list, rng: random.Random) -> list[list[dict]]:
+    """Predicted clusters, from the gold ones as a coreference system errs (as bench_coref.py
+    perturbs its key): a twentieth of the gold mentions dropped, a tenth moved to another
+    cluster, and one invented mention (a filler token, which no gold mention spans) for about
+    every twentieth gold mention, put in a random cluster. Singletons are kept, as in the gold."""
+    mentions = gold["entities"]["mentions"]
+    ids = list(dict.fromkeys(m["cluster"] for m in mentions))
+    out: dict[str, list[dict]] = {}
+    for m in mentions:
+        r = rng.random()
+        if r < 0.05:
+            continue
+        cid = rng.choice(ids) if r < 0.15 else m["cluster"]
+        out.setdefault(cid, []).append({"start": m["start"], "end": m["end"]})
+    tokens = [t for gap in gaps for t in gap]
+    for tok in rng.sample(tokens, min(len(tokens), round(len(mentions) / 20 + rng.random() - 0.5))):   # distinct tokens
+        s, t = spans[tok]
+        out.setdefault(rng.choice(ids), []).append({"start": s, "end": t})
+    return [sorted(c, key=lambda x: (x["start"], x["end"])) for c in out.values()]
 
 
 def _span(text: str, s: int, t: int) -> dict:
@@ -352,7 +377,7 @@ def scheme_counts(base: list[int]) -> dict:
     }
 
 
-def generate(n_docs: int, seed: int, out: Path, quiet: bool = False, quotes: bool = False) -> dict:
+def generate(n_docs: int, seed: int, out: Path, quiet: bool = False, quotes: bool = False, coref: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     vocab = Vocabulary(random.Random(f"vocab-{seed}"))
@@ -364,7 +389,8 @@ def generate(n_docs: int, seed: int, out: Path, quiet: bool = False, quotes: boo
          open(out / "predictions.jsonl", "w", encoding="utf-8", newline="\n") as pf:
         for i in range(1, n_docs + 1):
             quotes_rng = random.Random(f"quotes-{seed}-{i}") if quotes else None
-            gold, pred = make_document(i, rng, vocab, counts, quotes_rng)
+            coref_rng = random.Random(f"coref-{seed}-{i}") if coref else None
+            gold, pred = make_document(i, rng, vocab, counts, quotes_rng, coref_rng)
             n_gold += len(gold["entities"]["mentions"])
             n_pred += len(pred["entities"])
             gf.write(dumps(gold) + "\n")
@@ -387,9 +413,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="output directory (created)")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--quotes", action="store_true", help="also quote and stance layers, gold and predicted")
+    ap.add_argument("--coref", action="store_true", help="also a predicted coref layer (the gold clusters, perturbed)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    exp = generate(args.docs, args.seed, args.out, args.quiet, args.quotes)
+    exp = generate(args.docs, args.seed, args.out, args.quiet, args.quotes, args.coref)
     print(f"wrote {args.docs} documents, {exp['gold_mentions']} gold mentions, {exp['predictions']} predictions "
           f"to {args.out} in {time.perf_counter() - t0:.1f} s")
     print("outcome shares of gold:", json.dumps(exp["shares_of_gold"]))

@@ -262,6 +262,18 @@ def test_line_for_uses_deepest_known_prefix():
     assert line_for(lines, ("nope",)) == 1
 
 
+def test_line_finder_walks_the_text_only_when_asked_and_then_as_line_for(monkeypatch):
+    from newsgold.core import jsonio
+    text = pretty({"a": {"b": [10, {"c": 1}]}})
+    walks = []
+    real = jsonio.locate_lines
+    monkeypatch.setattr(jsonio, "locate_lines", lambda t: walks.append(t) or real(t))
+    line_of = jsonio.line_finder(text)
+    assert walks == []                       # a file with no problem is never walked
+    assert line_of(("a", "b", 1, "c")) == 6 and line_of(("a", "b", 1, "zzz", 3)) == 5 and line_of(("nope",)) == 1
+    assert walks == [text]                   # walked once, then kept
+
+
 def test_locate_lines_on_invalid_text_does_not_raise():
     assert locate_lines('{"a": [1, 2').get(("a",)) == 1
     assert isinstance(locate_lines(""), dict)

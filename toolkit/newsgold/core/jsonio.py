@@ -430,6 +430,19 @@ def locate_lines(text: str) -> dict[tuple[Any, ...], int]:
     return lines
 
 
+def line_finder(text: str) -> Callable[[tuple[Any, ...]], int]:
+    """``path -> line`` of a valid JSON text, mapping the text (:func:`locate_lines`) only when a
+    line is first asked for: a file with no problem, the common case, is never walked."""
+    lines: dict[tuple[Any, ...], int] | None = None
+
+    def line_of(path: tuple[Any, ...]) -> int:
+        nonlocal lines
+        if lines is None:
+            lines = locate_lines(text)
+        return line_for(lines, path)
+    return line_of
+
+
 def line_for(lines: dict[tuple[Any, ...], int], path: tuple[Any, ...]) -> int:
     """The line of the deepest known prefix of ``path``."""
     path = tuple(path)

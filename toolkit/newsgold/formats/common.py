@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import iter_jsonl, line_for, locate_lines, read_json
+from newsgold.core.jsonio import iter_jsonl, line_finder, read_json
 
 if TYPE_CHECKING:
     from newsgold.formats.ir import ReadDocument, ReadOptions
@@ -96,8 +96,7 @@ def load_units(path: Path, name: str, report: Report, *, jsonl: bool | None = No
         report.extend(probs)
         if data is None:
             return []
-        lines = locate_lines(text)
-        return [Unit(data, lambda p: line_for(lines, p), False)]
+        return [Unit(data, line_finder(text), False)]
     units = []
     for lineno, rec, probs in iter_jsonl(path):
         report.extend(probs)

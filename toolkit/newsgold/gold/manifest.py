@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import line_for, locate_lines, read_json, require
+from newsgold.core.jsonio import line_finder, read_json, require
 from newsgold.core.repository import current, missing_dataset
 from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.gold.rules import check_zones, sha256_text
@@ -27,8 +27,7 @@ def read_manifest(path: Path | None = None, schema_passed: frozenset[str] = froz
     man, text, problems = read_json(path)
     if man is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, {}, problems
-    lines = locate_lines(text)
-    lf = lambda p: line_for(lines, p)
+    lf = line_finder(text)
     digest = schema_digest("manifest", text)
     if seen is not None:
         seen.append(digest)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsgold.core import trustcache
 from newsgold.core.diagnostics import Problem
-from newsgold.core.jsonio import MAX_RECORD_BYTES, ORJSON, dump_jsonl, iter_jsonl, line_for, locate_lines, read_json, require
+from newsgold.core.jsonio import MAX_RECORD_BYTES, ORJSON, dump_jsonl, iter_jsonl, line_finder, read_json, require
 from newsgold.core.repository import current
 from newsgold.core.schema import schema_digest, schema_problems
 from newsgold.core.storage import FileRecords, LazyRecords, PackedSpans, SpanPacker
@@ -70,8 +70,7 @@ def check_annotation(path: Path, docs: dict[str, dict], schema_passed: frozenset
     rec, text, problems = read_json(path)
     if rec is None and (not text or any(p.rule == "json" for p in problems)):  # unreadable (a literal null is checked)
         return None, problems
-    lines = locate_lines(text)
-    lf = lambda p: line_for(lines, p)
+    lf = line_finder(text)
     if not isinstance(rec, dict):
         return None, problems + [Problem(name, 1, "", "expected a JSON object", "json")]
     bad_text = lone_surrogates(rec, name, 1)
