@@ -353,3 +353,14 @@ def test_weights_in_place_equal_the_per_pair_fold():
                 score = score * base + v
             if overlap_len(g[0], g[1], p[0], p[1]):
                 assert w[i, j] == score
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62), max_size=40))
+def test_sorted_unique_equals_numpy_unique(values):
+    import numpy as np
+
+    from newsgold.scoring.spans import sorted_unique
+    a = np.array(values, dtype=np.int64)
+    got = sorted_unique(a)
+    assert got.dtype == np.int64 and got.tolist() == np.unique(a).tolist()

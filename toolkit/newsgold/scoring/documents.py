@@ -39,6 +39,7 @@ from newsgold.scoring import unplaced as U
 from newsgold.scoring.entities import prf_from
 from newsgold.scoring.namecache import COLUMNS, GoldNames
 from newsgold.scoring.quotes import normalise_names
+from newsgold.scoring.spans import sorted_unique
 
 if TYPE_CHECKING:
     from newsgold.scoring.setup import Setup
@@ -268,12 +269,6 @@ def _in_zones(zones: list[tuple[int, int, int]], doc: np.ndarray, start: np.ndar
     return inside
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
-    """``np.unique(a)`` by one sort (numpy's hash-based unique is many times slower on int64)."""
-    a = np.sort(a)
-    return a[np.concatenate([[True], a[1:] != a[:-1]])] if len(a) else a
-
-
 def _first_of_runs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted distinct keys, the index in ``keys`` of the first occurrence of each, and how often each occurs."""
     order = np.argsort(keys, kind="stable")
@@ -296,7 +291,7 @@ def _name_index(doc: np.ndarray, cluster: np.ndarray, name: np.ndarray, n_norm: 
     keep = name >= 0
     key, cluster = doc[keep] * n_norm + name[keep], cluster[keep]
     n_clusters = int(cluster.max(initial=0)) + 1
-    pairs = _sorted_unique(key * n_clusters + cluster)        # distinct (name key, cluster)
+    pairs = sorted_unique(key * n_clusters + cluster)        # distinct (name key, cluster)
     keys, first, n = _first_of_runs(pairs // n_clusters)
     single = n == 1
     return keys[single], pairs[first[single]] % n_clusters
@@ -329,7 +324,7 @@ def _cluster_at_offsets(index: tuple[np.ndarray, ...], pred: dict[str, np.ndarra
         p_key = (pred["doc"] * stride + pred["start"] + 1) * stride + pred["end"] + 1
     else:
         offsets = np.concatenate([(start + 1) * stride + end + 1, (pred["start"] + 1) * stride + pred["end"] + 1])
-        spans = _sorted_unique(offsets)
+        spans = sorted_unique(offsets)
         dense = np.searchsorted(spans, offsets)
         n = max(len(spans), 1)
         g_key, p_key = doc * n + dense[:len(doc)], pred["doc"] * n + dense[len(doc):]
@@ -492,8 +487,8 @@ def corpus_stats(preds: Mapping[str, dict[str, Any]], setup: Setup, ids: list[st
         g_keep &= _in_zones(zones, gold["doc"], gold["start"])
         p_keep &= _in_zones(zones, pred["doc"], pred["start"])
     n_labels = len(setup.labels)
-    g_keys = _sorted_unique((gold["doc"][g_keep] * n_items + gold["cluster"][g_keep]) * n_labels + g_lab[g_keep])
-    p_keys = _sorted_unique((pred["doc"][p_keep] * n_items + item[p_keep]) * n_labels + p_lab[p_keep])
+    g_keys = sorted_unique((gold["doc"][g_keep] * n_items + gold["cluster"][g_keep]) * n_labels + g_lab[g_keep])
+    p_keys = sorted_unique((pred["doc"][p_keep] * n_items + item[p_keep]) * n_labels + p_lab[p_keep])
     return _tally(g_keys, p_keys, len(ids), n_items, n_labels)
 
 

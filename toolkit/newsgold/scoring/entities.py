@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgold.scoring.spans import match
+from newsgold.scoring.spans import match, sorted_unique
 
 SCHEMES = ("strict", "exact", "partial", "type")
 OUTCOMES = ("correct", "incorrect", "partial", "missed", "spurious")
@@ -173,7 +173,7 @@ def corpus_tables(gold: Flat, pred: Flat, n_docs: int, n_labels: int,
     gdeg = np.bincount(g_idx, minlength=len(gs))
     pdeg = np.bincount(p_idx, minlength=len(ps))
     simple = (gdeg[g_idx] == 1) & (pdeg[p_idx] == 1)
-    tangled_docs = np.unique(pd_[p_idx[~simple]])
+    tangled_docs = sorted_unique(pd_[p_idx[~simple]])
     tangled = np.zeros(n_docs, dtype=bool)
     tangled[tangled_docs] = True
     # simple pairs (outside tangled documents)

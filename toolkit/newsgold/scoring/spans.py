@@ -167,6 +167,14 @@ def _pair_counts(g: np.ndarray, p: np.ndarray) -> np.ndarray:
     return (before_end - ended).astype(np.int64)
 
 
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` of a 1-d array by one sort: numpy's ``unique`` is several times slower on
+    int64, and its first call imports ``numpy.ma`` (a few milliseconds of every start-up)."""
+    import numpy as np
+    a = np.sort(a)
+    return a[np.concatenate([[True], a[1:] != a[:-1]])] if len(a) else a
+
+
 def _interval_components(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Connected component of each gold span and prediction in the overlap graph (-1: overlaps
     nothing), from a sweep over the characters, in O(n log n) without the pairs.
@@ -177,7 +185,7 @@ def _interval_components(g: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.n
     iff a single span covers both (a chain of gold-only spans would not connect them). Labels
     number the components from 0 in text order."""
     import numpy as np
-    cuts = np.unique(np.concatenate((g.ravel(), p.ravel())))
+    cuts = sorted_unique(np.concatenate((g.ravel(), p.ravel())))
     g_at, p_at = np.searchsorted(cuts, g), np.searchsorted(cuts, p)   # spans as [first piece, end cut)
 
     def cover(at: np.ndarray) -> np.ndarray:
@@ -290,7 +298,7 @@ def _match_graph(gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]
         if len(chunk) == 1:
             out.append((int(g_idx[chunk[0]]), int(p_idx[chunk[0]])))
         elif tiers is None or tiers is default_tiers:
-            out.extend(_assign_default(gold, pred, np.unique(g_idx[chunk]).tolist(), np.unique(p_idx[chunk]).tolist(),
+            out.extend(_assign_default(gold, pred, sorted_unique(g_idx[chunk]).tolist(), sorted_unique(p_idx[chunk]).tolist(),
                                        len(chunk), (g_idx[chunk], p_idx[chunk])))
         else:
             out.extend(_assign(gold, pred, list(zip(g_idx[chunk].tolist(), p_idx[chunk].tolist())), tiers))
