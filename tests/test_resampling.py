@@ -240,3 +240,26 @@ def test_one_blas_thread_gives_the_same_intervals(monkeypatch):
     with R.one_blas_thread(10 ** 6):
         blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
         assert blas and all(p["num_threads"] == 1 for p in blas)
+
+
+def test_bootstrap_many_gives_each_table_the_intervals_it_gets_alone():
+    """Tables scored in one run share their weight draws: each interval must be the one the
+    table gets from a bootstrap of its own (same seed, same number of documents)."""
+    import numpy as np
+
+    from newsgold.scoring import entities as E
+    from newsgold.scoring.resampling import bootstrap, bootstrap_many
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 5, size=(40, 2, 6))             # entity tables: documents x labels x outcomes
+    fractions = rng.random(size=(40, 3))                     # a fractional table (as coreference has)
+
+    def entity_figures(sums):
+        return E.figures(sums, ["PERSON", "ORG"])
+
+    def ratio_figures(sums):
+        return {"ratio": sums[..., 0] / (sums[..., 1] + sums[..., 2])}
+    together = bootstrap_many([(counts, entity_figures), (fractions, ratio_figures)], 300, 11)
+    assert together == [bootstrap(counts, entity_figures, 300, 11), bootstrap(fractions, ratio_figures, 300, 11)]
+    assert together[0] != bootstrap(counts, entity_figures, 300, 12)      # the seed matters: the check can fail
+    with pytest.raises(ValueError):
+        bootstrap_many([(counts, entity_figures), (fractions[:39], ratio_figures)], 300, 11)

@@ -25,7 +25,7 @@ from newsgold.scoring import quotes as Q
 from newsgold.scoring import signature as sig
 from newsgold.scoring import tasks as T
 from newsgold.scoring.predictions import read_predictions
-from newsgold.scoring.resampling import availability, bootstrap, paired_tests, randomization_method, smallest_p, too_few_label
+from newsgold.scoring.resampling import availability, bootstrap, bootstrap_many, paired_tests, randomization_method, smallest_p, too_few_label
 from newsgold.scoring.setup import Setup, accepted_labels, make_setup, refuse_with_setup
 
 
@@ -273,6 +273,7 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
     ids_of = {t: scored_ids(preds, setup, t) for t in chosen}
     layered_stats = _layered(preds, setup, [t for t in chosen if T.get(t).shares_pass], ids_of, result.errors if errors else None,
                              jobs, progress)
+    scored = []
     for t in chosen:
         ids = ids_of[t]
         _require_some(ids, t, name)
@@ -282,7 +283,8 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
         stats = layered_stats[t] if t in layered_stats else task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
         result.stats[t] = stats
         ci_done.append(ci_label(len(ids), resamples))
-        result.tasks[t] = summarise(t, stats, setup, resamples, seed, len(excluded))
+        scored.append((t, stats, len(excluded)))
+    result.tasks.update(summarise_all(scored, setup, resamples, seed))
     result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done), preds.strings_rule())
     return result
 
@@ -304,6 +306,22 @@ def summarise(task: str, stats: np.ndarray, setup: Setup, resamples: int, seed: 
     avail = availability(len(stats), resamples)
     cis = bootstrap(stats, figures_fn(task, setup), resamples, seed) if avail.available else None
     return _task_entry(task, setup, stats, cis, avail.reason, excluded)
+
+
+def summarise_all(scored: list[tuple[str, np.ndarray, int]], setup: Setup, resamples: int, seed: int) -> dict[str, dict[str, Any]]:
+    """:func:`summarise` of each (task, statistics, excluded documents), in order. The bootstraps
+    of tasks over the same number of documents draw their weights together
+    (:func:`~newsgold.scoring.resampling.bootstrap_many`): the same intervals, one draw."""
+    groups: dict[int, list[tuple[str, np.ndarray]]] = {}
+    for t, stats, _ in scored:
+        if availability(len(stats), resamples).available:
+            groups.setdefault(len(stats), []).append((t, stats))
+    cis: dict[str, dict[str, Any]] = {}
+    for group in groups.values():
+        drawn = bootstrap_many([(stats, figures_fn(t, setup)) for t, stats in group], resamples, seed)
+        cis.update(zip([t for t, _ in group], drawn))
+    return {t: _task_entry(t, setup, stats, cis.get(t), availability(len(stats), resamples).reason, excluded)
+            for t, stats, excluded in scored}
 
 
 def _layered(preds: Predictions, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list[Any] | None,

@@ -149,19 +149,36 @@ def _figure_matrix(figures: Figures, sums: np.ndarray) -> tuple[list[str], np.nd
 def bootstrap(stats: np.ndarray, figures: Figures, n_resamples: int = 1000, seed: int = 12345,
               confidence: float = 0.95) -> dict[str, tuple[float | None, float | None]]:
     """Percentile bootstrap CI of every figure, resampling documents with replacement."""
-    if n_resamples <= 0 or len(stats) == 0:
-        return {}
+    return bootstrap_many([(stats, figures)], n_resamples, seed, confidence)[0]
+
+
+def bootstrap_many(tables: list[tuple[np.ndarray, Figures]], n_resamples: int = 1000, seed: int = 12345,
+                   confidence: float = 0.95) -> list[dict[str, tuple[float | None, float | None]]]:
+    """:func:`bootstrap` of several tables of per-document statistics over the same number of
+    documents (the tasks of one run), each weight matrix drawn once for all of them. With the same
+    seed and number of documents, :func:`bootstrap` of each table alone draws the same weights, so
+    the intervals are the same as one table at a time; drawing them is most of the bootstrap's
+    cost on a large corpus."""
+    if n_resamples <= 0 or not tables or len(tables[0][0]) == 0:
+        return [{} for _ in tables]
+    n_docs = len(tables[0][0])
+    if any(len(stats) != n_docs for stats, _ in tables):
+        raise ValueError("bootstrap_many: every table must have the same number of documents")
     rng = np.random.default_rng(seed)
-    flat = _flat(stats)
-    shape = stats.shape[1:]
-    rows = []
-    names: list[str] = []
-    with one_blas_thread(len(stats)):
-        for w in resample_weights(len(stats), n_resamples, rng):
-            sums = _summed(w @ flat).reshape((len(w),) + shape)
-            names, mat = _figure_matrix(figures, sums)
-            rows.append(mat)
-    allv = np.concatenate(rows, axis=0)
+    flats = [_flat(stats) for stats, _ in tables]
+    rows: list[list[np.ndarray]] = [[] for _ in tables]
+    names: list[list[str]] = [[] for _ in tables]
+    with one_blas_thread(n_docs):
+        for w in resample_weights(n_docs, n_resamples, rng):
+            for i, ((stats, figures), flat) in enumerate(zip(tables, flats)):
+                sums = _summed(w @ flat).reshape((len(w),) + stats.shape[1:])
+                names[i], mat = _figure_matrix(figures, sums)
+                rows[i].append(mat)
+    return [_percentiles(np.concatenate(r, axis=0), n, confidence) for r, n in zip(rows, names)]
+
+
+def _percentiles(allv: np.ndarray, names: list[str], confidence: float) -> dict[str, tuple[float | None, float | None]]:
+    """The percentile interval of each figure (a column of ``allv``, one row per resample)."""
     a = (1 - confidence) / 2
     with np.errstate(invalid="ignore"):
         import warnings
