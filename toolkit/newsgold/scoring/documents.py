@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Mapping
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -384,9 +385,10 @@ def _pred_names(setup: Setup, ids: list[str], pred: dict[str, np.ndarray], rows:
     docs = pred["doc"][rows].tolist()
     texts = {k: setup.gold.text(ids[k]) for k in dict.fromkeys(docs)}     # each document's text looked up once
     out = [texts[k][s:e] for k, s, e in zip(docs, pred["start"][rows].tolist(), pred["end"][rows].tolist())]
-    for i, r in enumerate(rows.tolist()):
-        if r in given:
-            out[i] = given[r]
+    if given:           # string-only items: most runs have none
+        for i, r in enumerate(rows.tolist()):
+            if r in given:
+                out[i] = given[r]
     return out
 
 
@@ -426,11 +428,11 @@ def _form_ids(forms: list[str], known: dict[str, int]) -> tuple[np.ndarray, int]
     """Ids of normalised names: a gold name's id where the gold has the name, new ids after the
     gold's (first-appearance order) for the others, -1 for a name that normalises to nothing;
     and the number of ids."""
-    get = known.get
-    ids = [get(f, -2) if f else -1 for f in forms]
-    new = _Ids().of([f for f, i in zip(forms, ids) if i == -2])
-    fresh = iter(new)
-    out = np.array([len(known) + next(fresh) if i == -2 else i for i in ids], dtype=np.int64)
+    out = np.fromiter(map(known.get, forms, repeat(-2)), dtype=np.int64, count=len(forms))   # "" is never a gold form
+    out[np.fromiter(map(not_, forms), dtype=bool, count=len(forms))] = -1
+    unknown = np.flatnonzero(out == -2)
+    new = _Ids().of([forms[i] for i in unknown.tolist()])
+    out[unknown] = len(known) + np.array(new, dtype=np.int64)
     return out, max(len(known) + (max(new) + 1 if new else 0), 1)
 
 
