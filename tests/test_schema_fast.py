@@ -271,6 +271,7 @@ def _read_both(raw: bytes, monkeypatch_ctx):
         fast = predictions_module.read_predictions(str(path), GOLD)
         with monkeypatch_ctx() as mp:
             mp.setattr(predictions_module, "plain_line", lambda raw: None)
+            mp.setattr(predictions_module, "layered_line", lambda raw: None)   # lines with quotes or stance
             full = predictions_module.read_predictions(str(path), GOLD)
     return fast, full
 

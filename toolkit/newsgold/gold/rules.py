@@ -362,20 +362,31 @@ def _check_predicted_entities(rec: dict, text: str, file: str, line_of, allowed:
     return out
 
 
+def reference_ids(gold_doc: dict[str, Any]) -> tuple[set[Any], set[Any], set[Any]]:
+    """The ids of a gold document a predictions line may name: its cluster ids (``speaker_cluster``),
+    stance item ids (``item``) and declared target ids (``target``). Also used by the fast path of
+    :mod:`newsgold.scoring.fastcheck`, so both judge a reference against the same ids."""
+    ents, stance = gold_doc.get("entities"), gold_doc.get("stance")
+    clusters = ents.get("clusters") if isinstance(ents, dict) else None
+    items, targets = (stance.get("items"), stance.get("targets")) if isinstance(stance, dict) else (None, None)
+    return _ids(clusters), _ids(items), _ids(targets)
+
+
+def _ids(objs: object) -> set[Any]:
+    """The ``id`` of each object of a list (none of a wrongly typed list or item: the schema reports it)."""
+    return {o.get("id") for o in objs if isinstance(o, dict)} if isinstance(objs, list) else set()
+
+
 def _check_references(rec: dict, gold_doc: dict, file: str, line_of) -> list[Problem]:
     """Quote speakers and stance items/targets of a predictions line against the gold document."""
     probs = _Problems(file, line_of)
     prob = probs.add
-    ents = _dict(gold_doc.get("entities"))
-    clusters = {c.get("id") for c in _list(ents.get("clusters")) if isinstance(c, dict)}
+    clusters, item_ids, target_ids = reference_ids(gold_doc)
     for i, q in enumerate(_list(rec.get("quotes"))):
         sc = q.get("speaker_cluster") if isinstance(q, dict) else None
         if isinstance(sc, str) and sc not in clusters:
             prob(("quotes", i, "speaker_cluster"), f"unknown speaker_cluster {sc!r}: not a gold cluster id of {gold_doc.get('id')!r} "
                  "(give a name as speaker_name instead)", "ref-cluster")
-    stance = _dict(gold_doc.get("stance"))
-    item_ids = {s.get("id") for s in _list(stance.get("items")) if isinstance(s, dict)}
-    target_ids = {t.get("id") for t in _list(stance.get("targets")) if isinstance(t, dict)}
     labelled: dict = {}
     for i, p in enumerate(_list(rec.get("stance"))):
         if not isinstance(p, dict):

@@ -1,4 +1,4 @@
-"""A one-pass "certainly fine" test for the common predictions record, entities only, at parse speed.
+"""A one-pass "certainly fine" test for the common predictions records (entities, quotes, stance), at parse speed.
 
 Most predictions lines are plain: ``doc_id``, perhaps ``system``, and a list of entities with
 integer offsets, a known label and perhaps the span text. Such a line is decoded by msgspec
@@ -19,13 +19,21 @@ the JSON Schema (Draft 2020-12, :mod:`newsgold.core.schema`) would accept the re
 Any doubt answers None, and the caller then runs the full checks, which give every message.
 So this can only make reading faster, never change a verdict; ``tests/test_schema_fast.py``
 checks on mutants that a line this accepts is one the full checks pass.
+
+A line that also carries quotes or stance (:func:`carries_layers`) is decoded by
+:func:`layered_line` into :class:`LayeredRecord` (quotes, spans and stance predictions typed as
+the schema has them, their keys counted for the duplicate-key test too), and
+:func:`clean_layers` decides that ``check_prediction`` *with the gold document* finds nothing in
+them: spans inside the text and equal to their slices, every ``speaker_cluster``, stance ``item``
+and ``target`` one the gold declares (:func:`gold_references`), no item labelled twice.
+``tests/test_schema_fast_quotes.py`` checks these on mutants in the same way.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from operator import le, lt
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -34,7 +42,13 @@ from msgspec.structs import astuple
 from newsgold.core.jsonio import has_long_number
 from newsgold.core.schema import load_schema_file
 
-Id = Annotated[str, Meta(pattern=load_schema_file("common.schema.json")["$defs"]["id"]["pattern"])]
+_COMMON = load_schema_file("common.schema.json")["$defs"]
+Id = Annotated[str, Meta(pattern=_COMMON["id"]["pattern"])]
+# the enums as the schema lists them (a Literal of a tuple stands for each of its values)
+_QUOTE_TYPES = tuple(_COMMON["quote_type"]["enum"])
+_STANCE_LABELS = tuple(_COMMON["stance_label"]["enum"])
+QuoteType = Literal[_QUOTE_TYPES]          # type: ignore[valid-type]
+StanceLabel = Literal[_STANCE_LABELS]      # type: ignore[valid-type]
 
 
 class Entity(Struct, forbid_unknown_fields=True, gc=False):
@@ -67,8 +81,50 @@ class ScoredRecord(Struct, forbid_unknown_fields=True, gc=False):
     entities: list[ScoredEntity] | UnsetType = UNSET
 
 
+class Span(Struct, forbid_unknown_fields=True, gc=False):
+    """``common.schema.json#/$defs/span``: integer offsets (``offset``: the range is checked in
+    :func:`clean_layers`), perhaps the text. The schema also lets a span carry keys of its own;
+    msgspec refuses them here, and such a line takes the full checks."""
+    start: int
+    end: int
+    text: str | UnsetType = UNSET
+
+
+class Quote(Struct, forbid_unknown_fields=True, gc=False):
+    """A predicted quote (``predictions.schema.json``): content required (one span or more), every other key optional."""
+    content: Annotated[list[Span], Meta(min_length=1)]
+    id: str | UnsetType = UNSET
+    type: QuoteType | UnsetType = UNSET
+    cue: Span | UnsetType | None = UNSET
+    speaker: Span | UnsetType | None = UNSET
+    speaker_cluster: str | UnsetType | None = UNSET
+    speaker_name: str | UnsetType | None = UNSET
+    score: float | UnsetType = UNSET     # a number, never a bool (as for an entity)
+
+
+class StancePrediction(Struct, forbid_unknown_fields=True, gc=False):
+    """A predicted stance (``predictions.schema.json``): a label required, every other key optional."""
+    label: StanceLabel
+    item: str | UnsetType = UNSET
+    holder: str | UnsetType = UNSET
+    target: str | UnsetType = UNSET
+    score: float | UnsetType = UNSET
+
+
+class LayeredRecord(Struct, forbid_unknown_fields=True, gc=False):
+    """A record that may also carry quotes and stance (decoded when the line names either)."""
+    doc_id: Id
+    system: str | UnsetType = UNSET
+    entities: list[ScoredEntity] | UnsetType = UNSET
+    quotes: list[Quote] | UnsetType = UNSET
+    stance: list[StancePrediction] | UnsetType = UNSET
+
+
 _PLAIN = msgspec.json.Decoder(Record)
 _SCORED = msgspec.json.Decoder(ScoredRecord)
+_LAYERED = msgspec.json.Decoder(LayeredRecord)
+_QUOTE_FIELDS = len(Quote.__struct_fields__)
+_STANCE_FIELDS = len(StancePrediction.__struct_fields__)
 _SPACED_KEY = re.compile(rb'"[ \t\r\n]+:')     # a key not written as "key":
 _WITH_ENTITIES = frozenset({"entities"})
 _NO_LAYER: frozenset[str] = frozenset()
@@ -100,6 +156,13 @@ def plain_line(raw: bytes) -> Plain | None:
             return None
         if has_long_number(raw):          # a score beyond 64 bits: the strict parser refuses it, msgspec does not
             return None
+    plain, keys = _entity_columns(rec)
+    return plain if _no_duplicate_key(raw, keys) else None
+
+
+def _entity_columns(rec: Record | ScoredRecord | LayeredRecord) -> tuple[Plain, int]:
+    """The record's entities as :class:`Plain` columns (layers: entities, when it has them), and
+    the number of keys of the record without its quotes and stance (see :func:`_no_duplicate_key`)."""
     ents = rec.entities
     # one tuple per field, in the order of the Struct's fields (astuple); cluster and score for ScoredEntity only
     columns: list[tuple[Any, ...]] = list(zip(*map(astuple, ents))) if ents else [()] * 4   # UNSET is falsy
@@ -107,9 +170,7 @@ def plain_line(raw: bytes) -> Plain | None:
     untexted = texts.count(UNSET)
     keys = 1 + (rec.system is not UNSET) + (ents is not UNSET) + 4 * len(starts) - untexted
     keys += sum(len(col) - col.count(UNSET) for col in columns[4:])
-    if not _no_duplicate_key(raw, keys):
-        return None
-    return Plain(rec.doc_id, _NO_LAYER if ents is UNSET else _WITH_ENTITIES, starts, ends, labels, texts, untexted)
+    return Plain(rec.doc_id, _NO_LAYER if ents is UNSET else _WITH_ENTITIES, starts, ends, labels, texts, untexted), keys
 
 
 def _no_duplicate_key(raw: bytes, keys: int) -> bool:
@@ -146,3 +207,132 @@ def clean_columns(rec: Plain, text: str, labels: frozenset[str]) -> Columns | No
         s_sorted, e_sorted = [p[0] for p in pairs], [p[1] for p in pairs]
     # sorted by start, each span ending at or before the next one starts: no overlap, no repeat
     return (starts, ends, labs) if all(map(le, e_sorted, s_sorted[1:])) else None
+
+
+# ---------------------------------------------------------------- lines with quotes or stance
+
+class Layered(NamedTuple):
+    """A line with quotes or stance (and perhaps entities), typed: its entity columns as :class:`Plain`
+    (whose ``layers`` name every layer the line carries), its quotes and its stance predictions."""
+    plain: Plain
+    quotes: Sequence[Quote]
+    stance: Sequence[StancePrediction]
+
+
+class References(NamedTuple):
+    """The ids of the gold document a predictions line may name (:func:`newsgold.gold.rules.reference_ids`)."""
+    clusters: Collection[object]
+    items: Collection[object]
+    targets: Collection[object]
+
+
+def carries_layers(raw: bytes) -> bool:
+    """Whether the line may have a quotes or stance key: then :func:`layered_line` reads it (the
+    decoders of :func:`plain_line` would parse its entities only to refuse the key after them)."""
+    return b'"quotes"' in raw or b'"stance"' in raw
+
+
+def layered_line(raw: bytes) -> Layered | None:
+    """The record of a JSON Lines line as :class:`Layered` when it is typed as the schema asks, with
+    quotes and stance or without, and free of duplicate keys (counted in every nested object), so
+    that the strict parser reads the same; else None."""
+    try:
+        rec = _LAYERED.decode(raw)
+    except msgspec.DecodeError:           # ValidationError included: a key, type, enum or pattern the schema has not
+        return None
+    if has_long_number(raw):              # a score beyond 64 bits: the strict parser refuses it, msgspec does not
+        return None
+    plain, keys = _entity_columns(rec)
+    quotes = rec.quotes if isinstance(rec.quotes, list) else []
+    stance = rec.stance if isinstance(rec.stance, list) else []
+    keys += (rec.quotes is not UNSET) + (rec.stance is not UNSET) + sum(map(_quote_keys, quotes)) + sum(map(_stance_keys, stance))
+    if not _no_duplicate_key(raw, keys):
+        return None
+    layers = plain.layers | {name for name, v in (("quotes", rec.quotes), ("stance", rec.stance)) if v is not UNSET}
+    return Layered(plain._replace(layers=layers), quotes, stance)
+
+
+def _span_keys(span: Span) -> int:
+    return 3 - (span.text is UNSET)
+
+
+def _quote_keys(q: Quote) -> int:
+    """The keys a quote holds: its own (a null cue is a key) and those of its spans."""
+    n = _QUOTE_FIELDS - astuple(q).count(UNSET) + sum(map(_span_keys, q.content))
+    return n + sum(_span_keys(part) for part in (q.cue, q.speaker) if isinstance(part, Span))
+
+
+def _stance_keys(p: StancePrediction) -> int:
+    return _STANCE_FIELDS - astuple(p).count(UNSET)
+
+
+def clean_layers(rec: Layered, text: str, references: Callable[[], References]) -> bool:
+    """Whether the schema and ``check_prediction`` with the gold document would find nothing in the
+    quotes and stance of a :func:`layered_line` (its entities are :func:`clean_columns`' to judge).
+
+    Every content, cue and speaker span has offsets ``0 <= start < end <= len(text)`` and a
+    ``text`` (if given) equal to the slice; every ``speaker_cluster`` given as a string is a gold
+    cluster id; every stance ``item`` is a gold item id, none labelled twice; every ``target`` is a
+    declared gold target. ``references`` is called only when there is an id to look up, so a line
+    without one never reads its gold record."""
+    return _clean_spans(rec.quotes, text) and _clean_references(rec, references)
+
+
+def _clean_spans(quotes: Sequence[Quote], text: str) -> bool:
+    n = len(text)
+    for q in quotes:
+        for s in (*q.content, q.cue, q.speaker):
+            if not isinstance(s, Span):
+                continue              # a null or absent cue or speaker
+            start, end = s.start, s.end
+            if not 0 <= start < end <= n or (s.text is not UNSET and s.text != text[start:end]):
+                return False
+    return True
+
+
+class _Id(Struct, gc=False):
+    id: str
+
+
+class _GoldClusters(Struct, gc=False):
+    clusters: list[_Id] = []
+
+
+class _GoldStance(Struct, gc=False):
+    items: list[_Id] = []
+    targets: list[_Id] = []
+
+
+class _GoldReferences(Struct, gc=False):
+    """What a gold record holds of the ids :func:`newsgold.gold.rules.reference_ids` takes (every
+    other key is skipped while parsing: no text, no mention is built)."""
+    entities: _GoldClusters = msgspec.field(default_factory=_GoldClusters)
+    stance: _GoldStance = msgspec.field(default_factory=_GoldStance)
+
+
+_GOLD_REFERENCES = msgspec.json.Decoder(_GoldReferences)
+
+
+def gold_references(raw: bytes | str) -> References | None:
+    """The ids a gold record's line declares, as :func:`newsgold.gold.rules.reference_ids` finds
+    them in the parsed record, at about half the cost of parsing it. None when the line is not
+    shaped as a valid gold record is (a cluster without a string id, a stance that is not an
+    object...): the caller then takes the ids from the whole record."""
+    try:
+        rec = _GOLD_REFERENCES.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return References({c.id for c in rec.entities.clusters}, {i.id for i in rec.stance.items}, {t.id for t in rec.stance.targets})
+
+
+def _clean_references(rec: Layered, references: Callable[[], References]) -> bool:
+    clusters = [q.speaker_cluster for q in rec.quotes if isinstance(q.speaker_cluster, str)]
+    items = [p.item for p in rec.stance if isinstance(p.item, str)]
+    targets = [p.target for p in rec.stance if isinstance(p.target, str)]
+    if len(set(items)) < len(items):     # an item labelled twice: an error, or a warning when the labels agree
+        return False
+    if not (clusters or items or targets):
+        return True
+    refs = references()
+    return (all(c in refs.clusters for c in clusters) and all(i in refs.items for i in items)
+            and all(t in refs.targets for t in targets))

@@ -12,8 +12,19 @@ from newsgold.core.repository import current, toolkit_schema_dir
 from newsgold.core.schema import ENTITY_LABELS, schema_problems
 from newsgold.core.storage import LazyRecords, SpanPacker
 from newsgold.gold.read import LAYERS, Gold
-from newsgold.gold.rules import check_prediction
-from newsgold.scoring.fastcheck import Columns, clean_columns, plain_line
+from newsgold.gold.rules import check_prediction, reference_ids
+from newsgold.scoring.fastcheck import (
+    Columns,
+    Layered,
+    Plain,
+    References,
+    carries_layers,
+    clean_columns,
+    clean_layers,
+    gold_references,
+    layered_line,
+    plain_line,
+)
 
 # the layers a predictions line may have: the gold layers, and coreference clusters (scored against the
 # gold entity clusters, which live in the entities layer of the gold)
@@ -25,9 +36,9 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
     """Predictions by document id, with every problem found (errors and warnings).
 
     ``source`` is a JSONL path (records then kept as the bytes of their line,
-    :class:`LazyRecords`) or, from Python, a list of prediction records. A plain line
-    (:mod:`newsgold.scoring.fastcheck`) that is certainly valid and clean skips the full checks;
-    every other line goes through them, so the problems found are the same either way.
+    :class:`LazyRecords`) or, from Python, a list of prediction records. A line of entities,
+    quotes and stance (:mod:`newsgold.scoring.fastcheck`) that is certainly valid and clean skips
+    the full checks; every other line goes through them, so the problems found are the same either way.
     ``pack=False`` (``validate``, which wants the problems only) packs no spans.
     """
     lazy = isinstance(source, (str, Path))
@@ -50,7 +61,7 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
                 problems.append(refused)
             else:
                 out[rec.doc_id], layers[rec.doc_id] = line.raw, rec.layers
-                if rec.layers and pack:
+                if pack and "entities" in rec.layers:    # as the full path packs: only a line with entities
                     packer.add_columns(rec.doc_id, *rec.columns)
             continue
         doc_id: Any = rec.get("doc_id")   # a str once _refused_line has passed it
@@ -76,17 +87,19 @@ def read_predictions(source: Any, gold: Gold, *, labels: Iterable[str] = ENTITY_
 
 
 class _Clean(NamedTuple):
-    """A line :class:`_Line` found plain, schema-valid and clean against its gold document."""
+    """A line :class:`_Line` found typed, schema-valid and clean against its gold document: its
+    layers (entities, quotes, stance) and its entity columns (empty without entities)."""
     doc_id: str
     layers: frozenset[str]
     columns: Columns
 
 
 class _Line:
-    """The line :func:`iter_jsonl` is on: its bytes, and what the fast path made of it. A plain line
-    (:func:`plain_line`) clean against its gold document becomes a :class:`_Clean`; a plain line
-    that is not (a span overlaps, an unknown document...) is parsed by orjson, as it is certainly
-    what the strict parser reads, and checked in full; anything else goes to the strict parser."""
+    """The line :func:`iter_jsonl` is on: its bytes, and what the fast path made of it. A typed line
+    (:func:`plain_line`, or :func:`layered_line` when it may carry quotes or stance) clean against
+    its gold document becomes a :class:`_Clean`; a typed line that is not (a span overlaps, an
+    unknown document or cluster...) is parsed by orjson, as it is certainly what the strict parser
+    reads, and checked in full; anything else goes to the strict parser."""
 
     def __init__(self, gold: Gold, allowed: frozenset[str]) -> None:
         self.gold, self.allowed = gold, allowed
@@ -94,15 +107,33 @@ class _Line:
 
     def fast(self, raw: bytes) -> _Clean | dict[str, Any] | None:
         self.raw = raw
-        typed = plain_line(raw)
+        typed = layered_line(raw) if carries_layers(raw) else plain_line(raw)
         if typed is None:
             return None
-        doc_id = typed.doc_id
-        columns = clean_columns(typed, self.gold.text(doc_id), self.allowed) if doc_id in self.gold.docs else None
-        if columns is not None:
-            return _Clean(doc_id, typed.layers, columns)
+        clean = self._clean(typed)
+        if clean is not None:
+            return clean
         got = loads_fast(raw)
         return got[0] if got is not None else None
+
+    def _clean(self, typed: Plain | Layered) -> _Clean | None:
+        """The line as a :class:`_Clean` when the full checks would find nothing in it, else None."""
+        plain = typed.plain if isinstance(typed, Layered) else typed
+        doc_id = plain.doc_id
+        if doc_id not in self.gold.docs:
+            return None
+        text = self.gold.text(doc_id)
+        columns = clean_columns(plain, text, self.allowed)
+        if columns is None or (isinstance(typed, Layered) and not clean_layers(typed, text, lambda: self._references(doc_id))):
+            return None
+        return _Clean(doc_id, plain.layers, columns)
+
+    def _references(self, doc_id: str) -> References:
+        """The ids the gold record of ``doc_id`` declares (read only for a line that names one): from
+        its stored line without parsing the rest (:func:`gold_references`), else from the record."""
+        docs = self.gold.docs
+        got = gold_references(docs.raw(doc_id)) if isinstance(docs, LazyRecords) else None
+        return got if got is not None else References(*reference_ids(docs[doc_id]))
 
 
 def _memory_rows(source: Iterable[Any]) -> Iterator[tuple[int, dict[str, Any] | None, list[Problem]]]:
