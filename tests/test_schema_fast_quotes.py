@@ -1,10 +1,10 @@
-"""The fast path of predictions lines with quotes and stance (``newsgold.scoring.fastcheck``:
+"""The fast path of predictions lines with quotes, stance and coref (``newsgold.scoring.fastcheck``:
 ``layered_line``, ``clean_layers``, ``gold_references``): a line it takes is one the full checks
 (the strict parser, the JSON Schema and ``check_prediction`` with the gold document) pass without
 a single problem, and a file reads to the same predictions and problems with it and without it.
 
 Records are real ones (the shipped rules baseline against the shipped gold, and a corpus made by
-``benchmarks/generate.py --quotes``), mutated at random as ``tests/test_schema_fast.py`` does; the
+``benchmarks/generate.py --quotes --coref``), mutated at random as ``tests/test_schema_fast.py`` does; the
 expected answer is always what the full checks, run here, say of the mutant.
 """
 import copy
@@ -42,9 +42,9 @@ def _generate_module():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """benchmarks/generate.py --docs 200 --seed 3 --quotes: (folder, gold)."""
+    """benchmarks/generate.py --docs 200 --seed 3 --quotes --coref: (folder, gold)."""
     out = tmp_path_factory.mktemp("qs200")
-    _generate_module().generate(200, 3, out, quiet=True, quotes=True)
+    _generate_module().generate(200, 3, out, quiet=True, quotes=True, coref=True)
     return out, load_gold(out / "gold.jsonl")
 
 
@@ -107,16 +107,28 @@ def rules_sample() -> dict:
 
 
 def generated_sample(gold_folder: Path) -> dict:
-    """The first generated line with two quotes or more and stance, a few entities kept, and a stance
-    triple (holder, target, label) and a quote score added."""
+    """The first generated line with two quotes or more and stance, a few entities and coref
+    clusters kept, and a stance triple (holder, target, label), a quote score and a coref mention's
+    text and score added."""
     for line in (gold_folder / "predictions.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
         if len(rec["quotes"]) >= 2 and rec["stance"]:
             rec["entities"] = rec["entities"][:4]
+            rec["coref"] = [c for c in rec["coref"] if len(c) > 1][:2] + [c for c in rec["coref"] if len(c) == 1][:1]
+            first = rec["coref"][0][0]
+            first.update(text=_gold_text(gold_folder, rec["doc_id"])[first["start"]:first["end"]], score=0.9)
             rec["quotes"][0]["score"] = 0.5
             rec["stance"].append({"holder": rec["quotes"][0]["speaker_cluster"], "target": "t1", "label": "AGAINST", "score": 0.25})
             return rec
     raise AssertionError("no generated line with quotes and stance")
+
+
+def _gold_text(gold_folder: Path, doc_id: str) -> str:
+    for line in (gold_folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec["id"] == doc_id:
+            return rec["text"]
+    raise AssertionError(doc_id)
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +144,8 @@ def test_samples_take_the_fast_path_and_pass_the_full_checks(samples):
         clean = fast_clean(raw, gold)
         assert full_problems(rec, gold) == []
         assert clean is not None and same_as_strict(raw, clean)
-        assert clean.layers == {"entities", "quotes", "stance"}
+        assert {"entities", "quotes", "stance"} <= clean.layers and ("coref" in clean.layers) == ("coref" in rec)
+    assert "coref" in samples[1][0]
 
 
 def _ids_of(rec: dict, gold) -> list:
@@ -188,6 +201,7 @@ RAW_EDITS = [
     (b'"speaker_name":"', b'"speaker_name":"say \\":\\" '), (b'"label":"', b'"label":"\\u0046'), (b'"item":"', b'"item":"\\ud800'),
     (b'"content":', b'"score":9223372036854775808,"content":'), (b'"label":', b'"score":1e400,"label":'), (b'}]', b'}],}'),
     (b'"content":', b'"score":NaN,"content":'), (b'"label":', b'"score":true,"label":'), (b'"label":', b'"score":-9,"label":'),
+    (b'"coref":', b'"coref":[],"coref":'), (b'"coref":[[', b'"coref":[[],['), (b'"coref":[[{', b'"coref":[[{"end":1,'),
 ]
 
 
@@ -250,6 +264,10 @@ def _content(rec):
     return rec["quotes"][0]["content"][0]
 
 
+def _mention(rec):
+    return rec["coref"][0][0]
+
+
 def _append_stance(pred):
     def edit(rec, text):
         rec["stance"].append(pred(rec) if callable(pred) else pred)
@@ -305,6 +323,20 @@ REJECTED = {
     "stance prediction a string": _set(lambda rec: rec, "stance", ["FAVOR"]),
     "entities overlapping": _set(lambda rec: rec, "entities", lambda rec, text: [dict(rec["entities"][0], label="ORG"), rec["entities"][0]]),
     "entity label unknown": _set(lambda rec: rec["entities"][0], "label", "PER"),
+    "coref mention past the text": _set(_mention, "end", lambda rec, text: len(text) + 1),
+    "coref mention empty": _set(_mention, "end", lambda rec, text: _mention(rec)["start"]),
+    "coref mention before the text": lambda rec, text: _mention(rec).update(start=-1, end=2, text=None) or _mention(rec).pop("text"),
+    "coref mention text not the slice": _set(_mention, "text", "not the mention"),
+    "coref mention text null": _set(_mention, "text", None),
+    "coref mention without end": _del(_mention, "end"),
+    "coref mention float offset": _set(_mention, "end", lambda rec, text: float(_mention(rec)["end"])),
+    "coref mention bool offset": _set(_mention, "start", False),
+    "coref mention score a string": _set(_mention, "score", "high"),
+    "coref mention with a cluster id": _set(_mention, "cluster", "c1"),
+    "coref mention with a label": _set(_mention, "label", "PERSON"),
+    "coref cluster an object": _set(lambda rec: rec, "coref", lambda rec, text: [{"mentions": rec["coref"][0]}]),
+    "coref a list of mentions": _set(lambda rec: rec, "coref", lambda rec, text: rec["coref"][0]),
+    "coref null": _set(lambda rec: rec, "coref", None),
 }
 
 
@@ -349,6 +381,11 @@ RAW_REJECTED = {
     "offset written as a float": (b'"quotes":', b'"start":', _as_float),
     "end written with an exponent": (b'"cue":', b'"end":', lambda digits: digits + b"e0"),
     "lone surrogate in an item": (b'"stance":', b'"item":"', b'"item":"\\ud800'),
+    "key repeated in a coref mention": (b'"coref":', b'"start":', b'"start":0,"start":'),
+    "score repeated in a coref mention": (b'"coref":', b'"score":', b'"score":1,"score":'),
+    "coref repeated": (b'"doc_id":', b'"coref":', b'"coref":[],"coref":'),
+    "coref offset written as a float": (b'"coref":', b'"end":', _as_float),
+    "coref score beyond 64 bits": (b'"coref":', b'"score":0.9', b'"score":18446744073709551616'),
 }
 
 
@@ -378,6 +415,11 @@ ACCEPTED = {
     "no stance": lambda rec, text: rec.pop("stance"),
     "empty layers": lambda rec, text: rec.update(entities=[], quotes=[], stance=[]),
     "no system": lambda rec, text: rec.pop("system"),
+    "no coref": lambda rec, text: rec.pop("coref"),
+    "coref alone": lambda rec, text: [rec.pop(k) for k in ("entities", "quotes", "stance")],
+    "an empty coref cluster": lambda rec, text: rec["coref"].append([]),
+    "a coref mention listed twice (the scorer keeps its first place)": lambda rec, text: rec["coref"][1].append(dict(_mention(rec))),
+    "coref mentions without text, an integer score": lambda rec, text: _mention(rec).update(score=1) or _mention(rec).pop("text"),
 }
 
 

@@ -1,4 +1,4 @@
-"""A one-pass "certainly fine" test for the common predictions records (entities, quotes, stance), at parse speed.
+"""A one-pass "certainly fine" test for the common predictions records (entities, quotes, stance, coref), at parse speed.
 
 Most predictions lines are plain: ``doc_id``, perhaps ``system``, and a list of entities with
 integer offsets, a known label and perhaps the span text. Such a line is decoded by msgspec
@@ -20,19 +20,22 @@ Any doubt answers None, and the caller then runs the full checks, which give eve
 So this can only make reading faster, never change a verdict; ``tests/test_schema_fast.py``
 checks on mutants that a line this accepts is one the full checks pass.
 
-A line that also carries quotes or stance (:func:`carries_layers`) is decoded by
-:func:`layered_line` into :class:`LayeredRecord` (quotes, spans and stance predictions typed as
-the schema has them, their keys counted for the duplicate-key test too), and
-:func:`clean_layers` decides that ``check_prediction`` *with the gold document* finds nothing in
-them: spans inside the text and equal to their slices, every ``speaker_cluster``, stance ``item``
-and ``target`` one the gold declares (:func:`gold_references`), no item labelled twice.
+A line that also carries quotes, stance or coreference clusters (:func:`carries_layers`) is
+decoded by :func:`layered_line` into :class:`LayeredRecord` (quotes, spans, stance predictions and
+coref mentions typed as the schema has them, their keys counted for the duplicate-key test too),
+and :func:`clean_layers` decides that ``check_prediction`` *with the gold document* finds nothing
+in them: spans inside the text and equal to their slices, every ``speaker_cluster``, stance
+``item`` and ``target`` one the gold declares (:func:`gold_references`), no item labelled twice.
+(A coref mention listed twice is no problem of the line: the scorer keeps its first place, as the
+CoNLL-2012 reference scorer does, and says so in the errors.)
 ``tests/test_schema_fast_quotes.py`` checks these on mutants in the same way.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from operator import le, lt
+from itertools import chain
+from operator import attrgetter, le, lt
 from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
@@ -111,13 +114,23 @@ class StancePrediction(Struct, forbid_unknown_fields=True, gc=False):
     score: float | UnsetType = UNSET
 
 
+class CorefMention(Struct, forbid_unknown_fields=True, gc=False):
+    """A mention of a predicted coreference cluster (``predictions.schema.json``: ``coref``): integer
+    offsets, perhaps its text and a score; no other key (the schema forbids them)."""
+    start: int
+    end: int
+    text: str | UnsetType = UNSET
+    score: float | UnsetType = UNSET
+
+
 class LayeredRecord(Struct, forbid_unknown_fields=True, gc=False):
-    """A record that may also carry quotes and stance (decoded when the line names either)."""
+    """A record that may also carry quotes, stance and coreference clusters (decoded when the line names one)."""
     doc_id: Id
     system: str | UnsetType = UNSET
     entities: list[ScoredEntity] | UnsetType = UNSET
     quotes: list[Quote] | UnsetType = UNSET
     stance: list[StancePrediction] | UnsetType = UNSET
+    coref: list[list[CorefMention]] | UnsetType = UNSET
 
 
 _PLAIN = msgspec.json.Decoder(Record)
@@ -211,12 +224,17 @@ def clean_columns(rec: Plain, text: str, labels: frozenset[str]) -> Columns | No
 
 # ---------------------------------------------------------------- lines with quotes or stance
 
+MentionColumns = tuple[list[int], list[int], list[str | UnsetType]]    # of every coref mention: start, end, text
+
+
 class Layered(NamedTuple):
-    """A line with quotes or stance (and perhaps entities), typed: its entity columns as :class:`Plain`
-    (whose ``layers`` name every layer the line carries), its quotes and its stance predictions."""
+    """A line with quotes, stance or coref (and perhaps entities), typed: its entity columns as
+    :class:`Plain` (whose ``layers`` name every layer the line carries), its quotes, its stance
+    predictions and its coreference clusters."""
     plain: Plain
     quotes: Sequence[Quote]
     stance: Sequence[StancePrediction]
+    mentions: MentionColumns = ([], [], [])
 
 
 class References(NamedTuple):
@@ -227,9 +245,9 @@ class References(NamedTuple):
 
 
 def carries_layers(raw: bytes) -> bool:
-    """Whether the line may have a quotes or stance key: then :func:`layered_line` reads it (the
+    """Whether the line may have a quotes, stance or coref key: then :func:`layered_line` reads it (the
     decoders of :func:`plain_line` would parse its entities only to refuse the key after them)."""
-    return b'"quotes"' in raw or b'"stance"' in raw
+    return b'"quotes"' in raw or b'"stance"' in raw or b'"coref"' in raw
 
 
 def layered_line(raw: bytes) -> Layered | None:
@@ -245,11 +263,14 @@ def layered_line(raw: bytes) -> Layered | None:
     plain, keys = _entity_columns(rec)
     quotes = rec.quotes if isinstance(rec.quotes, list) else []
     stance = rec.stance if isinstance(rec.stance, list) else []
+    mentions = list(chain.from_iterable(rec.coref)) if isinstance(rec.coref, list) else []
+    columns = [*map(_START_OF, mentions)], [*map(_END_OF, mentions)], [*map(_TEXT_OF, mentions)]
     keys += (rec.quotes is not UNSET) + (rec.stance is not UNSET) + sum(map(_quote_keys, quotes)) + sum(map(_stance_keys, stance))
+    keys += (rec.coref is not UNSET) + 4 * len(mentions) - columns[2].count(UNSET) - [*map(_SCORE_OF, mentions)].count(UNSET)
     if not _no_duplicate_key(raw, keys):
         return None
-    layers = plain.layers | {name for name, v in (("quotes", rec.quotes), ("stance", rec.stance)) if v is not UNSET}
-    return Layered(plain._replace(layers=layers), quotes, stance)
+    layers = plain.layers | {name for name, v in (("quotes", rec.quotes), ("stance", rec.stance), ("coref", rec.coref)) if v is not UNSET}
+    return Layered(plain._replace(layers=layers), quotes, stance, columns)
 
 
 def _span_keys(span: Span) -> int:
@@ -266,16 +287,19 @@ def _stance_keys(p: StancePrediction) -> int:
     return _STANCE_FIELDS - astuple(p).count(UNSET)
 
 
+_START_OF, _END_OF, _TEXT_OF, _SCORE_OF = map(attrgetter, ("start", "end", "text", "score"))   # coref mentions, column by column
+
+
 def clean_layers(rec: Layered, text: str, references: Callable[[], References]) -> bool:
     """Whether the schema and ``check_prediction`` with the gold document would find nothing in the
-    quotes and stance of a :func:`layered_line` (its entities are :func:`clean_columns`' to judge).
+    quotes, stance and coref of a :func:`layered_line` (its entities are :func:`clean_columns`' to judge).
 
-    Every content, cue and speaker span has offsets ``0 <= start < end <= len(text)`` and a
-    ``text`` (if given) equal to the slice; every ``speaker_cluster`` given as a string is a gold
+    Every content, cue, speaker and coref mention span has offsets ``0 <= start < end <= len(text)``
+    and a ``text`` (if given) equal to the slice; every ``speaker_cluster`` given as a string is a gold
     cluster id; every stance ``item`` is a gold item id, none labelled twice; every ``target`` is a
     declared gold target. ``references`` is called only when there is an id to look up, so a line
     without one never reads its gold record."""
-    return _clean_spans(rec.quotes, text) and _clean_references(rec, references)
+    return _clean_spans(rec.quotes, text) and _clean_mentions(rec.mentions, text) and _clean_references(rec, references)
 
 
 def _clean_spans(quotes: Sequence[Quote], text: str) -> bool:
@@ -288,6 +312,17 @@ def _clean_spans(quotes: Sequence[Quote], text: str) -> bool:
             if not 0 <= start < end <= n or (s.text is not UNSET and s.text != text[start:end]):
                 return False
     return True
+
+
+def _clean_mentions(mentions: MentionColumns, text: str) -> bool:
+    """Every coref mention inside the text, not empty, its text (if given) equal to the slice:
+    column by column, as :func:`clean_columns` (a corpus has about as many mentions as entities)."""
+    starts, ends, texts = mentions
+    if not starts:
+        return True
+    if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
+        return False
+    return texts.count(UNSET) == len(texts) or all(t is UNSET or t == text[s:e] for s, e, t in zip(starts, ends, texts))
 
 
 class _Id(Struct, gc=False):
