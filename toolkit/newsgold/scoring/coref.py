@@ -146,6 +146,19 @@ def partial_matches(key_mentions: Sequence[Any], response_mentions: Sequence[Any
     return out
 
 
+def added(values: Iterable[float]) -> float:
+    """The float sum of ``values`` from left to right, with no compensation.
+
+    Python's ``sum`` adds floats this way up to 3.11 and compensates the rounding (Neumaier) from
+    3.12 on; one rule on every Python keeps the last bits of B³ and LEA the same everywhere, and
+    the same as the corpus-wide path (:mod:`newsgold.scoring.coref_fast`), which adds the same
+    terms in the same order with ``np.bincount``."""
+    total = 0.0
+    for x in values:
+        total += x
+    return total
+
+
 def _pairs(n: Any) -> Any:
     return n * (n - 1) // 2
 
@@ -175,8 +188,8 @@ def prepared_stats(p: Prepared) -> np.ndarray:
     row[IX["muc_common"]] = sum(v - 1 for v in n.values())
     row[IX["muc_key_links"]] = sum(s - 1 for s in ks)
     row[IX["muc_response_links"]] = sum(s - 1 for s in rs)
-    row[IX["bcub_recall_num"]] = sum(v * v / ks[i] for (i, _), v in n.items())
-    row[IX["bcub_precision_num"]] = sum(v * v / rs[j] for (_, j), v in n.items())
+    row[IX["bcub_recall_num"]] = added(v * v / ks[i] for (i, _), v in n.items())
+    row[IX["bcub_precision_num"]] = added(v * v / rs[j] for (_, j), v in n.items())
     row[IX["ceafm_num"]], row[IX["ceafe_num"]] = _ceaf(n, ks, rs)
     row[IX["entities_key"]], row[IX["entities_response"]] = len(ks), len(rs)
     row[IX["blanc_coref_common"]:IX["blanc_noncoref_response"] + 1] = _blanc(n, ks, rs, key_of, resp_of, common)
@@ -189,7 +202,6 @@ def _ceaf(n: Counter[tuple[int, int]], ks: list[int], rs: list[int]) -> tuple[fl
     """Optimal CEAF numerators (φ3 mentions, φ4 entities); only entities that overlap take part."""
     if not n:
         return 0.0, 0.0
-    from scipy.optimize import linear_sum_assignment  # heavy import, off the start-up path
     rows = sorted({i for i, _ in n})
     cols = sorted({j for _, j in n})
     ri = {i: a for a, i in enumerate(rows)}
@@ -199,6 +211,14 @@ def _ceaf(n: Counter[tuple[int, int]], ks: list[int], rs: list[int]) -> tuple[fl
     for (i, j), v in n.items():
         phi3[ri[i], ci[j]] = v
         phi4[ri[i], ci[j]] = 2.0 * v / (ks[i] + rs[j])
+    return ceaf_optimum(phi3, phi4)
+
+
+def ceaf_optimum(phi3: np.ndarray, phi4: np.ndarray) -> tuple[float, float]:
+    """The optimal alignments' sums of the φ3 and φ4 matrices (rows: the overlapping key entities,
+    columns: the overlapping response entities, each in entity order), shared by the corpus-wide
+    path so that both pick the same alignment among equal ones and add it in the same order."""
+    from scipy.optimize import linear_sum_assignment  # heavy import, off the start-up path
     a, b = linear_sum_assignment(phi3, maximize=True)
     c, d = linear_sum_assignment(phi4, maximize=True)
     return float(phi3[a, b].sum()), float(phi4[c, d].sum())
@@ -233,7 +253,7 @@ def _lea(n: Counter[tuple[int, int]], ks: list[int], rs: list[int], *, by_key: b
             found[e] = found.get(e, 0) + (1 if other[f] == 1 else 0)
         else:
             found[e] = found.get(e, 0) + _pairs(v)
-    return sum(own[e] * links / (1 if own[e] == 1 else _pairs(own[e])) for e, links in found.items())
+    return added(own[e] * links / (1 if own[e] == 1 else _pairs(own[e])) for e, links in found.items())
 
 
 def corpus_stats(docs: Iterable[tuple[Clusters, Clusters]], **options: Any) -> np.ndarray:
