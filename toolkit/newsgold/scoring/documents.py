@@ -160,6 +160,23 @@ def gold_names(gold: Any) -> GoldNames:
     """The :class:`GoldNames` of a :class:`~newsgold.gold.read.Gold`: kept on it for the rest of the
     run, and in the user's cache folder under its content hash (:mod:`newsgold.scoring.namecache`),
     so a gold scored before is not decoded again."""
+    found = known_gold_names(gold)
+    if found is not None:
+        return found
+    from newsgold.core.storage import LazyRecords
+    from newsgold.scoring import namecache
+    names = build_gold_names(gold.docs)
+    if isinstance(gold.docs, LazyRecords):
+        namecache.store(gold.content_hash, names)
+    setattr(gold, "_document_names", names)   # noqa: B010  (Gold is a plain dataclass; this is a per-run memo)
+    return names
+
+
+def known_gold_names(gold: Any) -> GoldNames | None:
+    """The :class:`GoldNames` of a gold when they cost no decoding: kept on it earlier in the run,
+    or in the cache folder (then kept on it); None otherwise, and nothing is built (coreference
+    reads the mention columns from here when they are at hand, and decodes less than
+    :func:`build_gold_names` otherwise)."""
     memo: GoldNames | None = getattr(gold, "_document_names", None)
     if memo is not None:
         return memo
@@ -167,13 +184,10 @@ def gold_names(gold: Any) -> GoldNames:
     from newsgold.scoring import namecache
     # only a gold read from a file has a content hash computed here from its records; a Gold built
     # in Python may carry any hash, so its columns are built, never looked up
-    cached = isinstance(gold.docs, LazyRecords)
-    found = namecache.load(gold.content_hash, list(gold.docs)) if cached else None
-    names = found if found is not None else build_gold_names(gold.docs)
-    if cached and found is None:
-        namecache.store(gold.content_hash, names)
-    setattr(gold, "_document_names", names)   # noqa: B010  (Gold is a plain dataclass; this is a per-run memo)
-    return names
+    found = namecache.load(gold.content_hash, list(gold.docs)) if isinstance(gold.docs, LazyRecords) else None
+    if found is not None:
+        setattr(gold, "_document_names", found)   # noqa: B010  (as in gold_names)
+    return found
 
 
 class _Preds:
