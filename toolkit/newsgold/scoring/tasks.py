@@ -383,6 +383,17 @@ class Coref(Task):
         import numpy as np
         return np.zeros((0, len(self.stat_fields())), dtype=np.float64)
 
+    def corpus_stats(self, preds: Predictions, setup: Setup, ids: list[str], errors: list[Any] | None = None) -> Stats:
+        """The exact match without an error listing (the common case) on the whole corpus at once
+        (:mod:`newsgold.scoring.coref_fast`, the same rows); the partial match, the error listing
+        with its notes, and input that path declines, one document at a time (:meth:`doc_row`)."""
+        if errors is None and setup.coref_match == "exact":
+            from newsgold.scoring import coref_fast
+            stats = coref_fast.corpus_stats(preds, setup, ids)
+            if stats is not None:
+                return stats
+        return super().corpus_stats(preds, setup, ids, errors)
+
     def doc_row(self, doc: dict[str, Any], pred: dict[str, Any], setup: Setup, index: DocIndex | None, errors: list[Any] | None) -> Stats:
         from newsgold.scoring import coref
         from newsgold.scoring.coref_task import gold_clusters, gold_min_spans
