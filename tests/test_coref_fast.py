@@ -165,8 +165,10 @@ def random_corpus(seed: int, n_docs: int) -> tuple[dict, dict]:
     return docs, lines
 
 
-@pytest.mark.parametrize("singletons", [True, False])
-def test_rows_of_larger_random_documents_equal_the_reference(singletons):
+@pytest.mark.parametrize(("singletons", "chunk"), [(True, 4096), (False, 4096), (True, 7)])
+def test_rows_of_larger_random_documents_equal_the_reference(singletons, chunk, monkeypatch):
+    """Also in chunks of 7 documents (each chunk read and scored on its own, the rows stacked)."""
+    monkeypatch.setattr(coref_fast, "CHUNK_DOCS", chunk)
     docs, lines = random_corpus(7, 300)
     setup = make_setup(Gold(docs, "t", "f" * 64, "<t>"), singletons=singletons)
     got = coref_fast.corpus_stats(predictions(lines, True), setup, list(docs))

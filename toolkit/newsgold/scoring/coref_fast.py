@@ -63,17 +63,30 @@ class Mentions(NamedTuple):
     cluster: np.ndarray
 
 
+CHUNK_DOCS = 4096     # documents read and scored at once: bounds the temporary objects and arrays, not the result
+
+
 def corpus_stats(preds: Predictions, setup: Setup, ids: Sequence[str]) -> np.ndarray | None:
     """The ``doc_stats`` rows of ``ids`` in order, exact mention match and ``setup.singletons``;
     None when this path cannot take the input (repeated ids, records the typed decoders refuse,
-    offsets too large to combine), and then the caller goes document by document."""
+    offsets too large to combine), and then the caller goes document by document.
+
+    :data:`CHUNK_DOCS` documents at a time: each row depends on its own document only, so the
+    chunks' rows stacked are the corpus's rows, and the memory stays flat as the corpus grows."""
     if len(set(ids)) != len(ids):
         return None
-    key = gold_mentions(setup.gold, ids)
-    response = response_mentions(preds, ids) if key is not None else None
-    if key is None or response is None:
-        return None
-    return rows(len(ids), key, response, singletons=setup.singletons)
+    from newsgold.scoring.documents import known_gold_names
+    names = known_gold_names(setup.gold)
+    parts = [np.zeros((0, len(FIELDS)), dtype=np.float64)]
+    for lo in range(0, len(ids), CHUNK_DOCS):
+        chunk = ids[lo:lo + CHUNK_DOCS]
+        key = _from_names(names, chunk) if names is not None else _decoded_gold(setup.gold.docs, chunk)
+        response = response_mentions(preds, chunk) if key is not None else None
+        part = rows(len(chunk), key, response, singletons=setup.singletons) if key is not None and response is not None else None
+        if part is None:
+            return None
+        parts.append(part)
+    return np.concatenate(parts)
 
 
 # ---------------------------------------------------------------- reading the columns
@@ -113,7 +126,8 @@ _START, _END, _CLUSTER = attrgetter("start"), attrgetter("end"), attrgetter("clu
 def gold_mentions(gold: Any, ids: Sequence[str]) -> Mentions | None:
     """The key mentions of ``ids`` (every entity mention, its cluster as clusters are named in the
     record): from the document-level columns when they are at hand (kept this run or in the cache
-    folder), else from the records, decoding only the mentions."""
+    folder, :func:`~newsgold.scoring.documents.known_gold_names`), else from the records, decoding
+    only the mentions."""
     from newsgold.scoring.documents import known_gold_names
     names = known_gold_names(gold)
     return _from_names(names, ids) if names is not None else _decoded_gold(gold.docs, ids)
@@ -455,14 +469,14 @@ def _aligned(ceafm: np.ndarray, ceafe: np.ndarray, k: _Side, r: _Side, p: _Pairs
     for lo, hi in _chunks(size[docs]):
         chunk = docs[lo:hi]
         base, top = int(offset[chunk[0]]), int(offset[chunk[-1]] + size[chunk[-1]])
-        inside = (at >= base) & (at < top)
+        first, last = int(np.searchsorted(p.doc, chunk[0])), int(np.searchsorted(p.doc, chunk[-1], side="right"))   # p.doc ascends
         buf3, buf4 = np.zeros(top - base), np.zeros(top - base)
-        buf3[at[inside] - base], buf4[at[inside] - base] = p.v[inside], phi4[inside]
+        buf3[at[first:last] - base], buf4[at[first:last] - base] = p.v[first:last], phi4[first:last]
         for d, o, nr, nc in zip(chunk.tolist(), (offset[chunk] - base).tolist(), n_rows[chunk].tolist(), n_cols[chunk].tolist()):
             ceafm[d], ceafe[d] = ceaf_optimum(buf3[o:o + nr * nc].reshape(nr, nc), buf4[o:o + nr * nc].reshape(nr, nc))
 
 
-MATRIX_CHUNK = 1 << 22       # matrix entries filled at once (32 MiB a buffer)
+MATRIX_CHUNK = 1 << 18       # matrix entries filled at once (2 MiB a buffer)
 
 
 def _chunks(sizes: np.ndarray) -> list[tuple[int, int]]:
