@@ -1,6 +1,6 @@
-"""Coreference statistics of every scored document at once: the rows of
-:func:`newsgold.scoring.coref.doc_stats`, computed on integer columns of the whole corpus
-instead of one document at a time.
+"""Coreference statistics of many documents at once: the rows of
+:func:`newsgold.scoring.coref.doc_stats`, computed on integer columns of thousands of documents
+(:data:`CHUNK_DOCS`) instead of one document at a time.
 
 The ``coref`` task takes this path for the exact mention match when no error listing is asked
 for, the common case. The partial match, the error listing with its notes and the CoNLL-key
