@@ -270,8 +270,7 @@ def _read_both(raw: bytes, monkeypatch_ctx):
         path.write_bytes(raw)
         fast = predictions_module.read_predictions(str(path), GOLD)
         with monkeypatch_ctx() as mp:
-            mp.setattr(predictions_module, "plain_line", lambda raw: None)
-            mp.setattr(predictions_module, "layered_line", lambda raw: None)   # lines with quotes or stance
+            mp.setattr(predictions_module, "typed_line", lambda raw: None)   # every line through the full checks
             full = predictions_module.read_predictions(str(path), GOLD)
     return fast, full
 

@@ -18,12 +18,10 @@ from newsgold.scoring.fastcheck import (
     Layered,
     Plain,
     References,
-    carries_layers,
     clean_columns,
     clean_layers,
     gold_references,
-    layered_line,
-    plain_line,
+    typed_line,
 )
 
 # the layers a predictions line may have: the gold layers, and coreference clusters (scored against the
@@ -96,7 +94,7 @@ class _Clean(NamedTuple):
 
 class _Line:
     """The line :func:`iter_jsonl` is on: its bytes, and what the fast path made of it. A typed line
-    (:func:`plain_line`, or :func:`layered_line` when it may carry quotes or stance) clean against
+    (:func:`typed_line`: plain, or with quotes, stance or coref) clean against
     its gold document becomes a :class:`_Clean`; a typed line that is not (a span overlaps, an
     unknown document or cluster...) is parsed by orjson, as it is certainly what the strict parser
     reads, and checked in full; anything else goes to the strict parser."""
@@ -107,7 +105,7 @@ class _Line:
 
     def fast(self, raw: bytes) -> _Clean | dict[str, Any] | None:
         self.raw = raw
-        typed = layered_line(raw) if carries_layers(raw) else plain_line(raw)
+        typed = typed_line(raw)
         if typed is None:
             return None
         clean = self._clean(typed)
