@@ -48,3 +48,19 @@ def test_cli_jobs_option(tmp_path):
         assert r.returncode == 0, r.stderr
         outs.append(r.stdout)
     assert outs[0] == outs[1]
+
+
+def test_quotes_and_stance_scored_by_workers_while_the_rest_is_scored_give_the_same_result(tmp_path, monkeypatch):
+    """With workers, quotes and stance are computed in the background while this process scores the
+    entities and the document level: the result, in the same order, is the one-process result."""
+    monkeypatch.setattr(api, "PARALLEL_MIN_DOCS", 0)
+    started = []
+    real = api._forked_start
+    monkeypatch.setattr(api, "_forked_start", lambda *a: started.append(a[2]) or real(*a))
+    preds = gold_as_predictions(tmp_path)
+    one = api.score(preds, task="all", resamples=50, jobs=1)
+    assert started == []
+    two = api.score(preds, task="all", resamples=50, jobs=2)
+    assert started == [["quotes", "stance"]]
+    assert list(one.stats) == list(two.stats) and list(one.tasks) == list(two.tasks)
+    assert json.dumps(one.to_dict()) == json.dumps(two.to_dict())

@@ -6,10 +6,11 @@ corpus figures, resample them for confidence intervals and tests, stamp a signat
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,21 +127,30 @@ _SHARD_INPUT: tuple[Mapping[str, dict[str, Any]], Setup, list[str]] | None = Non
 
 
 def _forked_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], ids: list[str], jobs: int) -> dict[str, np.ndarray] | None:
-    """:func:`layer_stats` in forked worker processes; None where processes cannot be forked.
-    ``multiprocessing`` is imported here, not at start-up: only a large corpus is scored this way."""
+    """:func:`layer_stats` in forked worker processes; None where processes cannot be forked."""
+    with contextlib.ExitStack() as stack:
+        pending = _forked_start(preds, setup, tasks, ids, jobs, stack)
+        return pending() if pending is not None else None
+
+
+def _forked_start(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[str], ids: list[str], jobs: int,
+                  stack: contextlib.ExitStack) -> Callable[[], dict[str, np.ndarray]] | None:
+    """Forked workers started on shards of ``ids`` (their pool closed with ``stack``), and the call
+    that waits for their rows; None where processes cannot be forked. ``multiprocessing`` is
+    imported here, not at start-up: only a large corpus is scored this way."""
     import multiprocessing as mp
     if "fork" not in mp.get_all_start_methods():
         return None
     global _SHARD_INPUT
-    _SHARD_INPUT = (preds, setup, tasks)      # inherited by the forked workers, never pickled
+    _SHARD_INPUT = (preds, setup, tasks)      # inherited by the workers, forked as the pool starts; never pickled
     bounds = np.linspace(0, len(ids), min(jobs, len(ids)) + 1).astype(int)
     shards = [ids[a:b] for a, b in itertools.pairwise(bounds)]
     try:
-        with mp.get_context("fork").Pool(len(shards)) as pool:
-            parts = pool.map(_shard_rows, shards)
+        pool = stack.enter_context(mp.get_context("fork").Pool(len(shards)))
     finally:
         _SHARD_INPUT = None
-    return {t: np.concatenate([part[t] for part in parts]) for t in tasks}
+    parts = pool.map_async(_shard_rows, shards)
+    return lambda: {t: np.concatenate([part[t] for part in parts.get()]) for t in tasks}
 
 
 def _shard_rows(ids: list[str]) -> dict[str, np.ndarray]:
@@ -271,20 +281,23 @@ def score(predictions: Any, gold: Any = None, *, task: str = "all", label_map: A
     result = ScoreResult(signature="", warnings=warnings, n_documents=len(setup.gold.docs))
     ci_done = []
     ids_of = {t: scored_ids(preds, setup, t) for t in chosen}
-    layered_stats = _layered(preds, setup, [t for t in chosen if T.get(t).shares_pass], ids_of, result.errors if errors else None,
-                             jobs, progress)
-    scored = []
-    for t in chosen:
-        ids = ids_of[t]
-        _require_some(ids, t, name)
-        excluded = [d for d in setup.gold.docs if d in preds and not preds.has_layer(d, layer_of(t))]
-        if excluded and T.get(t).companion_of is None:
-            result.warnings.append(_exclusion_warning(name, t, excluded))
-        stats = layered_stats[t] if t in layered_stats else task_stats(preds, setup, t, result.errors if errors else None, ids=ids)
-        result.stats[t] = stats
-        ci_done.append(ci_label(len(ids), resamples))
-        scored.append((t, stats, len(excluded)))
-    result.tasks.update(summarise_all(scored, setup, resamples, seed))
+    errs = result.errors if errors else None
+    stats: dict[str, np.ndarray] = {}
+    excluded_of: dict[str, int] = {}
+    with _layered(preds, setup, [t for t in chosen if T.get(t).shares_pass], ids_of, errs, jobs, progress) as layered:
+        for t in chosen:
+            ids = ids_of[t]
+            _require_some(ids, t, name)
+            excluded = [d for d in setup.gold.docs if d in preds and not preds.has_layer(d, layer_of(t))]
+            if excluded and T.get(t).companion_of is None:
+                result.warnings.append(_exclusion_warning(name, t, excluded))
+            if t not in layered:
+                stats[t] = task_stats(preds, setup, t, errs, ids=ids)
+            ci_done.append(ci_label(len(ids), resamples))
+            excluded_of[t] = len(excluded)
+        stats.update(layered.rows())
+    result.stats.update((t, stats[t]) for t in chosen)
+    result.tasks.update(summarise_all([(t, stats[t], excluded_of[t]) for t in chosen], setup, resamples, seed))
     result.signature = _signature(setup, "+".join(chosen), resamples, seed, _joined(ci_done), preds.strings_rule())
     return result
 
@@ -324,21 +337,52 @@ def summarise_all(scored: list[tuple[str, np.ndarray, int]], setup: Setup, resam
             for t, stats, excluded in scored}
 
 
+class _LayeredRows:
+    """Quotes and stance statistics: those computed already, and those forked workers are computing."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, np.ndarray] = {}
+        self.pending: list[tuple[list[str], Callable[[], dict[str, np.ndarray]]]] = []
+
+    def __contains__(self, task: object) -> bool:
+        return task in self.done or any(task in tasks for tasks, _ in self.pending)
+
+    def rows(self) -> dict[str, np.ndarray]:
+        """Every task's rows, waiting for the workers."""
+        for _, wait in self.pending:
+            self.done.update(wait())
+        self.pending = []
+        return self.done
+
+
+@contextlib.contextmanager
 def _layered(preds: Predictions, setup: Setup, tasks: list[str], ids_of: dict[str, list[str]], errors: list[Any] | None,
-             jobs: int | None, progress: bool) -> dict[str, np.ndarray]:
-    """Quotes and stance statistics, in one pass for the tasks that score the same documents."""
+             jobs: int | None, progress: bool) -> Iterator[_LayeredRows]:
+    """Quotes and stance statistics, in one pass for the tasks that score the same documents.
+
+    When they all score the same documents, on a corpus large enough for worker processes and
+    with no error listing, forked workers compute them while this process scores the other tasks
+    (entities, the document level, coreference), and :meth:`_LayeredRows.rows` waits for them;
+    otherwise they are computed here first, as one pass. The workers are stopped on leaving."""
     groups: dict[tuple[Any, ...], list[str]] = {}
     for t in tasks:
         if ids_of[t]:
             groups.setdefault(tuple(ids_of[t]), []).append(t)
-    out: dict[str, np.ndarray] = {}
-    for ids, group in groups.items():
-        errs: dict[str, list[Any]] | None = {t: [] for t in group} if errors is not None else None
-        out.update(layer_stats(preds, setup, group, errs, jobs, progress, ids=list(ids)))
-        if errs is not None and errors is not None:
-            for t in group:
-                errors.extend(errs[t])
-    return out
+    out = _LayeredRows()
+    with contextlib.ExitStack() as stack:
+        for ids, group in groups.items():
+            n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
+            background = len(groups) == 1 and errors is None and n_jobs > 1 and len(ids) >= PARALLEL_MIN_DOCS
+            pending = _forked_start(preds, setup, group, list(ids), n_jobs, stack) if background else None
+            if pending is not None:
+                out.pending.append((group, pending))
+                continue
+            errs: dict[str, list[Any]] | None = {t: [] for t in group} if errors is not None else None
+            out.done.update(layer_stats(preds, setup, group, errs, jobs, progress, ids=list(ids)))
+            if errs is not None and errors is not None:
+                for t in group:
+                    errors.extend(errs[t])
+        yield out
 
 
 def _task_entry(t: str, setup: Setup, stats: np.ndarray, cis: dict[str, Any] | None, ci_reason: str | None, excluded: int) -> dict[str, Any]:

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -95,20 +94,29 @@ def name_index(gold_doc: dict[str, Any]) -> dict[str, str]:
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k}
 
 
-@dataclass(frozen=True)
 class DocIndex:
-    """What speaker and holder resolution needs of one gold document, built once per document."""
+    """What speaker and holder resolution needs of one gold document, built once per document.
 
-    names: dict[str, str]                      # name_index()
-    clusters: frozenset[str]                   # cluster ids
-    mentions: list[tuple[int, int, str]]       # (start, end, cluster) of every entity mention
-    text: str
+    Its name index (:func:`name_index`: every name and mention text of the document normalised) is
+    built only when a prediction needs it, a speaker or holder given by name or a speaker span at
+    no gold mention: most predictions name a span or a cluster id, and on a large corpus building
+    it for every document cost more than the rest of quote and stance scoring."""
+
+    def __init__(self, gold_doc: dict[str, Any]) -> None:
+        ents = gold_doc.get("entities") or {}
+        self.clusters: frozenset[str] = frozenset(c["id"] for c in ents.get("clusters", []))      # cluster ids
+        self.mentions: list[tuple[int, int, str]] = [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])]
+        self.text: str = gold_doc["text"]
+        self._doc = gold_doc
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """:func:`name_index` of the document."""
+        return name_index(self._doc)
 
 
 def doc_index(gold_doc: dict[str, Any]) -> DocIndex:
-    ents = gold_doc.get("entities") or {}
-    return DocIndex(name_index(gold_doc), frozenset(c["id"] for c in ents.get("clusters", [])),
-                    [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])], gold_doc["text"])
+    return DocIndex(gold_doc)
 
 
 def charset(spans: Any) -> frozenset[int]:
@@ -124,11 +132,13 @@ def resolve_speaker(q: dict[str, Any], gold_doc: dict[str, Any], names: dict[str
     ``names`` is :func:`name_index` of the document or, faster, its :class:`DocIndex`."""
     index = names if isinstance(names, DocIndex) else None
     clusters = index.clusters if index else {c["id"] for c in (gold_doc.get("entities") or {}).get("clusters", [])}
-    lookup: dict[str, str] = names.names if isinstance(names, DocIndex) else names
+
+    def lookup(name: str) -> str | None:     # the name index, built only when a name must be resolved
+        return (names.names if isinstance(names, DocIndex) else names).get(normalise_name(name))
     if q.get("speaker_cluster") in clusters:
         return str(q["speaker_cluster"])
     if q.get("speaker_name"):
-        return lookup.get(normalise_name(q["speaker_name"]))
+        return lookup(q["speaker_name"])
     sp = q.get("speaker")
     if isinstance(sp, dict):
         gm = index.mentions if index else [(m["start"], m["end"], m["cluster"])
@@ -138,7 +148,7 @@ def resolve_speaker(q: dict[str, Any], gold_doc: dict[str, Any], names: dict[str
             best = max(hits, key=lambda h: (min(gm[h[0]][1], sp["end"]) - max(gm[h[0]][0], sp["start"]), -gm[h[0]][0]))
             return gm[best[0]][2]
         text = (index.text if index else gold_doc["text"])[sp["start"]:sp["end"]]
-        return lookup.get(normalise_name(text))
+        return lookup(text)
     return None
 
 

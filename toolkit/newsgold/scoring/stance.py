@@ -47,13 +47,13 @@ def doc_stats(gold_doc: dict[str, Any], pred_items: list[dict[str, Any]], errors
             errors.append(("stance_wrong" if pl else "stance_unlabelled", s, pl))
     # end to end
     index = index if index is not None else doc_index(gold_doc)
-    names, clusters = index.names, index.clusters
+    clusters = index.clusters
     gold_triples = {(s["holder"], s["target"], s["label"]) for s in gold_items if s["label"] != "NONE"}
     pred_triples = set()
     for p in pred_items:
         if "holder" not in p or "target" not in p or p["label"] == "NONE":
             continue
-        h = p["holder"] if p["holder"] in clusters else names.get(normalise_name(p["holder"]), "?" + p["holder"])
+        h = p["holder"] if p["holder"] in clusters else index.names.get(normalise_name(p["holder"]), "?" + p["holder"])
         pred_triples.add((h, p["target"], p["label"]))
     row[CONF] = len(gold_triples)
     row[CONF + 1] = len(pred_triples)
