@@ -900,3 +900,33 @@ def test_problems_are_the_same_without_packing_spans(tmp_path):
     bare, p2 = read_predictions(path, gold, pack=False)
     assert p1 == p2 and len(p1) >= 3
     assert len(packed.spans) > 0 and len(bare.spans) == 0
+
+
+def test_validate_reads_a_trusted_gold_without_its_spans_and_finds_the_same(tmp_path, monkeypatch):
+    """``validate --gold G P`` checks predictions against the texts: a trusted gold is read without
+    its spans (the span cache is not read), and every problem is the one a gold with spans gives."""
+    import importlib.util
+
+    from newsgold.gold import read as gold_read
+    from newsgold.gold import spancache
+    from newsgold.gold.load import load_gold
+    monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(tmp_path / "cache"))
+    spec = importlib.util.spec_from_file_location("bench_generate", current().root / "benchmarks" / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    generate.generate(60, 4, tmp_path / "c", quiet=True, quotes=True)
+    gold, pred = tmp_path / "c" / "gold.jsonl", tmp_path / "c" / "predictions.jsonl"
+    lines = pred.read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[3])
+    bad["entities"][0]["end"] = 10 ** 6                      # a problem, so that the comparison can fail
+    pred.write_text("\n".join([*lines[:3], json.dumps(bad), *lines[4:]]) + "\n", encoding="utf-8")
+    first = validate([pred], gold_path=gold)                 # validates the gold and trusts it
+    loads = []
+    real = spancache.load
+    monkeypatch.setattr(spancache, "load", lambda key: loads.append(key) or real(key))
+    again = validate([pred], gold_path=gold)
+    assert loads == [] and again == first and any(p.rule == "offset-range" for p in again)
+    with gold_read.without_spans():
+        bare = load_gold(gold)
+    assert len(bare.docs.spans) == 0 and len(load_gold(gold).docs.spans) == 60     # the block ends: spans again
+    assert loads                                                                    # ... from the span cache

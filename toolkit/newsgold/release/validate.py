@@ -10,7 +10,7 @@ from newsgold.core.diagnostics import Problem
 from newsgold.core.jsonio import MAX_RECORD_BYTES
 from newsgold.core.repository import current, missing_dataset
 from newsgold.gold.manifest import read_manifest
-from newsgold.gold.read import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record
+from newsgold.gold.read import Gold, check_annotation, check_gold_jsonl, content_hash, dataset_version, merge_record, without_spans
 from newsgold.scoring.predictions import read_predictions
 
 MAX_STREAM_BYTES = 1 << 30    # a piped input is held in a temporary file; larger ones are to be saved as files
@@ -70,10 +70,12 @@ def validate(targets: list[str | Path] | None = None, gold_path: str | Path | No
         nonlocal gold
         if gold is None and gold_path is not None:
             from newsgold.gold.load import load_gold
-            gold = load_gold(gold_path)
+            with without_spans():         # predictions are checked against the texts: no span is matched here
+                gold = load_gold(gold_path)
         if gold is None and not repo.has_sources:
             from newsgold.gold.load import load_gold
-            gold = load_gold()
+            with without_spans():
+                gold = load_gold()
         if gold is None:
             from newsgold.gold.read import read_annotation_set
             anns, _ = read_annotation_set(current().gold_dir, docs)
