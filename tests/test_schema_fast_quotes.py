@@ -578,3 +578,17 @@ def test_read_predictions_the_same_on_mutated_files(samples, corpus, data):
         path = Path(tmp) / "p.jsonl"
         path.write_bytes(b"\n".join(lines) + b"\n")
         assert_same(*read_both(path, gold, mp))
+
+
+def test_quote_and_stance_scoring_reads_of_a_line_what_json_reads(corpus):
+    """Quote and stance scoring decode only the quotes, stance and unplaced strings of each stored line:
+    the values must be the ones ``json`` gives for those fields (and no other field)."""
+    from newsgold.scoring.api import _layers_of
+    folder, _ = corpus
+    lines = (folder / "predictions.jsonl").read_bytes().splitlines() + RULES.read_bytes().splitlines()
+    extra = {"doc_id": "x", "unplaced": {"quotes": [{"text": "a \\u00e9 \u00e9", "score": 0.1}]}, "stance": [{"label": "NONE", "score": 1e-7}]}
+    lines.append(json.dumps(extra).encode())
+    for raw in lines:
+        rec = json.loads(raw)
+        want = {k: rec[k] for k in ("quotes", "stance", "unplaced") if k in rec}
+        assert _layers_of(raw) == want and _layers_of(raw.decode("utf-8")) == want

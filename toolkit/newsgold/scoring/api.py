@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 
 from newsgold.core.deprecation import positional_after_two
@@ -165,9 +166,11 @@ def _layer_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[s
                 progress: bool) -> dict[str, np.ndarray]:
     gold_docs = setup.gold.docs
     rows: dict[str, list[Any]] = {t: [] for t in tasks}
+    records = getattr(preds, "records", preds)
+    raw = getattr(records, "raw", None)
     for doc_id in _progress(ids, progress, "+".join(tasks)):
         doc = gold_docs[doc_id]
-        pred = preds.get(doc_id, {})
+        pred = _layers_of(raw(doc_id)) if raw is not None and doc_id in records else preds.get(doc_id, {})
         index = Q.doc_index(doc)
         for task in tasks:
             doc_errors: list[tuple[Any, ...]] | None = [] if errors is not None else None
@@ -175,6 +178,24 @@ def _layer_rows(preds: Mapping[str, dict[str, Any]], setup: Setup, tasks: list[s
             if doc_errors and errors is not None:
                 errors[task].extend(T.get(task).error_record(doc, e) for e in doc_errors)
     return {t: np.stack(r) if r else T.get(t).empty() for t, r in rows.items()}
+
+
+class _LayersView(msgspec.Struct, gc=False):
+    """The fields of a predictions line quote and stance scoring read; the others (entities, coref:
+    most of a line) are skipped while parsing, never built."""
+    quotes: Any = msgspec.UNSET
+    stance: Any = msgspec.UNSET
+    unplaced: Any = msgspec.UNSET
+
+
+_LAYERS_VIEW = msgspec.json.Decoder(_LayersView)
+
+
+def _layers_of(raw: str | bytes) -> dict[str, Any]:
+    """A stored (so already checked) predictions line as a record of its quotes, stance and
+    unplaced strings, as far as it has them: the values ``json`` would give."""
+    view = _LAYERS_VIEW.decode(raw)
+    return {k: v for k, v in (("quotes", view.quotes), ("stance", view.stance), ("unplaced", view.unplaced)) if v is not msgspec.UNSET}
 
 
 def _progress(items: list[Any], on: bool, what: str) -> Iterable[Any]:

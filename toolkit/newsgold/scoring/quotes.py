@@ -97,17 +97,25 @@ def name_index(gold_doc: dict[str, Any]) -> dict[str, str]:
 class DocIndex:
     """What speaker and holder resolution needs of one gold document, built once per document.
 
-    Its name index (:func:`name_index`: every name and mention text of the document normalised) is
-    built only when a prediction needs it, a speaker or holder given by name or a speaker span at
-    no gold mention: most predictions name a span or a cluster id, and on a large corpus building
-    it for every document cost more than the rest of quote and stance scoring."""
+    Each part is built when a prediction first needs it, the name index (:func:`name_index`: every
+    name and mention text of the document normalised) only for a speaker or holder given by name
+    or a speaker span at no gold mention: most predictions name a cluster id or a span, and on a
+    large corpus building the name index for every document cost more than the rest of quote and
+    stance scoring."""
 
     def __init__(self, gold_doc: dict[str, Any]) -> None:
-        ents = gold_doc.get("entities") or {}
-        self.clusters: frozenset[str] = frozenset(c["id"] for c in ents.get("clusters", []))      # cluster ids
-        self.mentions: list[tuple[int, int, str]] = [(m["start"], m["end"], m["cluster"]) for m in ents.get("mentions", [])]
         self.text: str = gold_doc["text"]
         self._doc = gold_doc
+
+    @cached_property
+    def clusters(self) -> frozenset[str]:
+        """The document's cluster ids."""
+        return frozenset(c["id"] for c in (self._doc.get("entities") or {}).get("clusters", []))
+
+    @cached_property
+    def mentions(self) -> list[tuple[int, int, str]]:
+        """(start, end, cluster) of every entity mention: for a speaker given as a span only."""
+        return [(m["start"], m["end"], m["cluster"]) for m in (self._doc.get("entities") or {}).get("mentions", [])]
 
     @cached_property
     def names(self) -> dict[str, str]:
