@@ -588,6 +588,7 @@ def test_quote_and_stance_scoring_reads_of_a_line_what_json_reads(corpus):
     lines = (folder / "predictions.jsonl").read_bytes().splitlines() + RULES.read_bytes().splitlines()
     extra = {"doc_id": "x", "unplaced": {"quotes": [{"text": "a \\u00e9 \u00e9", "score": 0.1}]}, "stance": [{"label": "NONE", "score": 1e-7}]}
     lines.append(json.dumps(extra).encode())
+    lines.append(b'{"doc_id": "x", "system": "\\ud800", "stance": [{"label": "NONE"}]}')    # a lone surrogate msgspec refuses
     for raw in lines:
         rec = json.loads(raw)
         want = {k: rec[k] for k in ("quotes", "stance", "unplaced") if k in rec}

@@ -193,8 +193,15 @@ _LAYERS_VIEW = msgspec.json.Decoder(_LayersView)
 
 def _layers_of(raw: str | bytes) -> dict[str, Any]:
     """A stored (so already checked) predictions line as a record of its quotes, stance and
-    unplaced strings, as far as it has them: the values ``json`` would give."""
-    view = _LAYERS_VIEW.decode(raw)
+    unplaced strings, as far as it has them: the values ``json`` would give. A line msgspec
+    declines (a lone surrogate escape in a field the checks let pass, such as ``system``) is
+    decoded whole, as the stored records are."""
+    try:
+        view = _LAYERS_VIEW.decode(raw)
+    except msgspec.DecodeError:
+        from newsgold.core.storage import decode
+        rec = decode(raw)
+        return {k: rec[k] for k in ("quotes", "stance", "unplaced") if k in rec}
     return {k: v for k, v in (("quotes", view.quotes), ("stance", view.stance), ("unplaced", view.unplaced)) if v is not msgspec.UNSET}
 
 
