@@ -911,7 +911,8 @@ def test_validate_reads_a_trusted_gold_without_its_spans_and_finds_the_same(tmp_
     from newsgold.gold import spancache
     from newsgold.gold.load import load_gold
     monkeypatch.setenv("NEWSGOLD_CACHE_DIR", str(tmp_path / "cache"))
-    spec = importlib.util.spec_from_file_location("bench_generate", current().root / "benchmarks" / "generate.py")
+    # the generator is the code's, not the data's: from this checkout, whatever NEWSGOLD_HOME points at
+    spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py")
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
     generate.generate(60, 4, tmp_path / "c", quiet=True, quotes=True)
