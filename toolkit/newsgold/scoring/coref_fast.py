@@ -76,11 +76,14 @@ def corpus_stats(preds: Predictions, setup: Setup, ids: Sequence[str]) -> np.nda
     if len(set(ids)) != len(ids):
         return None
     from newsgold.scoring.documents import known_gold_names
+    # the key: from the document-level columns when they are at hand (kept this run or in the cache
+    # folder), else from the records, decoding only the mentions
     names = known_gold_names(setup.gold)
+    at = {d: i for i, d in enumerate(names.ids)} if names is not None else {}
     parts = [np.zeros((0, len(FIELDS)), dtype=np.float64)]
     for lo in range(0, len(ids), CHUNK_DOCS):
         chunk = ids[lo:lo + CHUNK_DOCS]
-        key = _from_names(names, chunk) if names is not None else _decoded_gold(setup.gold.docs, chunk)
+        key = _from_names(names, at, chunk) if names is not None else _decoded_gold(setup.gold.docs, chunk)
         response = response_mentions(preds, chunk) if key is not None else None
         part = rows(len(chunk), key, response, singletons=setup.singletons) if key is not None and response is not None else None
         if part is None:
@@ -123,20 +126,10 @@ _LINES = msgspec.json.Decoder(list[_CorefView])
 _START, _END, _CLUSTER = attrgetter("start"), attrgetter("end"), attrgetter("cluster")
 
 
-def gold_mentions(gold: Any, ids: Sequence[str]) -> Mentions | None:
-    """The key mentions of ``ids`` (every entity mention, its cluster as clusters are named in the
-    record): from the document-level columns when they are at hand (kept this run or in the cache
-    folder, :func:`~newsgold.scoring.documents.known_gold_names`), else from the records, decoding
-    only the mentions."""
-    from newsgold.scoring.documents import known_gold_names
-    names = known_gold_names(gold)
-    return _from_names(names, ids) if names is not None else _decoded_gold(gold.docs, ids)
-
-
-def _from_names(names: GoldNames, ids: Sequence[str]) -> Mentions | None:
+def _from_names(names: GoldNames, at: Mapping[str, int], ids: Sequence[str]) -> Mentions | None:
     """The rows of :class:`~newsgold.scoring.namecache.GoldNames` ``m_*`` columns of ``ids``
-    (their ``m_doc`` is the position in the gold), renumbered by position in ``ids``."""
-    at = {d: i for i, d in enumerate(names.ids)}
+    (their ``m_doc`` is the position in the gold, ``at``: id -> that position), renumbered by
+    position in ``ids``."""
     if not all(d in at for d in ids):
         return None
     cols = names.cols
