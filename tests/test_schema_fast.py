@@ -100,7 +100,13 @@ def mutate(data, rec: dict, replacements: list, extra_keys: list[str], shift: bo
 from newsgold.core.jsonio import loads as strict_loads  # noqa: E402
 from newsgold.core.schema import ENTITY_LABELS  # noqa: E402
 from newsgold.gold.rules import check_prediction  # noqa: E402
-from newsgold.scoring.fastcheck import clean_columns, plain_line  # noqa: E402
+from newsgold.scoring.fastcheck import Plain, clean_columns, typed_line  # noqa: E402
+
+
+def plain_line(raw: bytes) -> Plain | None:
+    """The fast path's reading of a line when it is plain (no quotes, stance or coref key): what these tests judge."""
+    got = typed_line(raw)
+    return got if isinstance(got, Plain) else None
 
 
 def _plain_sample():

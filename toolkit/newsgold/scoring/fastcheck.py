@@ -174,12 +174,6 @@ def typed_line(raw: bytes) -> Plain | Layered | None:
     return _layered(raw, rec, plain, keys)
 
 
-def plain_line(raw: bytes) -> Plain | None:
-    """:func:`typed_line` of a plain line (no quotes, stance or coref key); None for any other."""
-    got = typed_line(raw)
-    return got if isinstance(got, Plain) else None
-
-
 def _entity_columns(rec: Record | LayeredRecord) -> tuple[Plain, int]:
     """The record's entities as :class:`Plain` columns (layers: entities, when it has them), and
     the number of keys of the record without its quotes and stance (see :func:`_no_duplicate_key`)."""
@@ -205,7 +199,7 @@ def _no_duplicate_key(raw: bytes, keys: int) -> bool:
 
 
 def clean_columns(rec: Plain, text: str, labels: frozenset[str]) -> Columns | None:
-    """The entities of a :func:`plain_line` as columns (starts, ends, labels) when every one has
+    """The entities of a :func:`typed_line` (its :class:`Plain` columns) as columns (starts, ends, labels) when every one has
     offsets ``0 <= start < end <= len(text)`` (so no integer beyond 64 bits either), a label in
     ``labels`` (non-empty strings), a ``text`` (if given) equal to the slice, and no two spans
     overlap or repeat: then the schema and ``check_prediction`` find nothing. None otherwise."""
