@@ -397,9 +397,9 @@ def _layered(preds: Predictions, setup: Setup, tasks: list[str], ids_of: dict[st
         if ids_of[t]:
             groups.setdefault(tuple(ids_of[t]), []).append(t)
     out = _LayeredRows()
+    n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
     with contextlib.ExitStack() as stack:
         for ids, group in groups.items():
-            n_jobs = (os.cpu_count() or 1) if jobs is None else jobs
             background = len(groups) == 1 and errors is None and n_jobs > 1 and len(ids) >= PARALLEL_MIN_DOCS
             pending = _forked_start(preds, setup, group, list(ids), n_jobs, stack) if background else None
             if pending is not None:
